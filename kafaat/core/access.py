@@ -1,0 +1,202 @@
+"""The one access mechanism: every view and API call asks it which objects a user may see.
+
+Deny by default. A user sees an object when one of their active memberships grants the permission and
+the object lies within that membership's reach:
+
+* ``OWN_ORGANISATION`` — the object belongs to the membership's organisation and lies in its territorial scope;
+* ``TERRITORY`` — the object lies in the membership's territorial scope, whoever owns it;
+* ``REFERENCE`` — shared reference data (territories): any active member may read it.
+
+Each scoped model is registered once with the paths to its owning organisation and to its territory, so new
+apps extend the mechanism instead of writing their own filters. Superusers (national administrators) see all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum, StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from kafaat.core.models import Membership, Organisation, Role, Territory
+
+
+class Permission(StrEnum):
+    VIEW_TERRITORY = "core.view_territory"
+    VIEW_ORGANISATION = "core.view_organisation"
+    MANAGE_ORGANISATION = "core.manage_organisation"
+    VIEW_AUDIT = "core.view_audit"
+    VIEW_AGGREGATES = "core.view_aggregates"
+
+
+class Reach(Enum):
+    OWN_ORGANISATION = "own_organisation"
+    TERRITORY = "territory"
+    REFERENCE = "reference"
+
+
+_OWN = Reach.OWN_ORGANISATION
+_TERRITORY = Reach.TERRITORY
+_REFERENCE = Reach.REFERENCE
+
+# What each role may do, and how far. Later apps add their permissions with `grant()`.
+ROLE_PERMISSIONS: dict[str, dict[str, Reach]] = {
+    Role.ADMINISTRATOR: {
+        Permission.VIEW_TERRITORY: _REFERENCE,
+        Permission.VIEW_ORGANISATION: _TERRITORY,
+        Permission.MANAGE_ORGANISATION: _OWN,
+        Permission.VIEW_AUDIT: _OWN,
+    },
+    Role.PROGRAMME_MANAGER: {
+        Permission.VIEW_TERRITORY: _REFERENCE,
+        Permission.VIEW_ORGANISATION: _TERRITORY,
+        Permission.VIEW_AGGREGATES: _TERRITORY,
+    },
+    Role.CASE_WORKER: {
+        Permission.VIEW_TERRITORY: _REFERENCE,
+        Permission.VIEW_ORGANISATION: _OWN,
+    },
+    Role.ANALYST: {
+        Permission.VIEW_TERRITORY: _REFERENCE,
+        Permission.VIEW_ORGANISATION: _TERRITORY,
+        Permission.VIEW_AGGREGATES: _TERRITORY,
+    },
+    Role.GRANT_REVIEWER: {
+        Permission.VIEW_TERRITORY: _REFERENCE,
+        Permission.VIEW_ORGANISATION: _OWN,
+    },
+    Role.ESTABLISHMENT_MANAGER: {
+        Permission.VIEW_TERRITORY: _REFERENCE,
+        Permission.VIEW_ORGANISATION: _OWN,
+    },
+    Role.DONOR_VIEWER: {
+        Permission.VIEW_TERRITORY: _REFERENCE,
+        Permission.VIEW_ORGANISATION: _TERRITORY,
+        Permission.VIEW_AGGREGATES: _TERRITORY,
+    },
+}
+
+
+def grant(role: str, permission: str, reach: Reach) -> None:
+    """Let an app add a permission to a role (called from its AppConfig.ready)."""
+    ROLE_PERMISSIONS[role][permission] = reach
+
+
+@dataclass(frozen=True)
+class ScopeRule:
+    """How to find the owning organisation and the territory of a model's rows (ORM lookup paths)."""
+
+    organisation_field: str | None
+    territory_field: str | None
+
+
+_SCOPE_RULES: dict[type[models.Model], ScopeRule] = {}
+
+
+def register_scope(
+    model: type[models.Model], *, organisation_field: str | None, territory_field: str | None
+) -> None:
+    _SCOPE_RULES[model] = ScopeRule(organisation_field, territory_field)
+
+
+register_scope(Territory, organisation_field=None, territory_field="")
+register_scope(Organisation, organisation_field="", territory_field="territory")
+
+
+def _lookup(field: str, suffix: str) -> str:
+    """`''` means the row itself: Organisation owns itself, a Territory is its own territory."""
+    return f"{field}__{suffix}" if field else suffix
+
+
+def active_memberships(user) -> list[Membership]:
+    """The user's active memberships, cached on the user object for the length of a request."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, "_kafaat_memberships", None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user=user, is_active=True, organisation__is_active=True).select_related(
+                "organisation", "territory_scope"
+            )
+        )
+        user._kafaat_memberships = cached
+    return cached
+
+
+def roles_of(user) -> set[str]:
+    return {m.role for m in active_memberships(user)}
+
+
+def _membership_condition(membership: Membership, reach: Reach, rule: ScopeRule) -> Q | None:
+    if reach is Reach.REFERENCE:
+        return Q()
+    conditions = Q()
+    if reach is Reach.OWN_ORGANISATION:
+        if rule.organisation_field is None:
+            return None
+        conditions &= Q(**{_lookup(rule.organisation_field, "pk"): membership.organisation_id})
+    if membership.territory_scope is not None:
+        if rule.territory_field is None:
+            return None
+        conditions &= Q(
+            **{_lookup(rule.territory_field, "path__startswith"): membership.territory_scope.path}
+        )
+    return conditions
+
+
+def scoped(user, permission: str, queryset: QuerySet) -> QuerySet:
+    """The rows of `queryset` that `user` may see under `permission`; none unless a membership allows it."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return queryset
+    rule = _SCOPE_RULES.get(queryset.model)
+    if rule is None:
+        raise LookupError(f"{queryset.model.__name__} has no access scope registered")
+    allowed: Q | None = None
+    for membership in active_memberships(user):
+        reach = ROLE_PERMISSIONS.get(membership.role, {}).get(permission)
+        if reach is None:
+            continue
+        condition = _membership_condition(membership, reach, rule)
+        if condition is None:
+            continue
+        if not condition:  # an empty Q grants every row: no need to look further
+            return queryset
+        allowed = condition if allowed is None else allowed | condition
+    if allowed is None:
+        return queryset.none()
+    return queryset.filter(allowed).distinct()
+
+
+def has_permission(user, permission: str, obj: models.Model | None = None) -> bool:
+    """Whether `user` holds `permission` at all, or on `obj` when one is given."""
+    if obj is None:
+        if getattr(user, "is_superuser", False) and user.is_active:
+            return True
+        return any(permission in ROLE_PERMISSIONS.get(m.role, {}) for m in active_memberships(user))
+    return scoped(user, permission, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+
+
+def get_object_or_404(user, permission: str, queryset: QuerySet, **lookup) -> models.Model:
+    """An object the user may see, else 404 — never reveal that an out-of-scope id exists."""
+    try:
+        return scoped(user, permission, queryset).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("Not found") from exc
+
+
+def require(user, permission: str, obj: models.Model | None = None) -> None:
+    if not has_permission(user, permission, obj):
+        raise PermissionDenied
+
+
+def organisations_where(user, permission: str) -> QuerySet:
+    """Organisations in which the user holds `permission` through one of their own memberships."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return Organisation.objects.all()
+    ids = [
+        m.organisation_id for m in active_memberships(user) if permission in ROLE_PERMISSIONS.get(m.role, {})
+    ]
+    return Organisation.objects.filter(pk__in=ids)

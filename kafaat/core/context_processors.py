@@ -1,0 +1,10 @@
+from django.conf import settings
+
+from kafaat.core.navigation import visible_items
+
+
+def navigation(request) -> dict:
+    return {
+        "nav_items": visible_items(getattr(request, "user", None)),
+        "kafaat_languages": settings.LANGUAGES,
+    }

@@ -1,0 +1,36 @@
+"""`python -m kafaat demo`: migrate, compile translations, load the demo data, print the log-ins, serve."""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from kafaat.core.demo import DEMO_LOGINS, DEMO_PASSWORD, load_demo
+
+
+class Command(BaseCommand):
+    help = "Migrate the database, load the demo data (idempotent) and serve the app on http://127.0.0.1:8000."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-serve", action="store_true", help="prepare the database and stop (for scripts)"
+        )
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="address and port to serve on")
+
+    def handle(self, *args, no_serve: bool = False, addr: str = "127.0.0.1:8000", **options):
+        call_command("compiletranslations", verbosity=0)
+        call_command("migrate", interactive=False, verbosity=0)
+        created = load_demo()
+        self.stdout.write(
+            "Demo data ready ({} new organisations, {} new users, {} new memberships).".format(
+                created["organisations"], created["users"], created["memberships"]
+            )
+        )
+        self.stdout.write(f"\nDemo log-ins (password for all: {DEMO_PASSWORD}):")
+        for login in DEMO_LOGINS:
+            role = login.role.label if login.role else "national administrator (superuser)"
+            where = f" @ {login.organisation}" if login.organisation else ""
+            scope = f" [{login.scope}]" if login.scope else ""
+            self.stdout.write(f"  {login.username:<20} {role}{where}{scope}")
+        if no_serve:
+            return
+        self.stdout.write(f"\nServing on http://{addr}/  (Ctrl+C to stop)\n")
+        call_command("runserver", addr, use_reloader=False)

@@ -1,0 +1,220 @@
+"""Shared reference data and the access model: territories, organisations, memberships, tokens, audit log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class MultilingualName(models.Model):
+    """Reference names in French, Arabic and English; `name` follows the active language."""
+
+    name_fr = models.CharField(_("name (French)"), max_length=200)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=200, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        language = (get_language() or "fr")[:2]
+        return getattr(self, f"name_{language}", "") or self.name_fr
+
+
+class Territory(MultilingualName):
+    """A node of Morocco's administrative tree: region › province/prefecture › commune."""
+
+    class Level(models.TextChoices):
+        REGION = "region", _("Region")
+        PROVINCE = "province", _("Province or prefecture")
+        COMMUNE = "commune", _("Commune")
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    kind = models.CharField(
+        _("kind"), max_length=20, blank=True, help_text=_("prefecture, province, urban, rural")
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # Materialised path of codes ("MA-02/02.411/COM_0420/"): a subtree is one indexed prefix filter.
+    path = models.CharField(max_length=80, unique=True, editable=False)
+    population_2024 = models.PositiveIntegerField(_("population (2024 census)"), null=True, blank=True)
+    households_2024 = models.PositiveIntegerField(_("households (2024 census)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("territory")
+        verbose_name_plural = _("territories")
+        ordering = ["path"]
+        indexes = [models.Index(fields=["level", "path"])]
+
+    def save(self, *args, **kwargs) -> None:
+        self.path = (self.parent.path if self.parent else "") + self.code + "/"
+        super().save(*args, **kwargs)
+
+    def contains(self, other: Territory) -> bool:
+        return other.path.startswith(self.path)
+
+    @property
+    def region(self) -> Territory:
+        node = self
+        while node.parent_id is not None:
+            node = node.parent
+        return node
+
+
+class Organisation(MultilingualName):
+    """Any body that takes part in a programme; every scoped record belongs to one."""
+
+    class Type(models.TextChoices):
+        MINISTRY = "ministry", _("Ministry")
+        OFPPT = "ofppt", _("OFPPT")
+        DONOR = "donor", _("Donor")
+        IMPLEMENTING_AGENCY = "implementing_agency", _("Implementing agency")
+        NGO = "ngo", _("NGO / civil-society organisation")
+        TRAINING_PROVIDER = "training_provider", _("Training provider")
+        EMPLOYER = "employer", _("Employer")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    type = models.CharField(_("type"), max_length=30, choices=Type.choices)
+    territory = models.ForeignKey(
+        Territory, verbose_name=_("territory"), on_delete=models.PROTECT, related_name="organisations"
+    )
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name_fr"]
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("Administrator")
+    PROGRAMME_MANAGER = "programme_manager", _("Programme manager")
+    CASE_WORKER = "case_worker", _("Case worker")
+    ANALYST = "analyst", _("Analyst (aggregates only)")
+    GRANT_REVIEWER = "grant_reviewer", _("Grant reviewer")
+    ESTABLISHMENT_MANAGER = "establishment_manager", _("Establishment manager")
+    DONOR_VIEWER = "donor_viewer", _("Donor viewer")
+
+
+class Membership(models.Model):
+    """A user's role in an organisation, limited to a territory subtree (empty scope = the whole country)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    territory_scope = models.ForeignKey(
+        Territory,
+        verbose_name=_("territorial scope"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Leave empty for the whole country."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="unique_membership_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organisation} · {self.get_role_display()}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for scripts; only its SHA-256 is stored, the clear value is shown once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=12, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_valid(self) -> bool:
+        now = timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class AuditEvent(models.Model):
+    """Who read or changed what, when. Bulk operations are one event carrying the count and the ids."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("viewed")
+        LIST = "list", _("listed")
+        CREATE = "create", _("created")
+        UPDATE = "update", _("updated")
+        DELETE = "delete", _("deleted")
+        BULK_CREATE = "bulk_create", _("created in bulk")
+        BULK_UPDATE = "bulk_update", _("updated in bulk")
+        BULK_DELETE = "bulk_delete", _("deleted in bulk")
+        EXPORT = "export", _("exported")
+        LOGIN = "login", _("logged in")
+        LOGIN_FAILED = "login_failed", _("failed to log in")
+        LOGOUT = "logout", _("logged out")
+        DENIED = "denied", _("was denied")
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Kept as text so the trail survives the deletion of the account.
+    actor_username = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    target_type = models.CharField(max_length=100, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    target_repr = models.CharField(max_length=200, blank=True)
+    count = models.PositiveIntegerField(default=1)
+    details = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    path = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"]),
+            models.Index(fields=["actor", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        target = f"{self.target_type}:{self.target_id}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {target}"

@@ -1,0 +1,44 @@
+"""Every page and API route refuses anonymous visitors unless it is explicitly public."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+PUBLIC_PREFIXES = ("login/", "i18n/", "api/docs", "api/openapi.json", "admin/")
+
+
+def _routes(patterns, prefix=""):
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern.url_patterns, route)
+        elif isinstance(pattern, URLPattern):
+            yield route
+
+
+def _concrete(route: str) -> str:
+    for marker in ("<int:pk>", "<int:membership_pk>", "<int:organisation_id>", "<code>", "<str:code>"):
+        route = route.replace(marker, "1")
+    return "/" + route.lstrip("^").rstrip("$")
+
+
+# "/api/" is django-ninja's root, which only ever answers 404.
+ROUTES = sorted({_concrete(r) for r in _routes(get_resolver().url_patterns)} - {"/api/"})
+
+
+@pytest.mark.parametrize("url", [r for r in ROUTES if not r.lstrip("/").startswith(PUBLIC_PREFIXES)])
+def test_anonymous_visitors_are_refused(client, db, url):
+    response = client.get(url)
+    if url.startswith("/api/"):
+        assert response.status_code in (401, 405), url
+    else:
+        assert response.status_code in (302, 405), url
+        if response.status_code == 302:
+            assert response["Location"].startswith("/login/") or "/admin/login/" in response["Location"]
+
+
+def test_the_api_documentation_is_served_locally(client, db):
+    docs = client.get("/api/docs")
+    assert docs.status_code == 200
+    assert "cdn" not in docs.content.decode().lower()
+    schema = client.get("/api/openapi.json").json()
+    assert "/api/organisations" in schema["paths"]

@@ -1,0 +1,46 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import URLPattern, URLResolver, include, path
+from django.views.i18n import JavaScriptCatalog, set_language
+
+from kafaat.api import api
+from kafaat.core import views as core_views
+
+
+def _public(patterns):
+    """The API answers 401 itself (session or token); the login redirect of the pages must not catch it."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            _public(pattern.url_patterns)
+        elif isinstance(pattern, URLPattern):
+            pattern.callback.login_required = False
+    return patterns
+
+
+api_patterns, api_app_name, api_namespace = api.urls
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="core/login.html", redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "account/password/",
+        auth_views.PasswordChangeView.as_view(template_name="core/password_change.html"),
+        name="password_change",
+    ),
+    path(
+        "account/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="core/password_change_done.html"),
+        name="password_change_done",
+    ),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("i18n/js/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
+    path("", include("kafaat.core.urls")),
+    path("api/", (_public(api_patterns), api_app_name, api_namespace)),
+    path("admin/", admin.site.urls),
+]
