@@ -3,7 +3,7 @@
 Deny by default. A user sees an object when one of their active memberships grants the permission and
 the object lies within that membership's reach:
 
-* ``OWN_ORGANISATION`` — the object belongs to the membership's organisation and lies in its territorial scope;
+* ``OWN_ORGANISATION`` — the object belongs to the membership's organisation and lies in its scope;
 * ``TERRITORY`` — the object lies in the membership's territorial scope, whoever owns it;
 * ``REFERENCE`` — shared reference data (territories): any active member may read it.
 
