@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kafaat.core.models import Membership, Organisation, Role, Territory
+from kafaat.core.territories import load_territories
 
 
 @pytest.fixture(autouse=True)
@@ -14,7 +15,14 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture
-def territory(db):
+def reference_territories(db):
+    """The tree the data migration loads; transactional tests (live server) flush it, so reload it then."""
+    if not Territory.objects.exists():
+        load_territories(Territory)
+
+
+@pytest.fixture
+def territory(reference_territories):
     def get(code: str) -> Territory:
         return Territory.objects.get(code=code)
 
@@ -85,3 +93,10 @@ def world(make_organisation, make_member, django_user_model):
         "donor": donor,
         "users": users,
     }
+
+
+def pytest_sessionstart(session):
+    # Pages are tested as they render from the committed .po files, never from stale binaries.
+    from django.core.management import call_command
+
+    call_command("compiletranslations", verbosity=0)

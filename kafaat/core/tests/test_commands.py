@@ -1,0 +1,62 @@
+"""The command line: `python -m kafaat`, the idempotent demo, deploy settings."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from kafaat.core.models import Membership, Organisation
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_the_demo_command_is_idempotent(db, capsys):
+    call_command("demo", no_serve=True)
+    counts = (Organisation.objects.count(), get_user_model().objects.count(), Membership.objects.count())
+    first_output = capsys.readouterr().out
+    call_command("demo", no_serve=True)
+    assert (
+        Organisation.objects.count(),
+        get_user_model().objects.count(),
+        Membership.objects.count(),
+    ) == counts
+    assert counts[0] >= 10 and counts[1] >= 9
+    assert "caseworker.oujda" in first_output and "Kafaat-demo-2026" in first_output
+    assert "0 new organisations, 0 new users, 0 new memberships" in capsys.readouterr().out
+
+
+def test_python_m_kafaat_lists_its_commands():
+    result = subprocess.run(
+        [sys.executable, "-m", "kafaat", "--help"], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    for command in ("demo", "generate", "compiletranslations"):
+        assert f"  {command} " in result.stdout
+
+
+def test_production_settings_pass_the_deploy_check():
+    env = {
+        **os.environ,
+        "KAFAAT_ENV": "production",
+        "KAFAAT_SECRET_KEY": "x" * 20 + "a-production-secret-of-enough-length-and-variety-42",
+        "KAFAAT_ALLOWED_HOSTS": "kafaat.example.org",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret():
+    env = {k: v for k, v in os.environ.items() if k != "KAFAAT_SECRET_KEY"}
+    env["KAFAAT_ENV"] = "production"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], capture_output=True, text=True, cwd=ROOT, env=env
+    )
+    assert result.returncode != 0 and "KAFAAT_SECRET_KEY" in result.stderr
