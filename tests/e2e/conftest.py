@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop in the test thread; Django's ORM calls from the test itself are safe.
+# Playwright's sync API runs an event loop in the test thread; the ORM calls of the test itself are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = Path(os.environ.get("KAFAAT_CHROMIUM", "/usr/bin/chromium"))

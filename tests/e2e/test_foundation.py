@@ -1,4 +1,4 @@
-"""The foundation's main paths in a real browser: sign in, switch to Arabic, access refused across organisations."""
+"""The foundation in a real browser: sign in, switch to Arabic, access refused across organisations."""
 
 from playwright.sync_api import expect
 

@@ -1,4 +1,4 @@
-"""French by default, Arabic right-to-left, English; complete catalogues compiled from the committed .po files."""
+"""French by default, Arabic right-to-left, English; complete catalogues compiled from the .po files."""
 
 from pathlib import Path
 
