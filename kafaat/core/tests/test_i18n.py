@@ -83,7 +83,8 @@ def test_every_core_page_renders_in_every_language(client, world, language):
 
 
 def test_the_language_switch_is_on_every_page(client, world):
+    assert 'name="language" value="ar"' in client.get(reverse("login")).content.decode()
     client.force_login(world["users"]["caseworker_a"])
-    for url in (reverse("login"), reverse("home"), reverse("core:organisations")):
+    for url in (reverse("home"), reverse("core:organisations"), reverse("core:territories")):
         page = client.get(url).content.decode()
         assert 'name="language" value="ar"' in page, url
