@@ -36,11 +36,16 @@ class Territory(MultilingualName):
         PROVINCE = "province", _("Province or prefecture")
         COMMUNE = "commune", _("Commune")
 
+    class Kind(models.TextChoices):
+        REGION = "region", _("Region")
+        PREFECTURE = "prefecture", _("Prefecture")
+        PROVINCE = "province", _("Province")
+        URBAN = "urban", _("Urban commune")
+        RURAL = "rural", _("Rural commune")
+
     code = models.CharField(_("code"), max_length=20, unique=True)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
-    kind = models.CharField(
-        _("kind"), max_length=20, blank=True, help_text=_("prefecture, province, urban, rural")
-    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent"),
@@ -177,19 +182,19 @@ class AuditEvent(models.Model):
     """Who read or changed what, when. Bulk operations are one event carrying the count and the ids."""
 
     class Action(models.TextChoices):
-        VIEW = "view", _("viewed")
-        LIST = "list", _("listed")
-        CREATE = "create", _("created")
-        UPDATE = "update", _("updated")
-        DELETE = "delete", _("deleted")
-        BULK_CREATE = "bulk_create", _("created in bulk")
-        BULK_UPDATE = "bulk_update", _("updated in bulk")
-        BULK_DELETE = "bulk_delete", _("deleted in bulk")
-        EXPORT = "export", _("exported")
-        LOGIN = "login", _("logged in")
-        LOGIN_FAILED = "login_failed", _("failed to log in")
-        LOGOUT = "logout", _("logged out")
-        DENIED = "denied", _("was denied")
+        VIEW = "view", _("Reading")
+        LIST = "list", _("Listing")
+        CREATE = "create", _("Creation")
+        UPDATE = "update", _("Update")
+        DELETE = "delete", _("Deletion")
+        BULK_CREATE = "bulk_create", _("Bulk creation")
+        BULK_UPDATE = "bulk_update", _("Bulk update")
+        BULK_DELETE = "bulk_delete", _("Bulk deletion")
+        EXPORT = "export", _("Export")
+        LOGIN = "login", _("Sign-in")
+        LOGIN_FAILED = "login_failed", _("Failed sign-in")
+        LOGOUT = "logout", _("Sign-out")
+        DENIED = "denied", _("Access denied")
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(

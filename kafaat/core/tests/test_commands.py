@@ -38,7 +38,9 @@ def test_python_m_kafaat_lists_its_commands():
 
 def test_production_settings_pass_the_deploy_check():
     env = {
-        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},  # set by the browser tests
+        **{
+            k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+        },  # set by the browser tests
         "KAFAAT_ENV": "production",
         "KAFAAT_SECRET_KEY": "x" * 20 + "a-production-secret-of-enough-length-and-variety-42",
         "KAFAAT_ALLOWED_HOSTS": "kafaat.example.org",
