@@ -25,6 +25,10 @@ SECRET_KEY = os.environ.get("KAFAAT_SECRET_KEY", "" if PRODUCTION else _DEV_SECR
 if not SECRET_KEY:
     raise ImproperlyConfigured("KAFAAT_SECRET_KEY must be set when KAFAAT_ENV=production")
 
+# Sensitive fields (kafaat/core/crypto.py): Fernet keys, first one encrypts; HMAC key for look-up hashes.
+KAFAAT_FIELD_KEYS = os.environ.get("KAFAAT_FIELD_KEYS", "")
+KAFAAT_HASH_KEY = os.environ.get("KAFAAT_HASH_KEY", "")
+
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("KAFAAT_ALLOWED_HOSTS", "" if PRODUCTION else "*").split(",")
@@ -47,6 +51,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "kafaat.core",
+    "kafaat.synth",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ apps extend the mechanism instead of writing their own filters. Superusers (nati
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum, StrEnum
 
@@ -21,7 +22,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from kafaat.core.models import Membership, Organisation, Role, Territory
+from kafaat.core.models import Membership, Organisation, Project, Role, Territory
 
 
 class Permission(StrEnum):
@@ -30,6 +31,7 @@ class Permission(StrEnum):
     MANAGE_ORGANISATION = "core.manage_organisation"
     VIEW_AUDIT = "core.view_audit"
     VIEW_AGGREGATES = "core.view_aggregates"
+    VIEW_PROJECT = "core.view_project"
 
 
 class Reach(Enum):
@@ -85,25 +87,43 @@ def grant(role: str, permission: str, reach: Reach) -> None:
     ROLE_PERMISSIONS[role][permission] = reach
 
 
+OrganisationCondition = Callable[[int], Q]
+
+
 @dataclass(frozen=True)
 class ScopeRule:
-    """How to find the owning organisation and the territory of a model's rows (ORM lookup paths)."""
+    """How to find the owning organisation and the territory of a model's rows.
 
-    organisation_field: str | None
+    `organisation_field` is an ORM lookup path to the owning organisation, or a function giving the condition
+    for one organisation id when ownership is richer (a person is seen by every organisation it was shared
+    with). `territory_field` is the lookup path to the row's territory; None when the model has none.
+    """
+
+    organisation_field: str | OrganisationCondition | None
     territory_field: str | None
+    distinct: bool = False  # only when a lookup crosses a to-many relation
 
 
 _SCOPE_RULES: dict[type[models.Model], ScopeRule] = {}
 
 
 def register_scope(
-    model: type[models.Model], *, organisation_field: str | None, territory_field: str | None
+    model: type[models.Model],
+    *,
+    organisation_field: str | OrganisationCondition | None,
+    territory_field: str | None,
+    distinct: bool = False,
 ) -> None:
-    _SCOPE_RULES[model] = ScopeRule(organisation_field, territory_field)
+    _SCOPE_RULES[model] = ScopeRule(organisation_field, territory_field, distinct)
 
 
 register_scope(Territory, organisation_field=None, territory_field="")
 register_scope(Organisation, organisation_field="", territory_field="territory")
+register_scope(Project, organisation_field="participants", territory_field=None, distinct=True)
+
+# Every role sees the projects its organisation takes part in.
+for _permissions in ROLE_PERMISSIONS.values():
+    _permissions[Permission.VIEW_PROJECT] = _OWN
 
 
 def _lookup(field: str, suffix: str) -> str:
@@ -137,10 +157,13 @@ def _membership_condition(membership: Membership, reach: Reach, rule: ScopeRule)
     if reach is Reach.OWN_ORGANISATION:
         if rule.organisation_field is None:
             return None
-        conditions &= Q(**{_lookup(rule.organisation_field, "pk"): membership.organisation_id})
-    if membership.territory_scope is not None:
-        if rule.territory_field is None:
-            return None
+        if callable(rule.organisation_field):
+            conditions &= rule.organisation_field(membership.organisation_id)
+        else:
+            conditions &= Q(**{_lookup(rule.organisation_field, "pk"): membership.organisation_id})
+    elif rule.territory_field is None:
+        return None  # territorial reach over rows that have no territory: nothing to grant
+    if membership.territory_scope is not None and rule.territory_field is not None:
         conditions &= Q(
             **{_lookup(rule.territory_field, "path__startswith"): membership.territory_scope.path}
         )
@@ -167,7 +190,8 @@ def scoped(user, permission: str, queryset: QuerySet) -> QuerySet:
         allowed = condition if allowed is None else allowed | condition
     if allowed is None:
         return queryset.none()
-    return queryset.filter(allowed).distinct()
+    queryset = queryset.filter(allowed)
+    return queryset.distinct() if rule.distinct else queryset
 
 
 def has_permission(user, permission: str, obj: models.Model | None = None) -> bool:

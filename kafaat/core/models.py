@@ -223,3 +223,31 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         target = f"{self.target_type}:{self.target_id}"
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {target}"
+
+
+class Project(MultilingualName):
+    """A donor-funded project: it owns a logframe, grants and events; people are served under projects."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    donor = models.ForeignKey(
+        Organisation,
+        verbose_name=_("donor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="funded_projects",
+    )
+    participants = models.ManyToManyField(
+        Organisation, verbose_name=_("participating organisations"), related_name="projects", blank=True
+    )
+    territories = models.ManyToManyField(
+        Territory, verbose_name=_("territories"), related_name="+", blank=True
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["code"]

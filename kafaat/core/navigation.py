@@ -32,8 +32,12 @@ NAVIGATION: list[NavItem] = [
 ]
 
 
-def register(item: NavItem) -> None:
-    NAVIGATION.append(item)
+def register(item: NavItem, position: int | None = None) -> None:
+    """Add a menu entry (from an app's ready()); `position` puts it before the core administration entries."""
+    if position is None:
+        NAVIGATION.append(item)
+    else:
+        NAVIGATION.insert(position, item)
 
 
 def visible_items(user) -> list[NavItem]:

@@ -1,0 +1,48 @@
+"""Model fields whose values are encrypted in the database and clear in Python."""
+
+from __future__ import annotations
+
+import json
+
+from django.db import models
+
+from kafaat.core import crypto
+
+
+class EncryptedTextField(models.TextField):
+    """Text stored as a Fernet token. Not searchable: pair it with a keyed hash when look-ups are needed."""
+
+    def from_db_value(self, value, expression, connection):
+        if value is None or value == "":
+            return value
+        return crypto.decrypt(value)
+
+    def to_python(self, value):
+        return value
+
+    def get_prep_value(self, value):
+        if value is None or value == "":
+            return value
+        return crypto.encrypt(str(value))
+
+
+class EncryptedJSONField(models.TextField):
+    """A JSON document stored as one Fernet token (e.g. the Washington Group answers)."""
+
+    def from_db_value(self, value, expression, connection):
+        if value is None or value == "":
+            return None
+        return json.loads(crypto.decrypt(value))
+
+    def to_python(self, value):
+        if isinstance(value, str) and value:
+            return json.loads(value)
+        return value
+
+    def get_prep_value(self, value):
+        if value is None:
+            return None
+        return crypto.encrypt(json.dumps(value, sort_keys=True))
+
+    def value_to_string(self, obj):
+        return json.dumps(self.value_from_object(obj))

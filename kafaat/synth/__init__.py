@@ -1,0 +1,1 @@
+"""Deterministic synthetic data for Kafaat: Moroccan programme participants, generated without a database."""
