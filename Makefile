@@ -38,6 +38,8 @@ messages: install
 
 check-deploy: install
 	KAFAAT_ENV=production KAFAAT_SECRET_KEY=$$(openssl rand -hex 32) KAFAAT_ALLOWED_HOSTS=kafaat.example.org \
+	  KAFAAT_HASH_KEY=$$(openssl rand -hex 32) \
+	  KAFAAT_FIELD_KEYS=$$($(PY) -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())") \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 clean:

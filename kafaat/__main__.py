@@ -22,7 +22,7 @@ def _print_help() -> None:
     print("usage: python -m kafaat <command> [options]\n")
     print("Kafaat commands:")
     for name, help_text in _kafaat_commands().items():
-        print(f"  {name:<22} {help_text}")
+        print(f"  {name.replace('_', '-'):<22} {help_text}")
     print("\n`python -m kafaat <command> --help` describes a command's options.")
     print("Django's own commands (migrate, createsuperuser, check, shell, …) work too.")
 
@@ -38,6 +38,9 @@ def main(argv: list[str] | None = None) -> None:
         return
     from django.core.management import execute_from_command_line
 
+    # Commands are spelled with dashes (import-template); Django's command modules use underscores.
+    if "-" in argv[0] and argv[0].replace("-", "_") in _kafaat_commands():
+        argv[0] = argv[0].replace("-", "_")
     execute_from_command_line(["python -m kafaat", *argv])
 
 

@@ -7,6 +7,8 @@ from ninja.security import HttpBearer, SessionAuth
 
 from kafaat.core import services
 from kafaat.core.api import router as core_router
+from kafaat.pathways.api import router as pathways_router
+from kafaat.registry.api import router as registry_router
 
 
 class TokenAuth(HttpBearer):
@@ -45,3 +47,5 @@ def _invalid(request, exc):
 
 
 api.add_router("/", core_router)
+api.add_router("/", registry_router)
+api.add_router("/", pathways_router)

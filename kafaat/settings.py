@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "axes",
     "kafaat.core",
     "kafaat.synth",
+    "kafaat.registry",
+    "kafaat.pathways",
 ]
 
 MIDDLEWARE = [

@@ -41,6 +41,8 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("i18n/js/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("", include("kafaat.core.urls")),
+    path("people/", include("kafaat.registry.urls")),
+    path("", include("kafaat.pathways.urls")),
     path("api/", (_public(api_patterns), api_app_name, api_namespace)),
     path("admin/", admin.site.urls),
 ]

@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from kafaat.core import signals  # noqa: F401  (connects the authentication audit receivers)
+        from kafaat.core import checks, signals  # noqa: F401  (registers system checks and audit receivers)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -251,3 +253,58 @@ class Project(MultilingualName):
         verbose_name = _("project")
         verbose_name_plural = _("projects")
         ordering = ["code"]
+
+
+class ImportJob(models.Model):
+    """One upload of a spreadsheet: its options, its progress, and what came of it (counts and errors)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        VALIDATING = "validating", _("Checking the rows")
+        WRITING = "writing", _("Writing")
+        DONE = "done", _("Imported")
+        CHECKED = "checked", _("Checked (nothing written)")
+        REJECTED = "rejected", _("Rejected: nothing imported")
+        FAILED = "failed", _("Failed")
+
+    FINISHED = (Status.DONE, Status.CHECKED, Status.REJECTED, Status.FAILED)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(_("kind"), max_length=20)
+    file_name = models.CharField(_("file"), max_length=200)
+    file_path = models.CharField(max_length=300, blank=True)  # relative to MEDIA_ROOT
+    report_path = models.CharField(max_length=300, blank=True)  # the XLSX error report, under MEDIA_ROOT
+    language = models.CharField(max_length=10, default="fr")
+    dry_run = models.BooleanField(_("check only"), default=False)
+    good_rows_only = models.BooleanField(_("import only the good rows"), default=False)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0)  # an estimate until the file is read
+    rows_validated = models.PositiveIntegerField(default=0)
+    rows_written = models.PositiveIntegerField(default=0)
+    rows_read = models.PositiveIntegerField(default=0)
+    valid = models.PositiveIntegerField(default=0)
+    imported = models.PositiveIntegerField(default=0)
+    already_imported = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)  # the first errors as [row, column, message]
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} · {self.file_name}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in self.FINISHED

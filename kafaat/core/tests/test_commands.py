@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_the_demo_command_is_idempotent(db, capsys):
+    # The demo command lives in the synth app (kafaat/synth/tests/test_demo.py checks its data in depth).
     call_command("demo", no_serve=True)
     counts = (Organisation.objects.count(), get_user_model().objects.count(), Membership.objects.count())
     first_output = capsys.readouterr().out
@@ -25,7 +26,10 @@ def test_the_demo_command_is_idempotent(db, capsys):
     ) == counts
     assert counts[0] >= 10 and counts[1] >= 9
     assert "caseworker.oujda" in first_output and "Kafaat-demo-2026" in first_output
-    assert "0 new organisations, 0 new users, 0 new memberships" in capsys.readouterr().out
+    assert "Project kafaat-emploi: 3,000 new people" in first_output
+    second_output = capsys.readouterr().out
+    assert "0 new organisations, 0 new users, 0 new memberships" in second_output
+    assert "0 new people, 0 new pathway steps" in second_output
 
 
 def test_python_m_kafaat_lists_its_commands():
@@ -44,6 +48,8 @@ def test_production_settings_pass_the_deploy_check():
         "KAFAAT_ENV": "production",
         "KAFAAT_SECRET_KEY": "x" * 20 + "a-production-secret-of-enough-length-and-variety-42",
         "KAFAAT_ALLOWED_HOSTS": "kafaat.example.org",
+        "KAFAAT_FIELD_KEYS": "Yk7C3sTTEFx7OQv1Sb1xrQ3Z6m4bH0s0hq0f6Q0oX3Q=",
+        "KAFAAT_HASH_KEY": "h" * 40,
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -62,3 +68,32 @@ def test_production_refuses_to_start_without_a_secret():
         [sys.executable, "manage.py", "check"], capture_output=True, text=True, cwd=ROOT, env=env
     )
     assert result.returncode != 0 and "KAFAAT_SECRET_KEY" in result.stderr
+
+
+def test_the_deploy_check_refuses_production_without_encryption_keys():
+    env = {
+        **{
+            k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "KAFAAT_FIELD_KEYS")
+        },
+        "KAFAAT_ENV": "production",
+        "KAFAAT_SECRET_KEY": "x" * 20 + "a-production-secret-of-enough-length-and-variety-42",
+        "KAFAAT_ALLOWED_HOSTS": "kafaat.example.org",
+        "KAFAAT_HASH_KEY": "short",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"], capture_output=True, text=True, cwd=ROOT, env=env
+    )
+    assert result.returncode != 0
+    assert "kafaat.E001" in result.stderr and "kafaat.E003" in result.stderr
+
+
+def test_commands_are_spelled_with_dashes(tmp_path):
+    out = tmp_path / "modele.xlsx"
+    command = ["-m", "kafaat", "import-template", "--kind", "people", "--lang", "ar", "--out", str(out)]
+    result = subprocess.run([sys.executable, *command], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert out.stat().st_size > 0
+    listing = subprocess.run(
+        [sys.executable, "-m", "kafaat", "--help"], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert "  import-template " in listing.stdout and "import_template" not in listing.stdout

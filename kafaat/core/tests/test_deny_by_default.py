@@ -1,5 +1,7 @@
 """Every page and API route refuses anonymous visitors unless it is explicitly public."""
 
+import re
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -15,9 +17,17 @@ def _routes(patterns, prefix=""):
             yield route
 
 
+SAMPLE_VALUES = {
+    "int": "1",
+    "uuid": "00000000-0000-0000-0000-000000000001",
+    "str": "x",
+    "slug": "x",
+    "path": "x",
+}
+
+
 def _concrete(route: str) -> str:
-    for marker in ("<int:pk>", "<int:membership_pk>", "<int:organisation_id>", "<code>", "<str:code>"):
-        route = route.replace(marker, "1")
+    route = re.sub(r"<(?:(\w+):)?\w+>", lambda m: SAMPLE_VALUES[m.group(1) or "str"], route)
     return "/" + route.lstrip("^").rstrip("$")
 
 

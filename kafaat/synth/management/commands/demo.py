@@ -1,21 +1,26 @@
 """`python -m kafaat demo`: migrate, compile translations, load the demo data, print the log-ins, serve."""
 
-from django.core.management import call_command
-from django.core.management.base import BaseCommand
+import time
 
-from kafaat.core.demo import DEMO_LOGINS, DEMO_PASSWORD, load_demo
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from kafaat.synth.demo import DEMO_LOGINS, DEMO_PASSWORD, PROJECT_CODE, load_demo
 
 
 class Command(BaseCommand):
     help = "Migrate the database, load the demo data (idempotent) and serve the app on http://127.0.0.1:8000."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--no-serve", action="store_true", help="prepare the database and stop (for scripts)"
         )
         parser.add_argument("--addr", default="127.0.0.1:8000", help="address and port to serve on")
 
-    def handle(self, *args, no_serve: bool = False, addr: str = "127.0.0.1:8000", **options):
+    def handle(
+        self, *args: object, no_serve: bool = False, addr: str = "127.0.0.1:8000", **options: object
+    ) -> None:
+        started = time.perf_counter()
         call_command("compiletranslations", verbosity=0)
         call_command("migrate", interactive=False, verbosity=0)
         created = load_demo()
@@ -23,6 +28,10 @@ class Command(BaseCommand):
             "Demo data ready ({} new organisations, {} new users, {} new memberships).".format(
                 created["organisations"], created["users"], created["memberships"]
             )
+        )
+        people, steps, seconds = created["people"], created["steps"], time.perf_counter() - started
+        self.stdout.write(
+            f"Project {PROJECT_CODE}: {people:,} new people, {steps:,} new pathway steps ({seconds:.1f} s)."
         )
         self.stdout.write(f"\nDemo log-ins (password for all: {DEMO_PASSWORD}):")
         for login in DEMO_LOGINS:

@@ -1,0 +1,185 @@
+"""Benchmark of people search on PostgreSQL: a million people loaded with the import, then p50/p95 latency of
+what a case worker types, through `registry.services.search_people` (first page, 25 rows).
+
+    .venv/bin/python benchmarks/search.py --people 1000000 --organisations 10 --queries 200 --explain
+
+The people are spread over `--organisations` NGOs, each importing its own file (so that each person has the
+PersonAccess row of its organisation); the searching user is a case worker of the first one, and so sees
+1/`organisations` of the table. Queries are drawn from that organisation's own people: Arabic and Latin
+partial names (3 to 5 letters of a name word), phone numbers as people write them, CIN numbers. The scratch
+database `kafaat_search_bench` is created, migrated, analysed and dropped (`--keep` keeps it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DATABASE = "kafaat_search_bench"
+
+
+def prepare_database(server: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {DATABASE}")
+    os.environ["DATABASE_URL"] = f"{server}/{DATABASE}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kafaat.settings")
+
+
+def split_files(folder: Path, people: int, organisations: int, seed: int) -> list[Path]:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from import_people import make_file
+
+    whole = folder / "people.csv"
+    make_file(whole, people, seed)
+    paths = [folder / f"org-{index}.csv" for index in range(organisations)]
+    handles = [open(path, "w", encoding="utf-8") for path in paths]  # noqa: SIM115
+    with open(whole, encoding="utf-8") as source:
+        header = source.readline()
+        for handle in handles:
+            handle.write(header)
+        for index, line in enumerate(source):
+            handles[index % organisations].write(line)
+    for handle in handles:
+        handle.close()
+    whole.unlink()
+    return paths
+
+
+def load(paths: list[Path], workers: int | None):
+    from django.contrib.auth import get_user_model
+
+    from kafaat.core.importing import run_import
+    from kafaat.core.models import Membership, Organisation, Role, Territory
+    from kafaat.registry.importing import PeopleImport
+
+    territory = Territory.objects.get(code="02.411")
+    users, total = [], 0.0
+    for index, path in enumerate(paths):
+        organisation = Organisation.objects.create(
+            code=f"ngo-{index}", type="ngo", territory=territory, name_fr=f"ONG {index}"
+        )
+        user = get_user_model().objects.create_user(f"caseworker-{index}")
+        Membership.objects.create(user=user, organisation=organisation, role=Role.CASE_WORKER)
+        started = time.perf_counter()
+        result = run_import(PeopleImport(user, organisation, file_name=path.name), path, workers=workers)
+        seconds = time.perf_counter() - started
+        total += seconds
+        assert not result.errors and result.imported, result.errors[:3]
+        print(f"  {organisation.code}: {result.imported:,} people in {seconds:.1f} s", flush=True)
+        users.append(user)
+    return users, total
+
+
+def queries(path: Path, count: int, seed: int) -> dict[str, list[str]]:
+    """What a case worker of this organisation types, drawn from its own people."""
+    rng = random.Random(seed)
+    with open(path, encoding="utf-8") as handle:
+        rows = rng.sample(list(csv.DictReader(handle)), count)
+
+    def partial(name: str) -> str:
+        words = [w for w in name.split() if len(w) >= 3] or [name]
+        word = rng.choice(words)
+        return word[: rng.randint(3, min(5, len(word)))]
+
+    return {
+        "Arabic partial name": [partial(rng.choice([r["last_name_ar"], r["first_name_ar"]])) for r in rows],
+        "Latin partial name": [
+            partial(rng.choice([r["last_name_latin"], r["first_name_latin"]])) for r in rows
+        ],
+        "phone look-up": [r["phone"] for r in rows],
+        "identity-number look-up": [r["id_number"] for r in rows],
+    }
+
+
+def measure(user, texts: list[str]) -> tuple[list[float], list[int]]:
+    from kafaat.registry.services import search_people
+
+    for text in texts[:5]:  # warm the caches a little, as a running server would be
+        list(search_people(user, text)[:25])
+    times, sizes = [], []
+    for text in texts:
+        started = time.perf_counter()
+        page = list(search_people(user, text)[:25])
+        times.append((time.perf_counter() - started) * 1000)
+        sizes.append(len(page))
+    return times, sizes
+
+
+def explain(user, text: str) -> str:
+    from django.db import connection
+
+    from kafaat.registry.services import search_people
+
+    sql, params = search_people(user, text)[:25].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--people", type=int, default=1_000_000)
+    parser.add_argument("--organisations", type=int, default=10)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--explain", action="store_true", help="print the plan of one query of each kind")
+    parser.add_argument("--keep", action="store_true", help="keep the database")
+    args = parser.parse_args()
+    server = os.environ.get("KAFAAT_BENCH_SERVER", "postgres://postgres@127.0.0.1:5432")
+    prepare_database(server)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    try:
+        with tempfile.TemporaryDirectory(prefix="kafaat-search-") as folder:
+            paths = split_files(Path(folder), args.people, args.organisations, args.seed)
+            print(f"loading {args.people:,} people for {args.organisations} organisations", flush=True)
+            users, seconds = load(paths, args.workers)
+            print(f"loaded in {seconds:.0f} s: {args.people / seconds:,.0f} rows/s", flush=True)
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+            texts = queries(paths[0], args.queries, args.seed)
+        titles = ("queries", "p50 ms", "p95 ms", "max ms")
+        print(f"\n| {'search':<24} | " + " | ".join(f"{t:>7}" for t in titles) + f" | {'rows':>5} |")
+        print(f"|{'-' * 26}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 7}|")
+        for kind, values in texts.items():
+            times, sizes = measure(users[0], values)
+            p95 = statistics.quantiles(times, n=20)[18]
+            print(
+                f"| {kind:<24} | {len(times):>7} | {statistics.median(times):>7.1f} | {p95:>7.1f} | "
+                f"{max(times):>7.1f} | {statistics.mean(sizes):>5.1f} |"
+            )
+        print("\nrows: mean number of people on the first page (at most 25).")
+        if args.explain:
+            for kind, values in texts.items():
+                print(f"\n-- {kind}: {values[0]!r}\n{explain(users[0], values[0])}")
+    finally:
+        connection.close()
+        if not args.keep:
+            import psycopg
+
+            with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+                admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+
+
+if __name__ == "__main__":
+    main()

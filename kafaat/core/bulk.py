@@ -1,0 +1,116 @@
+"""Writing many rows fast: primary keys reserved first, then `COPY` on PostgreSQL, `executemany` on SQLite.
+
+Values go through the same conversions as the ORM (`get_db_prep_save` for custom fields, so an encrypted field
+is encrypted exactly as `save()` would), but without building model instances.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+
+from django.db import connection, models
+
+
+def reserve_ids(model: type[models.Model], count: int) -> list[int]:
+    """Primary keys for `count` new rows, known before writing (so that other tables can point at them)."""
+    table, column = model._meta.db_table, model._meta.pk.column
+    if count == 0:
+        return []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, column, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        if connection.vendor != "sqlite":
+            raise NotImplementedError(f"bulk import is not implemented for {connection.vendor}")
+        if not connection.in_atomic_block:
+            raise RuntimeError("reserve ids inside the transaction that writes them")
+        # The transaction holds SQLite's write lock (BEGIN IMMEDIATE): nobody else can take these ids.
+        cursor.execute(f'SELECT max("{column}") FROM "{table}"')  # noqa: S608 — names from the model
+        highest = cursor.fetchone()[0] or 0
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        row = cursor.fetchone()
+        start = max(highest, row[0] if row else 0) + 1
+    return list(range(start, start + count))
+
+
+def _converter(model_field: models.Field, vendor: str) -> Callable | None:
+    """How a Python value becomes what the database stores; None when it goes through as it is."""
+    if not type(model_field).__module__.startswith("django."):
+        return lambda value: model_field.get_db_prep_save(value, connection)  # e.g. encrypted fields
+    if isinstance(model_field, models.JSONField):
+        return json.dumps
+    if vendor == "sqlite":
+        if isinstance(model_field, models.UUIDField):
+            return lambda value: value.hex
+        if isinstance(model_field, models.DateTimeField):
+            return lambda value: model_field.get_db_prep_save(value, connection)
+        if isinstance(model_field, models.DateField):
+            return lambda value: value.isoformat() if value is not None else None
+    return None
+
+
+class BulkTable:
+    """Rows of one table written in bulk: `row()` turns Python values into stored ones (it may run in a worker
+    process, so encryption happens there), `write()` sends them with COPY or executemany."""
+
+    def __init__(
+        self,
+        model: type[models.Model],
+        fields: Sequence[str],
+        vendor: str | None = None,
+        raw: Sequence[str] = (),
+    ):
+        """`raw`: fields whose values are given as stored (constants converted once by the caller)."""
+        self.model = model
+        model_fields = [model._meta.get_field(name) for name in fields]
+        self.columns = [f.column for f in model_fields]
+        vendor = vendor or connection.vendor
+        self.converters = [
+            (i, c) for i, f in enumerate(model_fields) if f.name not in raw and (c := _converter(f, vendor))
+        ]
+
+    def row(self, values: Sequence) -> tuple:
+        if not self.converters:
+            return tuple(values)
+        out = list(values)
+        for index, convert in self.converters:
+            if out[index] is not None:
+                out[index] = convert(out[index])
+        return tuple(out)
+
+    def _copy_sql(self) -> str:
+        names = ", ".join(f'"{c}"' for c in self.columns)
+        return f'COPY "{self.model._meta.db_table}" ({names}) FROM STDIN'
+
+    def write(self, rows: Iterable[tuple], progress: Callable[[int], None] | None = None) -> int:
+        table = self.model._meta.db_table
+        names = ", ".join(f'"{c}"' for c in self.columns)
+        written = 0
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(self._copy_sql()) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                        written += 1
+                        if progress and written % 10_000 == 0:
+                            progress(written)
+                return written
+            sql = f'INSERT INTO "{table}" ({names}) VALUES ({", ".join(["%s"] * len(self.columns))})'  # noqa: S608
+            batch: list[tuple] = []
+            for row in rows:
+                batch.append(row)
+                if len(batch) >= 10_000:
+                    cursor.executemany(sql, batch)
+                    written += len(batch)
+                    batch = []
+                    if progress:
+                        progress(written)
+            if batch:
+                cursor.executemany(sql, batch)
+                written += len(batch)
+        return written
+

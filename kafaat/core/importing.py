@@ -1,0 +1,391 @@
+"""Importing spreadsheets: read CSV or XLSX, map the headers, validate every row, then write all or nothing.
+
+Domain-free. An app describes its file with an `ImportSpec` (columns, the validation of one row, the checks
+across rows and against the database, the bulk write) and `run_import` does the rest:
+
+1. read CSV or XLSX (`kafaat.core.spreadsheets`: delimiter and encoding detected);
+2. map headers to fields through aliases (case, accents, spaces and punctuation ignored);
+3. validate every row — in worker processes for large files when the spec allows it — collecting every
+   error as (row number as seen in the file, column name as in the file, value, message);
+4. write nothing when a row is bad, or, on request, only the good rows; the write is one transaction.
+
+Specs write fast with `kafaat.core.bulk` (`COPY` on PostgreSQL, `executemany` on SQLite).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import multiprocessing
+import os
+import pickle
+import threading
+import unicodedata
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from kafaat.core.spreadsheets import ImportFileError, Table, read_table, write_template, xlsx_row
+
+CHUNK_ROWS = 2000
+PARALLEL_MIN_ROWS = 20_000  # below this, starting worker processes costs more than it saves
+ERRORS_KEPT = 1000  # errors kept on a job for display; reports always hold them all
+Progress = Callable[[str, int, int], None]  # (stage "validating" | "writing", done, total)
+
+
+# --- Columns and headers ------------------------------------------------------------------------------------
+
+_ARABIC_FOLDS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ى": "ي", "ـ": ""})
+
+
+def fold(text: str) -> str:
+    """A header as compared: no accents or Arabic vowel marks, no case, no spaces or punctuation."""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    kept = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().translate(_ARABIC_FOLDS)
+    return "".join(c for c in kept if c.isalnum())
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    headers: Mapping[str, str]  # language → the header templates use; a format contract, not a UI string
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+    help: Any = ""  # lazy translations: meaning and accepted values, for the documentation sheet
+    accepted: Any = ""
+    examples: tuple[Any, Any] = ("", "")
+
+    def header(self, language: str) -> str:
+        return self.headers.get(language[:2]) or self.headers["en"]
+
+    @property
+    def folded_names(self) -> set[str]:
+        return {fold(name) for name in (self.key, *self.headers.values(), *self.aliases)} - {""}
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+    value: Any = ""
+
+    def as_list(self) -> list:
+        return [self.row, self.column, self.message]
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What became of one row: errors by field, or a key (for idempotence) and what to write."""
+
+    row: int
+    errors: dict[str, str] = field(default_factory=dict)
+    key: str = ""
+    record: Any = None
+    skipped: bool = False  # already imported with the same values
+
+    def __reduce__(self):  # a plain tuple through the process pipes: three times cheaper to pickle
+        return (Outcome, (self.row, self.errors, self.key, self.record, self.skipped))
+
+
+class ImportSpec:
+    """What an app says about one kind of file. Subclasses set the columns and implement the three steps."""
+
+    kind = ""
+    columns: tuple[Column, ...] = ()
+    required_groups: tuple[tuple[str, ...], ...] = ()  # at least one column of each group must be present
+    error_columns: Mapping[str, tuple[str, ...]] = {}  # an error's field → the columns that may hold it
+    parallel = False  # validate_rows is pure (no database) and may run in worker processes
+    streaming = False  # write() may be called chunk by chunk as rows are checked (then finish() once)
+    language = "en"
+
+    def worker_state(self) -> Any:
+        """Everything validate_rows needs, picklable."""
+        return self
+
+    @staticmethod
+    def validate_rows(state: Any, rows: list[tuple[int, dict]]) -> list[Outcome]:
+        raise NotImplementedError
+
+    def check(self, outcomes: list[Outcome]) -> None:
+        """Checks across rows and against the database, in file order; may add errors or mark rows skipped."""
+
+    def write(self, records: list, progress: Callable[[int], None]) -> int:
+        """Write the records of good rows (inside the import's transaction); return how many were written."""
+        raise NotImplementedError
+
+    def finish(self) -> None:
+        """After the last write, in the same transaction: what is done once (the audit event)."""
+
+    def column(self, key: str) -> Column | None:
+        return next((c for c in self.columns if c.key == key), None)
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    headers: list[str] = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)
+    rows_read: int = 0
+    valid: int = 0
+    imported: int = 0
+    already_imported: int = 0
+    rejected: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    rejected_rows: list[tuple[int, list]] = field(default_factory=list)
+    dry_run: bool = False
+    written: bool = False
+
+    @property
+    def status(self) -> str:
+        if self.written:
+            return "done"
+        return "rejected" if self.errors else "checked"
+
+
+def map_headers(spec: ImportSpec, headers: list[str]) -> tuple[dict[str, int], list[str], list[RowError]]:
+    """Field key → column index; the headers nobody asked for; errors for duplicated or missing columns."""
+    by_name = {name: column.key for column in spec.columns for name in column.folded_names}
+    mapping: dict[str, int] = {}
+    unknown, errors = [], []
+    for index, header in enumerate(headers):
+        key = by_name.get(fold(header))
+        if key is None:
+            if header:
+                unknown.append(header)
+        elif key in mapping:
+            errors.append(
+                RowError(0, header, _("This column appears twice (as “%s”).") % headers[mapping[key]])
+            )
+        else:
+            mapping[key] = index
+    for group in spec.required_groups:
+        if not any(key in mapping for key in group):
+            names = " / ".join(spec.column(key).header(spec.language) for key in group)
+            errors.append(RowError(0, names, _("This column is missing.")))
+    return mapping, unknown, errors
+
+
+# --- Running ------------------------------------------------------------------------------------------------
+
+_worker: tuple[Callable, Any, list] | None = None
+
+
+def _start_worker(spec_path: str, state: bytes, items: list, language: str) -> None:
+    global _worker
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kafaat.settings")
+    import django
+
+    django.setup()  # nothing to do in a forked worker
+    from django.utils.module_loading import import_string
+
+    translation.activate(language)
+    _worker = (import_string(spec_path).validate_rows, pickle.loads(state), items)  # noqa: S301 — our bytes
+
+
+def _as_raw(rows: list[tuple[int, list]], items: list[tuple[str, int]]) -> list[tuple[int, dict]]:
+    out = []
+    for number, cells in rows:
+        width = len(cells)
+        out.append((number, {key: cells[i] if i < width else None for key, i in items}))
+    return out
+
+
+def _validate_in_worker(rows: list[tuple[int, list]]) -> list[Outcome]:
+    validate, state, items = _worker
+    return validate(state, _as_raw(rows, items))
+
+
+def _chunks(rows: Iterator[tuple[int, list]], size: int) -> Iterator[list[tuple[int, list]]]:
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _validated(spec: ImportSpec, chunks: Iterator, items: list, workers: int) -> Iterator[tuple[list, list]]:
+    """(chunk, outcomes) in file order; with workers, a few chunks are in flight at once."""
+    if workers <= 1:
+        state = spec.worker_state()
+        for chunk in chunks:
+            yield chunk, spec.validate_rows(state, _as_raw(chunk, items))
+        return
+    spec_path = f"{type(spec).__module__}.{type(spec).__qualname__}"
+    state = pickle.dumps(spec.worker_state())
+    # Forking is fastest, but never fork a process that runs other threads (a web server): spawn there.
+    method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
+    context = multiprocessing.get_context(method)
+    initargs = (spec_path, state, items, spec.language)
+    with ProcessPoolExecutor(workers, context, _start_worker, initargs) as pool:
+        pending: deque = deque()
+        for chunk in chunks:
+            pending.append((chunk, pool.submit(_validate_in_worker, chunk)))
+            if len(pending) > 2 * workers:
+                done, future = pending.popleft()
+                yield done, future.result()
+        while pending:
+            done, future = pending.popleft()
+            yield done, future.result()
+
+
+def _column_of(spec: ImportSpec, key: str, headers: list[str], mapping: dict[str, int]) -> tuple[str, int]:
+    for candidate in (*spec.error_columns.get(key, ()), key):
+        if candidate in mapping:
+            return headers[mapping[candidate]], mapping[candidate]
+    column = spec.column(key)
+    return (column.header(spec.language) if column else key), -1
+
+
+def default_workers() -> int:
+    from django.conf import settings
+
+    configured = getattr(settings, "KAFAAT_IMPORT_WORKERS", None)
+    return int(configured) if configured is not None else min(os.cpu_count() or 1, 8)
+
+
+class _Rollback(Exception):
+    pass
+
+
+def run_import(
+    spec: ImportSpec,
+    source: str | Path | io.IOBase,
+    name: str = "",
+    *,
+    dry_run: bool = False,
+    good_rows_only: bool = False,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> ImportResult:
+    """Validate every row of the file, then write the good rows unless any is bad (or `good_rows_only`).
+
+    On PostgreSQL a streaming spec writes each chunk as soon as it is checked, inside the one transaction, so
+    the database works while the next rows are validated; a bad row stops the writing and, unless
+    `good_rows_only`, rolls everything back at the end. Elsewhere every row is validated before anything is
+    written (SQLite would otherwise lock out other writers for the whole import).
+    """
+    progress = progress or (lambda stage, done, total: None)
+    table = read_table(source, name)
+    result = ImportResult(spec.kind, headers=table.headers, dry_run=dry_run)
+    mapping, result.unknown_columns, result.errors = map_headers(spec, table.headers)
+    if result.errors:
+        for error in result.errors:
+            error.row = table.header_row
+        return result
+    workers = default_workers() if workers is None else workers
+    if not spec.parallel or table.estimated_rows < PARALLEL_MIN_ROWS:
+        workers = 1
+    stream = spec.streaming and connection.vendor == "postgresql" and not dry_run
+    try:
+        # Streaming validates inside the transaction it writes in; otherwise no transaction is open (and no
+        # SQLite write lock held) until every row has been checked.
+        with transaction.atomic() if stream else nullcontext():
+            records = _validate_all(spec, table, mapping, result, workers, progress, stream, good_rows_only)
+            result.valid = result.valid or len(records)
+            if dry_run or not result.valid or (result.errors and not good_rows_only):
+                raise _Rollback
+            with transaction.atomic():
+                if records:
+                    progress("writing", 0, len(records))
+                    result.imported += spec.write(
+                        records, lambda done: progress("writing", done, len(records))
+                    )
+                spec.finish()
+            result.written = True
+    except _Rollback:
+        result.imported = 0
+    progress("writing" if result.written else "validating", result.rows_read, result.rows_read)
+    return result
+
+
+def _validate_all(spec, table, mapping, result, workers, progress, stream, good_rows_only) -> list:
+    """Validate every row into `result`; return the records left to write (none when streamed)."""
+    records: list = []
+    total = table.estimated_rows
+    items = list(mapping.items())
+    progress("validating", 0, total)
+    for chunk, outcomes in _validated(spec, _chunks(table.rows, CHUNK_ROWS), items, workers):
+        spec.check(outcomes)
+        good = []
+        for (number, cells), outcome in zip(chunk, outcomes, strict=True):
+            if outcome.errors:
+                result.rejected_rows.append((number, cells))
+                for key, message in outcome.errors.items():
+                    header, index = _column_of(spec, key, table.headers, mapping)
+                    value = cells[index] if 0 <= index < len(cells) else ""
+                    result.errors.append(RowError(number, header, str(message), value))
+            elif outcome.skipped:
+                result.already_imported += 1
+            else:
+                good.append(outcome.record)
+        result.rows_read += len(chunk)
+        result.rejected = len(result.rejected_rows)
+        if stream:
+            result.valid += len(good)
+            if good and (good_rows_only or not result.errors):
+                result.imported += spec.write(good, lambda done: None)
+        else:
+            records.extend(good)
+        progress("validating", result.rows_read, max(total, result.rows_read))
+    return records
+
+
+# --- Files for people: error reports, rejected rows, templates ----------------------------------------------
+
+
+def write_error_report(result: ImportResult, target, language: str) -> None:
+    """An XLSX of every error (row, column, value, message) and a second sheet with the rejected rows."""
+    from openpyxl import Workbook
+
+    with translation.override(language):
+        workbook = Workbook(write_only=True)
+        errors = workbook.create_sheet(_("Errors"))
+        errors.append(xlsx_row(errors, [_("Row"), _("Column"), _("Value"), _("Message")]))
+        for error in result.errors:
+            value = (
+                error.value
+                if isinstance(error.value, int | float | str) or error.value is None
+                else str(error.value)
+            )
+            errors.append(xlsx_row(errors, [error.row, error.column, value, error.message]))
+        rejected = workbook.create_sheet(_("Rejected rows"))
+        rejected.append(xlsx_row(rejected, [_("Row"), *result.headers]))
+        for number, cells in result.rejected_rows:
+            rejected.append(xlsx_row(rejected, [number, *cells]))
+        workbook.save(target)
+
+
+def write_rejected_rows(result: ImportResult, target: str | Path) -> None:
+    """The rejected rows with the file's own headers, to correct and import again (CSV or XLSX by suffix)."""
+    if str(target).lower().endswith(".csv"):
+        with open(target, "w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(result.headers)
+            writer.writerows(["" if c is None else c for c in cells] for _n, cells in result.rejected_rows)
+        return
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(xlsx_row(sheet, result.headers))
+    for _number, cells in result.rejected_rows:
+        sheet.append(xlsx_row(sheet, cells))
+    workbook.save(target)
+
+
+__all__ = [
+    "Column", "ImportFileError", "ImportResult", "ImportSpec", "Outcome", "RowError", "Table", "read_table",
+    "run_import", "write_error_report", "write_rejected_rows", "write_template", "xlsx_row",
+]  # fmt: skip

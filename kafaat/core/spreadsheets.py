@@ -1,0 +1,170 @@
+"""Spreadsheets in and out: reading CSV (delimiter and encoding detected) and XLSX, writing XLSX safely.
+
+CSV files come from Excel as often as from scripts: `,` `;` or tab; UTF-8 with or without BOM, UTF-16, or the
+Windows code page of an Arabic (1256) or French (1252) system. XLSX files are read in read-only mode, first
+sheet only, so that a large workbook streams.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+
+class ImportFileError(ValueError):
+    """The file cannot be read at all (wrong type, empty, damaged)."""
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    header_row: int
+    rows: Iterator[tuple[int, list]]  # (row number as the user sees it, cells)
+    estimated_rows: int
+
+
+_ARABIC = re.compile("[\u0600-\u06ff]")
+_WORD = re.compile(r"\w+")
+
+
+def _looks_arabic(text: str) -> bool:
+    """Decoded as Windows-1256, Arabic text makes whole Arabic words; French text makes mixed ones (ةCOLE)."""
+    whole = mixed = 0
+    for word in _WORD.findall(text[:200_000]):
+        if _ARABIC.search(word):
+            if re.search(r"[A-Za-z]", word):
+                mixed += 1
+            else:
+                whole += 1
+    return whole > mixed
+
+
+def decode(data: bytes) -> str:
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    arabic = data.decode("cp1256", errors="replace")
+    return arabic if _looks_arabic(arabic) else data.decode("cp1252", errors="replace")
+
+
+def _delimiter(first_line: str) -> str:
+    counts = {delimiter: first_line.count(delimiter) for delimiter in (",", ";", "\t")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def _blank(cells: Sequence) -> bool:
+    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
+
+
+def _read_csv(data: bytes) -> Table:
+    text = decode(data)
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
+    numbered = ((number, cells) for number, cells in enumerate(reader, start=1) if not _blank(cells))
+    header_row, headers = next(numbered, (0, []))
+    return Table([h.strip() for h in headers], header_row, numbered, max(text.count("\n") - header_row, 0))
+
+
+def _read_xlsx(source) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(source, read_only=True, data_only=True)
+    except Exception as error:  # noqa: BLE001 — openpyxl raises many kinds for a damaged file
+        raise ImportFileError(_("This file is not a readable XLSX workbook.")) from error
+    sheet = workbook.worksheets[0]
+
+    def numbered():
+        try:
+            for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+                if not _blank(cells):
+                    yield number, list(cells)
+        finally:
+            workbook.close()
+
+    rows = numbered()
+    header_row, headers = next(rows, (0, []))
+    headers = ["" if h is None else str(h).strip() for h in headers]
+    while headers and not headers[-1]:
+        headers.pop()
+    return Table(headers, header_row, rows, max((sheet.max_row or 0) - header_row, 0))
+
+
+def read_table(source: str | Path | io.IOBase, name: str = "") -> Table:
+    """The header and the rows of the first sheet of an XLSX file or of a CSV file."""
+    name = name or str(source)
+    suffix = Path(name).suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        table = _read_xlsx(source)
+    elif suffix in (".csv", ".txt", ".tsv"):
+        data = Path(source).read_bytes() if isinstance(source, str | Path) else source.read()
+        table = _read_csv(data)
+    else:
+        raise ImportFileError(_("Upload a CSV or XLSX file."))
+    if not any(table.headers):
+        raise ImportFileError(_("The file is empty."))
+    return table
+
+
+# --- Writing ------------------------------------------------------------------------------------------------
+
+
+def xlsx_row(sheet, values: Iterable) -> list:
+    """Cells for a write-only sheet; text starting with '=' stays text (no formula injection)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str) and value.startswith("="):
+            cell.data_type = "s"
+        cells.append(cell)
+    return cells
+
+
+def write_template(columns: Sequence, language: str, target) -> None:
+    """An XLSX with the headers in `language`, two example rows, and a sheet documenting every column."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    with translation.override(language):
+        workbook = Workbook()
+        data = workbook.active
+        data.title = _("Data")
+        data.append([column.header(language) for column in columns])
+        for index in (0, 1):
+            data.append([str(column.examples[index]) for column in columns])
+        for cell in data[1]:
+            cell.font = Font(bold=True)
+        data.freeze_panes = "A2"
+        documentation = workbook.create_sheet(_("Columns"))
+        documentation.append([_("Column"), _("Meaning"), _("Required"), _("Accepted values"), _("Example")])
+        for cell in documentation[1]:
+            cell.font = Font(bold=True)
+        for column in columns:
+            documentation.append(
+                [
+                    column.header(language),
+                    str(column.help),
+                    _("yes") if column.required else _("no"),
+                    str(column.accepted),
+                    str(column.examples[0]),
+                ]
+            )
+        if language == "ar":
+            data.sheet_view.rightToLeft = documentation.sheet_view.rightToLeft = True
+        workbook.save(target)

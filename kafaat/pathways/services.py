@@ -1,0 +1,389 @@
+"""Recording pathway steps under their rules, referrals between organisations, timelines and caseloads."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kafaat.core import access, audit
+from kafaat.core.access import Permission
+from kafaat.core.models import Organisation, Project
+from kafaat.pathways.models import PARENT_KIND, PARENT_REQUIRED, Participation, Step, StepKind, StepStatus
+from kafaat.registry import services as registry
+from kafaat.registry.access_rules import CHANGE_PERSON, VIEW_PERSON
+from kafaat.registry.models import Consent, Person
+
+FOLLOW_UP_MONTHS = (3, 6, 12)
+# Fields a caller may set on a step, by kind; everything else is derived by the rules.
+KIND_FIELDS: dict[str, tuple[str, ...]] = {
+    StepKind.INTAKE: (),
+    StepKind.ASSESSMENT: ("skill_level", "prior_learning_recognised"),
+    StepKind.REFERRAL: ("referral_target", "target_organisation", "programme"),
+    StepKind.ENROLMENT: ("programme", "cohort"),
+    StepKind.DROPOUT: ("dropout_reason",),
+    StepKind.COMPLETION: (),
+    StepKind.CERTIFICATION: ("credential", "level"),
+    StepKind.PLACEMENT: ("placement_type", "employer_name", "sector", "contract_type", "wage_band"),
+    StepKind.FOLLOW_UP: ("follow_up_months", "still_employed", "income_band"),
+}
+REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
+    StepKind.REFERRAL: ("referral_target",),
+    StepKind.ENROLMENT: ("programme",),
+    StepKind.DROPOUT: ("dropout_reason",),
+    StepKind.CERTIFICATION: ("credential",),
+    StepKind.PLACEMENT: ("placement_type",),
+    StepKind.FOLLOW_UP: ("follow_up_months", "still_employed"),
+}
+
+
+def projects_for(actor) -> QuerySet[Project]:
+    return access.scoped(actor, Permission.VIEW_PROJECT, Project.objects.filter(is_active=True))
+
+
+def check_step(
+    person: Person,
+    kind: str,
+    project: Project,
+    on: date,
+    parent: Step | None,
+    fields: Mapping[str, Any],
+    *,
+    today: date | None = None,
+    participation_exists: bool | None = None,
+) -> dict[str, str]:
+    """Every rule a new step must satisfy: the errors by field, empty when the step may be recorded."""
+    errors: dict[str, str] = {}
+    today = today or timezone.localdate()
+    if kind not in StepKind.values:
+        return {"kind": _("Unknown step.")}
+    if on > today:
+        errors["date"] = _("A step cannot be recorded in the future.")
+    for name in REQUIRED_FIELDS.get(kind, ()):
+        if fields.get(name) in (None, ""):
+            errors[name] = _("This field is required.")
+    if (
+        kind == StepKind.REFERRAL
+        and fields.get("referral_target") == "organisation"
+        and not fields.get("target_organisation")
+    ):
+        errors["target_organisation"] = _("Choose the organisation the person is referred to.")
+    if kind == StepKind.FOLLOW_UP and fields.get("follow_up_months") not in (None, "", *FOLLOW_UP_MONTHS):
+        errors["follow_up_months"] = _("A follow-up is at 3, 6 or 12 months.")
+
+    if parent is None and kind in PARENT_REQUIRED:
+        errors["parent"] = _("Choose the step this one answers to.")
+    if parent is not None:
+        if parent.person_id != person.pk or parent.project_id != project.pk:
+            errors["parent"] = _("The previous step belongs to another person or project.")
+        elif parent.kind not in PARENT_KIND.get(kind, ()):
+            errors["parent"] = _("A %(kind)s cannot follow a %(parent)s.") % {
+                "kind": StepKind(kind).label,
+                "parent": parent.get_kind_display(),
+            }
+        elif on < parent.date:
+            errors["date"] = _("This step cannot precede the step it follows (%(date)s).") % {
+                "date": parent.date.isoformat()
+            }
+        elif kind in (StepKind.DROPOUT, StepKind.COMPLETION) and parent.status != StepStatus.ONGOING:
+            errors["parent"] = _("This enrolment has already ended (%(status)s).") % {
+                "status": parent.get_status_display()
+            }
+        elif kind == StepKind.ENROLMENT and parent.status == StepStatus.DECLINED:
+            errors["parent"] = _("This referral was declined.")
+
+    if participation_exists is None:
+        participation_exists = Participation.objects.filter(person=person, project=project).exists()
+    if kind == StepKind.PLACEMENT and not participation_exists:
+        errors["project"] = _("The person must take part in this project before a placement is recorded.")
+    joined = (
+        Participation.objects.filter(person=person, project=project)
+        .values_list("joined_on", flat=True)
+        .first()
+        if participation_exists
+        else None
+    )
+    if joined is not None and on < joined and kind != StepKind.INTAKE:
+        errors["date"] = _("The person joined this project on %(date)s: no step can come earlier.") % {
+            "date": joined.isoformat()
+        }
+    return errors
+
+
+@transaction.atomic
+def record_step(
+    actor,
+    person: Person,
+    kind: str,
+    *,
+    project: Project,
+    on: date,
+    parent: Step | None = None,
+    organisation: Organisation | None = None,
+    outcome: str = "",
+    external_id: str = "",
+    **fields: Any,
+) -> Step:
+    """Record one step after checking the rules; an ending step closes its enrolment."""
+    person = registry.get_person_for_change(actor, person.pk)
+    organisation = organisation or registry.acting_organisation(actor, person)
+    if not projects_for(actor).filter(pk=project.pk).exists():
+        raise ValidationError({"project": _("Your organisation does not take part in this project.")})
+    if parent is not None:
+        # Re-read and lock: the caller's copy may be stale, and two dropouts must not end one enrolment twice.
+        parent = Step.objects.select_for_update().filter(pk=parent.pk).first()
+    unknown = set(fields) - set(KIND_FIELDS.get(kind, ()))
+    if unknown:
+        raise ValidationError({name: _("Not a field of this step.") for name in sorted(unknown)})
+    errors = check_step(person, kind, project, on, parent, fields)
+    consent = None
+    if kind == StepKind.REFERRAL and fields.get("target_organisation") and not errors:
+        consent = registry.active_sharing_consent(person, fields["target_organisation"])
+        if consent is None:
+            errors["target_organisation"] = _(
+                "Record the person's consent to share their record with this organisation first."
+            )
+    if errors:
+        raise ValidationError({name: [message] for name, message in errors.items()})
+
+    step = Step(
+        person=person,
+        organisation=organisation,
+        project=project,
+        kind=kind,
+        date=on,
+        parent=parent,
+        outcome=outcome,
+        external_id=external_id,
+        recorded_by=actor,
+        status=initial_status(kind),
+        **fields,
+    )
+    step.save()
+    Participation.objects.get_or_create(
+        person=person, project=project, defaults={"organisation": organisation, "joined_on": on}
+    )
+    if kind in (StepKind.DROPOUT, StepKind.COMPLETION):
+        parent.status = StepStatus.DROPPED_OUT if kind == StepKind.DROPOUT else StepStatus.COMPLETED
+        parent.end_date = on
+        parent.save(update_fields=["status", "end_date"])
+    audit.record(audit.Action.CREATE, actor, step, details={"kind": kind, "person": person.pk})
+    return step
+
+
+def initial_status(kind: str) -> str:
+    return {StepKind.REFERRAL: StepStatus.PENDING, StepKind.ENROLMENT: StepStatus.ONGOING}.get(
+        kind, StepStatus.DONE
+    )
+
+
+# --- Referrals ----------------------------------------------------------------------------------------------
+
+
+def referral_inbox(actor) -> QuerySet[Step]:
+    """Referrals sent to the actor's organisations, pending first."""
+    organisations = access.organisations_where(actor, CHANGE_PERSON)
+    return (
+        Step.objects.filter(kind=StepKind.REFERRAL, target_organisation__in=organisations)
+        .select_related("person", "organisation", "project", "target_organisation")
+        .order_by("-status", "-date")  # "pending" sorts after "declined"/"accepted": reversed puts it first
+    )
+
+
+@transaction.atomic
+def respond_to_referral(actor, referral_id: int, *, accept: bool, note: str = "") -> Step:
+    """The receiving organisation accepts (and from then on sees the person) or declines."""
+    referral = referral_inbox(actor).select_for_update(of=("self",)).filter(pk=referral_id).first()
+    if referral is None:
+        raise PermissionDenied
+    if referral.status != StepStatus.PENDING:
+        raise ValidationError({"status": _("This referral was already answered.")})
+    if accept:
+        consent = registry.active_sharing_consent(referral.person, referral.target_organisation)
+        if consent is None:
+            raise ValidationError(
+                {"status": _("The person withdrew their consent to share: it cannot be accepted.")}
+            )
+        registry.grant_access(referral.person, referral.target_organisation, consent)
+    referral.status = StepStatus.ACCEPTED if accept else StepStatus.DECLINED
+    referral.responded_at, referral.responded_by = timezone.now(), actor
+    if note:
+        referral.outcome = note[:300]
+    referral.save(update_fields=["status", "responded_at", "responded_by", "outcome"])
+    audit.record(audit.Action.UPDATE, actor, referral, details={"referral": referral.status})
+    return referral
+
+
+# --- Timeline and caseload ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    on: date
+    kind: str  # "step", "consent", "withdrawal", "change"
+    label: str
+    detail: str
+    step: Step | None = None
+
+
+def timeline(actor, person: Person) -> list[TimelineEntry]:
+    """What happened to a person, oldest first: steps, consents given and withdrawn, record changes."""
+    person = registry.get_person(actor, person.pk, audit_read=False)
+    entries = [
+        TimelineEntry(step.date, "step", step.get_kind_display(), describe_step(step), step)
+        for step in person.steps.select_related("organisation", "project", "target_organisation")
+    ]
+    for consent in person.consents.select_related("shared_with"):
+        target = f" → {consent.shared_with}" if consent.shared_with_id else ""
+        entries.append(
+            TimelineEntry(consent.given_on, "consent", _("Consent"), consent.get_purpose_display() + target)
+        )
+        if consent.withdrawn_on:
+            entries.append(
+                TimelineEntry(
+                    consent.withdrawn_on, "withdrawal", _("Consent withdrawn"), consent.get_purpose_display()
+                )
+            )
+    for version in person.versions.select_related("changed_by"):
+        who = version.changed_by.get_username() if version.changed_by else "—"
+        entries.append(
+            TimelineEntry(
+                timezone.localtime(version.changed_at).date(),
+                "change",
+                _("Record changed"),
+                f"{who}: {', '.join(sorted(str(field_label(name)) for name in version.changes))}",
+            )
+        )
+    return sorted(entries, key=lambda entry: entry.on)
+
+
+def field_label(name: str) -> str:
+    try:
+        return Person._meta.get_field(name).verbose_name
+    except FieldDoesNotExist:
+        return name
+
+
+def describe_step(step: Step) -> str:
+    parts = [str(step.organisation)]
+    if step.kind == StepKind.REFERRAL:
+        parts.append(
+            f"→ {step.target_organisation or step.get_referral_target_display()} "
+            f"({step.get_status_display()})"
+        )
+    if step.programme:
+        parts.append(step.programme)
+    if step.kind == StepKind.ENROLMENT:
+        parts.append(step.get_status_display())
+    if step.dropout_reason:
+        parts.append(step.get_dropout_reason_display())
+    if step.credential:
+        parts.append(step.get_credential_display())
+    if step.placement_type:
+        parts.append(step.get_placement_type_display())
+    if step.employer_name:
+        parts.append(step.employer_name)
+    if step.follow_up_months:
+        still = _("still employed") if step.still_employed else _("no longer employed")
+        parts.append(_("%(months)s months: %(still)s") % {"months": step.follow_up_months, "still": still})
+    if step.outcome:
+        parts.append(step.outcome)
+    return " · ".join(str(p) for p in parts if p)
+
+
+@dataclass(frozen=True)
+class DueItem:
+    person: Person
+    what: str
+    due_on: date
+    placement: Step | None = None
+    months: int | None = None
+
+
+def add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for last_day in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last_day))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def due_follow_ups(actor, *, until: date | None = None, mine_only: bool = True) -> list[DueItem]:
+    """Follow-ups at 3, 6 and 12 months of each placement that fall by `until` and are not recorded yet."""
+    until = until or timezone.localdate() + timedelta(days=7)
+    people = registry.visible_people(actor)
+    if mine_only:
+        people = people.filter(case_worker=actor)
+    earliest = add_months(until, -12) - timedelta(days=31)
+    placements = (
+        Step.objects.filter(kind=StepKind.PLACEMENT, person__in=people, date__gte=earliest, date__lte=until)
+        .select_related("person")
+        .prefetch_related("children")
+    )
+    due = []
+    for placement in placements:
+        done = {
+            child.follow_up_months for child in placement.children.all() if child.kind == StepKind.FOLLOW_UP
+        }
+        for months in FOLLOW_UP_MONTHS:
+            due_on = add_months(placement.date, months)
+            if months not in done and due_on <= until:
+                due.append(
+                    DueItem(
+                        placement.person,
+                        _("Follow-up at %(n)s months") % {"n": months},
+                        due_on,
+                        placement,
+                        months,
+                    )
+                )
+    return sorted(due, key=lambda item: item.due_on)
+
+
+def pending_referrals_sent(actor) -> QuerySet[Step]:
+    return (
+        access.scoped(
+            actor, VIEW_PERSON, Step.objects.filter(kind=StepKind.REFERRAL, status=StepStatus.PENDING)
+        )
+        .filter(organisation__in=access.organisations_where(actor, CHANGE_PERSON))
+        .select_related("person", "target_organisation")
+    )
+
+
+def consent_to_share(actor, person: Person, organisation: Organisation, given_on: date) -> Consent:
+    """Record consent to share with `organisation`, unless an active one exists."""
+    return registry.active_sharing_consent(person, organisation) or registry.record_consent(
+        actor, person, Consent.Purpose.SHARING, given_on=given_on, shared_with=organisation
+    )
+
+
+# --- Pages (added with the pathway pages) -------------------------------------------------------------------
+
+
+def steps_of(actor, person: Person, kinds: tuple[str, ...] | None = None) -> QuerySet[Step]:
+    """The person's steps the actor may see, optionally of some kinds only (the choices of a parent step)."""
+    steps = access.scoped(actor, VIEW_PERSON, Step.objects.filter(person=person))
+    if kinds is not None:
+        steps = steps.filter(kind__in=kinds)
+    return steps.select_related("project", "organisation").order_by("-date", "-id")
+
+
+@transaction.atomic
+def refer_with_consent(actor, person: Person, *, project: Project, on: date, **fields: Any) -> Step:
+    """A referral to an organisation the person agreed to share their record with: consent, then step."""
+    consent_to_share(actor, person, fields["target_organisation"], on)
+    return record_step(actor, person, StepKind.REFERRAL, project=project, on=on, **fields)
+
+
+def pending_referrals_received(actor) -> QuerySet[Step]:
+    return referral_inbox(actor).filter(status=StepStatus.PENDING)

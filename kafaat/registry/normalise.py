@@ -1,0 +1,132 @@
+"""Normalising what people write: names in Arabic and Latin script, phone numbers, identity documents.
+
+Search, import and deduplication all go through these functions, so a value is normalised the same way
+wherever it comes from.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# --- Names --------------------------------------------------------------------------------------------------
+
+_ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
+_ARABIC_TATWEEL = "\u0640"
+_ARABIC_FOLDS = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ة": "ه",
+        "ى": "ي",
+        "ؤ": "و",
+        "ئ": "ي",
+        "ء": "",
+        "ک": "ك",
+        "ی": "ي",
+    }
+)
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
+_NOT_WORD = re.compile(r"[^\w]+", re.UNICODE)
+
+
+def normalise_arabic(text: str) -> str:
+    """Fold the spellings of one Arabic name: diacritics, tatweel, hamza and alef forms, taa marbuta."""
+    text = _ARABIC_DIACRITICS.sub("", unicodedata.normalize("NFC", text)).replace(_ARABIC_TATWEEL, "")
+    return text.translate(_ARABIC_FOLDS)
+
+
+def normalise_latin(text: str) -> str:
+    """Lower case, accents removed: 'Aït Baha' → 'ait baha'."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def has_arabic(text: str) -> bool:
+    return bool(_ARABIC_LETTER.search(text))
+
+
+def name_tokens(text: str) -> list[str]:
+    """The normalised words of a name in either script; hyphens and apostrophes separate words."""
+    folded = normalise_arabic(normalise_latin(text))
+    return [word for word in _NOT_WORD.split(folded) if word and word != "_"]
+
+
+def search_key(*names: str) -> str:
+    """One string holding every name word of a person, space-delimited at both ends for word-prefix search."""
+    tokens: list[str] = []
+    for name in names:
+        for token in name_tokens(name or ""):
+            if token not in tokens:
+                tokens.append(token)
+    return " " + " ".join(tokens) + " " if tokens else ""
+
+
+def clean_name(text: str) -> str:
+    """Trim and collapse spaces, keep the person's own spelling and capitals."""
+    return " ".join((text or "").split())
+
+
+# --- Phones -------------------------------------------------------------------------------------------------
+
+_PHONE_CHARS = re.compile(r"\+?[\d\s.\-()/]+")
+
+
+def normalise_phone(raw: str) -> str:
+    """A phone number in E.164: Moroccan numbers in any usual form, foreign ones written with '+' or '00'.
+
+    '06 12 34 56 78', '+212 6-12-34-56-78', '00212612345678', '0537 12 34 56' → '+212612345678', …
+    Raises ValueError with the reason when the value cannot be a phone number.
+    """
+    text = (raw or "").strip()
+    if not text:
+        raise ValueError("empty phone number")
+    if not _PHONE_CHARS.fullmatch(text):
+        raise ValueError("a phone number has only digits, spaces, dots, dashes and an optional leading +")
+    international = text.startswith("+")
+    digits = re.sub(r"\D", "", text.replace("(0)", ""))
+    if digits.startswith("00"):
+        digits, international = digits[2:], True
+    if international or (digits.startswith("212") and len(digits) == 12):
+        if digits.startswith("212"):
+            national = digits[3:]
+            if not re.fullmatch(r"[5-8]\d{8}", national):
+                raise ValueError("a Moroccan number has 9 digits after +212, starting with 5, 6, 7 or 8")
+            return "+212" + national
+        if not 8 <= len(digits) <= 15:
+            raise ValueError("an international number has 8 to 15 digits")
+        return "+" + digits
+    if re.fullmatch(r"0[5-8]\d{8}", digits):
+        return "+212" + digits[1:]
+    raise ValueError("a Moroccan number has 10 digits starting with 05, 06, 07 or 08 (or +212)")
+
+
+# --- Identity documents -------------------------------------------------------------------------------------
+
+ID_TYPES = ("cin", "passport", "residence_card", "refugee_card", "other")
+_CIN = re.compile(r"[A-Z]{1,2}\d{1,6}")
+
+
+def normalise_id_number(id_type: str, raw: str) -> str:
+    """Upper case without spaces, dashes or dots; a CIN must look like one (1–2 letters, up to 6 digits)."""
+    if id_type not in ID_TYPES:
+        raise ValueError(f"unknown document type {id_type!r}")
+    value = re.sub(r"[\s\-./]", "", (raw or "").upper())
+    if not value:
+        raise ValueError("empty document number")
+    if not value.isalnum():
+        raise ValueError("a document number has only letters and digits")
+    if id_type == "cin":
+        if not _CIN.fullmatch(value):
+            raise ValueError("a CIN is 1 or 2 letters followed by up to 6 digits, e.g. AB123456")
+        # Leading zeros are often dropped or added by hand: compare CIN numbers without them.
+        letters = value.rstrip("0123456789")
+        value = letters + value[len(letters) :].lstrip("0")
+    return value
+
+
+def id_lookup_key(id_type: str, normalised_number: str) -> str:
+    """What the keyed hash is computed on: the type matters (a passport number may equal a CIN)."""
+    return f"{id_type}:{normalised_number}"

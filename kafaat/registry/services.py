@@ -1,0 +1,367 @@
+"""Registering, finding, changing and sharing people's records, with consent and audit. No HTTP here."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kafaat.core import access, audit, crypto
+from kafaat.core.models import Organisation, Territory
+from kafaat.registry import normalise
+from kafaat.registry.access_rules import CHANGE_PERSON, VIEW_PERSON
+from kafaat.registry.models import Consent, Person, PersonAccess, PersonVersion
+from kafaat.registry.validation import TerritoryIndex, clean_person
+
+# Fields whose values never enter the history or the audit log (only the fact that they changed).
+SENSITIVE_FIELDS = {"migration_status", "id_number", "disability_answers"}
+EDITABLE_FIELDS = (
+    "first_name_ar", "last_name_ar", "first_name_latin", "last_name_latin", "sex", "birth_date",
+    "birth_date_estimated", "nationality", "migration_status", "territory", "area", "phone", "phone_alt",
+    "id_type", "id_number", "education_level", "neet", "household_head", "languages", "disability_answers",
+)  # fmt: skip
+
+
+def apply_derived_fields(person: Person) -> None:
+    """Search key and identity hash, recomputed from the clear values before every save."""
+    person.search_name = normalise.search_key(
+        person.first_name_latin, person.last_name_latin, person.first_name_ar, person.last_name_ar
+    )
+    person.id_number_hash = (
+        crypto.keyed_hash(normalise.id_lookup_key(person.id_type, person.id_number))
+        if person.id_number
+        else ""
+    )
+
+
+def organisation_for(actor, permission: str, organisation: Organisation | None = None) -> Organisation:
+    """The organisation the actor acts for: the one given (if they may), else their only one."""
+    allowed = access.organisations_where(actor, permission)
+    if organisation is not None:
+        if not allowed.filter(pk=organisation.pk).exists():
+            raise PermissionDenied
+        return organisation
+    candidates = list(allowed[:2])
+    if len(candidates) != 1:
+        raise ValidationError({"organisation": _("Choose the organisation you are acting for.")})
+    return candidates[0]
+
+
+def acting_organisation(actor, person: Person) -> Organisation:
+    """The actor's organisation through which they hold the person's record."""
+    organisation = (
+        access.organisations_where(actor, CHANGE_PERSON)
+        .filter(person_accesses__person=person, person_accesses__is_active=True)
+        .first()
+    )
+    if organisation is None:
+        raise PermissionDenied
+    return organisation
+
+
+def _raise_if_invalid(errors: dict[str, str]) -> None:
+    if errors:
+        raise ValidationError({key: [message] for key, message in errors.items()})
+
+
+# --- Registration and changes -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def register_person(
+    actor,
+    raw: Mapping[str, Any],
+    *,
+    organisation: Organisation | None = None,
+    consent_given_on: date | None = None,
+    contact_consent: bool = False,
+    territories: TerritoryIndex | None = None,
+) -> Person:
+    """Register a person who consented to it; raises ValidationError with every bad field."""
+    organisation = organisation_for(actor, CHANGE_PERSON, organisation)
+    if consent_given_on is None:
+        raise ValidationError({"consent": _("The person must agree to be registered.")})
+    cleaned = clean_person(raw, territories or TerritoryIndex())
+    _raise_if_invalid(cleaned.errors)
+    if (
+        cleaned.values["external_id"]
+        and Person.objects.filter(
+            registered_by=organisation, external_id=cleaned.values["external_id"]
+        ).exists()
+    ):
+        raise ValidationError({"external_id": _("This external id is already used in your organisation.")})
+    person = Person(registered_by=organisation, created_by=actor, case_worker=actor, **cleaned.values)
+    apply_derived_fields(person)
+    person.save()
+    PersonAccess.objects.create(
+        person=person, organisation=organisation, reason=PersonAccess.Reason.REGISTERED
+    )
+    purposes = [Consent.Purpose.REGISTRATION] + ([Consent.Purpose.CONTACT] if contact_consent else [])
+    for purpose in purposes:
+        Consent.objects.create(
+            person=person,
+            purpose=purpose,
+            given_on=consent_given_on,
+            recorded_by=actor,
+            recorded_for=organisation,
+        )
+    audit.record(audit.Action.CREATE, actor, person)
+    return person
+
+
+def _comparable(person: Person, key: str):
+    value = getattr(person, key)
+    if key == "territory":
+        return person.territory.code if person.territory_id else None
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+@transaction.atomic
+def update_person(actor, person: Person, raw: Mapping[str, Any]) -> Person:
+    """Change a record; the history keeps who changed which field from what to what (sensitive: "changed")."""
+    person = get_person_for_change(actor, person.pk)
+    merged = {key: _comparable(person, key) for key in EDITABLE_FIELDS}
+    merged["commune"] = merged.pop("territory")
+    merged.update(raw)
+    for domain, value in (person.disability_answers or {}).items():
+        merged.setdefault(f"wg_{domain}", value)
+    cleaned = clean_person(merged, TerritoryIndex())
+    _raise_if_invalid(cleaned.errors)
+    changes = {}
+    for key in EDITABLE_FIELDS:
+        before = _comparable(person, key)
+        setattr(person, key, cleaned.values[key])
+        after = _comparable(person, key)
+        if before != after:
+            changes[key] = "changed" if key in SENSITIVE_FIELDS else [before, after]
+    if not changes:
+        return person
+    apply_derived_fields(person)
+    person.save()
+    PersonVersion.objects.create(person=person, changed_by=actor, changes=changes)
+    audit.record(audit.Action.UPDATE, actor, person, details={"fields": sorted(changes)})
+    return person
+
+
+# --- Reading and searching ----------------------------------------------------------------------------------
+
+
+def visible_people(actor) -> QuerySet[Person]:
+    return access.scoped(actor, VIEW_PERSON, Person.objects.filter(merged_into__isnull=True))
+
+
+def get_person(actor, person_id: int, *, audit_read: bool = True) -> Person:
+    person = access.get_object_or_404(
+        actor,
+        VIEW_PERSON,
+        Person.objects.select_related("territory__parent__parent", "registered_by"),
+        pk=person_id,
+    )
+    if audit_read:
+        audit.record(audit.Action.VIEW, actor, person)
+    return person
+
+
+def get_person_for_change(actor, person_id: int) -> Person:
+    person = get_person(actor, person_id, audit_read=False)
+    if not access.has_permission(actor, CHANGE_PERSON, person):
+        raise PermissionDenied
+    return person
+
+
+_PHONE_LIKE = re.compile(r"^[+\d][\d\s.\-()]{7,}$")
+_ID_LIKE = re.compile(r"^[A-Za-z]{1,2}[\s\-]*\d[\d\s\-]{2,10}$")
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    sex: str = ""
+    territory_code: str = ""
+    registered_by: int | None = None
+    mine_only: bool = False
+
+
+def search_people(actor, query: str = "", filters: SearchFilters | None = None) -> QuerySet[Person]:
+    """Name (either script, partial, accents and case ignored), phone or identity number; newest first."""
+    people = visible_people(actor)
+    query = (query or "").strip()
+    if query:
+        condition, kind = _query_condition(query)
+        people = people.filter(condition)
+        # The terms may themselves be personal data: the log keeps what was searched by, not for.
+        audit.record(audit.Action.LIST, actor, target_type="registry.person", details={"search_by": kind})
+    filters = filters or SearchFilters()
+    if filters.sex:
+        people = people.filter(sex=filters.sex)
+    if filters.territory_code:
+        territory = Territory.objects.filter(code=filters.territory_code).first()
+        people = people.filter(territory__path__startswith=territory.path) if territory else people.none()
+    if filters.registered_by:
+        people = people.filter(registered_by_id=filters.registered_by)
+    if filters.mine_only:
+        people = people.filter(case_worker=actor)
+    return people.select_related("territory", "registered_by")
+
+
+def _query_condition(query: str) -> tuple[Q, str]:
+    """The filter for a search text, and what it searches by: phone, identity document or name."""
+    if _PHONE_LIKE.match(query):
+        try:
+            phone = normalise.normalise_phone(query)
+        except ValueError:
+            pass
+        else:
+            return Q(phone=phone) | Q(phone_alt=phone), "phone"
+    if _ID_LIKE.match(query):
+        hashes = []
+        for id_type in normalise.ID_TYPES:
+            try:
+                number = normalise.normalise_id_number(id_type, query)
+            except ValueError:
+                continue
+            hashes.append(crypto.keyed_hash(normalise.id_lookup_key(id_type, number)))
+        return Q(id_number_hash__in=hashes), "identity_document"
+    condition = Q()
+    for token in normalise.name_tokens(query):
+        condition &= Q(search_name__contains=token)
+    return (condition if condition else Q(pk__in=[])), "name"
+
+
+# --- Consent and sharing ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_consent(
+    actor,
+    person: Person,
+    purpose: str,
+    *,
+    given_on: date,
+    shared_with: Organisation | None = None,
+    note: str = "",
+) -> Consent:
+    person = get_person_for_change(actor, person.pk)
+    if purpose == Consent.Purpose.SHARING and shared_with is None:
+        raise ValidationError({"shared_with": _("Say with which organisation the record may be shared.")})
+    if not person.consents.filter(purpose=Consent.Purpose.REGISTRATION, withdrawn_on__isnull=True).exists():
+        raise ValidationError(
+            {"purpose": _("The person withdrew their consent: nothing more can be shared.")}
+        )
+    consent = Consent.objects.create(
+        person=person,
+        purpose=purpose,
+        shared_with=shared_with,
+        given_on=given_on,
+        recorded_by=actor,
+        recorded_for=acting_organisation(actor, person),
+        note=note,
+    )
+    audit.record(audit.Action.CREATE, actor, consent, details={"purpose": purpose})
+    return consent
+
+
+def active_sharing_consent(person: Person, organisation: Organisation) -> Consent | None:
+    return person.consents.filter(
+        purpose=Consent.Purpose.SHARING, shared_with=organisation, withdrawn_on__isnull=True
+    ).first()
+
+
+@transaction.atomic
+def withdraw_consent(actor, consent: Consent, *, on: date | None = None) -> Consent:
+    """Honour a withdrawal: sharing stops at once; withdrawing registration stops every sharing."""
+    person = get_person_for_change(actor, consent.person_id)
+    if consent.withdrawn_on is not None:
+        return consent
+    on = on or timezone.localdate()
+    consent.withdrawn_on, consent.withdrawn_by = on, actor
+    consent.save(update_fields=["withdrawn_on", "withdrawn_by"])
+    revoked = PersonAccess.objects.filter(person=person, is_active=True).exclude(
+        reason=PersonAccess.Reason.REGISTERED
+    )
+    if consent.purpose == Consent.Purpose.SHARING:
+        revoked = revoked.filter(organisation=consent.shared_with)
+    elif consent.purpose == Consent.Purpose.REGISTRATION:
+        person.consents.filter(withdrawn_on__isnull=True).update(withdrawn_on=on, withdrawn_by=actor)
+    else:
+        revoked = revoked.none()
+    revoked_ids = list(revoked.values_list("organisation_id", flat=True))
+    revoked.update(is_active=False, revoked_at=timezone.now())
+    audit.record(
+        audit.Action.UPDATE,
+        actor,
+        consent,
+        details={"withdrawn": on.isoformat(), "access_revoked": revoked_ids},
+    )
+    return consent
+
+
+def grant_access(person: Person, organisation: Organisation, consent: Consent) -> PersonAccess:
+    """Let a partner organisation see the person (called when it accepts a referral made with consent)."""
+    if consent.withdrawn_on is not None or consent.shared_with_id != organisation.pk:
+        raise ValidationError(_("There is no active consent to share this record with this organisation."))
+    person_access, _created = PersonAccess.objects.update_or_create(
+        person=person,
+        organisation=organisation,
+        defaults={
+            "reason": PersonAccess.Reason.REFERRAL,
+            "consent": consent,
+            "is_active": True,
+            "revoked_at": None,
+        },
+    )
+    return person_access
+
+
+# --- Pages: suggestions, directory and on-demand reveal (added with the registry pages) ------------------
+
+PARTNER_TYPES = (
+    Organisation.Type.NGO,
+    Organisation.Type.TRAINING_PROVIDER,
+    Organisation.Type.IMPLEMENTING_AGENCY,
+    Organisation.Type.EMPLOYER,
+    Organisation.Type.OFPPT,
+)
+
+
+def communes_near(actor) -> QuerySet[Territory]:
+    """Communes of the regions where the actor registers people: the suggestions of the residence field."""
+    regions = {
+        (m.territory_scope or m.organisation.territory).path.split("/")[0] + "/"
+        for m in access.active_memberships(actor)
+        if CHANGE_PERSON in access.ROLE_PERMISSIONS.get(m.role, {})
+    }
+    if not regions:
+        return Territory.objects.none()
+    condition = Q()
+    for path in regions:
+        condition |= Q(path__startswith=path)
+    return Territory.objects.filter(condition, level=Territory.Level.COMMUNE).order_by("name_fr")
+
+
+def partner_directory(actor) -> QuerySet[Organisation]:
+    """Every active partner a record may be shared with or a person referred to, wherever it works."""
+    if not access.has_permission(actor, CHANGE_PERSON):
+        return Organisation.objects.none()
+    own = access.organisations_where(actor, CHANGE_PERSON).values("pk")
+    return (
+        Organisation.objects.filter(is_active=True, type__in=PARTNER_TYPES)
+        .exclude(pk__in=own)
+        .select_related("territory")
+    )
+
+
+def reveal_id_number(actor, person_id: int) -> str:
+    """The clear document number, for a user who may change the record; every reveal is audited."""
+    person = get_person_for_change(actor, person_id)
+    audit.record(audit.Action.VIEW, actor, person, details={"revealed": "id_number"})
+    return person.id_number

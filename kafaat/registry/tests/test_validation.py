@@ -1,0 +1,119 @@
+"""clean_person: every rule, every error by field, never an exception for bad input."""
+
+from datetime import date
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kafaat.registry.validation import TerritoryIndex, clean_person
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def index(reference_territories):
+    return TerritoryIndex()
+
+
+def _valid(**overrides):
+    raw = {
+        "first_name_latin": "Mohamed Amine",
+        "last_name_latin": "El Amrani",
+        "sex": "M",
+        "birth_date": "14/07/2003",
+        "commune": "Oujda",
+        "phone": "06 61 23 45 67",
+    }
+    raw.update(overrides)
+    return raw
+
+
+def test_a_valid_person_is_normalised(index):
+    cleaned = clean_person(_valid(id_number="f 123456"), index, today=TODAY)
+    assert cleaned.ok, cleaned.errors
+    values = cleaned.values
+    assert values["birth_date"] == date(2003, 7, 14)
+    assert values["phone"] == "+212661234567"
+    assert values["territory"].name_fr == "Oujda" and values["territory"].level == "commune"
+    assert values["area"] == "urban"
+    assert (values["id_type"], values["id_number"]) == ("cin", "F123456")
+    assert values["migration_status"] == "moroccan"
+
+
+def test_arabic_only_names_and_labels_in_french_or_arabic_are_accepted(index):
+    raw = _valid(
+        first_name_latin="", last_name_latin="", first_name_ar="خديجة", last_name_ar="الإدريسي", sex="أنثى"
+    )
+    raw.update(education_level="Baccalauréat", neet="oui", languages="ary, fr", commune="01.511")
+    cleaned = clean_person(raw, index, today=TODAY)
+    assert cleaned.ok, cleaned.errors
+    assert cleaned.values["sex"] == "F"
+    assert cleaned.values["education_level"] == "baccalaureate"
+    assert cleaned.values["neet"] is True
+    assert cleaned.values["languages"] == ["ary", "fr"]
+    assert cleaned.values["territory"].code == "01.511"
+
+
+def test_every_bad_field_is_reported_at_once(index):
+    raw = {
+        "first_name_ar": "Fatima",  # Latin letters in the Arabic field
+        "sex": "X",
+        "birth_date": "31/02/2001",
+        "commune": "Atlantis",
+        "phone": "12",
+        "id_type": "cin",
+        "id_number": "12345",
+        "nationality": "Maroc",
+        "wg_seeing": "7",
+    }
+    errors = clean_person(raw, index, today=TODAY).errors
+    assert set(errors) == {
+        "first_name_ar",
+        "sex",
+        "birth_date",
+        "commune",
+        "phone",
+        "id_number",
+        "nationality",
+        "wg_seeing",
+    }
+
+
+def test_names_longer_than_the_column_are_refused(index):
+    errors = clean_person(
+        _valid(last_name_latin="A" * 101, first_name_ar="ب" * 101), index, today=TODAY
+    ).errors
+    assert set(errors) == {"last_name_latin", "first_name_ar"}
+
+
+def test_a_person_needs_a_name_sex_and_residence(index):
+    errors = clean_person({}, index, today=TODAY).errors
+    assert {"last_name_latin", "sex", "commune"} <= set(errors)
+
+
+def test_age_instead_of_birth_date_is_marked_estimated(index):
+    cleaned = clean_person(_valid(birth_date="", age="24"), index, today=TODAY)
+    assert cleaned.values["birth_date_estimated"] is True
+    assert 23 <= (TODAY - cleaned.values["birth_date"]).days / 365.25 <= 25
+    assert "age" in clean_person(_valid(birth_date="", age="4"), index, today=TODAY).errors
+
+
+def test_washington_group_answers_all_or_none_and_the_cut_off(index):
+    from kafaat.registry.models import WashingtonGroup
+
+    answers = {f"wg_{d}": "1" for d, _ in WashingtonGroup.DOMAINS}
+    cleaned = clean_person(_valid(**{**answers, "wg_mobility": "3"}), index, today=TODAY)
+    assert cleaned.ok and WashingtonGroup.has_disability(cleaned.values["disability_answers"]) is True
+    some_difficulty = clean_person(_valid(**{**answers, "wg_seeing": "2"}), index, today=TODAY)
+    assert WashingtonGroup.has_disability(some_difficulty.values["disability_answers"]) is False
+    assert "wg_seeing" in clean_person(_valid(wg_seeing="2"), index, today=TODAY).errors
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.dictionaries(st.sampled_from(list(_valid()) + ["age", "wg_hearing", "id_number", "neet"]), st.text())
+)
+def test_any_input_gives_values_or_errors_never_an_exception(index, raw):
+    cleaned = clean_person(raw, index, today=TODAY)
+    assert isinstance(cleaned.errors, dict)

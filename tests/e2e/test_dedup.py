@@ -1,0 +1,37 @@
+"""In the browser: while a case worker types a person in, the likely existing records appear."""
+
+from datetime import date
+
+import pytest
+
+from kafaat.registry import dedup_services, services
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_registration_warns_of_a_likely_existing_record(page, sign_in, world):
+    dedup_services._index_state.clear()
+    services.register_person(
+        world["users"]["caseworker_a"],
+        {
+            "first_name_ar": "فاطمة الزهراء",
+            "last_name_ar": "بنعلي",
+            "sex": "F",
+            "birth_date": "12/03/2001",
+            "commune": "Oujda",
+            "phone": "0612345678",
+        },  # fmt: skip
+        consent_given_on=date(2026, 1, 5),
+    )
+    sign_in("caseworker_a")
+    page.goto("/people/new/")
+    page.fill("#id_first_name_latin", "Fatimazahra")
+    page.fill("#id_last_name_latin", "Ben Ali")
+    page.fill("#id_phone", "06 12 34 56 78")
+    warning = page.locator("#likely-matches")
+    warning.wait_for()
+    assert "may already be registered" in warning.inner_text()
+    assert "فاطمة الزهراء" in page.locator(".likely-match").first.inner_text()
+    # The warning does not block the registration.
+    assert page.locator("#person-form > p > button[type=submit]").is_enabled()
+    dedup_services._index_state.clear()
