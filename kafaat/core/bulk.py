@@ -113,4 +113,3 @@ class BulkTable:
                 cursor.executemany(sql, batch)
                 written += len(batch)
         return written
-

@@ -1,6 +1,6 @@
 """How people records enter the one access mechanism: who may see and change them, and the menu entries."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kafaat.core import access, navigation
@@ -13,14 +13,17 @@ CHANGE_PERSON = "registry.change_person"
 
 
 def _person_visible_to(organisation_id: int) -> Q:
-    # An EXISTS sub-query, not a join: no duplicate rows and no DISTINCT over a million people.
-    return Q(
-        Exists(
-            PersonAccess.objects.filter(
-                person=OuterRef("pk"), organisation_id=organisation_id, is_active=True
-            )
-        )
+    """People the organisation registered, or holds another active access to (referral, merge).
+
+    Testing `registered_by` on the row itself first lets PostgreSQL drop other organisations' people from a
+    name search before it looks at accesses, and the other accesses of an organisation are few
+    (benchmarks/search.py, docs/import.md). This holds because the registering organisation's access is
+    never revoked, and a merge relabels the accesses it carries over (`merging.merge`).
+    """
+    others = PersonAccess.objects.filter(organisation_id=organisation_id, is_active=True).exclude(
+        reason=PersonAccess.Reason.REGISTERED
     )
+    return Q(registered_by_id=organisation_id) | Q(pk__in=others.values("person_id"))
 
 
 access.register_scope(Person, organisation_field=_person_visible_to, territory_field="territory")
@@ -33,6 +36,7 @@ for role in (Role.PROGRAMME_MANAGER, Role.ESTABLISHMENT_MANAGER):
     access.grant(role, VIEW_PERSON, Reach.OWN_ORGANISATION)
 
 navigation.register(navigation.NavItem(_("People"), "registry:search", VIEW_PERSON), position=1)
+navigation.register(navigation.NavItem(_("Import"), "registry:import", CHANGE_PERSON), position=2)
 
 from kafaat.registry import dedup_access  # noqa: E402, F401  (deduplication: review permission and scope)
 

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from kafaat.core import audit
 from kafaat.core.bulk import BulkTable, reserve_ids
 from kafaat.core.importing import Column, ImportSpec, Outcome
-from kafaat.core.models import Organisation, Project
+from kafaat.core.models import Organisation
 from kafaat.registry.access_rules import CHANGE_PERSON
 from kafaat.registry.models import (
     Consent,
@@ -268,10 +268,8 @@ def _person_row(state: PeopleState, table: BulkTable, number: int, raw: dict) ->
     print_ = fingerprint(values, territory_id, derived.id_number_hash)
     key = values["external_id"]
     if not key:  # the row's own hash, with the age as written (not the birth day it gives today)
-        key = (
-            "sha:"
-            + _sha([print_, str(raw.get("age") or "").strip() if values["birth_date_estimated"] else ""])[:20]
-        )
+        age = str(raw.get("age") or "").strip() if values["birth_date_estimated"] else ""
+        key = "sha:" + _sha([print_, age])[:20]
     values.update(uid=uuid.uuid4(), external_id=key, territory=territory_id, **vars(derived))
     record = table.row((0, *state.constants, *(values[name] for name in PERSON_FIELDS[6:])))
     return Outcome(number, key=key, record=(record, consent_on, bool(contact), print_))
@@ -292,7 +290,6 @@ class PeopleImport(ImportSpec):
         language: str = "fr",
         today: date | None = None,
         file_name: str = "",
-        project: Project | None = None,
     ):
         self.user = user
         self.organisation = organisation_for(user, CHANGE_PERSON, organisation)

@@ -113,6 +113,15 @@ def merge(
         if ids:
             model._default_manager.filter(pk__in=ids).update(**{field.name: survivor})
             snapshot["moved"][label] = {"field": field.name, "ids": ids}
+    # The merged record's registering organisation keeps seeing the person, but no longer as its registrant:
+    # the access rule's shortcut (registered_by) relies on "registered" meaning exactly that.
+    relabelled = list(
+        PersonAccess.objects.filter(person=survivor, reason=PersonAccess.Reason.REGISTERED)
+        .exclude(organisation_id=survivor.registered_by_id)
+        .values_list("pk", flat=True)
+    )
+    PersonAccess.objects.filter(pk__in=relabelled).update(reason=PersonAccess.Reason.MERGED)
+    snapshot["relabelled_accesses"] = relabelled
     changed = []
     for name in FILLABLE_FIELDS:
         if getattr(survivor, name) in ("", None) and getattr(merged, name) not in ("", None):
@@ -177,6 +186,9 @@ def unmerge(actor, record: Merge) -> Merge:
         raise ValidationError(_("Undo the later merge of the surviving record first."))
     snapshot = record.snapshot
     models_by_label = {field.model._meta.label_lower: field.model for field in _person_relations()}
+    PersonAccess.objects.filter(pk__in=snapshot.get("relabelled_accesses", [])).update(
+        reason=PersonAccess.Reason.REGISTERED
+    )
     for label, entry in snapshot["moved"].items():
         models_by_label[label]._default_manager.filter(pk__in=entry["ids"]).update(**{entry["field"]: merged})
     for label, rows in snapshot["removed"].items():

@@ -196,6 +196,7 @@ class PersonAccess(models.Model):
     class Reason(models.TextChoices):
         REGISTERED = "registered", _("Registered the person")
         REFERRAL = "referral", _("Accepted a referral")
+        MERGED = "merged", _("Registered a record merged into this one")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="accesses")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="person_accesses")

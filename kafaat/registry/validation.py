@@ -117,6 +117,12 @@ def parse_bool(value: Any) -> bool | None:
 
 
 @cache
+def _choice_codes(choices) -> frozenset[str]:
+    # `choices.values` builds a new list on every access: the import calls this for every cell.
+    return frozenset(choices.values)
+
+
+@cache
 def _choice_lookup(choices) -> dict[str, str]:
     """Folded code or label (fr, ar, en) → value; built once per choice list, translations being fixed."""
     lookup: dict[str, str] = {}
@@ -131,7 +137,7 @@ def _choice_lookup(choices) -> dict[str, str]:
 
 def _choice(text: str, choices) -> str:
     """A choice by its code or by its label in any language the user might have typed."""
-    if text in choices.values:
+    if text in _choice_codes(choices):
         return text
     found = _choice_lookup(choices).get(normalise.normalise_arabic(normalise.normalise_latin(text.strip())))
     if found is not None:

@@ -9,7 +9,9 @@ from kafaat.registry import dedup_services, services
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_registration_warns_of_a_likely_existing_record(page, sign_in, world):
+def test_registration_warns_of_a_likely_existing_record(page, sign_in, world, live_server):
+    # The assertions read the English messages; French is the default.
+    page.context.add_cookies([{"name": "kafaat_language", "value": "en", "url": live_server.url}])
     dedup_services._index_state.clear()
     services.register_person(
         world["users"]["caseworker_a"],

@@ -20,6 +20,16 @@ def _step(worker, person, kind, project, on, **kwargs):
     return services.record_step(worker, person, kind, project=project, on=on, **kwargs)
 
 
+def _refer_to_ngo_b(worker, person, project, world):
+    """Consent to share with NGO B, then the referral to it, on 1 February 2026."""
+    consent = services.consent_to_share(worker, person, world["ngo_b"], date(2026, 2, 1))
+    referral = _step(
+        worker, person, "referral", project, date(2026, 2, 1),
+        referral_target="organisation", target_organisation=world["ngo_b"],
+    )  # fmt: skip
+    return consent, referral
+
+
 def test_the_first_step_makes_the_person_a_participant(worker, fatima, project):
     _step(worker, fatima, "intake", project, date(2026, 1, 5))
     participation = Participation.objects.get(person=fatima, project=project)
@@ -135,16 +145,7 @@ def test_a_referral_needs_consent_then_the_receiver_accepts_and_sees_the_person(
             target_organisation=world["ngo_b"],
         )  # noqa: E501
     assert "target_organisation" in error.value.message_dict
-    services.consent_to_share(worker, fatima, world["ngo_b"], date(2026, 2, 1))
-    referral = _step(
-        worker,
-        fatima,
-        "referral",
-        project,
-        date(2026, 2, 1),
-        referral_target="organisation",
-        target_organisation=world["ngo_b"],
-    )  # noqa: E501
+    _consent, referral = _refer_to_ngo_b(worker, fatima, project, world)
     assert referral.status == StepStatus.PENDING
     assert list(services.pending_referrals_sent(worker)) == [referral]
     assert list(services.referral_inbox(receiver)) == [referral]
@@ -161,32 +162,14 @@ def test_a_referral_needs_consent_then_the_receiver_accepts_and_sees_the_person(
 
 
 def test_only_the_receiving_organisation_answers_a_referral(world, worker, fatima, project):
-    services.consent_to_share(worker, fatima, world["ngo_b"], date(2026, 2, 1))
-    referral = _step(
-        worker,
-        fatima,
-        "referral",
-        project,
-        date(2026, 2, 1),
-        referral_target="organisation",
-        target_organisation=world["ngo_b"],
-    )  # noqa: E501
+    _consent, referral = _refer_to_ngo_b(worker, fatima, project, world)
     for username in ("caseworker_a", "analyst_oriental", "establishment"):
         with pytest.raises(PermissionDenied):
             services.respond_to_referral(world["users"][username], referral.pk, accept=True)
 
 
 def test_a_declined_referral_shares_nothing_and_cannot_lead_to_enrolment(world, worker, fatima, project):
-    services.consent_to_share(worker, fatima, world["ngo_b"], date(2026, 2, 1))
-    referral = _step(
-        worker,
-        fatima,
-        "referral",
-        project,
-        date(2026, 2, 1),
-        referral_target="organisation",
-        target_organisation=world["ngo_b"],
-    )  # noqa: E501
+    _consent, referral = _refer_to_ngo_b(worker, fatima, project, world)
     services.respond_to_referral(
         world["users"]["caseworker_b"], referral.pk, accept=False, note="Pas de place"
     )
@@ -196,16 +179,7 @@ def test_a_declined_referral_shares_nothing_and_cannot_lead_to_enrolment(world, 
 
 
 def test_withdrawn_consent_blocks_accepting_a_pending_referral(world, worker, fatima, project):
-    consent = services.consent_to_share(worker, fatima, world["ngo_b"], date(2026, 2, 1))
-    referral = _step(
-        worker,
-        fatima,
-        "referral",
-        project,
-        date(2026, 2, 1),
-        referral_target="organisation",
-        target_organisation=world["ngo_b"],
-    )  # noqa: E501
+    consent, referral = _refer_to_ngo_b(worker, fatima, project, world)
     registry.withdraw_consent(worker, consent, on=date(2026, 2, 3))
     with pytest.raises(ValidationError):
         services.respond_to_referral(world["users"]["caseworker_b"], referral.pk, accept=True)

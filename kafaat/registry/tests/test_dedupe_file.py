@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 
 from kafaat.registry import dedupe_file
 
@@ -100,6 +101,7 @@ def test_an_xlsx_file_and_a_full_name_column(tmp_path, db):
     assert summary["rows"] == 3 and summary["clusters"] == 2
 
 
+@translation.override("en")
 def test_a_bad_mapping_is_explained(tmp_path, db):
     source = _write_csv(tmp_path / "list.csv")
     with pytest.raises(CommandError, match="No column named"):

@@ -136,3 +136,15 @@ def test_an_undone_merge_cannot_be_undone_twice(world, two_records):
     merging.unmerge(world["users"]["superuser"], record)
     with pytest.raises(ValidationError):
         merging.unmerge(world["users"]["superuser"], record)
+
+
+def test_both_registering_organisations_still_find_the_merged_person(world, two_records):
+    fatima, again = two_records
+    record = merging.merge(world["users"]["superuser"], fatima, again)
+    for username in ("caseworker_a", "caseworker_b"):
+        found = services.search_people(world["users"][username], "الزهراء")
+        assert list(found) == [fatima], username
+    assert PersonAccess.objects.get(person=fatima, organisation=world["ngo_b"]).reason == "merged"
+    merging.unmerge(world["users"]["superuser"], record)
+    assert PersonAccess.objects.get(person=again, organisation=world["ngo_b"]).reason == "registered"
+    assert list(services.search_people(world["users"]["caseworker_b"], "الزهراء")) == [again]

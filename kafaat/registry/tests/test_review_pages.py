@@ -206,3 +206,14 @@ def test_a_member_of_both_organisations_sees_the_pair_across_them(client, world,
     client.force_login(world["users"]["admin_a"])
     page = client.get(reverse("registry:review"))
     assert len(page.context["page"]) == 3 and page.context["hidden"] == 0
+
+
+def test_thresholds_accept_a_decimal_comma_from_the_page(client, world):
+    from kafaat.registry.models import DedupSettings
+
+    client.force_login(world["users"]["superuser"])
+    client.post(
+        reverse("registry:dedupe_thresholds"), {"review_threshold": "0,6", "auto_merge_threshold": "0,99"}
+    )
+    settings_row = DedupSettings.objects.get()
+    assert (settings_row.review_threshold, settings_row.auto_merge_threshold) == (0.6, 0.99)

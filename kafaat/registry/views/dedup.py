@@ -92,9 +92,13 @@ def run_start(request):
 def thresholds(request):
     if not request.user.is_superuser:
         raise PermissionDenied
+
+    def number(name: str) -> str:
+        return request.POST.get(name, "").strip().replace(",", ".")  # 0,5 as French and Arabic users write it
+
     try:
-        review_at = float(request.POST.get("review_threshold", ""))
-        raw_auto = request.POST.get("auto_merge_threshold", "").strip()
+        review_at = float(number("review_threshold"))
+        raw_auto = number("auto_merge_threshold")
         dedup_services.update_thresholds(request.user, review_at, float(raw_auto) if raw_auto else None)
     except ValueError:
         messages.error(request, _("Write the thresholds as numbers between 0 and 1, e.g. 0.5."))

@@ -85,17 +85,8 @@ def upload(request):
         job = _create_job(request, form.cleaned_data, dry_run="dry_run" in request.POST)
         return redirect("registry:import_job", job_id=job.pk)
     jobs = ImportJob.objects.filter(user=request.user)[:10]
-    templates = [
-        (
-            KIND_LABELS[kind],
-            [
-                (language, translation.get_language_info(language)["name_local"])
-                for language in TEMPLATE_LANGUAGES
-            ],
-            kind,
-        )
-        for kind in KINDS
-    ]
+    languages = [(code, translation.get_language_info(code)["name_local"]) for code in TEMPLATE_LANGUAGES]
+    templates = [(KIND_LABELS[kind], languages, kind) for kind in KINDS]
     return render(request, "registry/import.html", {"form": form, "jobs": jobs, "templates": templates})
 
 

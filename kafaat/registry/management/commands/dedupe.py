@@ -6,6 +6,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from kafaat.core import audit
 from kafaat.registry import dedup_services, linkage
 from kafaat.registry.models import LinkageRun
 
@@ -41,6 +42,7 @@ class Command(BaseCommand):
             self.stdout.write(f"model saved to {linkage.MODEL_PATH}")
             return
         run = LinkageRun.objects.create()
+        audit.record(audit.Action.CREATE, None, run, details={"operation": "deduplicate", "via": "command"})
 
         def progress(step: str, share: float) -> None:
             sys.stderr.write(f"\r{share:4.0%}  {step:<30}")
