@@ -217,6 +217,10 @@ def user_for_api_key(key: str):
     return token.user
 
 
+def api_tokens_of(user) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user)
+
+
 def revoke_api_token(user, token_id: int) -> None:
     token = ApiToken.objects.filter(user=user, pk=token_id, revoked_at__isnull=True).first()
     if token is None:

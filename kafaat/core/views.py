@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from kafaat.core import access, services
 from kafaat.core.access import Permission
 from kafaat.core.forms import AddMemberForm, ApiTokenForm, AuditFilterForm, OrganisationFilterForm
-from kafaat.core.models import ApiToken, Territory
+from kafaat.core.models import Territory
 from kafaat.core.navigation import home_cards
 
 PAGE_SIZE = 25
@@ -108,16 +108,24 @@ def audit_log(request):
     return render(request, "core/audit_log.html", {"form": form, "page": _page(request, events)})
 
 
+ISSUED_KEY_SESSION = "kafaat_issued_api_key"
+
+
 def api_tokens(request):
     form = ApiTokenForm(request.POST or None)
-    issued = None
     if request.method == "POST" and form.is_valid():
         issued = services.issue_api_token(
             request.user, form.cleaned_data["name"], valid_days=form.cleaned_data["valid_days"]
         )
-        form = ApiTokenForm()
-    tokens = ApiToken.objects.filter(user=request.user)
-    return render(request, "core/api_tokens.html", {"form": form, "tokens": tokens, "issued": issued})
+        # Post/redirect/get, so that a refresh creates no second token; the key waits for one display only.
+        request.session[ISSUED_KEY_SESSION] = issued.key
+        return redirect("core:api_tokens")
+    context = {
+        "form": form,
+        "tokens": services.api_tokens_of(request.user),
+        "issued_key": request.session.pop(ISSUED_KEY_SESSION, None),
+    }
+    return render(request, "core/api_tokens.html", context)
 
 
 @require_POST
