@@ -462,3 +462,15 @@ def test_every_people_page_renders_in_every_language(client, world, person_a, la
         assert f'lang="{language}" dir="{"rtl" if language == "ar" else "ltr"}"' in page, url
     arabic_form = client.post(reverse("registry:register"), form_data(phone="1")).content.decode()
     assert f'lang="{language}"' in arabic_form and 'class="errorlist"' in arabic_form
+
+
+def test_a_long_history_is_paginated_under_its_own_parameter(client, world, person_a):
+    worker = world["users"]["caseworker_a"]
+    for n in range(26):  # one more than a page
+        services.update_person(worker, person_a, {"phone": f"07001122{n:02d}"})
+    signed_in(client, worker)
+    url = reverse("registry:edit", args=[person_a.pk])
+    first = client.get(url).content.decode()
+    assert 'href="?history=2#history"' in first
+    second = client.get(url + "?history=2").content.decode()
+    assert "Page 2 of 2" in second and 'href="?history=1#history"' in second
