@@ -6,7 +6,6 @@ user cannot see whole is only counted for them.
 
 from __future__ import annotations
 
-import functools
 import re
 import threading
 import time
@@ -26,7 +25,7 @@ from kafaat.core import access, audit, crypto
 from kafaat.registry import linkage, linkage_keys, merging, normalise, services
 from kafaat.registry.dedup_access import REVIEW_DUPLICATES
 from kafaat.registry.models import DedupSettings, LinkageRun, MatchCandidate, Merge, Person, PersonAccess
-from kafaat.registry.validation import TerritoryIndex
+from kafaat.registry.validation import territory_index
 
 REGISTRY_FIELDS = (
     "pk", "first_name_ar", "last_name_ar", "first_name_latin", "last_name_latin", "sex", "birth_date",
@@ -276,11 +275,6 @@ _index_state: dict[str, Any] = {}
 INDEX_MAX_AGE = 15 * 60
 
 
-@functools.cache
-def _territories() -> TerritoryIndex:
-    return TerritoryIndex()
-
-
 @dataclass
 class LikelyMatches:
     people: list[tuple[Person, float, list[str]]]
@@ -308,7 +302,7 @@ def _query_record(raw: Mapping[str, Any]) -> pa.Table:
     text = (raw.get("commune") or "").strip()
     if text:
         code = _CODE_IN_LABEL.search(text)
-        territory = _territories().find(code.group(1) if code else text)
+        territory = territory_index().find(code.group(1) if code else text)
         if territory is not None:
             commune = territory.code if territory.level == "commune" else None
             province = (

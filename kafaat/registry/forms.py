@@ -22,7 +22,7 @@ from kafaat.registry.models import (
     Sex,
     WashingtonGroup,
 )
-from kafaat.registry.validation import NAME_FIELDS, WG_FIELDS, TerritoryIndex, clean_person
+from kafaat.registry.validation import NAME_FIELDS, WG_FIELDS, TerritoryIndex, clean_person, territory_index
 
 MASK = "•"
 # "Oujda (COM_0551)": a suggestion of the residence field carries the code, which resolves unambiguously.
@@ -266,7 +266,7 @@ class PersonForm(forms.Form):
         consent_date = cleaned.get("consent_date")
         if consent_date and consent_date > timezone.localdate():
             self.add_error("consent_date", _("The consent cannot be dated in the future."))
-        self.territories = self.territories or TerritoryIndex()
+        self.territories = self.territories or territory_index()
         result = clean_person(self.person_raw(), self.territories)
         self.add_service_errors(result.errors)
         self.person_values = result.values

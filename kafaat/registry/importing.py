@@ -47,6 +47,7 @@ from kafaat.registry.validation import (
     clean_person,
     parse_bool,
     parse_date,
+    territory_index,
 )
 
 KINDS = ("people", "steps")
@@ -304,7 +305,7 @@ class PeopleImport(ImportSpec):
         vendor = connection.vendor
         stored_now = Person._meta.get_field("created_at").get_db_prep_save(self.now, connection)
         constants = (self.organisation.pk, self.user.pk, self.user.pk, stored_now, stored_now)
-        return PeopleState(TerritoryIndex(), self.today, constants, vendor)
+        return PeopleState(territory_index(), self.today, constants, vendor)
 
     @staticmethod
     def validate_rows(state: PeopleState, rows) -> list[Outcome]:

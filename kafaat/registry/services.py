@@ -19,7 +19,7 @@ from kafaat.core.models import Organisation, Territory
 from kafaat.registry import normalise
 from kafaat.registry.access_rules import CHANGE_PERSON, VIEW_PERSON
 from kafaat.registry.models import Consent, Person, PersonAccess, PersonVersion
-from kafaat.registry.validation import TerritoryIndex, clean_person
+from kafaat.registry.validation import TerritoryIndex, clean_person, territory_index
 
 # Fields whose values never enter the history or the audit log (only the fact that they changed).
 SENSITIVE_FIELDS = {"migration_status", "id_number", "disability_answers"}
@@ -89,7 +89,7 @@ def register_person(
     organisation = organisation_for(actor, CHANGE_PERSON, organisation)
     if consent_given_on is None:
         raise ValidationError({"consent": _("The person must agree to be registered.")})
-    cleaned = clean_person(raw, territories or TerritoryIndex())
+    cleaned = clean_person(raw, territories or territory_index())
     _raise_if_invalid(cleaned.errors)
     if (
         cleaned.values["external_id"]
@@ -135,7 +135,7 @@ def update_person(actor, person: Person, raw: Mapping[str, Any]) -> Person:
     merged.update(raw)
     for domain, value in (person.disability_answers or {}).items():
         merged.setdefault(f"wg_{domain}", value)
-    cleaned = clean_person(merged, TerritoryIndex())
+    cleaned = clean_person(merged, territory_index())
     _raise_if_invalid(cleaned.errors)
     changes = {}
     for key in EDITABLE_FIELDS:

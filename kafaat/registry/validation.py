@@ -12,6 +12,9 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 
+from django.db.models import Count, Max
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -68,6 +71,25 @@ class TerritoryIndex:
     def find(self, raw: str) -> Territory | None:
         text = raw.strip()
         return self.by_code.get(text.upper()) or self.by_name.get(" ".join(normalise.name_tokens(text)))
+
+
+_shared_index: dict[tuple, TerritoryIndex] = {}
+
+
+def territory_index() -> TerritoryIndex:
+    """The process's index, rebuilt only when the territories change (~20 ms to build, ~1 ms to check)."""
+    fingerprint = tuple(Territory.objects.aggregate(n=Count("id"), last=Max("id")).values())
+    index = _shared_index.get(fingerprint)
+    if index is None:
+        _shared_index.clear()
+        index = _shared_index[fingerprint] = TerritoryIndex()
+    return index
+
+
+@receiver([post_save, post_delete], sender=Territory)
+def _territories_changed(**kwargs) -> None:
+    # A renamed territory keeps its count and ids: forget the index outright.
+    _shared_index.clear()
 
 
 @dataclass

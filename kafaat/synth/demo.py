@@ -27,7 +27,7 @@ from kafaat.core.models import Membership, Organisation, Project, Role, Territor
 from kafaat.pathways.models import Participation, Step
 from kafaat.registry.models import Consent, Person, PersonAccess, WashingtonGroup
 from kafaat.registry.services import apply_derived_fields
-from kafaat.registry.validation import NAME_FIELDS, TerritoryIndex, clean_person
+from kafaat.registry.validation import NAME_FIELDS, clean_person, territory_index
 from kafaat.synth.pathways import KINDS, Partner, Pathways, day_to_date, generate_pathways
 from kafaat.synth.people import FOREIGN_NATIONALITIES, generate_people
 
@@ -324,7 +324,7 @@ def _load_people(
     rng = random.Random(SEED)
     workers = case_workers(users)
     codes = list(organisations)
-    territories = TerritoryIndex()
+    territories = territory_index()
     people: list[Person] = []
     homes: list[int] = []
     for registrar, row in demo_people():

@@ -117,3 +117,14 @@ def test_washington_group_answers_all_or_none_and_the_cut_off(index):
 def test_any_input_gives_values_or_errors_never_an_exception(index, raw):
     cleaned = clean_person(raw, index, today=TODAY)
     assert isinstance(cleaned.errors, dict)
+
+
+def test_the_shared_index_follows_changes_to_the_territories(reference_territories):
+    from kafaat.core.models import Territory
+    from kafaat.registry.validation import territory_index
+
+    assert territory_index() is territory_index()  # built once
+    commune = Territory.objects.get(name_fr="Oujda")
+    commune.name_fr = "Oujda-Ville"
+    commune.save()
+    assert territory_index().find("Oujda-Ville") == commune
