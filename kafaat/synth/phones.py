@@ -11,6 +11,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from kafaat.registry import normalise as registry_normalise
+
 # (format name, share): the national forms dominate in forms filled in by hand; the international ones come
 # from people who copy them from a messaging app or from abroad.
 PHONE_FORMATS: tuple[tuple[str, float], ...] = (
@@ -25,31 +27,18 @@ PHONE_FORMATS: tuple[tuple[str, float], ...] = (
 SHARE_07 = 0.25  # 07 numbers were opened in 2012 and now make about a quarter of the lines in use
 
 E164_MOBILE_RE = re.compile(r"\+212[67]\d{8}")
-_ALLOWED_RE = re.compile(r"\+?[\d\s.\-()/]+")
 
 
 def normalise_phone(raw: str) -> str:
     """Any written form of a Moroccan mobile number → '+2126XXXXXXXX' or '+2127XXXXXXXX'.
 
-    Accepts spaces, dots, dashes, slashes, '00212' or '+212', and the '(0)' that some write after the country
-    code. Raises ValueError for anything that is not a Moroccan mobile number.
+    The registry's normaliser does the parsing; the generator only ever writes mobiles, so anything else
+    (landline, foreign number) is refused here. Raises ValueError.
     """
-    text = raw.strip()
-    if not _ALLOWED_RE.fullmatch(text):
-        raise ValueError(f"not a phone number: {raw!r}")
-    international = text.startswith("+")
-    digits = re.sub(r"\D", "", text.replace("(0)", ""))
-    if digits.startswith("00"):
-        digits, international = digits[2:], True
-    if international or (digits.startswith("212") and len(digits) in (12, 13)):
-        if not digits.startswith("212"):
-            raise ValueError(f"not a Moroccan number: {raw!r}")
-        digits = digits[3:]
-    if len(digits) == 10 and digits.startswith("0"):
-        digits = digits[1:]
-    if not re.fullmatch(r"[67]\d{8}", digits):
+    e164 = registry_normalise.normalise_phone(raw)
+    if not E164_MOBILE_RE.fullmatch(e164):
         raise ValueError(f"not a Moroccan mobile number: {raw!r}")
-    return "+212" + digits
+    return e164
 
 
 def normalise_phones(values: pa.Array) -> pa.Array:
