@@ -3,8 +3,18 @@
 from pathlib import Path
 
 import polib
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+
+
+def catalogue_dirs() -> list[Path]:
+    """The project catalogue (LOCALE_PATHS) and each Kafaat app's own `locale/` folder (Django reads both)."""
+    dirs = [Path(path) for path in settings.LOCALE_PATHS]
+    for app in apps.get_app_configs():
+        if app.name.startswith("kafaat.") and (Path(app.path) / "locale").is_dir():
+            dirs.append(Path(app.path) / "locale")
+    return dirs
 
 
 class Command(BaseCommand):
@@ -13,7 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         compiled = 0
-        for locale_dir in settings.LOCALE_PATHS:
+        for locale_dir in catalogue_dirs():
             for po_path in sorted(Path(locale_dir).glob("*/LC_MESSAGES/*.po")):
                 mo_path = po_path.with_suffix(".mo")
                 if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
