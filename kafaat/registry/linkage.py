@@ -28,7 +28,7 @@ from kafaat.registry import normalise
 
 MODEL_PATH = Path(__file__).with_name("linkage_model.json")
 REVIEW_THRESHOLD = 0.5  # pairs at or above are kept for review
-CLUSTER_THRESHOLD = 0.9  # pairs at or above join a cluster
+CLUSTER_THRESHOLD = 0.8  # pairs at or above join a cluster (best pair F1 on the synthetic registries)
 UNOBSERVED_M = 0.001
 MIN_RECORDS_FOR_FREQUENCIES = 10_000  # below, name frequencies are noise: no term-frequency adjustment
 Progress = Callable[[str, float], None]
@@ -58,7 +58,7 @@ AGREEMENT_LABELS: dict[str, dict[int, str]] = {
     "last_name": {5: "same", 4: "same without ben/el", 3: "swapped", 2: "similar", 1: "close"},
     "birth_date": {6: "same", 5: "day/month swapped", 4: "one digit apart", 3: "same year (age only)",
                    2: "year ±1 (age only)", 1: "same year"},
-    "phone": {2: "same (same family name)", 1: "same"},
+    "phone": {3: "same (same family name and commune)", 2: "same (same family name)", 1: "same"},
     "id_number": {2: "same", 1: "one character apart"},
     "sex": {1: "same"},
     "place": {2: "same commune", 1: "same province"},

@@ -27,13 +27,18 @@ def _any_equal(a: str, b: str) -> cll.Or:
     )
 
 
-def _close(prefix: str, threshold_latin: float, threshold_key: float) -> cll.Or:
-    return cll.Or(
+def _close(prefix: str, threshold_latin: float, threshold_key: float, one_letter: bool = False) -> cll.Or:
+    """Jaro-Winkler on the letters and on the keys; `one_letter` also admits keys one edit apart, since
+    Jaro-Winkler finds nothing in short keys that lost a letter (Hajar typed Haer: hjr ~ hr)."""
+    levels = [
         cll.JaroWinklerLevel(f"{prefix}_lat", threshold_latin),
         cll.JaroWinklerLevel(f"{prefix}_ar", threshold_latin),
         cll.JaroWinklerLevel(f"{prefix}_k1", threshold_key),
         cll.JaroWinklerLevel(f"{prefix}_k2", threshold_key),
-    )
+    ]
+    if one_letter:
+        levels += [cll.LevenshteinLevel(f"{prefix}_k1", 1), cll.LevenshteinLevel(f"{prefix}_k2", 1)]
+    return cll.Or(*levels)
 
 
 def _tf(column: str) -> dict:
@@ -62,7 +67,7 @@ def first_name() -> CustomComparison:
             _swapped().configure(label_for_charts="first and last names swapped"),
             cll.ExactMatchLevel("fn_w1").configure(label_for_charts="same first word"),
             _close("fn", 0.92, _NAME_JW_HIGH).configure(label_for_charts="similar"),
-            _close("fn", 0.85, _NAME_JW_LOW).configure(label_for_charts="close"),
+            _close("fn", 0.85, _NAME_JW_LOW, one_letter=True).configure(label_for_charts="close"),
             cll.ElseLevel(),
         ],
     )
@@ -77,7 +82,7 @@ def last_name() -> CustomComparison:
             _any_equal("ln_s1", "ln_s2").configure(label_for_charts="same without particles"),
             _swapped().configure(label_for_charts="first and last names swapped"),
             _close("ln", 0.92, _NAME_JW_HIGH).configure(label_for_charts="similar"),
-            _close("ln", 0.85, _NAME_JW_LOW).configure(label_for_charts="close"),
+            _close("ln", 0.85, _NAME_JW_LOW, one_letter=True).configure(label_for_charts="close"),
             cll.ElseLevel(),
         ],
     )
@@ -120,14 +125,18 @@ def _same_family_name() -> cll.Or:
 
 
 def phone() -> CustomComparison:
-    """A household shares its phone: a phone shared by two records of one family name is weaker evidence
-    than one shared across family names. `household_correction` turns the first level's m and u into
-    probabilities conditional on the family name agreeing (the chain rule), so that the two are not
-    counted as independent evidence."""
+    """A household shares its phone, its family name and its commune: a phone shared by two records of one
+    family name in one commune is weaker evidence than one shared across family names or communes (a
+    household seldom splits across communes). `household_correction` turns the two household levels' m
+    and u into probabilities conditional on what the family-name and place comparisons already counted
+    (the chain rule), so that the same evidence is not counted twice."""
     return CustomComparison(
         output_column_name="phone",
         comparison_levels=[
             cll.NullLevel("phone1"),
+            cll.And(_same_phone(), _same_family_name(), cll.ExactMatchLevel("commune")).configure(
+                label_for_charts="a number in common, same family name and commune"
+            ),
             cll.And(_same_phone(), _same_family_name()).configure(
                 label_for_charts="a number in common, same family name"
             ),
@@ -137,20 +146,35 @@ def phone() -> CustomComparison:
     )
 
 
+def _non_null(comparison: dict) -> list[dict]:
+    return [level for level in comparison["comparison_levels"] if not level.get("is_null_level")]
+
+
 def household_correction(model: dict) -> dict:
-    """P(phone ∧ family name | ·) / P(family name | ·) for the household level of the phone comparison."""
+    """Chain rule for the household levels of the phone comparison, so that what the family-name and place
+    comparisons count is not counted again: a number in common with the same family name and commune gets
+    P(phone ∧ family name ∧ commune | ·) / P(family name | ·), the same in another or unknown commune
+    P(phone ∧ family name ∧ other commune | ·) / P(family name | ·) P(other commune | ·).
+
+    The first level is not divided by the commune's probabilities as well: the place weight is adjusted
+    by each commune's frequency, which an average divisor does not follow (measured on the synthetic 1M
+    registry: pair F1 0.9686 with it, 0.9702 without)."""
     comparisons = {c["output_column_name"]: c for c in model["comparisons"]}
     if "phone" not in comparisons or "last_name" not in comparisons:
         return model
-    family = comparisons["last_name"]["comparison_levels"]
-    agree = [level for level in family if not level.get("is_null_level")][:2]  # same key, same stem
-    m_family = sum(level["m_probability"] for level in agree)
-    u_family = sum(level["u_probability"] for level in agree)
-    household = [
-        level for level in comparisons["phone"]["comparison_levels"] if not level.get("is_null_level")
-    ][0]
-    household["m_probability"] = min(1.0, household["m_probability"] / m_family)
-    household["u_probability"] = min(1.0, household["u_probability"] / u_family)
+    agree = _non_null(comparisons["last_name"])[:2]  # same key, same stem
+    family = [sum(level[f"{p}_probability"] for level in agree) for p in ("m", "u")]
+    other_commune = [1.0, 1.0]
+    if "place" in comparisons:
+        others = _non_null(comparisons["place"])[1:]  # same province, else
+        other_commune = [sum(level[f"{p}_probability"] for level in others) for p in ("m", "u")]
+    same, other = _non_null(comparisons["phone"])[:2]
+    for level, divisors in (
+        (same, family),
+        (other, [f * o for f, o in zip(family, other_commune, strict=True)]),
+    ):
+        level["m_probability"] = min(1.0, level["m_probability"] / divisors[0])
+        level["u_probability"] = min(1.0, level["u_probability"] / divisors[1])
     return model
 
 
@@ -178,8 +202,8 @@ def place() -> CustomComparison:
         output_column_name="place",
         comparison_levels=[
             cll.And(cll.NullLevel("commune"), cll.NullLevel("province")),
-            cll.ExactMatchLevel("commune"),
-            cll.ExactMatchLevel("province"),
+            cll.ExactMatchLevel("commune").configure(**_tf("commune")),
+            cll.ExactMatchLevel("province").configure(**_tf("province")),
             cll.ElseLevel(),
         ],
     )

@@ -79,12 +79,23 @@ def _any_equal(l: dict, r: dict, a: str, b: str) -> bool:  # noqa: E741
     return _eq(l[a], r[a]) or _eq(l[b], r[b]) or _eq(l[a], r[b]) or _eq(l[b], r[a])
 
 
-def _close(l: dict, r: dict, prefix: str, t_latin: float, t_key: float) -> bool:  # noqa: E741
+def _one_edit(x, y) -> bool:
+    return x is not None and y is not None and _levenshtein_at_most_one(x, y)
+
+
+def _close(l: dict, r: dict, prefix: str, t_latin: float, t_key: float, one_letter: bool = False) -> bool:  # noqa: E741
     return (
         _jw(l[f"{prefix}_lat"], r[f"{prefix}_lat"], t_latin)
         or _jw(l[f"{prefix}_ar"], r[f"{prefix}_ar"], t_latin)
         or _jw(l[f"{prefix}_k1"], r[f"{prefix}_k1"], t_key)
         or _jw(l[f"{prefix}_k2"], r[f"{prefix}_k2"], t_key)
+        or (
+            one_letter
+            and (
+                _one_edit(l[f"{prefix}_k1"], r[f"{prefix}_k1"])
+                or _one_edit(l[f"{prefix}_k2"], r[f"{prefix}_k2"])
+            )
+        )
     )
 
 
@@ -101,7 +112,7 @@ def _first_name(l: dict, r: dict) -> int:  # noqa: E741
         return 4
     if _eq(l["fn_w1"], r["fn_w1"]):
         return 3
-    return 2 if _close(l, r, "fn", 0.92, 0.9) else 1 if _close(l, r, "fn", 0.85, 0.8) else 0
+    return 2 if _close(l, r, "fn", 0.92, 0.9) else 1 if _close(l, r, "fn", 0.85, 0.8, True) else 0
 
 
 def _family(l: dict, r: dict) -> bool:  # noqa: E741
@@ -117,7 +128,7 @@ def _last_name(l: dict, r: dict) -> int:  # noqa: E741
         return 4
     if _swapped(l, r):
         return 3
-    return 2 if _close(l, r, "ln", 0.92, 0.9) else 1 if _close(l, r, "ln", 0.85, 0.8) else 0
+    return 2 if _close(l, r, "ln", 0.92, 0.9) else 1 if _close(l, r, "ln", 0.85, 0.8, True) else 0
 
 
 def _birth_date(l: dict, r: dict) -> int:  # noqa: E741
@@ -146,7 +157,11 @@ def _phone(l: dict, r: dict) -> int:  # noqa: E741
         or _eq(l["phone2"], r["phone1"])
         or _eq(l["phone2"], r["phone2"])
     )
-    return (2 if _family(l, r) else 1) if same else 0
+    if not same:
+        return 0
+    if not _family(l, r):
+        return 1
+    return 3 if _eq(l["commune"], r["commune"]) else 2
 
 
 def _exact(column: str, fuzzy: bool = False):
@@ -185,12 +200,15 @@ LEVELS = {
 }
 
 
-def term_frequencies(prepared: pa.Table, columns=("fn_k1", "ln_k1")) -> dict[str, dict[str, float]]:
-    """How often each name key occurs among the records that have one (Splink's term frequencies)."""
+TF_COLUMNS = ("fn_k1", "ln_k1", "commune", "province")
+
+
+def term_frequencies(prepared: pa.Table, columns=TF_COLUMNS) -> dict[str, dict[str, float]]:
+    """How often each name key or place occurs among the records that have one (Splink's term frequencies)."""
     import pyarrow.compute as pc
 
     tables = {}
-    for column in columns:
+    for column in (c for c in columns if c in prepared.column_names):
         counts = pc.value_counts(prepared[column].drop_null())
         total = prepared.num_rows - prepared[column].null_count
         tables[column] = {
