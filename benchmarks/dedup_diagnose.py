@@ -13,7 +13,6 @@ second Splink run blocked on the true person) and sorts:
 from __future__ import annotations
 
 import argparse
-import collections
 import logging
 import os
 import sys
@@ -95,16 +94,14 @@ def main() -> None:
     for row in con.execute(
         f"""SELECT CASE WHEN NOT coalesce(blocked, false) THEN 'not blocked'
                    WHEN match_probability < 0.5 THEN 'blocked, p < 0.5'
-                   WHEN match_probability < {linkage.CLUSTER_THRESHOLD} THEN 'blocked, 0.5 <= p < 0.9'
-                   WHEN NOT coalesce(guard_ok, false) THEN 'p >= 0.9, guard'
+                   WHEN match_probability < {linkage.CLUSTER_THRESHOLD} THEN 'blocked, 0.5 <= p < cluster'
+                   WHEN NOT coalesce(guard_ok, false) THEN 'p >= cluster, guard'
                    ELSE 'other' END AS cause,
             count(*) AS n,
-            sum((match_probability >= 0.9)::int) AS p_ge_09
+            sum((match_probability >= {linkage.CLUSTER_THRESHOLD})::int) AS p_ge_cluster
         FROM t WHERE NOT found GROUP BY 1 ORDER BY 2 DESC"""  # noqa: S608
     ).fetchall():
-        print(
-            f"  {row[0]:<28} {row[1]:>8,}  {row[1] / total:.4f} of true pairs  (p>=0.9 when scored: {row[2]:,})"
-        )
+        print(f"  {row[0]:<28} {row[1]:>8,}  {row[1] / total:.4f} of true pairs  (p >= cluster: {row[2]:,})")
     print("\nmost common match weights of missed pairs (" + ", ".join(COMPARISONS) + "):")
     for row in con.execute(
         f"""SELECT {", ".join(gammas)}, coalesce(blocked, false), count(*), avg(match_probability)
@@ -115,7 +112,8 @@ def main() -> None:
     con.execute(
         """CREATE OR REPLACE TABLE e AS SELECT e.*, (l.cluster_id = r.cluster_id) AS same_person,
             (l.household_id = r.household_id) AS same_household
-        FROM edges e JOIN records l ON l.unique_id = e.unique_id_l JOIN records r ON r.unique_id = e.unique_id_r"""
+        FROM edges e JOIN records l ON l.unique_id = e.unique_id_l
+        JOIN records r ON r.unique_id = e.unique_id_r"""
     )
     for row in con.execute(
         """SELECT floor(match_probability * 10) / 10 AS bucket, count(*), avg(same_person::int),
@@ -136,15 +134,17 @@ def main() -> None:
         FROM clusters c JOIN records r USING (unique_id)"""
     )
     fp = con.execute(
-        """SELECT (a.household_id = b.household_id) AS household,
+        f"""SELECT (a.household_id = b.household_id) AS household,
             (e.unique_id_l IS NOT NULL) AS direct_edge, count(*)
         FROM pred a JOIN pred b ON a.cluster_id = b.cluster_id AND a.unique_id < b.unique_id
         LEFT JOIN edges e ON e.unique_id_l = least(a.unique_id, b.unique_id)
-             AND e.unique_id_r = greatest(a.unique_id, b.unique_id) AND e.match_probability >= 0.9
-        WHERE a.person <> b.person GROUP BY ALL ORDER BY 3 DESC"""
+             AND e.unique_id_r = greatest(a.unique_id, b.unique_id)
+             AND e.match_probability >= {linkage.CLUSTER_THRESHOLD}
+        WHERE a.person <> b.person GROUP BY ALL ORDER BY 3 DESC"""  # noqa: S608
     ).fetchall()
     predicted = con.execute(
-        """SELECT count(*) FROM pred a JOIN pred b ON a.cluster_id = b.cluster_id AND a.unique_id < b.unique_id"""
+        """SELECT count(*) FROM pred a
+        JOIN pred b ON a.cluster_id = b.cluster_id AND a.unique_id < b.unique_id"""
     ).fetchone()[0]
     print(f"\npredicted pairs {predicted:,}; false pairs by kind:")
     for household, direct, n in fp:
