@@ -256,6 +256,7 @@ BLOCKING_RULES = (
     ("dob", "commune"),
     ("fn_k1", "ln_s1", "dob_year"),
     ("fn_k1", "ln_s1", "province"),
+    ("ln_s1", "dob_year", "commune"),  # first name mistyped and birth date not quite the same
     ("address", "dob_year"),
     ("postcode", "fn_k1"),
 )
@@ -281,7 +282,7 @@ def settings(comparisons: Iterable[str] = REGISTRY_COMPARISONS) -> SettingsCreat
     return SettingsCreator(
         link_type="dedupe_only",
         comparisons=[COMPARISONS[name]() for name in names],
-        blocking_rules_to_generate_predictions=[block_on(*rule) for rule in BLOCKING_RULES[:9]],
+        blocking_rules_to_generate_predictions=[block_on(*rule) for rule in BLOCKING_RULES[:10]],
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=False,
     )
