@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import threading
 import uuid
 from collections.abc import Callable, Mapping
@@ -243,7 +244,11 @@ class Job:
         return int(100 * self.data.get("share", 0))
 
     def save(self) -> None:
-        (self.folder / "job.json").write_text(json.dumps(self.data, ensure_ascii=False), encoding="utf-8")
+        # Written aside then renamed: the progress page reads the file while the run thread writes it, and a
+        # half-written file read as "no such job" (a 404 that stopped the page polling).
+        temporary = self.folder / f"job.json.{threading.get_ident()}"
+        temporary.write_text(json.dumps(self.data, ensure_ascii=False), encoding="utf-8")
+        os.replace(temporary, self.folder / "job.json")
 
 
 def _root() -> Path:
