@@ -205,3 +205,34 @@ def test_jaro_winkler_matches_duckdb():
         for b in words:
             expected = connection.execute("SELECT jaro_winkler_similarity(?, ?)", [a, b]).fetchone()[0]
             assert matching.jaro_winkler(a, b) == pytest.approx(expected, abs=1e-9), (a, b)
+
+
+def _prepared_rows(*rows: dict) -> list[dict]:
+    table = pa.Table.from_pylist([{"unique_id": i, **row} for i, row in enumerate(rows)])
+    return linkage.prepare(table, reference_year=2025).to_pylist()
+
+
+def test_a_short_name_that_lost_a_letter_is_close_not_different():
+    hajar, typed = _prepared_rows({"first_name": "Hajar"}, {"first_name": "Haer"})
+    other = _prepared_rows({"first_name": "Karima"})[0]
+    assert matching.LEVELS["first_name"](hajar, typed) == 1  # close: the clustering guard lets it through
+    assert matching.LEVELS["first_name"](hajar, other) == 0
+
+
+def test_a_phone_shared_across_communes_weighs_more_than_a_households():
+    weights = [row[0] for row in linkage.level_weights(linkage.load_model())["phone"]]
+    same_commune, other_commune, other_family, different = weights
+    assert different < 0 < same_commune < other_commune < other_family
+
+
+def test_agreeing_on_a_small_commune_weighs_more_than_on_a_city_district():
+    base = {"first_name": "Salma", "last_name": "Tazi", "sex": "F", "phone": "0600000001"}
+    small_l, small_r, city_l, city_r = _prepared_rows(
+        {**base, "commune": "small"},
+        {**base, "commune": "small", "phone": "0600000002"},
+        {**base, "commune": "city"},
+        {**base, "commune": "city", "phone": "0600000002"},
+    )
+    frequencies = {"fn_k1": {}, "ln_k1": {}, "commune": {"small": 0.0003, "city": 0.04}, "province": {}}
+    scorer = matching.Scorer.from_model(linkage.load_model(), frequencies)
+    assert scorer.score(small_l, small_r)[0] > scorer.score(city_l, city_r)[0]
