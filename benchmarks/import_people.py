@@ -5,8 +5,8 @@
 Synthetic people come from `kafaat.synth.people.write_people`; the benchmark adds the one column the generator
 lacks (the consent date) and keeps its other columns, which the import reads through aliases (`status`,
 `commune_code`, `province_code`; `region_code` and `rural` are ignored). Each database runs in a child process
-against a scratch database it creates, migrates and drops: PostgreSQL `kafaat_bench` (DATABASE_URL's server,
-or 127.0.0.1:5432) and a temporary SQLite file. The baseline registers a subset row by row through
+against a scratch database it creates, migrates and drops: PostgreSQL
+`kafaat_bench_import` (DATABASE_URL's server, or 127.0.0.1:5432) and a temporary SQLite file. The baseline registers a subset row by row through
 `registry.services.register_person` (validation, Person, access, consent and audit, one transaction per row)
 and its rate is extrapolated to the full size.
 """
@@ -26,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+SCRATCH_DB = "kafaat_bench_import"  # dropped and created again by every run
 CONSENT = "2025-01-15"
 
 
@@ -63,9 +64,9 @@ def setup_database(vendor: str, server: str, scratch: Path) -> str:
     import psycopg
 
     with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute("DROP DATABASE IF EXISTS kafaat_bench")
-        admin.execute("CREATE DATABASE kafaat_bench")
-    return f"{server}/kafaat_bench"
+        admin.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DB} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {SCRATCH_DB}")
+    return f"{server}/{SCRATCH_DB}"
 
 
 def drop_database(vendor: str, server: str) -> None:
@@ -73,7 +74,7 @@ def drop_database(vendor: str, server: str) -> None:
         import psycopg
 
         with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-            admin.execute("DROP DATABASE IF EXISTS kafaat_bench WITH (FORCE)")
+            admin.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DB} WITH (FORCE)")
 
 
 def actors():
@@ -113,6 +114,7 @@ def run_leg(args) -> dict:
     spec = PeopleImport(user, organisation, file_name=path.name)
     result = run_import(spec, path, path.name, workers=args.workers)
     out["import_s"] = time.perf_counter() - started
+    out["load"] = os.getloadavg()[0]  # the machine is shared: print what else was running
     assert result.imported == args.rows and not result.errors, (result.imported, result.errors[:3])
     assert Person.objects.filter(registered_by=organisation).count() == args.rows
 
@@ -215,6 +217,7 @@ def print_table(results: list[dict]) -> None:
             )
         rate = r["dry_run_single_process_rate"]
         print(line(name, "validation alone, one process", "", "", f"{rate:,.0f}", ""))
+        print(line(name, f"(load average after the import: {r['load']:.2f})", "", "", "", ""))
     print("\nThe naive time is extrapolated from the rate on its subset.")
 
 
