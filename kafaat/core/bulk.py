@@ -72,6 +72,13 @@ class BulkTable:
         self.converters = [
             (i, c) for i, f in enumerate(model_fields) if f.name not in raw and (c := _converter(f, vendor))
         ]
+        # Fields that convert a whole column at once (encrypted fields: one batch); their stored value is
+        # what `get_db_prep_save` would give, as their prep value is already what the database stores.
+        self.batched = {
+            i: f.get_prep_values
+            for i, f in enumerate(model_fields)
+            if f.name not in raw and hasattr(f, "get_prep_values")
+        }
 
     def row(self, values: Sequence) -> tuple:
         if not self.converters:
@@ -81,6 +88,19 @@ class BulkTable:
             if out[index] is not None:
                 out[index] = convert(out[index])
         return tuple(out)
+
+    def rows(self, rows: Sequence[Sequence]) -> list[tuple]:
+        """`row()` of many rows: the same stored values, with batched fields converted column by column."""
+        if not self.batched:
+            return [self.row(values) for values in rows]
+        columns = [list(column) for column in zip(*rows, strict=True)] if rows else []
+        for index, convert in self.converters:
+            column = columns[index] if columns else []
+            if index in self.batched:
+                columns[index] = self.batched[index](column)
+            else:
+                columns[index] = [None if value is None else convert(value) for value in column]
+        return list(zip(*columns, strict=True))
 
     def _copy_sql(self) -> str:
         names = ", ".join(f'"{c}"' for c in self.columns)

@@ -235,8 +235,8 @@ class PeopleState:
     vendor: str
 
 
-def _person_row(state: PeopleState, table: BulkTable, number: int, raw: dict) -> Outcome:
-    """One row: `clean_person`, the consents, then the stored values (encrypted here, in the worker)."""
+def _person_row(state: PeopleState, number: int, raw: dict) -> Outcome:
+    """One row: `clean_person`, the consents, the derived fields and the row's key."""
     for key in ("phone", "phone_alt", "id_number", "external_id"):
         if type(raw.get(key)) not in (str, type(None)):
             raw[key] = _spreadsheet_text(raw[key])
@@ -272,8 +272,9 @@ def _person_row(state: PeopleState, table: BulkTable, number: int, raw: dict) ->
         age = str(raw.get("age") or "").strip() if values["birth_date_estimated"] else ""
         key = "sha:" + _sha([print_, age])[:20]
     values.update(uid=uuid.uuid4(), external_id=key, territory=territory_id, **vars(derived))
-    record = table.row((0, *state.constants, *(values[name] for name in PERSON_FIELDS[6:])))
-    return Outcome(number, key=key, record=(record, consent_on, bool(contact), print_))
+    # The values as Python objects; `validate_rows` converts the chunk's rows to stored values at once.
+    person = (0, *state.constants, *(values[name] for name in PERSON_FIELDS[6:]))
+    return Outcome(number, key=key, record=(person, consent_on, bool(contact), print_))
 
 
 class PeopleImport(ImportSpec):
@@ -309,8 +310,13 @@ class PeopleImport(ImportSpec):
 
     @staticmethod
     def validate_rows(state: PeopleState, rows) -> list[Outcome]:
-        table = _tables(state.vendor).person
-        return [_person_row(state, table, number, raw) for number, raw in rows]
+        outcomes = [_person_row(state, number, raw) for number, raw in rows]
+        good = [outcome for outcome in outcomes if not outcome.errors]
+        # Stored values (encrypted here, in the worker), the encrypted columns in one batch per chunk.
+        stored = _tables(state.vendor).person.rows([outcome.record[0] for outcome in good])
+        for outcome, person in zip(good, stored, strict=True):
+            outcome.record = (person, *outcome.record[1:])
+        return outcomes
 
     def check(self, outcomes: list[Outcome]) -> None:
         fresh = []
