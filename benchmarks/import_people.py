@@ -5,8 +5,8 @@
 Synthetic people come from `kafaat.synth.people.write_people`; the benchmark adds the one column the generator
 lacks (the consent date) and keeps its other columns, which the import reads through aliases (`status`,
 `commune_code`, `province_code`; `region_code` and `rural` are ignored). Each database runs in a child process
-against a scratch database it creates, migrates and drops: PostgreSQL
-`kafaat_bench_import` (DATABASE_URL's server, or 127.0.0.1:5432) and a temporary SQLite file. The baseline registers a subset row by row through
+against a scratch database it creates, migrates and drops: PostgreSQL `kafaat_bench_import` (DATABASE_URL's
+server, or 127.0.0.1:5432) and a temporary SQLite file. The baseline registers a subset row by row through
 `registry.services.register_person` (validation, Person, access, consent and audit, one transaction per row)
 and its rate is extrapolated to the full size.
 """
