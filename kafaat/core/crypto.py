@@ -63,10 +63,15 @@ def encrypt_many(plaintexts: Sequence[str]) -> list[str]:
     if not plaintexts:
         return []
     key = base64.urlsafe_b64decode(_field_keys()[0])
-    signing_key, encryption_key = key[:16], key[16:]
     datas = [text.encode() for text in plaintexts]
+    return _fernet_tokens(key, datas, os.urandom(16 * len(datas)), int(time.time()))
+
+
+def _fernet_tokens(key: bytes, datas: list[bytes], random_ivs: bytes, now: int) -> list[str]:
+    """Fernet tokens of `datas` under a 32-byte Fernet key, IVs taken 16 bytes at a time from `random_ivs`."""
+    signing_key, encryption_key = key[:16], key[16:]
     count = len(datas)
-    ivs = np.frombuffer(os.urandom(16 * count), dtype=np.uint8).reshape(count, 16)
+    ivs = np.frombuffer(random_ivs, dtype=np.uint8).reshape(count, 16)
     # PKCS7: 1 to 16 bytes of padding, each holding the padding's length.
     padded = [data + bytes([16 - len(data) % 16]) * (16 - len(data) % 16) for data in datas]
     lengths = [len(p) for p in padded]
@@ -83,7 +88,7 @@ def encrypt_many(plaintexts: Sequence[str]) -> list[str]:
         encrypted = np.frombuffer(encryptor.update(mixed.tobytes()), dtype=np.uint8).reshape(len(rows), 16)
         previous[rows] = encrypted
         cipher[rows, 16 * j : 16 * j + 16] = encrypted
-    header = b"\x80" + struct.pack(">Q", int(time.time()))
+    header = b"\x80" + struct.pack(">Q", now)
     tokens = []
     ivs_and_ciphertexts = np.hstack([ivs, cipher]).tobytes()
     row_width = 16 + width
