@@ -108,7 +108,7 @@ def decrypt(token: str) -> str:
 
 def keyed_hash(normalised_value: str) -> str:
     """A stable HMAC-SHA256 of an already normalised value: equality look-ups without the clear value."""
-    return hmac.new(_hash_key(), normalised_value.encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(_hash_key(), normalised_value.encode(), "sha256").hex()  # one call, no HMAC object
 
 
 def generate_key() -> str:

@@ -19,15 +19,16 @@ from datetime import date
 from functools import cache
 from types import SimpleNamespace
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kafaat.core import audit
-from kafaat.core.bulk import BulkTable, reserve_ids
+from kafaat.core.bulk import BulkTable, references_checked_once, reserve_ids
 from kafaat.core.importing import Column, ImportSpec, Outcome
-from kafaat.core.models import Organisation
+from kafaat.core.models import Organisation, Territory
 from kafaat.registry.access_rules import CHANGE_PERSON
 from kafaat.registry.models import (
     Consent,
@@ -368,26 +369,32 @@ class PeopleImport(ImportSpec):
     def write(self, records: list, progress) -> int:
         tables = _tables(connection.vendor)
         ids = reserve_ids(Person, len(records))
-        tables.person.write(
-            ((pid, *record[0][1:]) for pid, record in zip(ids, records, strict=True)), progress
-        )
-        stored_now = records[0][0][PERSON_FIELDS.index("created_at")]
         org, user = self.organisation.pk, self.user.pk
-        tables.access.write(
-            tables.access.row((pid, org, PersonAccess.Reason.REGISTERED.value, True, stored_now))
-            for pid in ids
-        )
-        consents = tables.consent
-        rows = [
-            consents.row((pid, "registration", r[1], user, org, ""))
-            for pid, r in zip(ids, records, strict=True)
-        ]
-        rows += [
-            consents.row((pid, "contact", r[1], user, org, ""))
-            for pid, r in zip(ids, records, strict=True)
-            if r[2]
-        ]
-        consents.write(rows)
+        territory = PERSON_FIELDS.index("territory")
+        # Every foreign key of these rows points at the organisation, the user, a territory or a person
+        # written just before: checked once for the chunk rather than by a trigger per row and key.
+        territories = {record[0][territory] for record in records}
+        references = {Organisation: [org], get_user_model(): [user], Territory: territories}
+        with references_checked_once((Person, PersonAccess, Consent), references):
+            tables.person.write(
+                ((pid, *record[0][1:]) for pid, record in zip(ids, records, strict=True)), progress
+            )
+            stored_now = records[0][0][PERSON_FIELDS.index("created_at")]
+            tables.access.write(
+                tables.access.row((pid, org, PersonAccess.Reason.REGISTERED.value, True, stored_now))
+                for pid in ids
+            )
+            consents = tables.consent
+            rows = [
+                consents.row((pid, "registration", r[1], user, org, ""))
+                for pid, r in zip(ids, records, strict=True)
+            ]
+            rows += [
+                consents.row((pid, "contact", r[1], user, org, ""))
+                for pid, r in zip(ids, records, strict=True)
+                if r[2]
+            ]
+            consents.write(rows)
         self.written += ids
         return len(ids)
 

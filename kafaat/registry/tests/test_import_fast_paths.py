@@ -10,14 +10,16 @@ from datetime import UTC, datetime
 
 import pytest
 from cryptography.fernet import Fernet
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kafaat.core import crypto
-from kafaat.core.bulk import BulkTable
-from kafaat.registry.importing import PERSON_FIELDS
-from kafaat.registry.models import Person
+from kafaat.core import crypto, importing
+from kafaat.core.bulk import BulkTable, references_checked_once
+from kafaat.core.models import Territory
+from kafaat.registry.importing import PERSON_FIELDS, PeopleImport
+from kafaat.registry.models import Consent, Person, PersonAccess
 from kafaat.registry.services import search_people
 
 texts = st.text(max_size=80)
@@ -107,3 +109,67 @@ def test_no_like_copies_of_the_look_up_indexes():
         names = {row[0] for row in cursor.fetchall()}
     assert {"person_phone_idx", "person_phone_alt_idx", "person_id_number_hash_idx"} <= names
     assert not [name for name in names if name.endswith("_like")]
+
+
+# --- Foreign keys checked once per chunk (PostgreSQL) -------------------------------------------------------
+
+postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL triggers")
+CSV_HEADER = "N°,Nom,Prénom,Sexe,Date de naissance,Commune,Consentement\n"
+
+
+def import_two(admin, organisation, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text(CSV_HEADER + "K-1,Alaoui,Fatima,F,12/03/2001,Oujda,05/01/2025\n"
+                    "K-2,Benali,Youssef,M,2000-07-01,Oujda,2025-01-06\n", encoding="utf-8")  # fmt: skip
+    with translation.override("en"):
+        return importing.run_import(PeopleImport(admin, organisation, language="en"), path)
+
+
+@pytest.mark.django_db(transaction=True)
+@postgresql_only
+def test_an_import_checks_references_once_and_writes_them_all(world, tmp_path):
+    with transaction.atomic(), references_checked_once((Person,), {}) as skipped:
+        assert skipped  # the test database's role may: the fast path is the one under test
+    result = import_two(world["users"]["admin_a"], world["ngo_a"], tmp_path)
+    assert result.imported == 2
+    people = Person.objects.filter(registered_by=world["ngo_a"], external_id__in=["K-1", "K-2"])
+    assert {p.territory.name_fr for p in people} == {"Oujda"}
+    assert PersonAccess.objects.filter(person__in=people, organisation=world["ngo_a"]).count() == 2
+    assert Consent.objects.filter(person__in=people, recorded_for=world["ngo_a"]).count() == 2
+
+
+@pytest.mark.django_db
+@postgresql_only
+def test_a_reference_deleted_meanwhile_fails_the_write(world):
+    missing = Territory.objects.order_by("-pk").first().pk + 1000
+    checked = references_checked_once((Person,), {Territory: [missing]})
+    with pytest.raises(IntegrityError, match="core_territory"), transaction.atomic(), checked:
+        pass
+
+
+@pytest.mark.django_db
+@postgresql_only
+def test_tables_with_their_own_triggers_keep_every_check(world):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION pg_temp.noop() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END'"
+        )
+        cursor.execute(
+            "CREATE TRIGGER kafaat_test_noop BEFORE INSERT ON registry_consent "
+            "FOR EACH ROW EXECUTE FUNCTION pg_temp.noop()"
+        )  # rolled back with the test's transaction
+    with references_checked_once((Person, Consent), {}) as skipped:
+        assert not skipped
+
+
+@pytest.mark.django_db
+@postgresql_only
+def test_a_role_that_may_not_skip_triggers_keeps_every_check(world):
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE ROLE kafaat_import_test_role")  # rolled back with the test's transaction
+        cursor.execute("GRANT ALL ON ALL TABLES IN SCHEMA public TO kafaat_import_test_role")
+        cursor.execute("SET LOCAL ROLE kafaat_import_test_role")
+        with references_checked_once((Person,), {}) as skipped:
+            assert not skipped
+        cursor.execute("SELECT 1")  # the refusal left the transaction usable
+        cursor.execute("RESET ROLE")
