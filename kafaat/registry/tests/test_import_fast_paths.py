@@ -173,3 +173,18 @@ def test_a_role_that_may_not_skip_triggers_keeps_every_check(world):
             assert not skipped
         cursor.execute("SELECT 1")  # the refusal left the transaction usable
         cursor.execute("RESET ROLE")
+
+
+@pytest.mark.django_db
+@postgresql_only
+def test_without_the_privilege_an_import_keeps_every_check_and_still_writes(world, tmp_path):
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE ROLE kafaat_import_test_role")  # rolled back with the test's transaction
+        cursor.execute("GRANT ALL ON ALL TABLES IN SCHEMA public TO kafaat_import_test_role")
+        cursor.execute("GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO kafaat_import_test_role")
+        cursor.execute("SET LOCAL ROLE kafaat_import_test_role")
+        result = import_two(world["users"]["admin_a"], world["ngo_a"], tmp_path)
+        cursor.execute("RESET ROLE")
+    assert (result.imported, result.errors) == (2, [])
+    people = Person.objects.filter(registered_by=world["ngo_a"], external_id__in=["K-1", "K-2"])
+    assert PersonAccess.objects.filter(person__in=people).count() == 2
