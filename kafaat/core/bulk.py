@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from django.db import IntegrityError, connection, models, transaction
 from django.db.utils import DatabaseError
@@ -173,8 +173,12 @@ def references_checked_once(
         cursor.execute("SET LOCAL session_replication_role = replica")
         try:
             yield True
-        finally:
-            cursor.execute("SET LOCAL session_replication_role = origin")
+        except BaseException:
+            # The transaction may be aborted (its rollback resets the setting): keep the real error.
+            with suppress(DatabaseError):
+                cursor.execute("SET LOCAL session_replication_role = origin")
+            raise
+        cursor.execute("SET LOCAL session_replication_role = origin")
 
 
 def _can_skip(tables: Sequence[type[models.Model]]) -> bool:

@@ -52,6 +52,9 @@ class EncryptedJSONField(models.TextField):
         """`get_prep_value` of many values, encrypted as one batch (bulk writes)."""
         return _encrypt_present(values, lambda value: value is None, lambda v: json.dumps(v, sort_keys=True))
 
+    def value_to_string(self, obj):
+        return json.dumps(self.value_from_object(obj))
+
 
 def _encrypt_present(values: list, absent, as_text) -> list:
     """The values with every present one encrypted (in one batch); absent ones kept as they are."""
@@ -60,6 +63,3 @@ def _encrypt_present(values: list, absent, as_text) -> list:
     for i, token in zip(present, crypto.encrypt_many([as_text(values[i]) for i in present]), strict=True):
         out[i] = token
     return out
-
-    def value_to_string(self, obj):
-        return json.dumps(self.value_from_object(obj))

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 from cryptography.fernet import Fernet
-from django.db import IntegrityError, connection, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -188,3 +188,13 @@ def test_without_the_privilege_an_import_keeps_every_check_and_still_writes(worl
     assert (result.imported, result.errors) == (2, [])
     people = Person.objects.filter(registered_by=world["ngo_a"], external_id__in=["K-1", "K-2"])
     assert PersonAccess.objects.filter(person__in=people).count() == 2
+
+
+@pytest.mark.django_db
+@postgresql_only
+def test_an_error_while_writing_surfaces_as_itself(world):
+    checked = references_checked_once((Person,), {})
+    with pytest.raises(DataError, match="division by zero"), transaction.atomic(), checked as skipped:
+        assert skipped
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 / 0")
