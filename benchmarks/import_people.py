@@ -5,8 +5,8 @@
 Synthetic people come from `kafaat.synth.people.write_people`; the benchmark adds the one column the generator
 lacks (the consent date) and keeps its other columns, which the import reads through aliases (`status`,
 `commune_code`, `province_code`; `region_code` and `rural` are ignored). Each database runs in a child process
-against a scratch database it creates, migrates and drops: PostgreSQL `kafaat_bench` (DATABASE_URL's server,
-or 127.0.0.1:5432) and a temporary SQLite file. The baseline registers a subset row by row through
+against a scratch database it creates, migrates and drops: PostgreSQL `kafaat_bench_import` (DATABASE_URL's
+server, or 127.0.0.1:5432) and a temporary SQLite file. The baseline registers a subset row by row through
 `registry.services.register_person` (validation, Person, access, consent and audit, one transaction per row)
 and its rate is extrapolated to the full size.
 """
@@ -26,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+SCRATCH_DB = "kafaat_bench_import"  # dropped and created again by every run
 CONSENT = "2025-01-15"
 
 
@@ -63,9 +64,9 @@ def setup_database(vendor: str, server: str, scratch: Path) -> str:
     import psycopg
 
     with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute("DROP DATABASE IF EXISTS kafaat_bench")
-        admin.execute("CREATE DATABASE kafaat_bench")
-    return f"{server}/kafaat_bench"
+        admin.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DB} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {SCRATCH_DB}")
+    return f"{server}/{SCRATCH_DB}"
 
 
 def drop_database(vendor: str, server: str) -> None:
@@ -73,7 +74,7 @@ def drop_database(vendor: str, server: str) -> None:
         import psycopg
 
         with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-            admin.execute("DROP DATABASE IF EXISTS kafaat_bench WITH (FORCE)")
+            admin.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DB} WITH (FORCE)")
 
 
 def actors():
@@ -89,6 +90,28 @@ def actors():
         Membership.objects.create(user=user, organisation=organisation, role=Role.CASE_WORKER)
         made.append((user, organisation))
     return made
+
+
+class CpuClock:
+    """CPU seconds used by this process, its finished children (validation workers) and, when the server is
+    on this machine, the database backend: unlike wall time, hardly changed by what else the machine runs."""
+
+    def __init__(self, connection):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()" if connection.vendor == "postgresql" else "SELECT 0")
+            pid = cursor.fetchone()[0]
+        self.backend = Path(f"/proc/{pid}/stat") if pid else None
+
+    def read(self) -> tuple[float, float]:
+        import resource
+
+        own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        client = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+        database = 0.0
+        if self.backend is not None and self.backend.exists():
+            fields = self.backend.read_text().rsplit(")", 1)[1].split()
+            database = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return client, database
 
 
 def run_leg(args) -> dict:
@@ -109,10 +132,14 @@ def run_leg(args) -> dict:
     path = Path(args.file)
     out = {"vendor": connection.vendor, "rows": args.rows}
 
+    clock = CpuClock(connection)
+    cpu_before = clock.read()
     started = time.perf_counter()
     spec = PeopleImport(user, organisation, file_name=path.name)
     result = run_import(spec, path, path.name, workers=args.workers)
     out["import_s"] = time.perf_counter() - started
+    out["import_cpu"] = [after - before for after, before in zip(clock.read(), cpu_before, strict=True)]
+    out["load"] = os.getloadavg()[0]  # the machine is shared: print what else was running
     assert result.imported == args.rows and not result.errors, (result.imported, result.errors[:3])
     assert Person.objects.filter(registered_by=organisation).count() == args.rows
 
@@ -133,6 +160,7 @@ def run_leg(args) -> dict:
     territories = TerritoryIndex()
     with open(subset, encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
+    cpu_before = clock.read()
     started = time.perf_counter()
     for row in rows:
         raw = {**row, "migration_status": row["status"], "commune": row["commune_code"]}
@@ -145,6 +173,7 @@ def run_leg(args) -> dict:
         }
         register_person(baseline_user, raw, **options)
     out["baseline_s"] = time.perf_counter() - started
+    out["baseline_cpu"] = [after - before for after, before in zip(clock.read(), cpu_before, strict=True)]
     out["baseline_rows"] = len(rows)
     return out
 
@@ -215,6 +244,22 @@ def print_table(results: list[dict]) -> None:
             )
         rate = r["dry_run_single_process_rate"]
         print(line(name, "validation alone, one process", "", "", f"{rate:,.0f}", ""))
+        print(line(name, f"(load average after the import: {r['load']:.2f})", "", "", "", ""))
+    print("\nCPU time a row (µs) of the client (with its validation processes) and of the database backend;")
+    print("a quiet machine with 2 CPUs imports at most 2,000,000 / (client + database) rows/s.\n")
+    print(line("database", "method", "client", "database", "total", "× naive"))
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for r in results:
+        name = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}[r["vendor"]]
+        naive = sum(r["baseline_cpu"]) / r["baseline_rows"] * 1e6
+        for method, (client, database), rows in (
+            ("kafaat import", r["import_cpu"], r["rows"]),
+            ("naive ORM: register_person per row", r["baseline_cpu"], r["baseline_rows"]),
+        ):
+            client, database = client / rows * 1e6, database / rows * 1e6
+            total = client + database
+            cells = (f"{client:.0f}", f"{database:.0f}", f"{total:.0f}", f"{naive / total:.1f}×")
+            print(line(name, method, *cells))
     print("\nThe naive time is extrapolated from the rate on its subset.")
 
 

@@ -120,11 +120,13 @@ class Person(models.Model):
         Territory, verbose_name=_("residence"), on_delete=models.PROTECT, related_name="+"
     )
     area = models.CharField(_("area"), max_length=5, choices=Area.choices, blank=True)
-    phone = models.CharField(_("phone"), max_length=16, blank=True, db_index=True)
-    phone_alt = models.CharField(_("other phone"), max_length=16, blank=True, db_index=True)
+    # Indexed in Meta.indexes, not with db_index: on PostgreSQL db_index adds a second, `LIKE` index on text
+    # columns that nothing uses and that every import pays for.
+    phone = models.CharField(_("phone"), max_length=16, blank=True)
+    phone_alt = models.CharField(_("other phone"), max_length=16, blank=True)
     id_type = models.CharField(_("identity document"), max_length=20, choices=IdType.choices, blank=True)
     id_number = EncryptedTextField(_("document number"), blank=True)
-    id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    id_number_hash = models.CharField(max_length=64, blank=True, editable=False)
     education_level = models.CharField(
         _("education level"), max_length=20, choices=EducationLevel.choices, blank=True
     )
@@ -162,6 +164,9 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["territory", "sex"]),
             models.Index(fields=["registered_by", "created_at"]),
+            models.Index(fields=["phone"], name="person_phone_idx"),
+            models.Index(fields=["phone_alt"], name="person_phone_alt_idx"),
+            models.Index(fields=["id_number_hash"], name="person_id_number_hash_idx"),
         ]
 
     def __str__(self) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # --- Names --------------------------------------------------------------------------------------------------
 
@@ -50,15 +51,22 @@ def has_arabic(text: str) -> bool:
 
 def name_tokens(text: str) -> list[str]:
     """The normalised words of a name in either script; hyphens and apostrophes separate words."""
+    return list(_name_tokens(text))
+
+
+@lru_cache(maxsize=65_536)
+def _name_tokens(text: str) -> tuple[str, ...]:
+    # Names repeat (an import of 100,000 people holds a few thousand distinct ones): folding each once per
+    # process saves most of the search key's cost. A pure function of the text, so caching changes nothing.
     folded = normalise_arabic(normalise_latin(text))
-    return [word for word in _NOT_WORD.split(folded) if word and word != "_"]
+    return tuple(word for word in _NOT_WORD.split(folded) if word and word != "_")
 
 
 def search_key(*names: str) -> str:
     """One string holding every name word of a person, space-delimited at both ends for word-prefix search."""
     tokens: list[str] = []
     for name in names:
-        for token in name_tokens(name or ""):
+        for token in _name_tokens(name or ""):
             if token not in tokens:
                 tokens.append(token)
     return " " + " ".join(tokens) + " " if tokens else ""

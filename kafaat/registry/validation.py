@@ -106,6 +106,8 @@ def _text(raw: Mapping[str, Any], key: str) -> str:
     value = raw.get(key)
     if value is None:
         return ""
+    if type(value) is str:  # the common case, first: an import calls this 22 times a row
+        return value.strip()
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # spreadsheets turn 612345678 into 612345678.0
     return str(value).strip()
@@ -316,7 +318,10 @@ def clean_person(
     return out
 
 
+_AREA_OF_KIND = {Territory.Kind.URBAN: Area.URBAN, Territory.Kind.RURAL: Area.RURAL}
+
+
 def _area_of(territory: Territory | None) -> str:
     if territory is None:
         return ""
-    return {Territory.Kind.URBAN: Area.URBAN, Territory.Kind.RURAL: Area.RURAL}.get(territory.kind, "")
+    return _AREA_OF_KIND.get(territory.kind, "")
