@@ -7,13 +7,13 @@ The people are spread over `--organisations` NGOs, each importing its own file (
 PersonAccess row of its organisation); the searching user is a case worker of the first one, and so sees
 1/`organisations` of the table. Queries are drawn from that organisation's own people: Arabic and Latin
 partial names (3 to 5 letters of a name word), phone numbers as people write them, CIN numbers. The scratch
-database `kafaat_search_bench` is created, migrated, analysed and dropped (`--keep` keeps it).
+database `kafaat_search_bench` is created, migrated, analysed and dropped (`--keep` keeps it; `--reuse`
+searches a kept one again, after applying any new migration, without loading it).
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import random
 import statistics
@@ -27,12 +27,16 @@ sys.path.insert(0, str(ROOT))
 DATABASE = "kafaat_search_bench"
 
 
-def prepare_database(server: str) -> None:
+def prepare_database(server: str, reuse: bool) -> None:
     import psycopg
 
     with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {DATABASE}")
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]).fetchone()
+        if reuse and not exists:
+            raise SystemExit(f"--reuse: there is no database {DATABASE} (run once with --keep)")
+        if not reuse:
+            admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+            admin.execute(f"CREATE DATABASE {DATABASE}")
     os.environ["DATABASE_URL"] = f"{server}/{DATABASE}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kafaat.settings")
 
@@ -82,24 +86,30 @@ def load(paths: list[Path], workers: int | None):
     return users, total
 
 
-def queries(path: Path, count: int, seed: int) -> dict[str, list[str]]:
-    """What a case worker of this organisation types, drawn from its own people."""
+def queries(organisation, count: int, seed: int) -> dict[str, list[str]]:
+    """What a case worker of this organisation types, drawn from its own people (as stored, so that a kept
+    database gives the same queries again)."""
+    from kafaat.registry.models import Person
+
     rng = random.Random(seed)
-    with open(path, encoding="utf-8") as handle:
-        rows = rng.sample(list(csv.DictReader(handle)), count)
+    mine = Person.objects.filter(registered_by=organisation)
+    ids = sorted(rng.sample(list(mine.values_list("pk", flat=True)), count))
+    rows = list(mine.filter(pk__in=ids).order_by("pk"))
 
     def partial(name: str) -> str:
         words = [w for w in name.split() if len(w) >= 3] or [name]
         word = rng.choice(words)
         return word[: rng.randint(3, min(5, len(word)))]
 
+    def as_typed(phone: str) -> str:  # +212612345678 -> 06 12 34 56 78
+        local = "0" + phone.removeprefix("+212")
+        return " ".join(local[i : i + 2] for i in range(0, len(local), 2))
+
     return {
-        "Arabic partial name": [partial(rng.choice([r["last_name_ar"], r["first_name_ar"]])) for r in rows],
-        "Latin partial name": [
-            partial(rng.choice([r["last_name_latin"], r["first_name_latin"]])) for r in rows
-        ],
-        "phone look-up": [r["phone"] for r in rows],
-        "identity-number look-up": [r["id_number"] for r in rows],
+        "Arabic partial name": [partial(rng.choice([r.last_name_ar, r.first_name_ar])) for r in rows],
+        "Latin partial name": [partial(rng.choice([r.last_name_latin, r.first_name_latin])) for r in rows],
+        "phone look-up": [as_typed(r.phone) for r in rows],
+        "identity-number look-up": [r.id_number for r in rows],
     }
 
 
@@ -154,25 +164,31 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--explain", action="store_true", help="print the plan of one query of each kind")
     parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument("--reuse", action="store_true", help="search a kept database again (implies --keep)")
     args = parser.parse_args()
     server = os.environ.get("KAFAAT_BENCH_SERVER", "postgres://postgres@127.0.0.1:5432")
-    prepare_database(server)
+    prepare_database(server, args.reuse)
     import django
 
     django.setup()
+    from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection
 
     call_command("migrate", verbosity=0)
     try:
-        with tempfile.TemporaryDirectory(prefix="kafaat-search-") as folder:
-            paths = split_files(Path(folder), args.people, args.organisations, args.seed)
-            print(f"loading {args.people:,} people for {args.organisations} organisations", flush=True)
-            users, seconds = load(paths, args.workers)
-            print(f"loaded in {seconds:.0f} s: {args.people / seconds:,.0f} rows/s", flush=True)
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
-            texts = queries(paths[0], args.queries, args.seed)
+        if args.reuse:
+            users = list(get_user_model().objects.filter(username__startswith="caseworker-").order_by("pk"))
+            print(f"reusing {DATABASE}: {len(users)} organisations", flush=True)
+        else:
+            with tempfile.TemporaryDirectory(prefix="kafaat-search-") as folder:
+                paths = split_files(Path(folder), args.people, args.organisations, args.seed)
+                print(f"loading {args.people:,} people for {args.organisations} organisations", flush=True)
+                users, seconds = load(paths, args.workers)
+                print(f"loaded in {seconds:.0f} s: {args.people / seconds:,.0f} rows/s", flush=True)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        texts = queries(users[0].memberships.get().organisation, args.queries, args.seed)
         titles = ("queries", "p50 ms", "p95 ms", "max ms")
         print(f"\n| {'search':<24} | " + " | ".join(f"{t:>7}" for t in titles) + f" | {'rows':>5} |")
         print(f"|{'-' * 26}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 7}|")
@@ -195,7 +211,7 @@ def main() -> None:
                 print(f"\n-- {kind}: {values[0]!r}\n{explain(users[0], values[0])}")
     finally:
         connection.close()
-        if not args.keep:
+        if not (args.keep or args.reuse):
             import psycopg
 
             with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
