@@ -142,18 +142,19 @@ def queries(organisation, count: int, seed: int) -> dict[str, list[str]]:
     ids = sorted(rng.sample(list(mine.values_list("pk", flat=True)), count))
     rows = list(mine.filter(pk__in=ids).order_by("pk"))
 
-    def partial(name: str) -> str:
-        words = [w for w in name.split() if len(w) >= 3] or [name]
+    def partial(*names: str) -> str:
+        """3 to 5 letters of a word of one of the names (a shorter word whole; never an empty query)."""
+        words = [w for w in " ".join(names).split() if len(w) >= 3] or " ".join(names).split()
         word = rng.choice(words)
-        return word[: rng.randint(3, min(5, len(word)))]
+        return word[: rng.randint(3, min(5, len(word)))] if len(word) >= 3 else word
 
     def as_typed(phone: str) -> str:  # +212612345678 -> 06 12 34 56 78
         local = "0" + phone.removeprefix("+212")
         return " ".join(local[i : i + 2] for i in range(0, len(local), 2))
 
     return {
-        "Arabic partial name": [partial(rng.choice([r.last_name_ar, r.first_name_ar])) for r in rows],
-        "Latin partial name": [partial(rng.choice([r.last_name_latin, r.first_name_latin])) for r in rows],
+        "Arabic partial name": [partial(r.last_name_ar, r.first_name_ar) for r in rows if r.name_ar],
+        "Latin partial name": [partial(r.last_name_latin, r.first_name_latin) for r in rows if r.name_latin],
         "phone look-up": [as_typed(r.phone) for r in rows],
         "identity-number look-up": [r.id_number for r in rows],
     }
