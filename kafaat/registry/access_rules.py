@@ -1,6 +1,7 @@
 """How people records enter the one access mechanism: who may see and change them, and the menu entries."""
 
-from django.db.models import F, Lookup, Q, Subquery
+from django.db import connection
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kafaat.core import access, navigation
@@ -12,26 +13,8 @@ VIEW_PERSON = "registry.view_person"
 CHANGE_PERSON = "registry.change_person"
 
 
-class _InSubquery(Lookup):
-    """`lhs IN (subquery)`, written `lhs = ANY(ARRAY(subquery))` on PostgreSQL.
-
-    The array is computed once, before the scan, and the condition becomes an index condition: the planner can
-    then OR it with `registered_by = …` in the indexes and AND both with the trigram match (BitmapAnd of
-    BitmapOr), instead of testing a hashed subplan on every person whose name matches, in every organisation.
-    """
-
-    lookup_name = "in_subquery"
-    prepare_rhs = False
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} IN {rhs}", (*lhs_params, *rhs_params)
-
-    def as_postgresql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
+# Up to this many people shared with an organisation are written into its queries as a list (see below).
+SHARED_IDS_INLINE = 5000
 
 
 def shared_with(organisation_id: int):
@@ -40,7 +23,7 @@ def shared_with(organisation_id: int):
     return (
         PersonAccess.objects.filter(organisation_id=organisation_id, is_active=True)
         .exclude(reason=PersonAccess.Reason.REGISTERED)
-        .values("person_id")
+        .values_list("person_id", flat=True)
     )
 
 
@@ -48,13 +31,23 @@ def _person_visible_to(organisation_id: int) -> Q:
     """People the organisation registered, or holds another active access to (referral, merge).
 
     Testing `registered_by` on the row itself lets PostgreSQL keep only the organisation's people from a name
-    search without looking at accesses, and the other accesses of an organisation are few
-    (benchmarks/search.py, docs/search.md). This holds because the registering organisation's access is
-    never revoked, and a merge relabels the accesses it carries over (`merging.merge`).
+    search without looking at accesses. This holds because the registering organisation's access is never
+    revoked, and a merge relabels the accesses it carries over (`merging.merge`).
+
+    On PostgreSQL the other accesses are read first (one index-only scan) and written into the query as a
+    list of ids: both arms of the rule are then index conditions, which PostgreSQL ORs in the indexes and
+    ANDs with the trigram match, and where it tests the list row by row it hashes it. As a subquery, the
+    referral arm was a subplan tested on every person whose name matched, in every organisation
+    (docs/search.md). Beyond `SHARED_IDS_INLINE` people the subquery is kept: a slower name search, but a
+    query of bounded size. The ids are read when the queryset is built, so a withdrawal applies from the
+    next query built.
     """
-    return Q(registered_by_id=organisation_id) | Q(
-        _InSubquery(F("pk"), Subquery(shared_with(organisation_id)))
-    )
+    shared = shared_with(organisation_id)
+    if connection.vendor == "postgresql":
+        ids = list(shared[: SHARED_IDS_INLINE + 1])
+        if len(ids) <= SHARED_IDS_INLINE:
+            return Q(registered_by_id=organisation_id) | Q(pk__in=ids)
+    return Q(registered_by_id=organisation_id) | Q(pk__in=shared)
 
 
 access.register_scope(Person, organisation_field=_person_visible_to, territory_field="territory")

@@ -139,9 +139,15 @@ def test_withdrawing_sharing_consent_revokes_the_partner_access(world, fatima):
         services.grant_access(fatima, world["ngo_b"], consent)
 
 
-def test_a_partner_finds_a_referred_person_by_partial_name_until_consent_is_withdrawn(world, fatima):
-    """The access rule's second arm (`access_rules.shared_with`) inside a name search, where PostgreSQL
-    reads it as an array: only the referred person, never a namesake of the registering organisation."""
+@pytest.mark.parametrize("inline", [5000, 0], ids=["ids-listed", "subquery"])
+def test_a_partner_finds_a_referred_person_by_partial_name_until_consent_is_withdrawn(
+    world, fatima, monkeypatch, inline
+):
+    """The access rule's second arm (`access_rules.shared_with`) inside a name search, as a list of ids or
+    beyond the bound as a subquery: only the referred person, never a namesake of the registering NGO."""
+    from kafaat.registry import access_rules
+
+    monkeypatch.setattr(access_rules, "SHARED_IDS_INLINE", inline)
     user_a, user_b = world["users"]["caseworker_a"], world["users"]["caseworker_b"]
     namesake = services.register_person(
         user_a, {**PERSON, "phone": "0677777777", "id_number": "F777777"}, consent_given_on=date(2026, 1, 5)
