@@ -162,8 +162,8 @@ def queries(organisation, count: int, seed: int) -> dict[str, list[str]]:
 
 @contextmanager
 def previous_rule():
-    """Search as it was before migration 0007 and the access rule's array: the baseline, measured in the same
-    run, inside a transaction that is rolled back (statistics included)."""
+    """Search as it was before migration 0007 and the access rule's list of ids: the baseline, measured in
+    the same run, inside a transaction that is rolled back (statistics included)."""
     from django.db import connection, transaction
     from django.db.models import Q
 
