@@ -1,7 +1,7 @@
 """How people records enter the one access mechanism: who may see and change them, and the menu entries."""
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F, Lookup, Q
 from django.utils.translation import gettext_lazy as _
 
 from kafaat.core import access, navigation
@@ -15,6 +15,18 @@ CHANGE_PERSON = "registry.change_person"
 
 # Up to this many people shared with an organisation are written into its queries as a list (see below).
 SHARED_IDS_INLINE = 5000
+
+
+class _AnyOf(Lookup):
+    """`lhs = ANY(<one array parameter>)` (PostgreSQL): the list travels as a single literal, which the
+    planner can hash, instead of one placeholder per id (`pk__in=ids`: 30 ms to compile 2,000 of them)."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", (*lhs_params, list(self.rhs))
 
 
 def shared_with(organisation_id: int):
@@ -45,8 +57,10 @@ def _person_visible_to(organisation_id: int) -> Q:
     shared = shared_with(organisation_id)
     if connection.vendor == "postgresql":
         ids = list(shared[: SHARED_IDS_INLINE + 1])
+        if not ids:
+            return Q(registered_by_id=organisation_id)
         if len(ids) <= SHARED_IDS_INLINE:
-            return Q(registered_by_id=organisation_id) | Q(pk__in=ids)
+            return Q(registered_by_id=organisation_id) | Q(_AnyOf(F("pk"), ids))
     return Q(registered_by_id=organisation_id) | Q(pk__in=shared)
 
 
