@@ -288,8 +288,8 @@ def main() -> None:
             runs.append((users[1], f", {heavy // 1000}k referred", names))
         print(f"\nload average: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
         head = ("before p50", "before p95", "after p50", "after p95", "p95 ×")
-        print(f"\n| {'search':<40} | {'queries':>7} | " + " | ".join(f"{t:>10}" for t in head) + " | rows |")
-        print(f"|{'-' * 42}|{'-' * 9}|" + f"{'-' * 12}|" * len(head) + f"{'-' * 6}|")
+        print(f"\n| {'search':<46} | {'queries':>7} | " + " | ".join(f"{t:>10}" for t in head) + " | rows |")
+        print(f"|{'-' * 48}|{'-' * 9}|" + f"{'-' * 12}|" * len(head) + f"{'-' * 6}|")
         for counted in (False, True):
             for user, suffix, texts in runs:
                 for kind, values in texts.items():
@@ -299,7 +299,7 @@ def main() -> None:
                     figures = [*quantiles(before), *quantiles(after)]
                     label = f"{kind}{suffix}{', with count' if counted else ''}"
                     print(
-                        f"| {label:<40} | {len(values):>7} | "
+                        f"| {label:<46} | {len(values):>7} | "
                         + " | ".join(f"{f:>10.1f}" for f in figures)
                         + f" | {figures[1] / figures[3]:>10.1f} | {statistics.mean(sizes):>4.1f} |",
                         flush=True,
