@@ -1,25 +1,32 @@
 """Benchmark of people search on PostgreSQL: a million people loaded with the import, then p50/p95 latency of
-what a case worker types, through `registry.services.search_people` (first page, 25 rows).
+what a case worker types, through `registry.services.search_people` (first page, 25 rows; then the page as
+the search page shows it, with its count of matches).
 
-    .venv/bin/python benchmarks/search.py --people 1000000 --organisations 10 --queries 200 --explain
+    .venv/bin/python benchmarks/search.py --people 1000000 --organisations 10 --queries 200 --keep
+    .venv/bin/python benchmarks/search.py --reuse --heavy-referrals 20000 --explain
 
 The people are spread over `--organisations` NGOs, each importing its own file (so that each person has the
-PersonAccess row of its organisation); the searching user is a case worker of the first one, and so sees
-1/`organisations` of the table. Queries are drawn from that organisation's own people: Arabic and Latin
-partial names (3 to 5 letters of a name word), phone numbers as people write them, CIN numbers. The scratch
-database `kafaat_search_bench` is created, migrated, analysed and dropped (`--keep` keeps it).
+PersonAccess row of its organisation); the searching user is a case worker of the first one, which also
+received `--referrals` people of the others with consent (accepted referrals), and so sees a tenth of the
+table plus those. `--heavy-referrals N` also searches as the second NGO after giving it N referred people.
+Queries are drawn from the organisation's own people: Arabic and Latin partial names (3 to 5 letters of a
+name word), phone numbers as people write them, CIN numbers. Each kind is measured twice in the same run:
+"before" is the access rule, indexes and statistics as they were before migration 0007 (restored inside a
+transaction that is rolled back), "after" the current code. The scratch database `kafaat_search_bench` is
+created, migrated, vacuumed and dropped (`--keep` keeps it; `--reuse` searches a kept one again, after
+applying any new migration, without loading it).
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import random
 import statistics
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,12 +34,16 @@ sys.path.insert(0, str(ROOT))
 DATABASE = "kafaat_search_bench"
 
 
-def prepare_database(server: str) -> None:
+def prepare_database(server: str, reuse: bool) -> None:
     import psycopg
 
     with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {DATABASE}")
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]).fetchone()
+        if reuse and not exists:
+            raise SystemExit(f"--reuse: there is no database {DATABASE} (run once with --keep)")
+        if not reuse:
+            admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+            admin.execute(f"CREATE DATABASE {DATABASE}")
     os.environ["DATABASE_URL"] = f"{server}/{DATABASE}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kafaat.settings")
 
@@ -82,54 +93,132 @@ def load(paths: list[Path], workers: int | None):
     return users, total
 
 
-def queries(path: Path, count: int, seed: int) -> dict[str, list[str]]:
-    """What a case worker of this organisation types, drawn from its own people."""
-    rng = random.Random(seed)
-    with open(path, encoding="utf-8") as handle:
-        rows = rng.sample(list(csv.DictReader(handle)), count)
+def refer(user, count: int, seed: int) -> int:
+    """Give the user's organisation `count` people of the other organisations, referred with consent (as an
+    accepted referral leaves them): the access rule's second arm. Idempotent: tops up to `count`."""
+    import datetime
 
-    def partial(name: str) -> str:
-        words = [w for w in name.split() if len(w) >= 3] or [name]
+    from kafaat.registry.models import Consent, Person, PersonAccess
+
+    organisation = user.memberships.get().organisation
+    referred = PersonAccess.objects.filter(organisation=organisation, reason=PersonAccess.Reason.REFERRAL)
+    missing = count - referred.count()
+    if missing <= 0:
+        return referred.count()
+    others = Person.objects.exclude(registered_by=organisation).exclude(pk__in=referred.values("person_id"))
+    ids = random.Random(seed).sample(list(others.values_list("pk", "registered_by_id")), missing)
+    day, referral = datetime.date(2026, 1, 15), PersonAccess.Reason.REFERRAL
+    consents = Consent.objects.bulk_create(
+        [
+            Consent(
+                person_id=pid,
+                purpose=Consent.Purpose.SHARING,
+                shared_with=organisation,
+                given_on=day,
+                recorded_by=user,
+                recorded_for_id=owner,
+            )
+            for pid, owner in ids
+        ],
+        batch_size=5000,
+    )
+    PersonAccess.objects.bulk_create(
+        [
+            PersonAccess(person_id=c.person_id, organisation=organisation, reason=referral, consent=c)
+            for c in consents
+        ],
+        batch_size=5000,
+    )
+    return referred.count()
+
+
+def queries(organisation, count: int, seed: int) -> dict[str, list[str]]:
+    """What a case worker of this organisation types, drawn from its own people (as stored, so that a kept
+    database gives the same queries again)."""
+    from kafaat.registry.models import Person
+
+    rng = random.Random(seed)
+    mine = Person.objects.filter(registered_by=organisation)
+    ids = sorted(rng.sample(list(mine.values_list("pk", flat=True)), count))
+    rows = list(mine.filter(pk__in=ids).order_by("pk"))
+
+    def partial(*names: str) -> str:
+        """3 to 5 letters of a word of one of the names (a shorter word whole; never an empty query)."""
+        words = [w for w in " ".join(names).split() if len(w) >= 3] or " ".join(names).split()
         word = rng.choice(words)
-        return word[: rng.randint(3, min(5, len(word)))]
+        return word[: rng.randint(3, min(5, len(word)))] if len(word) >= 3 else word
+
+    def as_typed(phone: str) -> str:  # +212612345678 -> 06 12 34 56 78
+        local = "0" + phone.removeprefix("+212")
+        return " ".join(local[i : i + 2] for i in range(0, len(local), 2))
 
     return {
-        "Arabic partial name": [partial(rng.choice([r["last_name_ar"], r["first_name_ar"]])) for r in rows],
-        "Latin partial name": [
-            partial(rng.choice([r["last_name_latin"], r["first_name_latin"]])) for r in rows
-        ],
-        "phone look-up": [r["phone"] for r in rows],
-        "identity-number look-up": [r["id_number"] for r in rows],
+        "Arabic partial name": [partial(r.last_name_ar, r.first_name_ar) for r in rows if r.name_ar],
+        "Latin partial name": [partial(r.last_name_latin, r.first_name_latin) for r in rows if r.name_latin],
+        "phone look-up": [as_typed(r.phone) for r in rows],
+        "identity-number look-up": [r.id_number for r in rows],
     }
 
 
-def prefiltered(user, text: str):
-    """The proposed query shape (docs/import.md): the same search plus a cheap pre-filter, so that PostgreSQL
-    drops other organisations' people before probing PersonAccess for each trigram match."""
+@contextmanager
+def previous_rule():
+    """Search as it was before migration 0007 and the access rule's list of ids: the baseline, measured in
+    the same run, inside a transaction that is rolled back (statistics included)."""
+    from django.db import connection, transaction
     from django.db.models import Q
 
-    from kafaat.registry.models import PersonAccess
+    from kafaat.core import access
+    from kafaat.registry import access_rules
+    from kafaat.registry.models import Person
+
+    def rule(organisation_id: int) -> Q:
+        return Q(registered_by_id=organisation_id) | Q(pk__in=access_rules.shared_with(organisation_id))
+
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("DROP INDEX IF EXISTS personaccess_shared")
+            cursor.execute("ALTER TABLE registry_person ALTER COLUMN search_name SET STATISTICS -1")
+            cursor.execute("ANALYZE registry_person")
+        access.register_scope(Person, organisation_field=rule, territory_field="territory")
+        try:
+            yield
+        finally:
+            access.register_scope(
+                Person, organisation_field=access_rules._person_visible_to, territory_field="territory"
+            )
+            transaction.set_rollback(True)
+
+
+def measure(
+    user, texts: list[str], counted: bool = False, before: bool = False
+) -> tuple[list[float], list[int]]:
+    """Milliseconds per query for the first page of 25 rows; `counted`: the page as the search page shows
+    it, with the number of matches (exact before, at most 1,000 now)."""
     from kafaat.registry.services import search_people
+    from kafaat.registry.views.people import _page, people_page
 
-    organisations = [m.organisation_id for m in user.memberships.all()]
-    referred = PersonAccess.objects.filter(organisation__in=organisations, is_active=True, reason="referral")
-    shared = list(referred.values_list("person_id", flat=True))
-    return search_people(user, text).filter(Q(registered_by__in=organisations) | Q(pk__in=shared))
+    paginate = _page if before else people_page
 
+    def first_page(text: str) -> list:
+        if counted:
+            page = paginate(_FirstPage(), search_people(user, text))
+            page.paginator.count  # noqa: B018  (the template shows it)
+            return list(page)
+        return list(search_people(user, text)[:25])
 
-def measure(user, texts: list[str], search=None) -> tuple[list[float], list[int]]:
-    from kafaat.registry.services import search_people
-
-    search = search or search_people
     for text in texts[:5]:  # warm the caches a little, as a running server would be
-        list(search(user, text)[:25])
+        first_page(text)
     times, sizes = [], []
     for text in texts:
         started = time.perf_counter()
-        page = list(search(user, text)[:25])
+        page = first_page(text)
         times.append((time.perf_counter() - started) * 1000)
         sizes.append(len(page))
     return times, sizes
+
+
+class _FirstPage:
+    GET: dict = {}
 
 
 def explain(user, text: str) -> str:
@@ -143,6 +232,10 @@ def explain(user, text: str) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
+def quantiles(times: list[float]) -> tuple[float, float]:
+    return statistics.median(times), statistics.quantiles(times, n=20)[18]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -152,50 +245,77 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--referrals", type=int, default=2000, help="people referred to the searcher's NGO")
+    parser.add_argument(
+        "--heavy-referrals", type=int, default=0, help="also search as a second NGO that received this many"
+    )
     parser.add_argument("--explain", action="store_true", help="print the plan of one query of each kind")
     parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument("--reuse", action="store_true", help="search a kept database again (implies --keep)")
     args = parser.parse_args()
     server = os.environ.get("KAFAAT_BENCH_SERVER", "postgres://postgres@127.0.0.1:5432")
-    prepare_database(server)
+    prepare_database(server, args.reuse)
     import django
 
     django.setup()
+    from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection
 
     call_command("migrate", verbosity=0)
     try:
-        with tempfile.TemporaryDirectory(prefix="kafaat-search-") as folder:
-            paths = split_files(Path(folder), args.people, args.organisations, args.seed)
-            print(f"loading {args.people:,} people for {args.organisations} organisations", flush=True)
-            users, seconds = load(paths, args.workers)
-            print(f"loaded in {seconds:.0f} s: {args.people / seconds:,.0f} rows/s", flush=True)
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
-            texts = queries(paths[0], args.queries, args.seed)
-        titles = ("queries", "p50 ms", "p95 ms", "max ms")
-        print(f"\n| {'search':<24} | " + " | ".join(f"{t:>7}" for t in titles) + f" | {'rows':>5} |")
-        print(f"|{'-' * 26}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 7}|")
-        runs = [(kind, values, None) for kind, values in texts.items()]
-        runs += [
-            (f"{kind.split()[0]} name, pre-filtered", texts[kind], prefiltered) for kind in list(texts)[:2]
-        ]
-        for kind, values, search in runs:
-            times, sizes = measure(users[0], values, search)
-            p95 = statistics.quantiles(times, n=20)[18]
-            print(
-                f"| {kind:<24} | {len(times):>7} | {statistics.median(times):>7.1f} | {p95:>7.1f} | "
-                f"{max(times):>7.1f} | {statistics.mean(sizes):>5.1f} |"
-            )
+        if args.reuse:
+            users = list(get_user_model().objects.filter(username__startswith="caseworker-").order_by("pk"))
+            print(f"reusing {DATABASE}: {len(users)} organisations", flush=True)
+        else:
+            with tempfile.TemporaryDirectory(prefix="kafaat-search-") as folder:
+                paths = split_files(Path(folder), args.people, args.organisations, args.seed)
+                print(f"loading {args.people:,} people for {args.organisations} organisations", flush=True)
+                users, seconds = load(paths, args.workers)
+                print(f"loaded in {seconds:.0f} s: {args.people / seconds:,.0f} rows/s", flush=True)
+        with connection.cursor() as cursor:
+            # What autovacuum does after a large import: statistics, and the trigram index's pending list
+            # (rows inserted with `fastupdate`) merged, which every search would otherwise scan.
+            cursor.execute("VACUUM ANALYZE")
+        referred = refer(users[0], args.referrals, args.seed)
+        print(f"{referred:,} people of other organisations referred to {users[0].username}'s", flush=True)
+        runs = [(users[0], "", queries(users[0].memberships.get().organisation, args.queries, args.seed))]
+        if args.heavy_referrals:
+            heavy = refer(users[1], args.heavy_referrals, args.seed + 1)
+            print(f"{heavy:,} people of other organisations referred to {users[1].username}'s", flush=True)
+            texts = queries(users[1].memberships.get().organisation, args.queries, args.seed + 1)
+            names = {kind: texts[kind] for kind in list(texts)[:2]}
+            runs.append((users[1], f", {heavy // 1000}k referred", names))
+        print(f"\nload average: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
+        head = ("before p50", "before p95", "after p50", "after p95", "p95 ×")
+        print(f"\n| {'search':<46} | {'queries':>7} | " + " | ".join(f"{t:>10}" for t in head) + " | rows |")
+        print(f"|{'-' * 48}|{'-' * 9}|" + f"{'-' * 12}|" * len(head) + f"{'-' * 6}|")
+        for counted in (False, True):
+            for user, suffix, texts in runs:
+                for kind, values in texts.items():
+                    with previous_rule():
+                        before, _sizes = measure(user, values, counted, before=True)
+                    after, sizes = measure(user, values, counted)
+                    figures = [*quantiles(before), *quantiles(after)]
+                    label = f"{kind}{suffix}{', with count' if counted else ''}"
+                    print(
+                        f"| {label:<46} | {len(values):>7} | "
+                        + " | ".join(f"{f:>10.1f}" for f in figures)
+                        + f" | {figures[1] / figures[3]:>10.1f} | {statistics.mean(sizes):>4.1f} |",
+                        flush=True,
+                    )
+        print(f"\nload average: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
         print(
-            "\nrows: mean number of people on the first page (at most 25). pre-filtered: the proposed query"
+            "milliseconds; before: the access rule, indexes and statistics before migration 0007 (same run,"
+            " same database); rows: mean people on the first page (at most 25); with count: the page as"
+            " the search page shows it, with the number of matches (exact before, at most 1,000 after)"
         )
         if args.explain:
-            for kind, values in texts.items():
+            for kind, values in runs[0][2].items():
                 print(f"\n-- {kind}: {values[0]!r}\n{explain(users[0], values[0])}")
     finally:
         connection.close()
-        if not args.keep:
+        if not (args.keep or args.reuse):
             import psycopg
 
             with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:

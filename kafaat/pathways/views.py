@@ -26,7 +26,7 @@ from kafaat.pathways.models import PARENT_KIND, StepKind, StepStatus
 from kafaat.registry import services as registry_services
 from kafaat.registry.access_rules import CHANGE_PERSON, VIEW_PERSON
 from kafaat.registry.forms import PersonSearchForm
-from kafaat.registry.views.people import PAGE_SIZE, export_urls, search_filters, with_ages
+from kafaat.registry.views.people import PAGE_SIZE, export_urls, people_page, search_filters, with_ages
 
 
 def _page(request, items, param: str = "page"):
@@ -50,7 +50,7 @@ def caseload(request):
     whole_organisation = request.GET.get("scope") == "organisation"
     form = PersonSearchForm(request.GET or None, user=user, with_mine=False)
     query, filters = search_filters(form, mine_only=not whole_organisation)
-    people = _page(request, registry_services.search_people(user, query, filters))
+    people = people_page(request, registry_services.search_people(user, query, filters))
     with_ages(people)
     export_filters = {} if whole_organisation else {"mine": "1"}
     export = export_urls(request, drop=("scope", "due", "sent"), **export_filters)

@@ -215,7 +215,16 @@ class PersonAccess(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["person", "organisation"], name="one_access_per_organisation")
         ]
-        indexes = [models.Index(fields=["organisation", "is_active", "person"])]
+        indexes = [
+            models.Index(fields=["organisation", "is_active", "person"]),
+            # The accesses the access rule reads at every search (`access_rules.shared_with`): few rows, so
+            # that reading them does not walk the organisation's whole "registered" list.
+            models.Index(
+                fields=["organisation", "person"],
+                condition=Q(is_active=True) & ~Q(reason="registered"),
+                name="personaccess_shared",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.organisation} → {self.person}"

@@ -259,6 +259,25 @@ def test_search_is_paginated(client, world):
     assert len(client.get(reverse("registry:search"), {"page": 2}).context["page"]) == 2
 
 
+def test_the_count_of_a_long_search_stops_at_the_cap_and_the_page_says_so(client, world, monkeypatch):
+    from kafaat.registry.views import people
+
+    caseworker = world["users"]["caseworker_a"]
+    for number in range(4):
+        register(caseworker, phone=f"06611{number:05d}", id_number=f"F{number + 1}")
+    signed_in(client, caseworker)
+    monkeypatch.setattr(people, "SEARCH_COUNT_CAP", 3)
+    monkeypatch.setattr(people, "PAGE_SIZE", 2)
+    response = client.get(reverse("registry:search"), {"q": "amrani"})
+    page = response.context["page"]
+    assert page.paginator.capped and page.paginator.count == 3 and page.paginator.num_pages == 2
+    assert "More than 3 people: the first 3 are listed." in response.content.decode()
+    assert len(client.get(reverse("registry:search"), {"q": "amrani", "page": 2}).context["page"]) == 1
+    monkeypatch.setattr(people, "SEARCH_COUNT_CAP", 4)  # exactly the cap: an exact count
+    response = client.get(reverse("registry:search"), {"q": "amrani"})
+    assert not response.context["page"].paginator.capped and "4 people" in response.content.decode()
+
+
 # --- Who sees what ------------------------------------------------------------------------------------------
 
 

@@ -139,6 +139,52 @@ def test_withdrawing_sharing_consent_revokes_the_partner_access(world, fatima):
         services.grant_access(fatima, world["ngo_b"], consent)
 
 
+@pytest.mark.parametrize("inline", [5000, 0], ids=["ids-listed", "subquery"])
+def test_a_partner_finds_a_referred_person_by_partial_name_until_consent_is_withdrawn(
+    world, fatima, monkeypatch, inline
+):
+    """The access rule's second arm (`access_rules.shared_with`) inside a name search, as a list of ids or
+    beyond the bound as a subquery: only the referred person, never a namesake of the registering NGO."""
+    from kafaat.registry import access_rules
+
+    monkeypatch.setattr(access_rules, "SHARED_IDS_INLINE", inline)
+    user_a, user_b = world["users"]["caseworker_a"], world["users"]["caseworker_b"]
+    namesake = services.register_person(
+        user_a, {**PERSON, "phone": "0677777777", "id_number": "F777777"}, consent_given_on=date(2026, 1, 5)
+    )
+    own = services.register_person(
+        user_b,
+        {**PERSON, "commune": "01.511", "phone": "0688888888", "id_number": "F888888"},
+        consent_given_on=date(2026, 1, 5),
+    )
+    assert list(services.search_people(user_b, "بنعل")) == [own]
+    consent = services.record_consent(
+        user_a, fatima, Consent.Purpose.SHARING, given_on=date(2026, 2, 1), shared_with=world["ngo_b"]
+    )
+    services.grant_access(fatima, world["ngo_b"], consent)
+    for query in ("benal", "بنعل", "zahra"):
+        assert set(services.search_people(user_b, query)) == {own, fatima}, query
+    assert namesake not in services.search_people(user_b, "benal")
+    services.withdraw_consent(user_a, consent, on=date(2026, 3, 1))
+    assert list(services.search_people(user_b, "benal")) == [own]
+    assert set(services.search_people(user_a, "benal")) == {fatima, namesake}
+
+
+def test_a_member_of_two_organisations_finds_the_people_of_both(world, fatima, make_member):
+    from kafaat.core.models import Membership, Role
+
+    both = make_member("both_orgs", world["ngo_b"], Role.CASE_WORKER)
+    theirs = services.register_person(
+        both,
+        {**PERSON, "commune": "01.511", "phone": "0688888888", "id_number": "F888888"},
+        consent_given_on=date(2026, 1, 5),
+    )
+    assert list(services.search_people(both, "benali")) == [theirs]
+    Membership.objects.create(user=both, organisation=world["ngo_a"], role=Role.CASE_WORKER)
+    both = type(both).objects.get(pk=both.pk)  # memberships are cached on the user object
+    assert set(services.search_people(both, "benali")) == {fatima, theirs}
+
+
 def test_withdrawing_registration_consent_stops_all_sharing_but_keeps_the_record(world, fatima):
     user = world["users"]["caseworker_a"]
     services.record_consent(

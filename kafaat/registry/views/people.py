@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kafaat.core import access
+from kafaat.core.paginator import CappedPaginator
 from kafaat.pathways import services as pathways_services
 from kafaat.pathways.models import StepKind
 from kafaat.registry import services
@@ -26,10 +27,16 @@ from kafaat.registry.forms import PersonForm, PersonSearchForm, ShareConsentForm
 from kafaat.registry.models import Consent, Language, Person, WashingtonGroup
 
 PAGE_SIZE = 25
+SEARCH_COUNT_CAP = 1000
 
 
 def _page(request, items, param: str = "page"):
     return Paginator(items, PAGE_SIZE).get_page(request.GET.get(param))
+
+
+def people_page(request, people):
+    """A page of search results: the count stops at a thousand (the list says "more than")."""
+    return CappedPaginator(people, PAGE_SIZE, cap=SEARCH_COUNT_CAP).get_page(request.GET.get("page"))
 
 
 def with_ages(people) -> None:
@@ -72,7 +79,7 @@ def search(request):
     access.require(request.user, VIEW_PERSON)
     form = PersonSearchForm(request.GET or None, user=request.user)
     query, filters = search_filters(form)
-    page = _page(request, services.search_people(request.user, query, filters))
+    page = people_page(request, services.search_people(request.user, query, filters))
     with_ages(page)
     context = {
         "form": form,
