@@ -1,0 +1,381 @@
+"""The analytics warehouse: a pseudonymised DuckDB snapshot of the operational database.
+
+`refresh()` reads the operational tables in bulk — ADBC on PostgreSQL (binary COPY straight into Arrow, in
+one repeatable-read transaction so that every table is read as of the same instant), a plain cursor on
+SQLite — and builds a new DuckDB file that atomically replaces the old one, so readers never see half a
+snapshot. In the snapshot:
+
+* a person is a pseudonym (`pid`: a keyed hash of the record's uid, never its database id or name); merged
+  records are resolved to their survivor, so a person registered twice counts once;
+* sensitive fields (migration status, Washington Group answers) are decrypted here, in bulk, only to be
+  reduced to coarse categories; the decrypted values are never written. What was decrypted is cached by
+  pseudonym and record version (`person_cache`), so the next refresh decrypts only the records that
+  changed — the one step that costs more than the copy itself;
+* `people` (one row per surviving person), `events` (one per pathway step, age band at the step's date),
+  `journeys` (one per person and project: the date each stage was first reached, and the attributes the
+  indicators are disaggregated by) and `meta` (when the data was read, row counts).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import quote
+
+import duckdb
+import pyarrow as pa
+from django.conf import settings
+from django.db import connection
+
+from kafaat.core import crypto
+
+VERSION = 1
+UNKNOWN = "unknown"
+AGE_BANDS = ("15-17", "18-24", "25-34", "35+")
+DISABILITY_CUTOFF = 3  # Washington Group "disability 3" (kafaat.registry.models.WashingtonGroup.CUTOFF)
+MIGRATION_GROUPS = {
+    "moroccan": "national",
+    "regular_migrant": "migrant",
+    "refugee": "refugee",
+    "asylum_seeker": "refugee",  # asylum seekers and recognised refugees are reported together
+}
+
+Progress = Callable[[str, int], None]  # (stage, percent)
+
+# Portable SQL (SQLite and PostgreSQL): types are normalised in DuckDB afterwards.
+SOURCES = {
+    "people": """SELECT p.id, CAST(p.uid AS TEXT) AS uid, p.merged_into_id, p.sex, p.birth_date,
+        p.nationality, p.migration_status, p.disability_answers, t.path AS territory_path,
+        CAST(p.updated_at AS TEXT) AS stamp, CAST(p.created_at AS TEXT) AS created_at
+        FROM registry_person p JOIN core_territory t ON t.id = p.territory_id""",
+    "steps": """SELECT person_id, project_id, organisation_id, kind, date AS day, status, programme, sector,
+        placement_type, follow_up_months, still_employed FROM pathways_step""",
+    "participations": "SELECT person_id, project_id, joined_on FROM pathways_participation",
+    "projects": "SELECT id, code FROM core_project",
+    "organisations": "SELECT id, code FROM core_organisation",
+}
+
+
+@dataclass
+class RefreshResult:
+    path: Path
+    taken_at: datetime
+    rows: dict[str, int] = field(default_factory=dict)
+    read: int = 0  # rows read from the operational database
+    decrypted: int = 0
+    seconds: float = 0.0
+    read_seconds: float = 0.0
+
+
+def warehouse_path() -> Path:
+    return Path(settings.KAFAAT_WAREHOUSE_PATH)
+
+
+def pseudonym_key() -> str:
+    """The secret that keys the pseudonyms: derived from the look-up hash key, stable across refreshes."""
+    return crypto.keyed_hash("observatory:pseudonym")
+
+
+# --- Reading the operational database ---------------------------------------------------------------------
+
+
+def _postgres_uri() -> str:
+    s = connection.settings_dict
+    user = quote(s.get("USER") or "", safe="")
+    password = f":{quote(str(s['PASSWORD']), safe='')}" if s.get("PASSWORD") else ""
+    host = s.get("HOST") or "localhost"
+    port = f":{s['PORT']}" if s.get("PORT") else ""
+    credentials = f"{user}{password}@" if user else ""
+    return f"postgresql://{credentials}{host}{port}/{quote(s['NAME'], safe='')}"
+
+
+def _read_adbc(queries: dict[str, str]) -> dict[str, pa.Table]:
+    import adbc_driver_postgresql.dbapi as adbc
+
+    tables = {}
+    with adbc.connect(_postgres_uri()) as conn, conn.cursor() as cursor:
+        # Every table as of one instant: the snapshot is consistent even while case workers keep writing.
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        for name, sql in queries.items():
+            cursor.execute(sql)
+            tables[name] = cursor.fetch_arrow_table()
+        conn.rollback()
+    return tables
+
+
+def _read_cursor(queries: dict[str, str], batch: int = 50_000) -> dict[str, pa.Table]:
+    tables = {}
+    with connection.cursor() as cursor:
+        for name, sql in queries.items():
+            cursor.execute(sql)
+            names = [column[0] for column in cursor.description]
+            batches = []
+            while rows := cursor.fetchmany(batch):
+                columns = list(zip(*rows, strict=True))
+                batches.append(pa.table({n: pa.array(list(c)) for n, c in zip(names, columns, strict=True)}))
+            if not batches:
+                tables[name] = pa.table({n: pa.array([], pa.null()) for n in names})
+            else:
+                tables[name] = pa.concat_tables(batches, promote_options="permissive")
+    return tables
+
+
+def read_source(queries: dict[str, str] = SOURCES) -> dict[str, pa.Table]:
+    """The operational tables as Arrow. ADBC needs committed data: inside a transaction (tests), a cursor."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        try:
+            return _read_adbc(queries)
+        except ImportError:  # the driver is optional at run time; the cursor path gives the same tables
+            pass
+    return _read_cursor(queries)
+
+
+# --- Decrypting, once, to coarse categories ---------------------------------------------------------------
+
+
+def migration_group(status: str | None, nationality: str | None) -> str:
+    if status:
+        return MIGRATION_GROUPS.get(status, UNKNOWN)
+    return "national" if nationality == "MA" else UNKNOWN
+
+
+def disability_group(answers: dict | None) -> str:
+    if not answers:
+        return UNKNOWN
+    return "yes" if any(int(v) >= DISABILITY_CUTOFF for v in answers.values() if v) else "no"
+
+
+def _decrypt_categories(rows: pa.Table) -> pa.Table:
+    """pid, stamp, migration, disability for records whose encrypted fields must be read (again)."""
+    statuses, answers = rows["migration_status"].to_pylist(), rows["disability_answers"].to_pylist()
+    nationalities = rows["nationality"].to_pylist()
+    migration, disability = [], []
+    for status, wg, nationality in zip(statuses, answers, nationalities, strict=True):
+        migration.append(migration_group(crypto.decrypt(status) if status else "", nationality))
+        disability.append(disability_group(json.loads(crypto.decrypt(wg)) if wg else None))
+    return pa.table(
+        {
+            "pid": rows["pid"],
+            "stamp": rows["stamp"],
+            "migration": pa.array(migration, pa.string()),
+            "disability": pa.array(disability, pa.string()),
+        }
+    )
+
+
+# --- Building the snapshot --------------------------------------------------------------------------------
+
+
+def _age_band_sql(born: str, day: str) -> str:
+    age = f"date_sub('year', {born}, {day})"
+    return (
+        f"CASE WHEN {born} IS NULL OR {day} IS NULL THEN '{UNKNOWN}' WHEN {age} < 18 THEN '15-17' "
+        f"WHEN {age} < 25 THEN '18-24' WHEN {age} < 35 THEN '25-34' ELSE '35+' END"
+    )
+
+
+def _resolve_survivors(con: duckdb.DuckDBPyConnection) -> None:
+    """survivor = the record a merged record was (transitively) merged into; itself when not merged."""
+    con.execute("ALTER TABLE raw_people ADD COLUMN survivor BIGINT")
+    con.execute("UPDATE raw_people SET survivor = coalesce(merged_into_id, id)")
+    for _ in range(64):  # chains are short: a merge is always into a record that is not merged itself
+        changed = con.execute(
+            """UPDATE raw_people r SET survivor = p.merged_into_id FROM raw_people p
+               WHERE p.id = r.survivor AND p.merged_into_id IS NOT NULL"""
+        ).fetchone()[0]
+        if not changed:
+            break
+
+
+def _load_raw(con: duckdb.DuckDBPyConnection, source: dict[str, pa.Table]) -> None:
+    for name, table in source.items():
+        con.register(f"arrow_{name}", table)
+    con.execute(
+        """CREATE TEMP TABLE raw_people AS SELECT CAST(id AS BIGINT) AS id,
+            CAST(merged_into_id AS BIGINT) AS merged_into_id, CAST(sex AS VARCHAR) AS sex,
+            CAST(birth_date AS DATE) AS birth_date, CAST(nationality AS VARCHAR) AS nationality,
+            CAST(migration_status AS VARCHAR) AS migration_status,
+            CAST(disability_answers AS VARCHAR) AS disability_answers,
+            CAST(territory_path AS VARCHAR) AS territory_path, CAST(stamp AS VARCHAR) AS stamp,
+            CAST(left(CAST(created_at AS VARCHAR), 10) AS DATE) AS created_on,
+            left(sha256(? || replace(CAST(uid AS VARCHAR), '-', '')), 16) AS pid
+            FROM arrow_people""",
+        [pseudonym_key()],
+    )
+    con.execute(
+        """CREATE TEMP TABLE raw_steps AS SELECT CAST(s.person_id AS BIGINT) AS person_id, p.code AS project,
+            o.code AS organisation, CAST(s.kind AS VARCHAR) AS kind, CAST(s.day AS DATE) AS day,
+            CAST(s.status AS VARCHAR) AS status, coalesce(CAST(s.programme AS VARCHAR), '') AS programme,
+            coalesce(CAST(s.sector AS VARCHAR), '') AS sector,
+            coalesce(CAST(s.placement_type AS VARCHAR), '') AS placement_type,
+            CAST(s.follow_up_months AS INTEGER) AS follow_up_months,
+            CAST(s.still_employed AS BOOLEAN) AS still_employed
+            FROM arrow_steps s JOIN arrow_projects p ON p.id = s.project_id
+            JOIN arrow_organisations o ON o.id = s.organisation_id"""
+    )
+    con.execute(
+        """CREATE TEMP TABLE raw_participations AS SELECT CAST(a.person_id AS BIGINT) AS person_id,
+            p.code AS project, CAST(a.joined_on AS DATE) AS joined_on
+            FROM arrow_participations a JOIN arrow_projects p ON p.id = a.project_id"""
+    )
+    for name in source:
+        con.unregister(f"arrow_{name}")
+
+
+def _categories(con: duckdb.DuckDBPyConnection, previous: Path | None) -> int:
+    """Fill person_cache: reuse what the previous snapshot decrypted, decrypt the rest; returns how many."""
+    con.execute(
+        "CREATE TABLE person_cache (pid VARCHAR, stamp VARCHAR, migration VARCHAR, disability VARCHAR)"
+    )
+    survivors = "SELECT pid, stamp, nationality, migration_status, disability_answers FROM raw_people"
+    survivors += " WHERE merged_into_id IS NULL"
+    if previous is not None:
+        # Through Arrow rather than ATTACH: the process may hold the file open already (the readers' cache).
+        reader = duckdb.connect(str(previous), read_only=True)
+        try:
+            cached = reader.sql("SELECT pid, stamp, migration, disability FROM person_cache").to_arrow_table()
+        finally:
+            reader.close()
+        con.register("cached", cached)
+        con.execute(
+            f"""INSERT INTO person_cache SELECT c.pid, c.stamp, c.migration, c.disability
+                FROM ({survivors}) r JOIN cached c ON c.pid = r.pid AND c.stamp = r.stamp"""
+        )
+        con.unregister("cached")
+    todo = con.sql(
+        f"SELECT * FROM ({survivors}) r WHERE NOT EXISTS (SELECT 1 FROM person_cache c WHERE c.pid = r.pid)"
+    ).to_arrow_table()
+    if todo.num_rows:
+        con.register("decrypted", _decrypt_categories(todo))
+        con.execute("INSERT INTO person_cache SELECT pid, stamp, migration, disability FROM decrypted")
+        con.unregister("decrypted")
+    return todo.num_rows
+
+
+def _build_tables(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        f"""CREATE TABLE people AS SELECT r.pid, r.sex, c.disability, c.migration,
+            coalesce(nullif(split_part(r.territory_path, '/', 1), ''), '{UNKNOWN}') AS region,
+            coalesce(nullif(split_part(r.territory_path, '/', 2), ''), '{UNKNOWN}') AS province,
+            r.created_on AS registered_on, {_age_band_sql("r.birth_date", "r.created_on")} AS age_band
+            FROM raw_people r JOIN person_cache c USING (pid) WHERE r.merged_into_id IS NULL"""
+    )
+    # Every step under its survivor's pseudonym, with the survivor's age band on the day of the step.
+    con.execute(
+        f"""CREATE TABLE events AS SELECT sp.pid, s.project, s.organisation, s.kind, s.day, s.status,
+            s.programme, s.sector, s.placement_type, s.follow_up_months, s.still_employed,
+            {_age_band_sql("sp.birth_date", "s.day")} AS age_band
+            FROM raw_steps s JOIN raw_people rp ON rp.id = s.person_id
+            JOIN raw_people sp ON sp.id = rp.survivor ORDER BY s.project, s.kind, s.day"""
+    )
+    con.execute(
+        f"""CREATE TABLE journeys AS
+        WITH joined AS (
+            SELECT sp.pid, a.project, min(a.joined_on) AS joined_on, any_value(sp.birth_date) AS birth_date
+            FROM raw_participations a JOIN raw_people rp ON rp.id = a.person_id
+            JOIN raw_people sp ON sp.id = rp.survivor GROUP BY ALL),
+        stages AS (
+            SELECT pid, project,
+              min(day) FILTER (WHERE kind = 'intake') AS intake_on,
+              min(day) FILTER (WHERE kind = 'assessment') AS assessed_on,
+              min(day) FILTER (WHERE kind = 'referral') AS referred_on,
+              min(day) FILTER (WHERE kind = 'enrolment') AS enrolled_on,
+              min(day) FILTER (WHERE kind = 'dropout') AS dropout_on,
+              min(day) FILTER (WHERE kind = 'completion') AS completed_on,
+              min(day) FILTER (WHERE kind = 'certification') AS certified_on,
+              min(day) FILTER (WHERE kind = 'placement') AS placed_on,
+              arg_min(placement_type, day) FILTER (WHERE kind = 'placement') AS placement_type,
+              arg_min(sector, day) FILTER (WHERE kind = 'placement') AS placement_sector,
+              arg_min(programme, day) FILTER (WHERE kind = 'enrolment') AS programme,
+              min(day) FILTER (WHERE kind = 'follow_up' AND follow_up_months = 12) AS followed_12_on,
+              min(day) FILTER (WHERE kind = 'follow_up' AND follow_up_months = 12 AND still_employed)
+                AS employed_12_on
+            FROM events GROUP BY pid, project)
+        SELECT pid, project, p.sex, p.disability, p.migration, p.region, p.province,
+            coalesce(j.joined_on, s.intake_on) AS registered_on,
+            {_age_band_sql("j.birth_date", "coalesce(j.joined_on, s.intake_on)")} AS age_band,
+            coalesce(nullif(s.programme, ''), '{UNKNOWN}') AS programme,
+            coalesce(nullif(s.placement_sector, ''), '{UNKNOWN}') AS sector,
+            coalesce(nullif(s.placement_type, ''), '{UNKNOWN}') AS placement_type,
+            s.assessed_on, s.referred_on, s.enrolled_on, s.dropout_on, s.completed_on, s.certified_on,
+            s.placed_on, s.followed_12_on, s.employed_12_on
+        FROM joined j FULL JOIN stages s USING (pid, project) JOIN people p USING (pid)
+        ORDER BY project, registered_on"""
+    )
+
+
+def refresh(
+    progress: Progress | None = None, *, path: Path | None = None, full: bool = False
+) -> RefreshResult:
+    """Rebuild the snapshot from the operational database; `full` decrypts every record again."""
+    report = progress or (lambda stage, percent: None)
+    path = Path(path or warehouse_path())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    taken_at = datetime.now(UTC)
+    report("reading", 5)
+    source = read_source()
+    read_seconds = time.monotonic() - started
+    result = RefreshResult(path=path, taken_at=taken_at, read=sum(t.num_rows for t in source.values()))
+    result.read_seconds = read_seconds
+    building = path.with_name(path.name + ".building")
+    building.unlink(missing_ok=True)
+    previous = path if path.exists() and not full and _is_current(path) else None
+    con = duckdb.connect(str(building))
+    try:
+        report("pseudonymising", 40)
+        _load_raw(con, source)
+        del source
+        _resolve_survivors(con)
+        report("decrypting", 55)
+        result.decrypted = _categories(con, previous)
+        report("building", 75)
+        _build_tables(con)
+        for table in ("people", "events", "journeys"):
+            result.rows[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
+        result.seconds = time.monotonic() - started
+        meta = {
+            "version": VERSION,
+            "taken_at": taken_at.isoformat(),
+            "source": connection.vendor,
+            "rows": result.rows,
+            "decrypted": result.decrypted,
+            "seconds": round(result.seconds, 3),
+        }
+        con.execute("CREATE TABLE meta (key VARCHAR, value VARCHAR)")
+        con.executemany("INSERT INTO meta VALUES (?, ?)", [(k, json.dumps(v)) for k, v in meta.items()])
+        con.execute("CHECKPOINT")
+    except BaseException:
+        con.close()
+        building.unlink(missing_ok=True)
+        raise
+    con.close()
+    os.replace(building, path)  # readers holding the old file keep it until they reopen
+    report("done", 100)
+    return result
+
+
+def _is_current(path: Path) -> bool:
+    try:
+        return read_meta(path).get("version") == VERSION
+    except (duckdb.Error, OSError):
+        return False
+
+
+def read_meta(path: Path | None = None) -> dict:
+    """The snapshot's metadata (taken_at, rows…); empty when there is no snapshot yet."""
+    path = Path(path or warehouse_path())
+    if not path.exists():
+        return {}
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return {
+            key: json.loads(value) for key, value in con.execute("SELECT key, value FROM meta").fetchall()
+        }
+    finally:
+        con.close()

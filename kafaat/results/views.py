@@ -1,0 +1,5 @@
+from django.shortcuts import render
+
+
+def projects(request):
+    return render(request, "results/projects.html", {})
