@@ -271,7 +271,7 @@ def _build_tables(con: duckdb.DuckDBPyConnection) -> None:
             s.programme, s.sector, s.placement_type, s.follow_up_months, s.still_employed,
             {_age_band_sql("sp.birth_date", "s.day")} AS age_band
             FROM raw_steps s JOIN raw_people rp ON rp.id = s.person_id
-            JOIN raw_people sp ON sp.id = rp.survivor ORDER BY s.project, s.kind, s.day"""
+            JOIN raw_people sp ON sp.id = rp.survivor"""
     )
     con.execute(
         f"""CREATE TABLE journeys AS
