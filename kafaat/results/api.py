@@ -76,7 +76,8 @@ class Error(Schema):
 
 def _project_out(project) -> dict:
     return {
-        "code": project.code, "name_fr": project.name_fr, "name_ar": project.name_ar, "name_en": project.name_en,
+        "code": project.code, "name_fr": project.name_fr, "name_ar": project.name_ar,
+        "name_en": project.name_en,
         "donor": project.donor.code if project.donor_id else None, "start_date": project.start_date,
         "end_date": project.end_date, "is_active": project.is_active,
     }  # fmt: skip

@@ -83,6 +83,23 @@ class IndicatorRow:
         return bool(self.figure and self.figure.total.suppressed)
 
     @property
+    def text(self) -> str:
+        """The value as published: "*" when suppressed, "–" when there is none, "%" for rates."""
+        if self.indicator.is_manual:
+            return f"{self.manual.value:,.0f}" if self.manual else "–"
+        if self.figure is None:
+            return "–"
+        text = self.figure.total.text()
+        return (
+            f"{text} %" if self.indicator.unit == Indicator.Unit.PERCENT and self.value is not None else text
+        )
+
+    @property
+    def bar(self) -> int:
+        """Progress clamped to 0–100, for the width of a bar."""
+        return max(0, min(100, round(self.progress or 0)))
+
+    @property
     def progress(self) -> float | None:
         """Share of the target reached, from the baseline (0 % at the baseline, 100 % at the target)."""
         if self.value is None or self.target is None:
@@ -258,7 +275,7 @@ def delete_node(user, node: LogframeNode) -> None:
 
 
 def validate_indicator(data: dict) -> dict:
-    """The indicator's definition, checked against the measure registry; ValidationError says what is wrong."""
+    """The indicator's definition checked against the measure registry; ValidationError says what is wrong."""
     errors: dict[str, str] = {}
     measure_code = (data.get("measure") or "").strip()
     unit = data.get("unit") or ""
@@ -328,7 +345,7 @@ def add_manual_value(user, indicator: Indicator, period_start: date, period_end:
     if period_start > period_end:
         raise ValidationError(_("The period must start before it ends."))
     entry = ManualValue(indicator=indicator, period_start=period_start, period_end=period_end, value=value,
-                        note=note[:300], entered_by=user if getattr(user, "is_authenticated", False) else None)  # fmt: skip
+                        note=note[:300], entered_by=user if user.is_authenticated else None)  # fmt: skip
     if evidence is not None:
         entry.evidence.save(evidence.name, evidence, save=False)
     entry.save()

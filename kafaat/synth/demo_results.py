@@ -17,12 +17,12 @@ from kafaat.results.models import Indicator, LogframeNode, ManualValue, ProjectP
 PROFILE = {
     "iati_identifier": "XI-IATI-EC_INTPA-KAFAAT-2025-001",
     "reporting_org_ref": "XI-IATI-EC_INTPA",
-    "description_fr": "Orientation, formation qualifiante et insertion professionnelle de jeunes et de femmes "
-    "vulnérables, migrants et réfugiés compris, dans quatre régions du Maroc.",
+    "description_fr": "Orientation, formation qualifiante et insertion professionnelle de jeunes et de "
+    "femmes vulnérables, migrants et réfugiés compris, dans quatre régions du Maroc.",
     "description_ar": "توجيه الشباب والنساء في وضعية هشاشة، بمن فيهم المهاجرون واللاجئون، وتكوينهم وإدماجهم "
     "المهني في أربع جهات بالمغرب.",
-    "description_en": "Guidance, qualifying training and job placement for vulnerable young people and women, "
-    "migrants and refugees included, in four regions of Morocco.",
+    "description_en": "Guidance, qualifying training and job placement for vulnerable young people and "
+    "women, migrants and refugees included, in four regions of Morocco.",
     "status": "2",
     "budget": Decimal("12500000.00"),
     "currency": "EUR",
@@ -54,7 +54,8 @@ INDICATORS = (
      "Personnes en emploi 12 mois après leur insertion", "أشخاص في شغل بعد 12 شهرا من إدماجهم",
      "People in work 12 months after placement"),
     ("I2", "IMP", "women_share_placed", {}, ["age_band", "region"], 35, (40, 45, 50),
-     "Part des femmes parmi les personnes insérées", "نسبة النساء من بين المدمجين", "Women's share of people placed"),
+     "Part des femmes parmi les personnes insérées", "نسبة النساء من بين المدمجين",
+     "Women's share of people placed"),
     ("O1.1", "OC1", "people_completed", {}, ALL, 0, (300, 1200, 2000),
      "Personnes ayant achevé une formation", "أشخاص أتموا تكوينا", "People who completed training"),
     ("O1.2", "OC1", "completion_rate", {}, ALL, 70, (75, 80, 82),
@@ -68,7 +69,8 @@ INDICATORS = (
      "Taux d'insertion à 6 mois", "نسبة الإدماج بعد 6 أشهر", "Placement rate at 6 months"),
     ("O2.3", "OC2", "people_placed", {"placement_type": ["self_employment", "income_generating_activity",
      "incubated_enterprise"]}, ["sex", "region"], 0, (30, 150, 300),
-     "Personnes en auto-emploi ou activité génératrice de revenus", "أشخاص في التشغيل الذاتي أو نشاط مدر للدخل",
+     "Personnes en auto-emploi ou activité génératrice de revenus",
+     "أشخاص في التشغيل الذاتي أو نشاط مدر للدخل",
      "People in self-employment or an income-generating activity"),
     ("P1.1", "OP1.1", "people_registered", {}, ALL, 0, (1500, 2800, 4000),
      "Personnes accueillies et orientées", "أشخاص تم استقبالهم وتوجيههم", "People received and guided"),
@@ -76,15 +78,18 @@ INDICATORS = (
      "Personnes ayant bénéficié d'une évaluation des compétences", "أشخاص استفادوا من تقييم الكفاءات",
      "People whose skills were assessed"),
     ("P1.3", "OP1.1", "migrant_share_registered", {}, ["sex", "region"], 2, (4, 5, 5),
-     "Part des migrants et réfugiés parmi les personnes accueillies", "نسبة المهاجرين واللاجئين من بين المستقبلين",
+     "Part des migrants et réfugiés parmi les personnes accueillies",
+     "نسبة المهاجرين واللاجئين من بين المستقبلين",
      "Migrants' and refugees' share of people received"),
     ("P1.4", "OP1.1", "disability_share_registered", {}, ["sex", "region"], 2, (4, 5, 5),
      "Part des personnes en situation de handicap parmi les personnes accueillies",
-     "نسبة الأشخاص في وضعية إعاقة من بين المستقبلين", "Share of people with a disability among people received"),
+     "نسبة الأشخاص في وضعية إعاقة من بين المستقبلين",
+     "Share of people with a disability among people received"),
     ("P1.5", "OP1.2", "people_enrolled", {}, ALL + ["programme"], 0, (900, 1800, 2600),
      "Personnes inscrites en formation", "أشخاص مسجلون في التكوين", "People enrolled in training"),
     ("P1.6", "OP1.2", "women_share_enrolled", {}, ["age_band", "region"], 40, (45, 50, 50),
-     "Part des femmes parmi les personnes inscrites", "نسبة النساء من بين المسجلين", "Women's share of enrolments"),
+     "Part des femmes parmi les personnes inscrites", "نسبة النساء من بين المسجلين",
+     "Women's share of enrolments"),
     ("P1.7", "OP1.2", "dropout_rate", {}, ALL, 20, (18, 15, 12),
      "Taux d'abandon", "نسبة الانقطاع", "Dropout rate"),
     ("P2.1", "OP2.1", "people_placed", {}, ALL + ["sector"], 0, (200, 900, 1600),
@@ -114,7 +119,8 @@ def load_results_demo(project: Project) -> int:
     for position, (code, level, parent, fr, ar, en) in enumerate(NODES):
         nodes[code], _ = LogframeNode.objects.update_or_create(
             project=project, code=code,
-            defaults={"level": level, "parent": nodes.get(parent), "name_fr": fr, "name_ar": ar, "name_en": en,
+            defaults={"level": level, "parent": nodes.get(parent), "name_fr": fr, "name_ar": ar,
+                      "name_en": en,
                       "position": position},
         )  # fmt: skip
     created = 0
@@ -124,7 +130,8 @@ def load_results_demo(project: Project) -> int:
         indicator, was_created = Indicator.objects.update_or_create(
             project=project, code=code,
             defaults={"node": nodes[node], "measure": measure, "filters": filters, "disaggregations": dims,
-                      "unit": _unit(measure), "baseline": Decimal(baseline), "baseline_date": date(2024, 12, 31),
+                      "unit": _unit(measure), "baseline": Decimal(baseline),
+                      "baseline_date": date(2024, 12, 31),
                       "name_fr": fr, "name_ar": ar, "name_en": en, "position": position},
         )  # fmt: skip
         created += was_created

@@ -25,9 +25,11 @@ def programme(make_organisation, territory, world):
     outcome = LogframeNode.objects.create(
         project=project, level="outcome", code="OC1", name_fr="Effet", parent=impact
     )
-    Indicator.objects.create(project=project, node=outcome, code="REG", name_fr="Inscrits", measure="people_registered",
+    Indicator.objects.create(project=project, node=outcome, code="REG", name_fr="Inscrits",
+                             measure="people_registered",
                              disaggregations=["sex", "region"])  # fmt: skip
-    Indicator.objects.create(project=project, node=outcome, code="DROP", name_fr="Abandon", measure="dropout_rate",
+    Indicator.objects.create(project=project, node=outcome, code="DROP", name_fr="Abandon",
+                             measure="dropout_rate",
                              unit="percent", disaggregations=["sex"])  # fmt: skip
     Indicator.objects.create(project=project, node=impact, code="MAN", name_fr="Conventions", measure="")
     warehouse.refresh()
@@ -111,7 +113,8 @@ def test_logframe_rules(programme, world):
     with pytest.raises(ValidationError):
         services.save_indicator(manager, node, {"code": "Z", "name_fr": "Z", "measure": "people_placed",
                                                 "disaggregations": ["religion"]})  # fmt: skip
-    indicator = services.save_indicator(manager, node, {"code": "Z", "name_fr": "Z", "measure": "placement_rate",
+    indicator = services.save_indicator(manager, node, {"code": "Z", "name_fr": "Z",
+                                                        "measure": "placement_rate",
                                                         "disaggregations": ["sex"]})  # fmt: skip
     assert indicator.unit == "percent"
     assert AuditEvent.objects.filter(target_type="results.indicator", action="create").exists()
