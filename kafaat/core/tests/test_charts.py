@@ -119,5 +119,5 @@ def test_rendered_charts_are_cached_by_spec():
 
 def test_nothing_is_fetched_from_the_network():
     spec = {"data": {"url": "https://example.org/data.csv"}, "mark": "bar", "encoding": {}}
-    with pytest.raises(Exception, match="(?i)url|access|allowed|denied"):
+    with pytest.raises(Exception, match="not allowed"):
         render_svg(spec)
