@@ -167,3 +167,23 @@ FUNNEL = (
     ("certification", "people_certified", _("Certification")),
     ("insertion", "people_placed", _("Insertion")),
 )
+
+# How categories read on pages and in exports (other categories — regions, programmes… — read as they are).
+CATEGORY_LABELS: dict[str, dict[str, Promise]] = {
+    "sex": {"F": _("Women"), "M": _("Men")},
+    "disability": {"yes": _("With a disability"), "no": _("Without a disability")},
+    "migration": {
+        "national": _("Moroccan"),
+        "migrant": _("Migrant"),
+        "refugee": _("Refugee or asylum seeker"),
+    },
+}
+UNKNOWN_LABEL = _("Not recorded")
+SUPPRESSED_COMMENT = _("Hidden: fewer than 5 people, or a number that would reveal such a count.")
+NO_VALUE_COMMENT = _("No value for this period.")
+
+
+def category_label(dimension: str, key: str) -> str | Promise:
+    if key == UNKNOWN_CATEGORY:
+        return UNKNOWN_LABEL
+    return CATEGORY_LABELS.get(dimension, {}).get(key, key)

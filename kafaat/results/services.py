@@ -194,8 +194,13 @@ def indicator_detail(user, project: Project, code: str, start: date | None = Non
 
 @dataclass
 class FunnelGroup:
+    dimension: str
     category: str
     stages: list[tuple[str, Figure, float | None]]  # (stage, count, share of the group's orientation in %)
+
+    @property
+    def label(self):
+        return measures.category_label(self.dimension, self.category)
 
 
 def equity_funnel(user, project: Project, dimension: str, start: date | None = None, end: date | None = None):
@@ -219,7 +224,7 @@ def equity_funnel(user, project: Project, dimension: str, start: date | None = N
             if not figure.suppressed and not base.suppressed and base.value:
                 share = round(100 * (figure.value or 0) / base.value, 1)
             stages.append((stage, figure, share))
-        groups.append(FunnelGroup(category, stages))
+        groups.append(FunnelGroup(dimension, category, stages))
     return computation, groups
 
 

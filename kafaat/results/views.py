@@ -7,15 +7,19 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kafaat.core import audit
 from kafaat.observatory.snapshot import NoSnapshot
-from kafaat.results import measures, services
+from kafaat.results import exports, iati, measures, services, xlsx_report
 from kafaat.results.forms import IndicatorForm, NodeForm, PeriodForm, TargetForm
 from kafaat.results.models import LogframeNode
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _period(request, project) -> tuple[date, date, PeriodForm]:
@@ -46,16 +50,36 @@ def dashboard(request, code: str):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         results = services.project_results(request.user, project)
-    return render(
-        request,
-        "results/dashboard.html",
-        {
-            "project": project,
-            "results": results,
-            "form": form,
-            "may_manage": services.may_manage(request.user, project),
-        },
-    )
+    context = {"project": project, "results": results, "form": form,
+               "may_manage": services.may_manage(request.user, project),
+               "chart": exports.progress_svg(results, get_language()[:2])}  # fmt: skip
+    return render(request, "results/dashboard.html", context)
+
+
+def report_xlsx(request, code: str):
+    project = _project(request, code)
+    _start, end, _form = _period(request, project)
+    language = get_language()[:2]
+    content = xlsx_report.report_bytes(exports.donor_report(project, end), language)
+    audit.record(audit.Action.EXPORT, request.user, project, details={"report": "xlsx", "language": language})
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{project.code}-report-{end:%Y%m%d}.xlsx"'
+    return response
+
+
+def iati_xml(request, code: str):
+    project = _project(request, code)
+    _start, end, _form = _period(request, project)
+    try:
+        document = exports.iati_document(project, end)
+    except iati.IatiError as error:
+        messages.error(request, _("The IATI file could not be made: %(problems)s") % {
+            "problems": "; ".join(error.problems[:5])})  # fmt: skip
+        return redirect("results:dashboard", code=project.code)
+    audit.record(audit.Action.EXPORT, request.user, project, details={"report": "iati"})
+    response = HttpResponse(document, content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="{project.code}-iati-activities.xml"'
+    return response
 
 
 def summary(request, code: str):
@@ -72,7 +96,10 @@ def indicator(request, code: str, indicator_code: str):
     results, row = services.indicator_detail(request.user, project, indicator_code, start, end)
     tables = []
     if row.figure:
-        tables = [(measures.DIMENSION_LABELS[d], cells) for d, cells in row.figure.by.items()]
+        tables = [
+            (measures.DIMENSION_LABELS[d], [(measures.category_label(d, c.category), c) for c in cells])
+            for d, cells in row.figure.by.items()
+        ]
     return render(request, "results/indicator.html",
                   {"project": project, "results": results, "row": row, "tables": tables,
                    "form": form})  # fmt: skip
@@ -96,6 +123,8 @@ def funnel(request, code: str):
             "dimensions": list(measures.DIMENSION_LABELS.items()),
             "stages": [label for _s, _c, label in measures.FUNNEL],
             "taken_at": computation.taken_at if computation else None,
+            "chart": exports.funnel_svg(groups, dimension, get_language()[:2],
+                                        computation.taken_at if computation else None),
             "suppressed": not services.sees_exact_figures(request.user, project),
         },
     )  # fmt: skip
