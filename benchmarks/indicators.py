@@ -201,6 +201,7 @@ def main() -> None:
         f"decrypted {full.decrypted:,}")  # fmt: skip
     incremental = warehouse.refresh(path=path)
     log(f"refresh (incremental): {incremental.seconds:.1f} s, decrypted {incremental.decrypted:,}")
+    log(f"stages (s), full: {full.stages}; incremental: {incremental.stages}")
 
     project = "bench-0"
     chosen = specs()
