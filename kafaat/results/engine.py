@@ -104,37 +104,44 @@ class _Columns:
 
 
 def build_query(specs: Iterable[IndicatorSpec]) -> tuple[str, list[str], dict[str, tuple]]:
-    """The statement, the dimensions it groups by, and per indicator the aliases of its columns."""
+    """The statement, the dimensions it groups by, and per indicator the aliases of its columns.
+
+    One scan: the measures' conditions are aggregated once per combination of all the dimensions (a small
+    cube), and the total and each dimension's margins are rolled up from that cube — every aggregate is a
+    count or a sum, so the roll-up is exact and far cheaper than one grouping of the rows per dimension.
+    """
     columns, plan, dimensions = _Columns(), {}, []
     for spec in specs:
         measure = _validate(spec)
         filters = _filter_sql(spec.filters)
         numerator = _with_filter(measure.numerator, filters)
-        if measure.unit == DAYS:
-            value = f"avg(CASE WHEN {numerator} THEN {measure.value} END)"
-            plan[spec.code] = (measure, columns.add(f"count_if({numerator})"), None, columns.add(value))
+        if measure.unit == DAYS:  # a mean = a sum and a count, both additive
+            total = columns.add(f"sum(CASE WHEN {numerator} THEN {measure.value} END)")
+            plan[spec.code] = (measure, columns.add(f"count_if({numerator})"), None, total)
         else:
             denominator = _with_filter(measure.denominator, filters)
             den = columns.add(f"count_if({denominator})") if denominator else None
             plan[spec.code] = (measure, columns.add(f"count_if({numerator})"), den, None)
         dimensions += [d for d in spec.disaggregations if d not in dimensions]
     grouped = [measures.DIMENSIONS[d] for d in dimensions]
+    cube = [*grouped, *(f"{expression} AS {alias}" for expression, alias in columns.expressions.items())]
+    sql = f"SELECT {', '.join(cube) or '1'} FROM journeys WHERE project = $project"  # noqa: S608
+    if not grouped:
+        return sql, dimensions, plan
+    sql += " GROUP BY ALL"
     select = [f"GROUPING({c}) AS g_{d}, {c} AS c_{d}" for d, c in zip(dimensions, grouped, strict=True)]
-    select += [f"{expression} AS {alias}" for expression, alias in columns.expressions.items()]
+    select += [f"sum({alias}) AS {alias}" for alias in columns.expressions.values()]
     sets = ", ".join(["()", *(f"({c})" for c in grouped)])
-    sql = f"SELECT {', '.join(select) or '1'} FROM journeys WHERE project = $project"  # noqa: S608
-    if grouped:
-        sql += f" GROUP BY GROUPING SETS ({sets})"
-    return sql, dimensions, plan
+    return f"SELECT {', '.join(select)} FROM ({sql}) GROUP BY GROUPING SETS ({sets})", dimensions, plan
 
 
-def _cell(category: str, measure: measures.Measure, row: dict, num: str, den: str | None, avg: str | None):
+def _cell(category: str, measure: measures.Measure, row: dict, num: str, den: str | None, total: str | None):
     count = int(row[num] or 0)
     if measure.unit == PERCENT:
         base = int(row[den] or 0)
         return Cell(category, round(100.0 * count / base, 1) if base else None, count, base)
     if measure.unit == DAYS:
-        return Cell(category, round(float(row[avg]), 1) if row[avg] is not None else None, count)
+        return Cell(category, round(float(row[total]) / count, 1) if count else None, count)
     return Cell(category, float(count), count)
 
 
