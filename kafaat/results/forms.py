@@ -82,6 +82,14 @@ class IndicatorForm(_ProjectForm):
         return data
 
 
+class ManualValueForm(forms.Form):
+    period_start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    value = forms.DecimalField(label=_("Value"), max_digits=14, decimal_places=2)
+    evidence = forms.FileField(label=_("Evidence"), required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
 class TargetForm(_ProjectForm):
     indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=Indicator.objects.none())
     period_start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))

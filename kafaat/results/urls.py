@@ -11,6 +11,9 @@ urlpatterns = [
     path("<slug:code>/iati.xml", views.iati_xml, name="iati_xml"),
     path("<slug:code>/funnel/", views.funnel, name="funnel"),
     path("<slug:code>/indicators/<str:indicator_code>/", views.indicator, name="indicator"),
+    path(
+        "<slug:code>/indicators/<str:indicator_code>/values/", views.manual_value_add, name="manual_value_add"
+    ),
     path("<slug:code>/logframe/", views.logframe, name="logframe"),
     path("<slug:code>/logframe/nodes/", views.node_add, name="node_add"),
     path("<slug:code>/logframe/nodes/<int:pk>/delete/", views.node_delete, name="node_delete"),

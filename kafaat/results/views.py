@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from kafaat.core import audit
 from kafaat.observatory.snapshot import NoSnapshot
 from kafaat.results import exports, iati, measures, services, xlsx_report
-from kafaat.results.forms import IndicatorForm, NodeForm, PeriodForm, TargetForm
+from kafaat.results.forms import IndicatorForm, ManualValueForm, NodeForm, PeriodForm, TargetForm
 from kafaat.results.models import LogframeNode
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -100,9 +100,30 @@ def indicator(request, code: str, indicator_code: str):
             (measures.DIMENSION_LABELS[d], [(measures.category_label(d, c.category), c) for c in cells])
             for d, cells in row.figure.by.items()
         ]
+    manual_form = None
+    if row.indicator.is_manual and services.may_manage(request.user, project):
+        manual_form = ManualValueForm()
     return render(request, "results/indicator.html",
                   {"project": project, "results": results, "row": row, "tables": tables,
-                   "form": form})  # fmt: skip
+                   "form": form, "manual_form": manual_form})  # fmt: skip
+
+
+@require_POST
+def manual_value_add(request, code: str, indicator_code: str):
+    project = services.get_project(request.user, code)
+    indicator = get_object_or_404(project.indicators, code=indicator_code)
+    form = ManualValueForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_manual_value(request.user, indicator, data["period_start"], data["period_end"],
+                                      data["value"], data["evidence"], data["note"])  # fmt: skip
+            messages.success(request, _("Value saved."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, _("Check the value: %(errors)s") % {"errors": form.errors.as_text()})
+    return redirect("results:indicator", code=project.code, indicator_code=indicator.code)
 
 
 def funnel(request, code: str):

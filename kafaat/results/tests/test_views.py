@@ -19,7 +19,7 @@ def test_dashboard_shows_values_targets_and_the_snapshot_time(client, programme,
     detail = client.get(reverse("results:indicator", args=["p-results", "REG"]), {"start": "2025-01-01"})
     assert detail.status_code == 200 and "MA-02" in detail.content.decode()
     funnel = client.get(reverse("results:funnel", args=["p-results"]), {"by": "migration"})
-    assert funnel.status_code == 200 and "refugee" in funnel.content.decode()
+    assert funnel.status_code == 200 and "Réfugié ou demandeur d&#x27;asile" in funnel.content.decode()
     assert client.get(reverse("results:funnel", args=["p-results"]), {"by": "religion"}).status_code == 404
 
 
@@ -27,7 +27,7 @@ def test_dashboard_shows_values_targets_and_the_snapshot_time(client, programme,
 def test_donor_sees_suppressed_figures_and_no_editor(client, programme, world):  # noqa: F811
     client.force_login(world["users"]["donor"])
     html = client.get(reverse("results:dashboard", args=["p-results"])).content.decode()
-    assert "shown as *" in html and "Edit the logframe" not in html
+    assert "sont affichés *" in html and "Modifier le cadre logique" not in html  # pages speak French first
     assert client.get(reverse("results:logframe", args=["p-results"])).status_code == 403
     summary = client.get(reverse("results:summary", args=["p-results"])).content.decode()
     assert "*" in summary
@@ -60,3 +60,24 @@ def test_logframe_editor_adds_results_indicators_and_targets(client, programme, 
     bad = client.post(reverse("results:node_add", args=["p-results"]),
                       {"level": "output", "code": "OP2", "name_fr": "X"}, HTTP_HX_REQUEST="true")  # fmt: skip
     assert bad.status_code == 200 and not LogframeNode.objects.filter(code="OP2").exists()
+
+
+@pytest.mark.django_db
+def test_manual_value_with_evidence_from_the_indicator_page(client, programme, world):  # noqa: F811
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(world["users"]["manager"])
+    url = reverse("results:indicator", args=["p-results", "MAN"])
+    assert 'id="manual-value-form"' in client.get(url).content.decode()
+    evidence = SimpleUploadedFile("conventions.pdf", b"%PDF-1.4 x", content_type="application/pdf")
+    client.post(reverse("results:manual_value_add", args=["p-results", "MAN"]),
+                {"period_start": "2025-01-01", "period_end": "2025-12-31", "value": "14",
+                 "evidence": evidence})  # fmt: skip
+    entry = Indicator.objects.get(code="MAN").manual_values.get()
+    assert entry.value == 14 and entry.evidence.name.endswith(".pdf")
+    assert ">14<" in client.get(url, {"end": "2026-12-31"}).content.decode().replace(" ", "")
+    client.force_login(world["users"]["donor"])
+    assert 'id="manual-value-form"' not in client.get(url).content.decode()
+    client.post(reverse("results:manual_value_add", args=["p-results", "MAN"]),
+                {"period_start": "2025-01-01", "period_end": "2025-12-31", "value": "99"})  # fmt: skip
+    assert Indicator.objects.get(code="MAN").manual_values.count() == 1
