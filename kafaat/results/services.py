@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -186,8 +187,6 @@ def indicator_detail(user, project: Project, code: str, start: date | None = Non
     results = project_results(user, project, start, end)
     row = next((r for r in results.rows if r.indicator.code == code), None)
     if row is None:
-        from django.http import Http404
-
         raise Http404
     return results, row
 
