@@ -11,7 +11,8 @@ snapshot. In the snapshot:
   reduced to coarse categories; the decrypted values are never written. What was decrypted is cached by
   pseudonym and record version (`person_cache`), so the next refresh decrypts only the records that
   changed — the one step that costs more than the copy itself;
-* `people` (one row per surviving person), `events` (one per pathway step, age band at the step's date),
+* `people` (one row per surviving person: `pid`, and `pnum`, the person's number in this snapshot, given
+  in the order of the pseudonyms), `events` (one per pathway step, by `pnum`, age band at the step's date),
   `journeys` (one per person and project: the date each stage was first reached, and the attributes the
   indicators are disaggregated by) and `meta` (when the data was read, row counts).
 """
@@ -33,6 +34,7 @@ from django.conf import settings
 from django.db import connection
 
 from kafaat.core import crypto
+from kafaat.pathways.models import StepKind
 
 VERSION = 1
 UNKNOWN = "unknown"
@@ -187,6 +189,8 @@ def _resolve_survivors(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _load_raw(con: duckdb.DuckDBPyConnection, source: dict[str, pa.Table]) -> None:
+    # An enum: the stage aggregations compare kinds as small integers, and the column stores compactly.
+    con.execute(f"CREATE TYPE step_kind AS ENUM ({', '.join(repr(k) for k in StepKind.values)})")
     for name, table in source.items():
         con.register(f"arrow_{name}", table)
     con.execute(
@@ -203,7 +207,7 @@ def _load_raw(con: duckdb.DuckDBPyConnection, source: dict[str, pa.Table]) -> No
     )
     con.execute(
         """CREATE TEMP TABLE raw_steps AS SELECT CAST(s.person_id AS BIGINT) AS person_id, p.code AS project,
-            o.code AS organisation, CAST(s.kind AS VARCHAR) AS kind, CAST(s.day AS DATE) AS day,
+            o.code AS organisation, CAST(s.kind AS step_kind) AS kind, CAST(s.day AS DATE) AS day,
             CAST(s.status AS VARCHAR) AS status, coalesce(CAST(s.programme AS VARCHAR), '') AS programme,
             coalesce(CAST(s.sector AS VARCHAR), '') AS sector,
             coalesce(CAST(s.placement_type AS VARCHAR), '') AS placement_type,
@@ -261,17 +265,24 @@ def _band(m: str, day: str) -> str:
 
 
 def _build_tables(con: duckdb.DuckDBPyConnection) -> None:
-    # Each record (merged or not) → its survivor's integer id, pseudonym and 18th/25th/35th birthdays: the
-    # heavy joins and groupings below work on integers; the pseudonym is attached once per row written.
+    # pnum: the person's number in this snapshot, numbered in the order of the pseudonyms (so it says nothing
+    # of the database ids); events and journeys carry it — an integer is much cheaper to write 10M times than
+    # the pseudonym, which people holds once per person.
     con.execute(
-        """CREATE TEMP TABLE person_map AS SELECT r.id, s.id AS survivor, s.pid, s.birth_date,
+        """CREATE TEMP TABLE numbers AS SELECT pid, CAST(row_number() OVER (ORDER BY pid) AS INTEGER) AS pnum
+            FROM raw_people WHERE merged_into_id IS NULL"""
+    )
+    # Each record (merged or not) → its survivor's integer id, number and 18th/25th/35th birthdays: the
+    # heavy joins and groupings below work on integers.
+    con.execute(
+        """CREATE TEMP TABLE person_map AS SELECT r.id, s.id AS survivor, s.pid, n.pnum, s.birth_date,
             CAST(s.birth_date + INTERVAL 18 YEAR AS DATE) AS b18,
             CAST(s.birth_date + INTERVAL 25 YEAR AS DATE) AS b25,
             CAST(s.birth_date + INTERVAL 35 YEAR AS DATE) AS b35
-            FROM raw_people r JOIN raw_people s ON s.id = r.survivor"""
+            FROM raw_people r JOIN raw_people s ON s.id = r.survivor JOIN numbers n ON n.pid = s.pid"""
     )
     con.execute(
-        f"""CREATE TEMP TABLE people_full AS SELECT r.id, r.pid, r.sex, c.disability, c.migration,
+        f"""CREATE TEMP TABLE people_full AS SELECT r.id, m.pnum, r.pid, r.sex, c.disability, c.migration,
             coalesce(nullif(split_part(r.territory_path, '/', 1), ''), '{UNKNOWN}') AS region,
             coalesce(nullif(split_part(r.territory_path, '/', 2), ''), '{UNKNOWN}') AS province,
             r.created_on AS registered_on, {_band("m", "r.created_on")} AS age_band
@@ -281,7 +292,7 @@ def _build_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE TABLE people AS SELECT * EXCLUDE (id) FROM people_full")
     # Every step under its survivor's pseudonym, with the survivor's age band on the day of the step.
     con.execute(
-        f"""CREATE TABLE events AS SELECT m.pid, s.project, s.organisation, s.kind, s.day, s.status,
+        f"""CREATE TABLE events AS SELECT m.pnum, s.project, s.organisation, s.kind, s.day, s.status,
             s.programme, s.sector, s.placement_type, s.follow_up_months, s.still_employed,
             {_band("m", "s.day")} AS age_band
             FROM raw_steps s JOIN person_map m ON m.id = s.person_id"""
@@ -311,7 +322,7 @@ def _build_tables(con: duckdb.DuckDBPyConnection) -> None:
         both_ AS (
             SELECT survivor, project, coalesce(j.joined_on, s.intake_on) AS registered_on, s.*
             FROM joined j FULL JOIN stages s USING (survivor, project))
-        SELECT p.pid, b.project, p.sex, p.disability, p.migration, p.region, p.province, b.registered_on,
+        SELECT p.pnum, b.project, p.sex, p.disability, p.migration, p.region, p.province, b.registered_on,
             {_band("m", "b.registered_on")} AS age_band,
             coalesce(nullif(b.programme, ''), '{UNKNOWN}') AS programme,
             coalesce(nullif(b.placement_sector, ''), '{UNKNOWN}') AS sector,
@@ -319,7 +330,7 @@ def _build_tables(con: duckdb.DuckDBPyConnection) -> None:
             b.assessed_on, b.referred_on, b.enrolled_on, b.dropout_on, b.completed_on, b.certified_on,
             b.placed_on, b.followed_12_on, b.employed_12_on
         FROM both_ b JOIN people_full p ON p.id = b.survivor JOIN person_map m ON m.id = b.survivor
-        ORDER BY b.project, b.registered_on"""
+        ORDER BY b.project"""
     )
 
 

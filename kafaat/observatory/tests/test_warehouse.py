@@ -48,7 +48,7 @@ def test_merged_records_count_once_under_their_survivor(programme):
     result = warehouse.refresh()
     assert result.rows["people"] == 5  # six records, one merged
     con = snapshot.cursor()
-    pids = con.execute("SELECT count(DISTINCT pid) FROM events WHERE project = 'p-results'").fetchone()[0]
+    pids = con.execute("SELECT count(DISTINCT pnum) FROM events WHERE project = 'p-results'").fetchone()[0]
     assert pids == 5  # A, B, C, E, F: D's steps are A's
 
 
