@@ -233,6 +233,10 @@ class _System:
             if pick is None:
                 break  # every non-zero entry is hidden already: nothing more can be done
             hidden[pick] = True
+        if not self.protected(hidden):
+            hidden = [True] * len(
+                hidden
+            )  # fail safe: no case is known, but never publish a recoverable table
         self._improve(hidden, primary)
         return [
             Status.PRIMARY if p else Status.SECONDARY if h else Status.SHOWN
