@@ -11,7 +11,7 @@ not followed.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache
@@ -214,7 +214,27 @@ class Activity:
     budgets: Sequence[Budget] = ()
     transactions: Sequence[Transaction] = ()
     results: Sequence[Result] = ()
-    extra: dict[str, str] = field(default_factory=dict)  # never written: room for the caller's own keys
+
+
+# Published data, not interface text: the file carries all three languages whatever the reader's.
+SUPPRESSED_COMMENT = (
+    Narrative("Not shown: a small number, or hidden so that totals cannot reveal one.", "en"),
+    Narrative(
+        "Non affiché : petit effectif, ou masqué pour que les totaux ne puissent pas le révéler.", "fr"
+    ),
+    Narrative("غير معروض: عدد صغير، أو حُجب كي لا تكشفه المجاميع.", "ar"),
+)
+
+
+def value_of(figure: object, dimensions: Sequence[Dimension] = ()) -> Value:
+    """A target or actual from a number or a :class:`~kafaat.results.suppression.Cell`; a suppressed cell
+    becomes a value-less ``Value`` with :data:`SUPPRESSED_COMMENT`, so no hidden number is written."""
+    if getattr(figure, "suppressed", False):
+        return Value(None, dimensions, SUPPRESSED_COMMENT)
+    number = getattr(figure, "value", figure)
+    if number is not None and (isinstance(number, bool) or not isinstance(number, int | float | Decimal)):
+        raise ValueError(f"Not a number: {figure!r}.")
+    return Value(number, dimensions)  # type: ignore[arg-type]
 
 
 # --- writing ------------------------------------------------------------------------------------------------

@@ -134,6 +134,7 @@ def suppress_count(count: int, *, threshold: int = THRESHOLD) -> Cell:
 # --- the engine: entries, signed line equations, and the exact audit ---------------------------------------
 
 _FREE = -1  # the node of entries that lie in fewer than two lines: it need not balance
+IMPROVE_AUDITS = 200  # full audits the improvement pass may spend (a few ms each on a province table)
 
 
 @dataclass
@@ -149,20 +150,21 @@ class _System:
             for e, coef in line:
                 self.ends[e].append((q, coef))
         self.is_total = set(self.line_totals)
+        self.audits_left = IMPROVE_AUDITS
         assert all(len(ends) <= 2 for ends in self.ends)
         assert all(len(x) < 2 or x[0][1] == -x[1][1] for x in self.ends)
 
+    def line_violated(self, q: int, hidden: list[bool]) -> bool:
+        hid = [e for e, _ in self.lines[q] if hidden[e]]
+        if not hid:
+            return False
+        if len(hid) < 2:
+            return True
+        total = self.line_totals[q]
+        return not hidden[total] and sum(self.values[e] for e in hid) < self.threshold
+
     def violated_line(self, hidden: list[bool]) -> int | None:
-        for q, line in enumerate(self.lines):
-            hid = [e for e, _ in line if hidden[e]]
-            if not hid:
-                continue
-            if len(hid) < 2:
-                return q
-            total = self.line_totals[q]
-            if not hidden[total] and sum(self.values[e] for e in hid) < self.threshold:
-                return q
-        return None
+        return next((q for q in range(len(self.lines)) if self.line_violated(q, hidden)), None)
 
     def _moves(self, e: int) -> list[tuple[int, int]]:
         """Directed edges (from, to) for growing entry ``e`` and, when it is >= 2, for shrinking it."""
@@ -218,11 +220,13 @@ class _System:
         primary = [is_small(v, self.threshold) for v in self.values]
         hidden = list(primary)
         everything = list(range(len(self.values)))
+        todo = {q for e, h in enumerate(hidden) if h for q, _ in self.ends[e]}  # lines to look at again
         while True:
-            q = self.violated_line(hidden)
+            q = next((q for q in sorted(todo) if self.line_violated(q, hidden)), None)
             if q is not None:
                 pick = self._smallest(hidden, self._line_entries(q))
             else:
+                todo.clear()
                 e = self.pinned(hidden)
                 if e is None:
                     break
@@ -233,23 +237,38 @@ class _System:
             if pick is None:
                 break  # every non-zero entry is hidden already: nothing more can be done
             hidden[pick] = True
+            todo |= {q2 for q2, _ in self.ends[pick]}
+        if not self.protected(hidden):
+            # Fail safe: no such table is known, but a recoverable one must never be published.
+            hidden = [True] * len(hidden)
         self._improve(hidden, primary)
         return [
             Status.PRIMARY if p else Status.SECONDARY if h else Status.SHOWN
             for p, h in zip(primary, hidden, strict=True)
         ]
 
+    def _still_protected(self, hidden: list[bool], changed: Sequence[int]) -> bool:
+        """After changing ``changed``: only their lines' rules can break (cheap), then the full audit."""
+        lines = {q for e in changed for q, _ in self.ends[e]}
+        if any(self.line_violated(q, hidden) for q in lines) or self.audits_left <= 0:
+            return False
+        self.audits_left -= 1
+        return self.pinned(hidden) is None
+
     def _improve(self, hidden: list[bool], primary: list[bool]) -> None:
-        """Release needless secondary entries, then swap each for a smaller one of its lines if that works."""
-        if not self.protected(hidden):
-            return
+        """Release needless secondary entries, then swap each for a smaller one of its lines if that works.
+
+        A try that passes the cheap line rules costs a full audit; audits are bounded (:data:`IMPROVE_AUDITS`)
+        so that a commune-level table stays quick. The table is protected whatever.
+        """
+        self.audits_left = IMPROVE_AUDITS
         changed = True
-        while changed:
+        while changed and self.audits_left > 0:
             changed = False
             secondary = [e for e, h in enumerate(hidden) if h and not primary[e]]
             for s in sorted(secondary, key=lambda e: (-self.values[e], e)):
                 hidden[s] = False
-                if self.protected(hidden):
+                if self._still_protected(hidden, [s]):
                     changed = True
                     continue
                 hidden[s] = True
@@ -257,7 +276,7 @@ class _System:
                 smaller = [t for t in near if not hidden[t] and 0 < self.values[t] < self.values[s]]
                 for t in sorted(smaller, key=lambda e: (self.values[e], e)):
                     hidden[s], hidden[t] = False, True
-                    if self.protected(hidden):
+                    if self._still_protected(hidden, [s, t]):
                         changed = True
                         break
                     hidden[s], hidden[t] = True, False
@@ -298,7 +317,8 @@ def suppress_2d(
     """Suppress a two-way table (e.g. sex x region) with row, column and grand totals; missing cells are 0."""
     _check_threshold(threshold)
     rows, cols = tuple(rows), tuple(cols)
-    unknown = [key for key in counts if key not in {(r, c) for r in rows for c in cols}]
+    keys = {(r, c) for r in rows for c in cols}
+    unknown = [key for key in counts if key not in keys]
     if unknown:
         raise ValueError(f"Cells outside the table's rows and columns: {unknown[:5]!r}.")
     grid = [[_check_count(counts.get((r, c), 0), (r, c)) for c in cols] for r in rows]

@@ -190,3 +190,22 @@ def test_languages_required_can_be_chosen_and_nothing_else_is_relaxed():
     with pytest.raises(I.IatiError, match="no activity"):
         I.export_activities([], generated=GENERATED)
     assert Decimal(etree.fromstring(document)[0].find("budget/value").text) == Decimal("2500000.5")
+
+
+def test_values_from_suppressed_tables():
+    from kafaat.results.suppression import suppress_1d
+
+    table = suppress_1d({"female": 3, "male": 40, "other": 9})
+    female = I.value_of(table.cells["female"], [I.Dimension("sex", "female")])
+    assert female.value is None and female.comment == I.SUPPRESSED_COMMENT
+    assert I.value_of(table.total).value == 52 and I.value_of(12.5).value == 12.5
+    assert I.value_of(None).value is None and I.value_of(None).comment == ()
+    with pytest.raises(ValueError):
+        I.value_of("12")
+    a = activity()
+    ind = a.results[0].indicators[0]
+    period = I.Period(date(2025, 1, 1), date(2025, 12, 31), [I.Value(60)], [I.value_of(table.total), female])
+    a = replace(a, results=[replace(a.results[0], indicators=[replace(ind, periods=[period])])])
+    actuals = etree.fromstring(export(a))[0].findall("result/indicator/period/actual")
+    assert [x.get("value") for x in actuals] == ["52", None]
+    assert {n.get(I.XML_LANG) for n in actuals[1].findall("comment/narrative")} == {"en", "fr", "ar"}

@@ -239,3 +239,12 @@ def test_a_province_by_sex_table_is_protected():
     values, hidden, lines = dis.published_2d(table, counts)
     assert any(c.status is S for c in table.cells.values())
     check_published(values, hidden, lines, 5)
+
+
+def test_when_the_search_finds_nothing_everything_is_hidden(monkeypatch):
+    from kafaat.results import suppression
+
+    monkeypatch.setattr(suppression._System, "_smallest", lambda self, hidden, entries: None)
+    monkeypatch.setattr(suppression._System, "_improve", lambda self, hidden, primary: None)
+    table = suppress_1d({"a": 3, "b": 40, "c": 0})
+    assert all(c.suppressed for c in table.cells.values()) and table.total.suppressed
