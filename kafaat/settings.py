@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "kafaat.synth",
     "kafaat.registry",
     "kafaat.pathways",
+    "kafaat.observatory",
+    "kafaat.results",
 ]
 
 MIDDLEWARE = [
@@ -157,6 +159,8 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# The analytics snapshot (DuckDB) that every indicator is computed from.
+KAFAAT_WAREHOUSE_PATH = Path(os.environ.get("KAFAAT_WAREHOUSE_PATH", VAR_DIR / "warehouse.duckdb"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day

@@ -43,6 +43,8 @@ urlpatterns = [
     path("", include("kafaat.core.urls")),
     path("people/", include("kafaat.registry.urls")),
     path("", include("kafaat.pathways.urls")),
+    path("observatory/", include("kafaat.observatory.urls")),
+    path("results/", include("kafaat.results.urls")),
     path("api/", (_public(api_patterns), api_app_name, api_namespace)),
     path("admin/", admin.site.urls),
 ]

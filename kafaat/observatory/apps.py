@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ObservatoryConfig(AppConfig):
+    name = "kafaat.observatory"
+    label = "observatory"
+    verbose_name = _("Observatory")
+
+    def ready(self) -> None:
+        from kafaat.observatory import access_rules  # noqa: F401

@@ -1,0 +1,37 @@
+"""A record of each refresh of the analytics warehouse: when, by whom, how far it got, what it read."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Snapshot(models.Model):
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Refreshing")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RUNNING)
+    stage = models.CharField(max_length=40, blank=True)
+    percent = models.PositiveSmallIntegerField(default=0)
+    # When the operational data was read: the time every number of this snapshot is "as of".
+    taken_at = models.DateTimeField(null=True, blank=True)
+    rows = models.JSONField(default=dict, blank=True)
+    decrypted = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(default=0)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("warehouse snapshot")
+        verbose_name_plural = _("warehouse snapshots")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} · {self.get_status_display()}"

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from kafaat.observatory import views
+
+app_name = "observatory"
+urlpatterns = [
+    path("warehouse/", views.warehouse, name="warehouse"),
+    path("warehouse/refresh/", views.refresh, name="refresh"),
+]

@@ -1,0 +1,28 @@
+"""The warehouse page: the current snapshot, the refresh button and its progress (htmx polling)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kafaat.observatory import services
+
+
+def warehouse(request):
+    if not services.may_refresh(request.user):
+        raise PermissionDenied
+    context = {"record": services.latest(), "info": services.current_info()}
+    template = "observatory/_progress.html" if request.htmx else "observatory/warehouse.html"
+    return render(request, template, context)
+
+
+@require_POST
+def refresh(request):
+    try:
+        services.start_refresh(request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Refresh started."))
+    return redirect("observatory:warehouse")

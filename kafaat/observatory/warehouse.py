@@ -1,0 +1,417 @@
+"""The analytics warehouse: a pseudonymised DuckDB snapshot of the operational database.
+
+`refresh()` reads the operational tables in bulk — ADBC on PostgreSQL (binary COPY straight into Arrow, in
+one repeatable-read transaction so that every table is read as of the same instant), a plain cursor on
+SQLite — and builds a new DuckDB file that atomically replaces the old one, so readers never see half a
+snapshot. In the snapshot:
+
+* a person is a pseudonym (`pid`: a keyed hash of the record's uid, never its database id or name); merged
+  records are resolved to their survivor, so a person registered twice counts once;
+* sensitive fields (migration status, Washington Group answers) are decrypted here, in bulk, only to be
+  reduced to coarse categories; the decrypted values are never written. What was decrypted is cached by
+  pseudonym and record version (`person_cache`), so the next refresh decrypts only the records that
+  changed — the one step that costs more than the copy itself;
+* `people` (one row per surviving person: `pid`, and `pnum`, the person's number in this snapshot, given
+  in the order of the pseudonyms), `events` (one per pathway step, by `pnum`, age band at the step's date),
+  `journeys` (one per person and project: the date each stage was first reached, and the attributes the
+  indicators are disaggregated by) and `meta` (when the data was read, row counts).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import quote
+
+import duckdb
+import pyarrow as pa
+from django.conf import settings
+from django.db import connection
+
+from kafaat.core import crypto
+from kafaat.pathways.models import StepKind
+
+VERSION = 1
+UNKNOWN = "unknown"
+AGE_BANDS = ("15-17", "18-24", "25-34", "35+")
+DISABILITY_CUTOFF = 3  # Washington Group "disability 3" (kafaat.registry.models.WashingtonGroup.CUTOFF)
+MIGRATION_GROUPS = {
+    "moroccan": "national",
+    "regular_migrant": "migrant",
+    "refugee": "refugee",
+    "asylum_seeker": "refugee",  # asylum seekers and recognised refugees are reported together
+}
+
+Progress = Callable[[str, int], None]  # (stage, percent)
+STAGES = ("reading", "pseudonymising", "decrypting", "building", "writing")
+
+# Portable SQL (SQLite and PostgreSQL): types are normalised in DuckDB afterwards.
+SOURCES = {
+    "people": """SELECT p.id, CAST(p.uid AS TEXT) AS uid, p.merged_into_id, p.sex, p.birth_date,
+        p.nationality, p.migration_status, p.disability_answers, t.path AS territory_path,
+        CAST(p.updated_at AS TEXT) AS stamp, CAST(p.created_at AS TEXT) AS created_at
+        FROM registry_person p JOIN core_territory t ON t.id = p.territory_id""",
+    "steps": """SELECT person_id, project_id, organisation_id, kind, date AS day, status, programme, sector,
+        placement_type, follow_up_months, still_employed FROM pathways_step""",
+    "participations": "SELECT person_id, project_id, joined_on FROM pathways_participation",
+    "projects": "SELECT id, code FROM core_project",
+    "organisations": "SELECT id, code FROM core_organisation",
+}
+
+
+@dataclass
+class RefreshResult:
+    path: Path
+    taken_at: datetime
+    rows: dict[str, int] = field(default_factory=dict)
+    read: int = 0  # rows read from the operational database
+    decrypted: int = 0
+    seconds: float = 0.0
+    read_seconds: float = 0.0
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage, for the benchmark
+
+
+def warehouse_path() -> Path:
+    return Path(settings.KAFAAT_WAREHOUSE_PATH)
+
+
+def pseudonym_key() -> str:
+    """The secret that keys the pseudonyms: derived from the look-up hash key, stable across refreshes."""
+    return crypto.keyed_hash("observatory:pseudonym")
+
+
+# --- Reading the operational database ---------------------------------------------------------------------
+
+
+def _postgres_uri() -> str:
+    s = connection.settings_dict
+    user = quote(s.get("USER") or "", safe="")
+    password = f":{quote(str(s['PASSWORD']), safe='')}" if s.get("PASSWORD") else ""
+    host = s.get("HOST") or "localhost"
+    port = f":{s['PORT']}" if s.get("PORT") else ""
+    credentials = f"{user}{password}@" if user else ""
+    return f"postgresql://{credentials}{host}{port}/{quote(s['NAME'], safe='')}"
+
+
+def _read_adbc(queries: dict[str, str]) -> dict[str, pa.Table]:
+    import adbc_driver_postgresql.dbapi as adbc
+
+    tables = {}
+    with adbc.connect(_postgres_uri()) as conn, conn.cursor() as cursor:
+        # Every table as of one instant: the snapshot is consistent even while case workers keep writing.
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        for name, sql in queries.items():
+            cursor.execute(sql)
+            tables[name] = cursor.fetch_arrow_table()
+        conn.rollback()
+    return tables
+
+
+def _read_cursor(queries: dict[str, str], batch: int = 50_000) -> dict[str, pa.Table]:
+    tables = {}
+    with connection.cursor() as cursor:
+        for name, sql in queries.items():
+            cursor.execute(sql)
+            names = [column[0] for column in cursor.description]
+            batches = []
+            while rows := cursor.fetchmany(batch):
+                columns = list(zip(*rows, strict=True))
+                batches.append(pa.table({n: pa.array(list(c)) for n, c in zip(names, columns, strict=True)}))
+            if not batches:
+                tables[name] = pa.table({n: pa.array([], pa.null()) for n in names})
+            else:
+                tables[name] = pa.concat_tables(batches, promote_options="permissive")
+    return tables
+
+
+def read_source(queries: dict[str, str] = SOURCES) -> dict[str, pa.Table]:
+    """The operational tables as Arrow. ADBC needs committed data: inside a transaction (tests), a cursor."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        try:
+            return _read_adbc(queries)
+        except ImportError:  # the driver is optional at run time; the cursor path gives the same tables
+            pass
+    return _read_cursor(queries)
+
+
+# --- Decrypting, once, to coarse categories ---------------------------------------------------------------
+
+
+def migration_group(status: str | None, nationality: str | None) -> str:
+    if status:
+        return MIGRATION_GROUPS.get(status, UNKNOWN)
+    return "national" if nationality == "MA" else UNKNOWN
+
+
+def disability_group(answers: dict | None) -> str:
+    if not answers:
+        return UNKNOWN
+    return "yes" if any(int(v) >= DISABILITY_CUTOFF for v in answers.values() if v) else "no"
+
+
+def _decrypt_categories(rows: pa.Table) -> pa.Table:
+    """pid, stamp, migration, disability for records whose encrypted fields must be read (again)."""
+    statuses, answers = rows["migration_status"].to_pylist(), rows["disability_answers"].to_pylist()
+    nationalities = rows["nationality"].to_pylist()
+    migration, disability = [], []
+    for status, wg, nationality in zip(statuses, answers, nationalities, strict=True):
+        migration.append(migration_group(crypto.decrypt(status) if status else "", nationality))
+        disability.append(disability_group(json.loads(crypto.decrypt(wg)) if wg else None))
+    return pa.table(
+        {
+            "pid": rows["pid"],
+            "stamp": rows["stamp"],
+            "migration": pa.array(migration, pa.string()),
+            "disability": pa.array(disability, pa.string()),
+        }
+    )
+
+
+# --- Building the snapshot --------------------------------------------------------------------------------
+
+
+def _resolve_survivors(con: duckdb.DuckDBPyConnection) -> None:
+    """survivor = the record a merged record was (transitively) merged into; itself when not merged."""
+    con.execute("ALTER TABLE raw_people ADD COLUMN survivor BIGINT")
+    con.execute("UPDATE raw_people SET survivor = coalesce(merged_into_id, id)")
+    for _ in range(64):  # chains are short: a merge is always into a record that is not merged itself
+        changed = con.execute(
+            """UPDATE raw_people r SET survivor = p.merged_into_id FROM raw_people p
+               WHERE p.id = r.survivor AND p.merged_into_id IS NOT NULL"""
+        ).fetchone()[0]
+        if not changed:
+            break
+
+
+def _load_raw(con: duckdb.DuckDBPyConnection, source: dict[str, pa.Table]) -> None:
+    # An enum: the stage aggregations compare kinds as small integers, and the column stores compactly.
+    con.execute(f"CREATE TYPE step_kind AS ENUM ({', '.join(repr(k) for k in StepKind.values)})")
+    for name, table in source.items():
+        con.register(f"arrow_{name}", table)
+    con.execute(
+        """CREATE TEMP TABLE raw_people AS SELECT CAST(id AS BIGINT) AS id,
+            CAST(merged_into_id AS BIGINT) AS merged_into_id, CAST(sex AS VARCHAR) AS sex,
+            CAST(birth_date AS DATE) AS birth_date, CAST(nationality AS VARCHAR) AS nationality,
+            CAST(migration_status AS VARCHAR) AS migration_status,
+            CAST(disability_answers AS VARCHAR) AS disability_answers,
+            CAST(territory_path AS VARCHAR) AS territory_path, CAST(stamp AS VARCHAR) AS stamp,
+            CAST(left(CAST(created_at AS VARCHAR), 10) AS DATE) AS created_on,
+            left(sha256(? || replace(CAST(uid AS VARCHAR), '-', '')), 16) AS pid
+            FROM arrow_people""",
+        [pseudonym_key()],
+    )
+    con.execute(
+        """CREATE TEMP TABLE raw_steps AS SELECT CAST(s.person_id AS BIGINT) AS person_id, p.code AS project,
+            o.code AS organisation, CAST(s.kind AS step_kind) AS kind, CAST(s.day AS DATE) AS day,
+            CAST(s.status AS VARCHAR) AS status, coalesce(CAST(s.programme AS VARCHAR), '') AS programme,
+            coalesce(CAST(s.sector AS VARCHAR), '') AS sector,
+            coalesce(CAST(s.placement_type AS VARCHAR), '') AS placement_type,
+            CAST(s.follow_up_months AS INTEGER) AS follow_up_months,
+            CAST(s.still_employed AS BOOLEAN) AS still_employed
+            FROM arrow_steps s JOIN arrow_projects p ON p.id = s.project_id
+            JOIN arrow_organisations o ON o.id = s.organisation_id"""
+    )
+    con.execute(
+        """CREATE TEMP TABLE raw_participations AS SELECT CAST(a.person_id AS BIGINT) AS person_id,
+            p.code AS project, CAST(a.joined_on AS DATE) AS joined_on
+            FROM arrow_participations a JOIN arrow_projects p ON p.id = a.project_id"""
+    )
+    for name in source:
+        con.unregister(f"arrow_{name}")
+
+
+def _categories(con: duckdb.DuckDBPyConnection, previous: Path | None) -> int:
+    """Fill person_cache: reuse what the previous snapshot decrypted, decrypt the rest; returns how many."""
+    con.execute(
+        "CREATE TABLE person_cache (pid VARCHAR, stamp VARCHAR, migration VARCHAR, disability VARCHAR)"
+    )
+    survivors = "SELECT pid, stamp, nationality, migration_status, disability_answers FROM raw_people"
+    survivors += " WHERE merged_into_id IS NULL"
+    if previous is not None:
+        # Through Arrow rather than ATTACH: the process may hold the file open already (the readers' cache).
+        reader = duckdb.connect(str(previous), read_only=True)
+        try:
+            cached = reader.sql("SELECT pid, stamp, migration, disability FROM person_cache").to_arrow_table()
+        finally:
+            reader.close()
+        con.register("cached", cached)
+        con.execute(
+            f"""INSERT INTO person_cache SELECT c.pid, c.stamp, c.migration, c.disability
+                FROM ({survivors}) r JOIN cached c ON c.pid = r.pid AND c.stamp = r.stamp"""
+        )
+        con.unregister("cached")
+    todo = con.sql(
+        f"SELECT * FROM ({survivors}) r WHERE NOT EXISTS (SELECT 1 FROM person_cache c WHERE c.pid = r.pid)"
+    ).to_arrow_table()
+    if todo.num_rows:
+        con.register("decrypted", _decrypt_categories(todo))
+        con.execute("INSERT INTO person_cache SELECT pid, stamp, migration, disability FROM decrypted")
+        con.unregister("decrypted")
+    return todo.num_rows
+
+
+def _band(m: str, day: str) -> str:
+    """Age band on `day` from the person map's precomputed birthdays (cheaper than an age per row)."""
+    return (
+        f"CASE WHEN {m}.birth_date IS NULL OR {day} IS NULL THEN '{UNKNOWN}' "
+        f"WHEN {day} < {m}.b18 THEN '15-17' WHEN {day} < {m}.b25 THEN '18-24' "
+        f"WHEN {day} < {m}.b35 THEN '25-34' ELSE '35+' END"
+    )
+
+
+def _build_tables(con: duckdb.DuckDBPyConnection) -> None:
+    # pnum: the person's number in this snapshot, numbered in the order of the pseudonyms (so it says nothing
+    # of the database ids); events and journeys carry it — an integer is much cheaper to write 10M times than
+    # the pseudonym, which people holds once per person.
+    con.execute(
+        """CREATE TEMP TABLE numbers AS SELECT pid, CAST(row_number() OVER (ORDER BY pid) AS INTEGER) AS pnum
+            FROM raw_people WHERE merged_into_id IS NULL"""
+    )
+    # Each record (merged or not) → its survivor's integer id, number and 18th/25th/35th birthdays: the
+    # heavy joins and groupings below work on integers.
+    con.execute(
+        """CREATE TEMP TABLE person_map AS SELECT r.id, s.id AS survivor, s.pid, n.pnum, s.birth_date,
+            CAST(s.birth_date + INTERVAL 18 YEAR AS DATE) AS b18,
+            CAST(s.birth_date + INTERVAL 25 YEAR AS DATE) AS b25,
+            CAST(s.birth_date + INTERVAL 35 YEAR AS DATE) AS b35
+            FROM raw_people r JOIN raw_people s ON s.id = r.survivor JOIN numbers n ON n.pid = s.pid"""
+    )
+    con.execute(
+        f"""CREATE TEMP TABLE people_full AS SELECT r.id, m.pnum, r.pid, r.sex, c.disability, c.migration,
+            coalesce(nullif(split_part(r.territory_path, '/', 1), ''), '{UNKNOWN}') AS region,
+            coalesce(nullif(split_part(r.territory_path, '/', 2), ''), '{UNKNOWN}') AS province,
+            r.created_on AS registered_on, {_band("m", "r.created_on")} AS age_band
+            FROM raw_people r JOIN person_cache c USING (pid) JOIN person_map m ON m.id = r.id
+            WHERE r.merged_into_id IS NULL"""
+    )
+    con.execute("CREATE TABLE people AS SELECT * EXCLUDE (id) FROM people_full")
+    # Every step under its survivor's pseudonym, with the survivor's age band on the day of the step.
+    con.execute(
+        f"""CREATE TABLE events AS SELECT m.pnum, s.project, s.organisation, s.kind, s.day, s.status,
+            s.programme, s.sector, s.placement_type, s.follow_up_months, s.still_employed,
+            {_band("m", "s.day")} AS age_band
+            FROM raw_steps s JOIN person_map m ON m.id = s.person_id"""
+    )
+    con.execute(
+        f"""CREATE TABLE journeys AS
+        WITH joined AS (
+            SELECT m.survivor, a.project, min(a.joined_on) AS joined_on
+            FROM raw_participations a JOIN person_map m ON m.id = a.person_id GROUP BY ALL),
+        stages AS (
+            SELECT m.survivor, s.project,
+              min(day) FILTER (WHERE kind = 'intake') AS intake_on,
+              min(day) FILTER (WHERE kind = 'assessment') AS assessed_on,
+              min(day) FILTER (WHERE kind = 'referral') AS referred_on,
+              min(day) FILTER (WHERE kind = 'enrolment') AS enrolled_on,
+              min(day) FILTER (WHERE kind = 'dropout') AS dropout_on,
+              min(day) FILTER (WHERE kind = 'completion') AS completed_on,
+              min(day) FILTER (WHERE kind = 'certification') AS certified_on,
+              min(day) FILTER (WHERE kind = 'placement') AS placed_on,
+              arg_min(placement_type, day) FILTER (WHERE kind = 'placement') AS placement_type,
+              arg_min(sector, day) FILTER (WHERE kind = 'placement') AS placement_sector,
+              arg_min(programme, day) FILTER (WHERE kind = 'enrolment') AS programme,
+              min(day) FILTER (WHERE kind = 'follow_up' AND follow_up_months = 12) AS followed_12_on,
+              min(day) FILTER (WHERE kind = 'follow_up' AND follow_up_months = 12 AND still_employed)
+                AS employed_12_on
+            FROM raw_steps s JOIN person_map m ON m.id = s.person_id GROUP BY m.survivor, s.project),
+        both_ AS (
+            SELECT survivor, project, coalesce(j.joined_on, s.intake_on) AS registered_on, s.*
+            FROM joined j FULL JOIN stages s USING (survivor, project))
+        SELECT p.pnum, b.project, p.sex, p.disability, p.migration, p.region, p.province, b.registered_on,
+            {_band("m", "b.registered_on")} AS age_band,
+            coalesce(nullif(b.programme, ''), '{UNKNOWN}') AS programme,
+            coalesce(nullif(b.placement_sector, ''), '{UNKNOWN}') AS sector,
+            coalesce(nullif(b.placement_type, ''), '{UNKNOWN}') AS placement_type,
+            b.assessed_on, b.referred_on, b.enrolled_on, b.dropout_on, b.completed_on, b.certified_on,
+            b.placed_on, b.followed_12_on, b.employed_12_on
+        FROM both_ b JOIN people_full p ON p.id = b.survivor JOIN person_map m ON m.id = b.survivor
+        ORDER BY b.project"""
+    )
+
+
+def refresh(
+    progress: Progress | None = None, *, path: Path | None = None, full: bool = False
+) -> RefreshResult:
+    """Rebuild the snapshot from the operational database; `full` decrypts every record again."""
+    report = progress or (lambda stage, percent: None)
+    path = Path(path or warehouse_path())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    taken_at = datetime.now(UTC)
+    clock = [started]
+    stages: dict[str, float] = {}
+
+    def stage(name: str, percent: int) -> None:
+        """Close the running stage's clock and report the next one."""
+        now = time.monotonic()
+        if stages or name != "reading":
+            stages[list(STAGES)[len(stages)]] = round(now - clock[0], 3)
+        clock[0] = now
+        report(name, percent)
+
+    stage("reading", 5)
+    source = read_source()
+    result = RefreshResult(path=path, taken_at=taken_at, read=sum(t.num_rows for t in source.values()))
+    building = path.with_name(path.name + ".building")
+    building.unlink(missing_ok=True)
+    previous = path if path.exists() and not full and _is_current(path) else None
+    stage("pseudonymising", 40)
+    result.read_seconds = stages["reading"]
+    con = duckdb.connect(str(building))
+    con.execute("SET preserve_insertion_order = false")  # lets DuckDB write the big tables in parallel
+    try:
+        _load_raw(con, source)
+        del source
+        _resolve_survivors(con)
+        stage("decrypting", 55)
+        result.decrypted = _categories(con, previous)
+        stage("building", 75)
+        _build_tables(con)
+        for table in ("people", "events", "journeys"):
+            result.rows[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
+        stage("writing", 90)
+        meta = {
+            "version": VERSION,
+            "taken_at": taken_at.isoformat(),
+            "source": connection.vendor,
+            "rows": result.rows,
+            "decrypted": result.decrypted,
+        }
+        con.execute("CREATE TABLE meta (key VARCHAR, value VARCHAR)")
+        con.executemany("INSERT INTO meta VALUES (?, ?)", [(k, json.dumps(v)) for k, v in meta.items()])
+        con.execute("CHECKPOINT")
+    except BaseException:
+        con.close()
+        building.unlink(missing_ok=True)
+        raise
+    con.close()
+    os.replace(building, path)  # readers holding the old file keep it until they reopen
+    stage("done", 100)
+    result.stages, result.seconds = stages, time.monotonic() - started
+    return result
+
+
+def _is_current(path: Path) -> bool:
+    try:
+        return read_meta(path).get("version") == VERSION
+    except (duckdb.Error, OSError):
+        return False
+
+
+def read_meta(path: Path | None = None) -> dict:
+    """The snapshot's metadata (taken_at, rows…); empty when there is no snapshot yet."""
+    path = Path(path or warehouse_path())
+    if not path.exists():
+        return {}
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return {
+            key: json.loads(value) for key, value in con.execute("SELECT key, value FROM meta").fetchall()
+        }
+    finally:
+        con.close()

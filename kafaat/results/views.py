@@ -1,0 +1,228 @@
+"""Results pages: projects, a project's dashboard, an indicator's disaggregations, the equity funnel, the
+printable summary and the logframe editor. Every figure comes from `services` (engine + suppression)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kafaat.core import audit
+from kafaat.observatory.snapshot import NoSnapshot
+from kafaat.results import exports, iati, measures, services, xlsx_report
+from kafaat.results.forms import IndicatorForm, ManualValueForm, NodeForm, PeriodForm, TargetForm
+from kafaat.results.models import LogframeNode
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _period(request, project) -> tuple[date, date, PeriodForm]:
+    start, end = services.default_period(project)
+    form = PeriodForm(request.GET or None, initial={"start": start, "end": end})
+    if request.GET and form.is_valid():
+        start, end = form.cleaned_data["start"] or start, form.cleaned_data["end"] or end
+    return start, end, form
+
+
+def _project(request, code: str):
+    if not services.may_read(request.user):
+        raise PermissionDenied
+    return services.get_project(request.user, code)
+
+
+def projects(request):
+    if not services.may_read(request.user):
+        raise PermissionDenied
+    return render(request, "results/projects.html", {"projects": services.visible_projects(request.user)})
+
+
+def dashboard(request, code: str):
+    project = _project(request, code)
+    start, end, form = _period(request, project)
+    try:
+        results = services.project_results(request.user, project, start, end)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        results = services.project_results(request.user, project)
+    context = {"project": project, "results": results, "form": form,
+               "may_manage": services.may_manage(request.user, project),
+               "chart": exports.progress_svg(results, get_language()[:2])}  # fmt: skip
+    return render(request, "results/dashboard.html", context)
+
+
+def report_xlsx(request, code: str):
+    project = _project(request, code)
+    _start, end, _form = _period(request, project)
+    language = get_language()[:2]
+    content = xlsx_report.report_bytes(exports.donor_report(project, end), language)
+    audit.record(audit.Action.EXPORT, request.user, project, details={"report": "xlsx", "language": language})
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{project.code}-report-{end:%Y%m%d}.xlsx"'
+    return response
+
+
+def iati_xml(request, code: str):
+    project = _project(request, code)
+    _start, end, _form = _period(request, project)
+    try:
+        document = exports.iati_document(project, end)
+    except iati.IatiError as error:
+        messages.error(request, _("The IATI file could not be made: %(problems)s") % {
+            "problems": "; ".join(error.problems[:5])})  # fmt: skip
+        return redirect("results:dashboard", code=project.code)
+    audit.record(audit.Action.EXPORT, request.user, project, details={"report": "iati"})
+    response = HttpResponse(document, content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="{project.code}-iati-activities.xml"'
+    return response
+
+
+def summary(request, code: str):
+    project = _project(request, code)
+    start, end, _form = _period(request, project)
+    results = services.compute_project(project, start, end, suppress=True)  # printed: an export
+    return render(request, "results/summary.html", {"project": project, "results": results,
+                                                    "profile": services.profile_of(project)})  # fmt: skip
+
+
+def indicator(request, code: str, indicator_code: str):
+    project = _project(request, code)
+    start, end, form = _period(request, project)
+    results, row = services.indicator_detail(request.user, project, indicator_code, start, end)
+    tables = []
+    if row.figure:
+        tables = [
+            (measures.DIMENSION_LABELS[d], [(measures.category_label(d, c.category), c) for c in cells])
+            for d, cells in row.figure.by.items()
+        ]
+    manual_form = None
+    if row.indicator.is_manual and services.may_manage(request.user, project):
+        manual_form = ManualValueForm()
+    return render(request, "results/indicator.html",
+                  {"project": project, "results": results, "row": row, "tables": tables,
+                   "form": form, "manual_form": manual_form})  # fmt: skip
+
+
+@require_POST
+def manual_value_add(request, code: str, indicator_code: str):
+    project = services.get_project(request.user, code)
+    indicator = get_object_or_404(project.indicators, code=indicator_code)
+    form = ManualValueForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_manual_value(request.user, indicator, data["period_start"], data["period_end"],
+                                      data["value"], data["evidence"], data["note"])  # fmt: skip
+            messages.success(request, _("Value saved."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, _("Check the value: %(errors)s") % {"errors": form.errors.as_text()})
+    return redirect("results:indicator", code=project.code, indicator_code=indicator.code)
+
+
+def funnel(request, code: str):
+    project = _project(request, code)
+    start, end, form = _period(request, project)
+    dimension = request.GET.get("by", "sex")
+    if dimension not in measures.DIMENSIONS:
+        raise Http404
+    try:
+        computation, groups = services.equity_funnel(request.user, project, dimension, start, end)
+    except NoSnapshot:
+        computation, groups = None, []
+    return render(
+        request,
+        "results/funnel.html",
+        {
+            "project": project, "groups": groups, "form": form, "dimension": dimension,
+            "dimensions": list(measures.DIMENSION_LABELS.items()),
+            "stages": [label for _s, _c, label in measures.FUNNEL],
+            "taken_at": computation.taken_at if computation else None,
+            "chart": exports.funnel_svg(groups, dimension, get_language()[:2],
+                                        computation.taken_at if computation else None),
+            "suppressed": not services.sees_exact_figures(request.user, project),
+        },
+    )  # fmt: skip
+
+
+# --- Logframe editor (managers; htmx swaps the logframe after each change) ---------------------------------
+
+
+def logframe(request, code: str):
+    project = services.get_project(request.user, code)
+    services.require_manage(request.user, project)
+    return render(request, "results/logframe.html", _logframe_context(project))
+
+
+def _logframe_context(project, **forms) -> dict:
+    nodes = list(project.logframe.all())
+    return {
+        "project": project,
+        "nodes": nodes,
+        "indicators": list(project.indicators.prefetch_related("targets")),
+        "node_form": forms.get("node_form") or NodeForm(project=project),
+        "indicator_form": forms.get("indicator_form") or IndicatorForm(project=project),
+        "target_form": forms.get("target_form") or TargetForm(project=project),
+    }
+
+
+def _editor_response(request, project, **forms):
+    template = "results/_logframe_editor.html" if request.htmx else "results/logframe.html"
+    return render(request, template, _logframe_context(project, **forms))
+
+
+@require_POST
+def node_add(request, code: str):
+    project = services.get_project(request.user, code)
+    form = NodeForm(request.POST, project=project)
+    if form.is_valid():
+        try:
+            services.save_node(request.user, project, form.cleaned_data)
+            form = None
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+    return _editor_response(request, project, node_form=form)
+
+
+@require_POST
+def node_delete(request, code: str, pk: int):
+    project = services.get_project(request.user, code)
+    node = get_object_or_404(LogframeNode, project=project, pk=pk)
+    services.delete_node(request.user, node)
+    return _editor_response(request, project)
+
+
+@require_POST
+def indicator_add(request, code: str):
+    project = services.get_project(request.user, code)
+    form = IndicatorForm(request.POST, project=project)
+    if form.is_valid():
+        try:
+            services.save_indicator(request.user, form.cleaned_data["node"], form.cleaned_data)
+            form = None
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+    return _editor_response(request, project, indicator_form=form)
+
+
+@require_POST
+def target_set(request, code: str):
+    project = services.get_project(request.user, code)
+    form = TargetForm(request.POST, project=project)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.set_target(
+                request.user, data["indicator"], data["period_start"], data["period_end"], data["value"]
+            )
+            messages.success(request, _("Target saved."))
+            form = None
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+    return _editor_response(request, project, target_form=form)

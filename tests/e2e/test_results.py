@@ -1,0 +1,73 @@
+"""The results dashboard in a real browser, in Arabic: right to left, snapshot time, server-rendered chart,
+the indicator's disaggregations, the equity funnel, and the logframe editor's htmx form."""
+
+from playwright.sync_api import expect
+
+from kafaat.observatory import snapshot, warehouse
+from kafaat.results.models import Indicator, LogframeNode, Target
+from kafaat.results.tests.fixtures import PERIOD, build_programme
+
+
+def _programme(make_organisation, territory, world):
+    built = build_programme(make_organisation, territory)
+    project = built.project
+    project.name_ar = "مشروع النتائج"
+    project.save()
+    project.participants.add(world["agency"], world["donor"])
+    impact = LogframeNode.objects.create(project=project, level="impact", code="IMP", name_fr="Impact",
+                                         name_ar="الأثر المنشود")  # fmt: skip
+    registered = Indicator.objects.create(project=project, node=impact, code="REG", name_fr="Inscrits",
+                                          name_ar="المسجلون", measure="people_registered",
+                                          disaggregations=["sex", "region"])  # fmt: skip
+    Target.objects.create(indicator=registered, period_start=PERIOD[0], period_end=PERIOD[1], value=8)
+    return project
+
+
+def test_the_dashboard_in_arabic(page, sign_in, world, make_organisation, territory, settings, tmp_path):
+    settings.KAFAAT_WAREHOUSE_PATH = tmp_path / "warehouse.duckdb"
+    project = _programme(make_organisation, territory, world)
+    warehouse.refresh()
+    try:
+        sign_in("manager")
+        page.click("button[data-language=ar]")
+        page.goto(f"/results/{project.code}/?start=2025-01-01&end=2026-12-31")
+        expect(page.locator("html")).to_have_attribute("dir", "rtl")
+        expect(page.locator("h1")).to_have_text("مشروع النتائج")
+        expect(page.locator("#snapshot-time")).to_contain_text("الأرقام حسب لقطة")
+        expect(page.locator("#indicator-REG .value")).to_have_text("4")
+        expect(page.locator("#progress-chart svg")).to_be_visible()
+
+        page.click("#indicator-REG a")
+        expect(page.locator("#indicator-value")).to_have_text("4")
+        expect(page.locator("table.disaggregation").first).to_contain_text("النساء")
+
+        page.goto(f"/results/{project.code}/funnel/?by=sex&start=2025-01-01&end=2026-12-31")
+        expect(page.locator("#funnel")).to_contain_text("الرجال")
+        expect(page.locator("#funnel-chart svg")).to_be_visible()
+
+        page.goto(f"/results/{project.code}/logframe/")
+        form = page.locator("#node-form")
+        form.locator("[name=level]").select_option("outcome")
+        form.locator("[name=parent]").select_option(label="الأثر المنشود")
+        form.locator("[name=code]").fill("OC1")
+        form.locator("[name=name_fr]").fill("Effet un")
+        form.locator("button[type=submit]").click()
+        expect(page.locator("#node-OC1")).to_be_visible()  # swapped in by htmx, no reload
+        assert LogframeNode.objects.filter(project=project, code="OC1", level="outcome").exists()
+    finally:
+        snapshot.close_all()
+
+
+def test_a_donor_sees_suppressed_figures(
+    page, sign_in, world, make_organisation, territory, settings, tmp_path
+):
+    settings.KAFAAT_WAREHOUSE_PATH = tmp_path / "warehouse.duckdb"
+    project = _programme(make_organisation, territory, world)
+    warehouse.refresh()
+    try:
+        sign_in("donor")
+        page.goto(f"/results/{project.code}/?start=2025-01-01&end=2026-12-31")
+        expect(page.locator("#indicator-REG .value")).to_have_text("*")
+        expect(page.locator("a[href$='/logframe/']")).to_have_count(0)
+    finally:
+        snapshot.close_all()
