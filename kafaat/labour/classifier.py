@@ -25,7 +25,8 @@ from django.db.models import Count, Max
 
 DATA = Path(__file__).parent / "data"
 CORRECTION_WEIGHT = 1.15  # a user's decision outranks a file label of equal similarity
-FRENCH_WEIGHT = 1.05  # the Moroccan list is curated: prefer it to ESCO's long tail of alternative labels
+FRENCH_WEIGHT = 1.05  # the Moroccan list is curated: prefer it to ESCO's labels
+ALTERNATIVE_WEIGHT = 0.95  # ESCO's alternative labels are many and loose ("plumber" also names a welder)
 
 # Words of job ads that say nothing about the occupation (gender marks, seniority, contract, urgency).
 _NOISE = re.compile(
@@ -34,6 +35,22 @@ _NOISE = re.compile(
     r"stagiaire|poste|postes|offre|emploi|h|f|e|se|ne|re|ere|euse|x\d+|\d+)\b"
 )
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+# Function words and the places ads name: they match unrelated labels ("chef de chantier" for "maçon chantier").
+_STOP = frozenset(
+    "a au aux avec d de des du en et l la le les par pour sur un une dans chez "
+    "of for the and in at with to an "
+    "maroc morocco tanger tangier casablanca casa rabat sale kenitra oujda nador fes meknes marrakech agadir "
+    "beni mellal khouribga tetouan zone franche free med ville region".split()
+)
+
+
+def _stem(word: str) -> str:
+    """Plural to singular, enough for job titles: macons → macon, sociaux → social, workers → worker."""
+    if len(word) > 4 and word.endswith("aux"):
+        return word[:-3] + "al"
+    if len(word) > 3 and word[-1] in "sx" and word[-2] not in "su":
+        return word[:-1]
+    return word
 
 
 def normalise(title: str) -> str:
@@ -44,7 +61,7 @@ def normalise(title: str) -> str:
     text = re.sub(r"\((?:[a-z]{1,4}|h ?/ ?f|f ?/ ?h)\)", " ", text)  # serveur(se), technicien (h/f)
     text = _NON_WORD.sub(" ", text)
     text = _NOISE.sub(" ", text)
-    return " ".join(text.split())[:200]
+    return " ".join(_stem(word) for word in text.split() if word not in _STOP)[:200]
 
 
 @dataclass(frozen=True)
@@ -74,8 +91,9 @@ def training_labels() -> list[tuple[str, str, float]]:
     with open(DATA / "esco_occupation_labels.csv", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             key = normalise(row["label"])
-            if key:
-                rows.setdefault((key, row["isco"]), 1.0)
+            weight = 1.0 if row["kind"] == "preferred" else ALTERNATIVE_WEIGHT
+            if key and rows.get((key, row["isco"]), 0.0) < weight:
+                rows[(key, row["isco"])] = weight
     with open(DATA / "titles_fr.csv", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             key = normalise(row["title"])
@@ -89,16 +107,16 @@ def _build(labels: list[tuple[str, str, float]], vectoriser=None) -> _Index:
     if vectoriser is None:
         vectoriser = _vectoriser().fit(texts)
     matrix = vectoriser.transform(texts)
-    exact: dict[str, str] = {}
+    exact: dict[str, tuple[float, str]] = {}
     for label, code, weight in labels:
-        if weight >= FRENCH_WEIGHT or label not in exact:
-            exact[label] = code
+        if weight > exact.get(label, (0.0, ""))[0]:
+            exact[label] = (weight, code)
     return _Index(
         vectoriser,
         matrix,
         np.array([code for _label, code, _weight in labels]),
         np.array([weight for _label, _code, weight in labels], dtype=np.float32),
-        exact,
+        {label: code for label, (_weight, code) in exact.items()},
     )
 
 
