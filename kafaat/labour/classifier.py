@@ -29,18 +29,104 @@ FRENCH_WEIGHT = 1.05  # the Moroccan list is curated: prefer it to ESCO's labels
 ALTERNATIVE_WEIGHT = 0.95  # ESCO's alternative labels are many and loose ("plumber" also names a welder)
 
 # Words of job ads that say nothing about the occupation (gender marks, seniority, contract, urgency).
-_NOISE = re.compile(
-    r"\b(h ?/ ?f|f ?/ ?h|m ?/ ?f|hf|fh|urgent|urgente|recrute|recrutement|on recrute|cdi|cdd|anapec|idmaj|"
-    r"junior|senior|confirme|confirmee|confirmes|experimente|experimentee|debutant|debutante|qualifie|qualifiee|"
-    r"stagiaire|poste|postes|offre|emploi|h|f|e|se|ne|re|ere|euse|x\d+|\d+)\b"
+_NOISE = frozenset(
+    [
+        "h",
+        "f",
+        "m",
+        "hf",
+        "fh",
+        "e",
+        "se",
+        "ne",
+        "re",
+        "ere",
+        "euse",
+        "urgent",
+        "urgente",
+        "recrute",
+        "recrutement",
+        "cdi",
+        "cdd",
+        "anapec",
+        "idmaj",
+        "junior",
+        "senior",
+        "confirme",
+        "confirmee",
+        "experimente",
+        "experimentee",
+        "debutant",
+        "debutante",
+        "qualifie",
+        "qualifiee",
+        "stagiaire",
+        "poste",
+        "offre",
+        "emploi",
+    ]
 )
 _NON_WORD = re.compile(r"[^a-z0-9]+")
-# Function words and the places ads name: they match unrelated labels ("chef de chantier" for "maçon chantier").
+_COUNT = re.compile(r"x\d+")  # "soudeurs x10"
+# Function words and places named in ads: they match unrelated labels ("chef de chantier" for "maçon").
 _STOP = frozenset(
-    "a au aux avec d de des du en et l la le les par pour sur un une dans chez "
-    "of for the and in at with to an "
-    "maroc morocco tanger tangier casablanca casa rabat sale kenitra oujda nador fes meknes marrakech agadir "
-    "beni mellal khouribga tetouan zone franche free med ville region".split()
+    [
+        "a",
+        "au",
+        "aux",
+        "avec",
+        "d",
+        "de",
+        "des",
+        "du",
+        "en",
+        "et",
+        "l",
+        "la",
+        "le",
+        "les",
+        "par",
+        "pour",
+        "sur",
+        "un",
+        "une",
+        "dans",
+        "chez",
+        "of",
+        "for",
+        "the",
+        "and",
+        "in",
+        "at",
+        "with",
+        "to",
+        "an",
+        "maroc",
+        "morocco",
+        "tanger",
+        "tangier",
+        "casablanca",
+        "casa",
+        "rabat",
+        "sale",
+        "kenitra",
+        "oujda",
+        "nador",
+        "fes",
+        "meknes",
+        "marrakech",
+        "agadir",
+        "beni",
+        "mellal",
+        "khouribga",
+        "tetouan",
+        "zone",
+        "franche",
+        "free",
+        "med",
+        "ville",
+        "region",
+    ]
 )
 
 
@@ -59,9 +145,8 @@ def normalise(title: str) -> str:
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     text = text.replace("œ", "oe").replace("æ", "ae").replace("’", "'")
     text = re.sub(r"\((?:[a-z]{1,4}|h ?/ ?f|f ?/ ?h)\)", " ", text)  # serveur(se), technicien (h/f)
-    text = _NON_WORD.sub(" ", text)
-    text = _NOISE.sub(" ", text)
-    return " ".join(_stem(word) for word in text.split() if word not in _STOP)[:200]
+    words = (_stem(word) for word in _NON_WORD.sub(" ", text).split() if not word.isdigit())
+    return " ".join(w for w in words if w not in _NOISE and w not in _STOP and not _COUNT.fullmatch(w))[:200]
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,7 @@ def employer_key(name: str) -> str:
     """An employer's name as compared: no accents, case, punctuation or legal form (SARL, SA, Sté…)."""
     text = unicodedata.normalize("NFKD", str(name or ""))
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    text = re.sub(r"[^a-z0-9\u0600-\u06ff]+", " ", text)
+    text = re.sub(r"[^a-z0-9\u0600-\u06ff]+", " ", text.replace(".", ""))
     return " ".join(_LEGAL_FORMS.sub(" ", text).split())[:200]
 
 
@@ -341,3 +341,7 @@ def code_vacancy(user, vacancy: Vacancy, code: str) -> CodingDecision:
         details={"changes": {"occupation": [before, chosen.code]}, "coding": "confirmed"},
     )
     return decision
+
+
+def labels_of(codes: set[str]) -> dict[str, str]:
+    return {o.code: o.label for o in Occupation.objects.filter(code__in=codes)}
