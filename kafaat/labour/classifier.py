@@ -254,6 +254,8 @@ def _scores(index: _Index, vectors) -> list[dict[str, float]]:
 
 def suggest_many(titles: list[str], top: int = 3, *, use_decisions: bool = True) -> list[list[Suggestion]]:
     """The `top` most likely ISCO unit groups of each title, best first (scores in 0–1.15)."""
+    if not titles:
+        return []
     keys = [normalise(title) for title in titles]
     base = base_index()
     vectors = base.vectoriser.transform(keys)

@@ -108,7 +108,7 @@ def _load(today: date) -> dict[str, int]:
             vacancy.occupation = occupations.get(best[0].code)
             vacancy.coding_status, vacancy.coding_score = CodingStatus.SUGGESTED, best[0].score
         else:
-            vacancy.occupation, vacancy.coding_status = occupations[row["isco"]], CodingStatus.CONFIRMED
+            vacancy.occupation, vacancy.coding_status = occupations[row["true_isco"]], CodingStatus.CONFIRMED
         vacancies.append(vacancy)
     created = Vacancy.objects.bulk_create(vacancies)
     audit.record_bulk(

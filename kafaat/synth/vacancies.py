@@ -2,7 +2,7 @@
 observatory benchmark (millions of rows) — numpy draws and pyarrow dictionary columns, no per-row Python.
 
 Titles are the app's French list of Moroccan job titles written as ads write them (gender marks, capitals,
-missing accents, plurals, a city); each row keeps its true ISCO code (`isco`, for measuring the classifier)
+missing accents, plurals, a city); each row keeps its true ISCO code (`true_isco`, to measure the classifier)
 and a share of ads is posted again a few days later under another reference (for the deduplication).
 """
 
@@ -113,7 +113,7 @@ def generate_vacancies(
     days: int = 365,
     repost_share: float = 0.05,
 ) -> pa.Table:
-    """`rows` vacancies (re-posts included) as a pyarrow table with the import's column keys plus `isco`."""
+    """`rows` vacancies (re-posts included): the import's column keys, plus `true_isco`."""
     rng = np.random.default_rng(seed)
     employers_count = employers or max(10, rows // 20)
     firms = make_employers(rng, employers_count, provinces)
@@ -167,7 +167,7 @@ def generate_vacancies(
             "sector": pa.DictionaryArray.from_arrays(pa.array(firm, pa.int32()), pa.array(firms.divisions)),
             "territory": pa.DictionaryArray.from_arrays(pa.array(province_of_row, pa.int32()), codes),
             "title": pa.DictionaryArray.from_arrays(pa.array(pool_index, pa.int32()), pa.array(pool_strings)),
-            "isco": pa.array(isco[title_index]),
+            "true_isco": pa.array(isco[title_index]),
             "positions": pa.array(np.minimum(rng.geometric(0.45, size=rows), 50), pa.int32()),
             "contract_type": pick(CONTRACTS),
             "required_level": pick(LEVELS),
@@ -178,7 +178,7 @@ def generate_vacancies(
 
 
 def write_vacancies(table: pa.Table, path: str | Path) -> None:
-    """CSV (what agencies send) or Parquet, by suffix; the `isco` truth column is kept."""
+    """CSV (what agencies send) or Parquet, by suffix; the `true_isco` column is kept."""
     path = Path(path)
     if path.suffix == ".parquet":
         import pyarrow.parquet as pq
