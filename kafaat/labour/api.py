@@ -1,7 +1,5 @@
 """Labour endpoints: occupations and suggestions for a title, employers, vacancies and coding, surveys."""
 
-from __future__ import annotations
-
 from datetime import date
 
 from django.core.exceptions import ValidationError
