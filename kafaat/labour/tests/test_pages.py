@@ -1,11 +1,17 @@
 """The labour pages render for the roles that may open them, refuse the others, and do what they say."""
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kafaat.labour.models import CodingStatus, Survey, SurveyResponse, Vacancy
 from kafaat.labour.tests.conftest import POSTED
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture(autouse=True)
+def _english(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the assertions read English messages
 
 
 def test_lists_and_details(client, labour):
@@ -98,3 +104,28 @@ def test_survey_form_and_results(client, labour):
     assert need.occupation.code == "8153" and need.reasons == ["skills", "wages"]  # the code was suggested
     results = client.get(f"/labour/surveys/{survey.pk}/results/").content.decode()
     assert "81 " in results and "Applicants lack the skills" in results
+
+
+@pytest.mark.parametrize("language", ["fr", "ar", "en"])
+def test_every_page_renders_in_every_language(client, labour, language, settings):
+    survey = Survey.objects.create(
+        organisation=labour["ngo_a"],
+        code="or-26",
+        title="Oriental 2026",
+        territory=labour["oujda"].parent,
+        opens_on=POSTED,
+    )
+    client.force_login(labour["users"]["caseworker_a"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    pages = [
+        "/labour/vacancies/", f"/labour/vacancies/{labour['sewing'].pk}/", "/labour/vacancies/coding/",
+        "/labour/vacancies/import/", "/labour/employers/", "/labour/employers/new/",
+        f"/labour/employers/{labour['textile'].pk}/", "/labour/surveys/",
+        f"/labour/surveys/{survey.pk}/respond/", f"/labour/surveys/{survey.pk}/results/",
+    ]  # fmt: skip
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert f'lang="{language}"' in response.content.decode()
+    if language == "ar":
+        assert "عروض الشغل" in client.get("/labour/vacancies/").content.decode()
