@@ -3,12 +3,19 @@
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from kafaat.core.models import Territory
 from kafaat.labour import classifier, services
 from kafaat.labour.models import Sector
 
 POSTED = date(2026, 2, 2)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):  # services' messages are read in English by the assertions
+        yield
 
 
 @pytest.fixture(autouse=True)
