@@ -25,6 +25,19 @@ def _fresh_decisions():
     classifier.forget_decisions()
 
 
+@pytest.fixture(autouse=True)
+def labour_reference(request):
+    """ISCO-08 and ISIC come with a data migration; transactional tests flush them, so reload them then."""
+    if not {"world", "labour", "db", "transactional_db"} & set(request.fixturenames):
+        return
+    from kafaat.labour.models import Occupation
+    from kafaat.labour.reference import load_occupations, load_sectors
+
+    if not Occupation.objects.exists():
+        load_occupations(Occupation)
+        load_sectors(Sector)
+
+
 @pytest.fixture
 def labour(world):
     oujda, tanger = Territory.objects.get(code="02.411"), Territory.objects.get(code="01.511")
