@@ -24,6 +24,8 @@ import numpy as np
 from django.db.models import Count, Max
 
 DATA = Path(__file__).parent / "data"
+TOP_LABELS = 200  # labels looked at per title, best first
+CHUNK = 256  # titles scored at once (~256 × 33,000 similarities)
 CORRECTION_WEIGHT = 1.15  # a user's decision outranks a file label of equal similarity
 FRENCH_WEIGHT = 1.05  # the Moroccan list is curated: prefer it to ESCO's labels
 ALTERNATIVE_WEIGHT = 0.95  # ESCO's alternative labels are many and loose ("plumber" also names a welder)
@@ -243,7 +245,13 @@ def _scores(index: _Index, vectors) -> list[dict[str, float]]:
         best: dict[str, float] = {}
         if len(values):
             weighted = values * index.weights[columns]
-            top = np.argsort(-weighted)[:200]
+            if (
+                len(weighted) > TOP_LABELS
+            ):  # most labels share some n-gram: keep the best few, unsorted, first
+                kept = np.argpartition(-weighted, TOP_LABELS)[:TOP_LABELS]
+                top = kept[np.argsort(-weighted[kept])]
+            else:
+                top = np.argsort(-weighted)
             for position in top:
                 code = index.codes[columns[position]]
                 if code not in best:
@@ -257,6 +265,15 @@ def suggest_many(titles: list[str], top: int = 3, *, use_decisions: bool = True)
     if not titles:
         return []
     keys = [normalise(title) for title in titles]
+    unique = list(dict.fromkeys(keys))  # ads repeat titles: score each distinct one once
+    ranked: dict[str, list[Suggestion]] = {}
+    for start in range(0, len(unique), CHUNK):  # a chunk's similarities are dense: bound their memory
+        chunk = unique[start : start + CHUNK]
+        ranked.update(zip(chunk, _rank(chunk, top, use_decisions), strict=True))
+    return [ranked[key] for key in keys]
+
+
+def _rank(keys: list[str], top: int, use_decisions: bool) -> list[list[Suggestion]]:
     base = base_index()
     vectors = base.vectoriser.transform(keys)
     merged = _scores(base, vectors)
