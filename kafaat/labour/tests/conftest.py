@@ -30,12 +30,18 @@ def labour_reference(request):
     """ISCO-08 and ISIC come with a data migration; transactional tests flush them, so reload them then."""
     if not {"world", "labour", "db", "transactional_db"} & set(request.fixturenames):
         return
+    request.getfixturevalue("transactional_db" if _is_transactional(request) else "db")
     from kafaat.labour.models import Occupation
     from kafaat.labour.reference import load_occupations, load_sectors
 
     if not Occupation.objects.exists():
         load_occupations(Occupation)
         load_sectors(Sector)
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return "transactional_db" in request.fixturenames or bool(marker and marker.kwargs.get("transaction"))
 
 
 @pytest.fixture
