@@ -6,6 +6,7 @@ request; the error report is kept under MEDIA_ROOT for the user who imported, th
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from django.conf import settings
@@ -86,8 +87,6 @@ def error_report(request, job_id):
 def template(request, language: str):
     if language not in ("fr", "ar", "en"):
         raise Http404
-    import io
-
     buffer = io.BytesIO()
     write_template(VACANCY_COLUMNS, language, buffer)
     buffer.seek(0)

@@ -9,8 +9,12 @@ def load(apps, schema_editor):
 
 
 def unload(apps, schema_editor):
-    apps.get_model("labour", "Occupation").objects.all().delete()
-    apps.get_model("labour", "Sector").objects.all().delete()
+    occupations = apps.get_model("labour", "Occupation").objects
+    for level in (4, 3, 2, 1):  # children first: parents are protected
+        occupations.filter(level=level).delete()
+    sectors = apps.get_model("labour", "Sector").objects
+    sectors.exclude(parent=None).delete()
+    sectors.all().delete()
 
 
 class Migration(migrations.Migration):
