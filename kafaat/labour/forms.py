@@ -8,7 +8,9 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kafaat.core.models import Territory
+from kafaat.core import access
+from kafaat.core.models import Organisation, Territory
+from kafaat.labour.access_rules import CHANGE_LABOUR
 from kafaat.labour.models import (
     CodingStatus,
     ContractType,
@@ -35,6 +37,22 @@ def _provinces():
 
 def _sectors():
     return Sector.objects.select_related("parent").order_by("code")
+
+
+class _ActingFor(forms.Form):
+    """The organisation the user enters records for; hidden when they have only one."""
+
+    organisation = forms.ModelChoiceField(
+        Organisation.objects.none(), label=gettext_lazy("Organisation"), required=False
+    )  # empty: the user's only organisation (services.organisation_for)
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        organisations = access.organisations_where(user, CHANGE_LABOUR)
+        self.fields["organisation"].queryset = organisations
+        if organisations.count() == 1:
+            self.fields["organisation"].initial = organisations.first()
+            self.fields["organisation"].widget = forms.HiddenInput()
 
 
 class VacancyFilterForm(forms.Form):
@@ -72,7 +90,7 @@ class VacancyFilterForm(forms.Form):
         ]
 
 
-class EmployerForm(forms.Form):
+class EmployerForm(_ActingFor):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
     sector = LabelledChoice(_sectors(), label=gettext_lazy("Sector (ISIC Rev.4)"), required=False)
     territory = forms.ModelChoiceField(_provinces(), label=gettext_lazy("Province"))
@@ -81,8 +99,8 @@ class EmployerForm(forms.Form):
     )
     ice = forms.CharField(label=gettext_lazy("ICE (company identifier)"), max_length=20, required=False)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
         self.fields["sector"].queryset = _sectors()
         self.fields["territory"].queryset = _provinces()
 
@@ -103,7 +121,7 @@ class VacancyForm(forms.Form):
     source = forms.ChoiceField(label=gettext_lazy("Source"), choices=Source.choices, initial=Source.EMPLOYER)
 
 
-class ImportForm(forms.Form):
+class ImportForm(_ActingFor):
     file = forms.FileField(label=gettext_lazy("File (CSV or XLSX)"))
     good_rows_only = forms.BooleanField(
         required=False,

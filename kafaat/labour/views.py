@@ -78,7 +78,7 @@ def employer_detail(request, pk: int):
 def employer_new(request):
     if not access.has_permission(request.user, CHANGE_LABOUR):
         raise PermissionDenied
-    form = EmployerForm(request.POST or None)
+    form = EmployerForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             employer = services.create_employer(request.user, **form.cleaned_data)

@@ -29,7 +29,7 @@ ERRORS_SHOWN = 200
 def upload(request):
     if not access.has_permission(request.user, CHANGE_LABOUR):
         raise PermissionDenied
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.user, request.POST or None, request.FILES or None)
     context = {"form": form, "languages": ("fr", "ar", "en")}
     if request.method == "POST" and form.is_valid():
         context.update(_run(request, form.cleaned_data, dry_run="dry_run" in request.POST))
@@ -40,7 +40,7 @@ def _run(request, data: dict, *, dry_run: bool) -> dict:
     upload = data["file"]
     language = translation.get_language() or settings.LANGUAGE_CODE
     try:
-        spec = VacancyImport(request.user, language=language, file_name=upload.name)
+        spec = VacancyImport(request.user, data.get("organisation"), language=language, file_name=upload.name)
     except ValidationError as error:
         return {"failure": error.messages[0]}
     try:
