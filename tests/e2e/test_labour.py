@@ -94,3 +94,23 @@ def test_a_survey_response_shows_in_the_results(page, sign_in, world, reference)
     expect(page.locator("#survey-summary")).to_contain_text("8")
     expect(page.locator("#by-occupation")).to_contain_text("81")
     expect(page.locator("#reasons")).to_contain_text("compétences")  # French, the default language
+
+
+def test_add_an_employer_and_record_its_vacancy(page, sign_in, world, reference):
+    sign_in("caseworker_a")
+    page.goto("/labour/employers/")
+    page.click("a[href='/labour/employers/new/']")
+    page.fill("#id_name", "Berkane Agrumes SARL")
+    page.select_option("#id_sector", str(Sector.objects.get(code="01").pk))
+    page.select_option("#id_territory", str(world["ngo_a"].territory.pk))
+    page.click("#employer-form button[type=submit]")
+    expect(page.locator("h1")).to_have_text("Berkane Agrumes SARL")
+    page.fill("#id_title", "Ouvrières agricoles saisonnières")
+    page.fill("#id_positions", "25")
+    page.fill("#id_posted_on", timezone.localdate().isoformat())
+    page.click("#vacancy-new button[type=submit]")
+    expect(page.locator("#occupation")).to_contain_text("9211")
+    vacancy = Vacancy.objects.get()
+    assert vacancy.positions == 25 and vacancy.employer.name == "Berkane Agrumes SARL"
+    page.goto("/labour/employers/?q=berkane")
+    expect(page.locator("#employer-rows tbody tr")).to_have_count(1)
