@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "kafaat.pathways",
     "kafaat.observatory",
     "kafaat.results",
+    "kafaat.labour",
 ]
 
 MIDDLEWARE = [

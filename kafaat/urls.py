@@ -45,6 +45,7 @@ urlpatterns = [
     path("", include("kafaat.pathways.urls")),
     path("observatory/", include("kafaat.observatory.urls")),
     path("results/", include("kafaat.results.urls")),
+    path("labour/", include("kafaat.labour.urls")),
     path("api/", (_public(api_patterns), api_app_name, api_namespace)),
     path("admin/", admin.site.urls),
 ]

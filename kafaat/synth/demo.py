@@ -28,6 +28,7 @@ from kafaat.pathways.models import Participation, Step
 from kafaat.registry.models import Consent, Person, PersonAccess, WashingtonGroup
 from kafaat.registry.services import apply_derived_fields
 from kafaat.registry.validation import NAME_FIELDS, clean_person, territory_index
+from kafaat.synth.demo_labour import load_labour_demo
 from kafaat.synth.demo_results import load_results_demo
 from kafaat.synth.pathways import KINDS, Partner, Pathways, day_to_date, generate_pathways
 from kafaat.synth.people import FOREIGN_NATIONALITIES, generate_people
@@ -170,6 +171,7 @@ def load_demo(today: date | None = None) -> dict[str, int]:
     if not Person.objects.filter(external_id=f"{PERSON_PREFIX}00001").exists():
         created["people"], created["steps"] = _load_people(today, project, organisations, users)
     created["indicators"] = load_results_demo(project)
+    created.update(load_labour_demo(today))
     return created
 
 

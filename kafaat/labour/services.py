@@ -1,0 +1,347 @@
+"""Employers, vacancies and occupation coding: the business rules shared by pages, API, import and demo."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from kafaat.core import access, audit
+from kafaat.core.models import Organisation, Territory
+from kafaat.labour import classifier
+from kafaat.labour.access_rules import CHANGE_LABOUR, VIEW_LABOUR
+from kafaat.labour.models import (
+    CodingDecision,
+    CodingStatus,
+    ContractType,
+    Employer,
+    Occupation,
+    RequiredLevel,
+    SizeBand,
+    Source,
+    Vacancy,
+)
+
+DUPLICATE_WINDOW_DAYS = 30  # the same ad posted again within this many days is the same vacancy
+AUTO_CONFIRM = False  # suggestions always wait for a person; the score orders the review queue
+_LEGAL_FORMS = re.compile(r"\b(sarl ?au|sarl|sa|sas|ste|societe|ets|etablissements|group|groupe|cie|co)\b")
+
+
+class DuplicateVacancy(ValidationError):
+    """The ad is already there (same employer, title and territory within the window)."""
+
+    def __init__(self, existing: Vacancy):
+        self.existing = existing
+        super().__init__(
+            _("The same vacancy was already posted on %(day)s (no. %(id)s).")
+            % {"day": existing.posted_on.isoformat(), "id": existing.pk}
+        )
+
+
+def employer_key(name: str) -> str:
+    """An employer's name as compared: no accents, case, punctuation or legal form (SARL, SA, Sté…)."""
+    text = unicodedata.normalize("NFKD", str(name or ""))
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = re.sub(r"[^a-z0-9\u0600-\u06ff]+", " ", text.replace(".", ""))
+    return " ".join(_LEGAL_FORMS.sub(" ", text).split())[:200]
+
+
+def organisation_for(user, organisation: Organisation | None = None) -> Organisation:
+    """The organisation the user enters records for: the one given (if they may), else their only one."""
+    allowed = access.organisations_where(user, CHANGE_LABOUR)
+    if organisation is not None:
+        if not allowed.filter(pk=organisation.pk).exists():
+            raise PermissionDenied
+        return organisation
+    candidates = list(allowed[:2])
+    if len(candidates) != 1:
+        raise ValidationError({"organisation": _("Choose the organisation you are acting for.")})
+    return candidates[0]
+
+
+# --- Reading ------------------------------------------------------------------------------------------------
+
+
+def employers_for(user) -> QuerySet[Employer]:
+    return access.scoped(user, VIEW_LABOUR, Employer.objects.select_related("sector", "territory"))
+
+
+def vacancies_for(user) -> QuerySet[Vacancy]:
+    queryset = Vacancy.objects.select_related("employer", "occupation", "sector", "territory", "organisation")
+    return access.scoped(user, VIEW_LABOUR, queryset)
+
+
+@dataclass
+class VacancyFilters:
+    q: str = ""
+    occupation: str = ""  # an ISCO code prefix: 1 to 4 digits
+    sector: str = ""  # ISIC section letter or division
+    territory: Territory | None = None
+    contract_type: str = ""
+    coding_status: str = ""
+    posted_from: date | None = None
+    posted_to: date | None = None
+
+
+def filter_vacancies(queryset: QuerySet[Vacancy], filters: VacancyFilters) -> QuerySet[Vacancy]:
+    if filters.q:
+        queryset = queryset.filter(title__icontains=filters.q.strip()) | queryset.filter(
+            employer__name__icontains=filters.q.strip()
+        )
+    if filters.occupation:
+        queryset = queryset.filter(occupation__code__startswith=filters.occupation)
+    if filters.sector:
+        field = "sector__parent__code" if filters.sector.isalpha() else "sector__code"
+        queryset = queryset.filter(**{field: filters.sector.upper()})
+    if filters.territory is not None:
+        queryset = queryset.filter(territory__path__startswith=filters.territory.path)
+    if filters.contract_type:
+        queryset = queryset.filter(contract_type=filters.contract_type)
+    if filters.coding_status:
+        queryset = queryset.filter(coding_status=filters.coding_status)
+    if filters.posted_from:
+        queryset = queryset.filter(posted_on__gte=filters.posted_from)
+    if filters.posted_to:
+        queryset = queryset.filter(posted_on__lte=filters.posted_to)
+    return queryset
+
+
+def may_change(user, obj) -> bool:
+    return access.has_permission(user, CHANGE_LABOUR, obj)
+
+
+# --- Employers ----------------------------------------------------------------------------------------------
+
+EMPLOYER_FIELDS = ("name", "sector", "territory", "size", "ice")
+
+
+def _clean_employer(values: dict[str, Any]) -> dict[str, Any]:
+    errors = {}
+    name = str(values.get("name") or "").strip()
+    if not name:
+        errors["name"] = _("Give the employer's name.")
+    if values.get("territory") is None:
+        errors["territory"] = _("Give the employer's province or commune.")
+    if values.get("size") and values["size"] not in SizeBand.values:
+        errors["size"] = _("Choose one of: %(choices)s.") % {"choices": ", ".join(SizeBand.values)}
+    if errors:
+        raise ValidationError(errors)
+    return {**values, "name": name[:200], "ice": str(values.get("ice") or "").strip()[:20]}
+
+
+def create_employer(user, organisation: Organisation | None = None, **values) -> Employer:
+    organisation = organisation_for(user, organisation)
+    values = _clean_employer(values)
+    key = employer_key(values["name"])
+    if Employer.objects.filter(
+        organisation=organisation, name_key=key, territory=values["territory"]
+    ).exists():
+        raise ValidationError({"name": _("Your organisation already has this employer in this territory.")})
+    employer = Employer.objects.create(organisation=organisation, name_key=key, created_by=user, **values)
+    audit.record(audit.Action.CREATE, user, employer)
+    return employer
+
+
+def update_employer(user, employer: Employer, **values) -> Employer:
+    access.require(user, CHANGE_LABOUR, employer)
+    before = {field: str(getattr(employer, field)) for field in EMPLOYER_FIELDS}
+    merged = {field: getattr(employer, field) for field in EMPLOYER_FIELDS} | values
+    merged = _clean_employer(merged)
+    for field in EMPLOYER_FIELDS:
+        setattr(employer, field, merged[field])
+    employer.name_key = employer_key(employer.name)
+    employer.save()
+    after = {field: str(getattr(employer, field)) for field in EMPLOYER_FIELDS}
+    audit.record(
+        audit.Action.UPDATE, user, employer, details={"changes": audit.changes_between(before, after)}
+    )
+    return employer
+
+
+# --- Vacancies ----------------------------------------------------------------------------------------------
+
+VACANCY_FIELDS = (
+    "employer", "title", "description", "occupation", "sector", "territory", "positions", "contract_type",
+    "required_level", "posted_on", "source", "source_name", "external_id",
+)  # fmt: skip
+
+
+def clean_vacancy(values: dict[str, Any], *, today: date | None = None) -> dict[str, str]:
+    """Errors by field of a vacancy's values (model objects already resolved); empty when it is good."""
+    errors: dict[str, str] = {}
+    title = str(values.get("title") or "").strip()
+    if not title:
+        errors["title"] = _("Give the job title.")
+    elif len(title) > 200:
+        errors["title"] = _("A job title has at most 200 characters.")
+    if values.get("employer") is None and not values.get("employer_name"):
+        errors["employer"] = _("Give the employer.")
+    if values.get("territory") is None:
+        errors["territory"] = _("Give the province or commune of the job.")
+    positions = values.get("positions", 1)
+    if not isinstance(positions, int) or not 1 <= positions <= 10_000:
+        errors["positions"] = _("Give a whole number of positions between 1 and 10,000.")
+    posted = values.get("posted_on")
+    if not isinstance(posted, date):
+        errors["posted_on"] = _("Give the posting date.")
+    elif posted > (today or date.today()) + timedelta(days=1):
+        errors["posted_on"] = _("The posting date cannot be in the future.")
+    for field, choices in (
+        ("contract_type", ContractType),
+        ("required_level", RequiredLevel),
+        ("source", Source),
+    ):
+        if values.get(field) and values[field] not in choices.values:
+            errors[field] = _("Choose one of: %(choices)s.") % {"choices": ", ".join(choices.values)}
+    occupation = values.get("occupation")
+    if occupation is not None and occupation.level != 4:
+        errors["occupation"] = _("Give a 4-digit ISCO-08 unit group.")
+    if len(str(values.get("external_id") or "")) > 64:
+        errors["external_id"] = _("An external id has at most 64 characters.")
+    return errors
+
+
+def find_duplicate(
+    employer_name_key: str, title_key: str, territory_id: int, posted_on: date, exclude: int | None = None
+) -> Vacancy | None:
+    """The vacancy this ad repeats: same employer name, title and territory, posted within the window."""
+    window = timedelta(days=DUPLICATE_WINDOW_DAYS)
+    candidates = Vacancy.objects.filter(
+        employer__name_key=employer_name_key,
+        title_key=title_key,
+        territory_id=territory_id,
+        posted_on__range=(posted_on - window, posted_on + window),
+    )
+    if exclude is not None:
+        candidates = candidates.exclude(pk=exclude)
+    return candidates.order_by("posted_on", "pk").first()
+
+
+def apply_coding(vacancy: Vacancy, occupation: Occupation | None) -> None:
+    """A given occupation is confirmed; otherwise the classifier's best guess waits for review."""
+    if occupation is not None:
+        vacancy.occupation, vacancy.coding_status, vacancy.coding_score = (
+            occupation,
+            CodingStatus.CONFIRMED,
+            None,
+        )
+        return
+    best = classifier.suggest(vacancy.title, top=1)
+    if best:
+        vacancy.occupation = Occupation.objects.get(code=best[0].code)
+        vacancy.coding_status, vacancy.coding_score = CodingStatus.SUGGESTED, best[0].score
+    else:
+        vacancy.occupation, vacancy.coding_status, vacancy.coding_score = None, CodingStatus.UNCODED, None
+
+
+@transaction.atomic
+def create_vacancy(user, organisation: Organisation | None = None, **values) -> Vacancy:
+    """A new vacancy; DuplicateVacancy when the same ad is already there, ValidationError on bad values."""
+    organisation = organisation_for(user, organisation)
+    values.setdefault("positions", 1)
+    errors = clean_vacancy(values)
+    employer = values.get("employer")
+    if employer is not None and not access.has_permission(user, VIEW_LABOUR, employer):
+        errors["employer"] = _("Unknown employer.")
+    if errors:
+        raise ValidationError(errors)
+    vacancy = Vacancy(organisation=organisation, created_by=user)
+    for field in VACANCY_FIELDS:
+        if field in values and values[field] is not None:
+            setattr(vacancy, field, values[field])
+    vacancy.title = vacancy.title.strip()
+    vacancy.title_key = classifier.normalise(vacancy.title)
+    if vacancy.sector_id is None:
+        vacancy.sector = employer.sector
+    duplicate = find_duplicate(employer.name_key, vacancy.title_key, vacancy.territory_id, vacancy.posted_on)
+    if duplicate is not None:
+        raise DuplicateVacancy(duplicate)
+    apply_coding(vacancy, values.get("occupation"))
+    vacancy.save()
+    audit.record(audit.Action.CREATE, user, vacancy)
+    return vacancy
+
+
+@transaction.atomic
+def update_vacancy(user, vacancy: Vacancy, **values) -> Vacancy:
+    access.require(user, CHANGE_LABOUR, vacancy)
+    before = {field: str(getattr(vacancy, field)) for field in VACANCY_FIELDS}
+    merged = {field: getattr(vacancy, field) for field in VACANCY_FIELDS} | values
+    errors = clean_vacancy(merged)
+    if errors:
+        raise ValidationError(errors)
+    for field in VACANCY_FIELDS:
+        setattr(vacancy, field, merged[field])
+    vacancy.title_key = classifier.normalise(vacancy.title)
+    if "occupation" in values:
+        apply_coding(vacancy, values["occupation"])
+    elif "title" in values and vacancy.coding_status != CodingStatus.CONFIRMED:
+        apply_coding(vacancy, None)
+    vacancy.save()
+    after = {field: str(getattr(vacancy, field)) for field in VACANCY_FIELDS}
+    audit.record(
+        audit.Action.UPDATE, user, vacancy, details={"changes": audit.changes_between(before, after)}
+    )
+    return vacancy
+
+
+# --- Occupation coding --------------------------------------------------------------------------------------
+
+
+def occupation(code: str) -> Occupation:
+    """A 4-digit ISCO-08 unit group by code; ValidationError otherwise."""
+    found = Occupation.objects.filter(code=str(code).strip(), level=4).first()
+    if found is None:
+        raise ValidationError({"occupation": _("Unknown ISCO-08 unit group: %(code)s.") % {"code": code}})
+    return found
+
+
+def suggestions(title: str, top: int = 3) -> list[tuple[Occupation, float]]:
+    ranked = classifier.suggest(title, top)
+    found = Occupation.objects.in_bulk([s.code for s in ranked], field_name="code")
+    return [(found[s.code], s.score) for s in ranked if s.code in found]
+
+
+def review_queue(user) -> QuerySet[Vacancy]:
+    """Vacancies of the user's organisations whose suggested code waits for a person, least sure first."""
+    queryset = access.scoped(
+        user, CHANGE_LABOUR, Vacancy.objects.select_related("employer", "occupation", "territory")
+    )
+    return queryset.filter(coding_status=CodingStatus.SUGGESTED).order_by("coding_score", "pk")
+
+
+@transaction.atomic
+def code_vacancy(user, vacancy: Vacancy, code: str) -> CodingDecision:
+    """Confirm (same code) or correct (another code) a vacancy's occupation; suggestions learn from it."""
+    access.require(user, CHANGE_LABOUR, vacancy)
+    chosen = occupation(code)
+    suggested = vacancy.occupation if vacancy.coding_status == CodingStatus.SUGGESTED else None
+    before = vacancy.occupation.code if vacancy.occupation_id else ""
+    vacancy.occupation, vacancy.coding_status = chosen, CodingStatus.CONFIRMED
+    vacancy.save(update_fields=["occupation", "coding_status", "updated_at"])
+    decision = CodingDecision.objects.create(
+        title=vacancy.title,
+        title_key=vacancy.title_key,
+        occupation=chosen,
+        suggested=suggested,
+        organisation=vacancy.organisation,
+        decided_by=user,
+    )
+    audit.record(
+        audit.Action.UPDATE,
+        user,
+        vacancy,
+        details={"changes": {"occupation": [before, chosen.code]}, "coding": "confirmed"},
+    )
+    return decision
+
+
+def labels_of(codes: set[str]) -> dict[str, str]:
+    return {o.code: o.label for o in Occupation.objects.filter(code__in=codes)}
