@@ -9,6 +9,7 @@ from kafaat.core import services
 from kafaat.core.api import router as core_router
 from kafaat.pathways.api import router as pathways_router
 from kafaat.registry.api import router as registry_router
+from kafaat.training.api import router as training_router
 
 
 class TokenAuth(HttpBearer):
@@ -49,3 +50,4 @@ def _invalid(request, exc):
 api.add_router("/", core_router)
 api.add_router("/", registry_router)
 api.add_router("/", pathways_router)
+api.add_router("/", training_router)

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "kafaat.synth",
     "kafaat.registry",
     "kafaat.pathways",
+    "kafaat.training",
 ]
 
 MIDDLEWARE = [

@@ -43,6 +43,7 @@ urlpatterns = [
     path("", include("kafaat.core.urls")),
     path("people/", include("kafaat.registry.urls")),
     path("", include("kafaat.pathways.urls")),
+    path("training/", include("kafaat.training.urls")),
     path("api/", (_public(api_patterns), api_app_name, api_namespace)),
     path("admin/", admin.site.urls),
 ]
