@@ -1,7 +1,5 @@
 """Training supply endpoints: establishments, programmes, their yearly statistics, totals for analysts."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from django.core.exceptions import ValidationError
