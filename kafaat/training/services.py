@@ -75,7 +75,9 @@ def list_establishments(
         queryset = queryset.filter(
             Q(name_fr__icontains=query) | Q(name_ar__icontains=query) | Q(code__icontains=query)
         )
-    return queryset.annotate(programme_count=Count("programmes", filter=Q(programmes__is_active=True)))
+    return queryset.annotate(
+        programme_count=Count("programmes", filter=Q(programmes__is_active=True), distinct=True)
+    ).order_by("name_fr", "pk")
 
 
 def establishments_with_sectors() -> QuerySet[Establishment]:

@@ -8,8 +8,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from kafaat.core import access
 from kafaat.core.models import Organisation
 from kafaat.training import derivation, isco, services
+from kafaat.training.access_rules import VIEW_SUPPLY
 from kafaat.training.forms import EstablishmentFilterForm, EstablishmentForm, MappingForm, ProgrammeForm
 from kafaat.training.models import AgeBand, Source
 
@@ -21,6 +23,8 @@ def _page(request, queryset):
 
 
 def establishments(request):
+    if not access.has_permission(request.user, VIEW_SUPPLY):
+        raise PermissionDenied
     form = EstablishmentFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     territory_code = form.territory_code()

@@ -1,5 +1,5 @@
-"""A small supply world: OFPPT and a provider's establishment in Nador (Oriental), an agricultural institute in
-Tanger run by the ministry, their programmes, and members for each role that touches them."""
+"""A small supply world: OFPPT and a provider's establishment in Nador (Oriental), an agricultural
+institute in Tanger run by the ministry, their programmes, and members for each role that touches them."""
 
 from __future__ import annotations
 

@@ -45,13 +45,26 @@ def test_out_of_scope_is_404_and_in_scope_without_the_right_is_403(as_user, supp
 
 def test_an_operator_administrator_creates_an_establishment_and_a_programme(as_user, supply):
     client = as_user("ofppt_admin")
-    payload = {"code": "ista-berkane", "name_fr": "ISTA Berkane", "operator_type": "ofppt", "operator": "ofppt",
-               "territory": "02.113", "capacity": 400, "sectors": ["electrical"]}  # fmt: skip
+    payload = {
+        "code": "ista-berkane",
+        "name_fr": "ISTA Berkane",
+        "operator_type": "ofppt",
+        "operator": "ofppt",
+        "territory": "02.113",
+        "capacity": 400,
+        "sectors": ["electrical"],
+    }
     response = client.post("/api/training/establishments", payload, content_type="application/json")
     assert response.status_code == 201, response.json()
     pk = response.json()["id"]
-    programme = {"code": "TS-ER", "title_fr": "Énergies renouvelables", "sector": "energy",
-                 "level": "technicien_specialise", "duration_months": 24, "isco_codes": ["3113", "7411"]}  # fmt: skip
+    programme = {
+        "code": "TS-ER",
+        "title_fr": "Énergies renouvelables",
+        "sector": "energy",
+        "level": "technicien_specialise",
+        "duration_months": 24,
+        "isco_codes": ["3113", "7411"],
+    }
     response = client.post(
         f"/api/training/establishments/{pk}/programmes", programme, content_type="application/json"
     )
@@ -64,13 +77,23 @@ def test_an_operator_administrator_creates_an_establishment_and_a_programme(as_u
 
 @pytest.mark.parametrize(
     ("change", "field"),
-    [({"territory": "99.999"}, "territory"), ({"operator": "nope"}, "operator"), ({"sectors": ["x"]}, "sectors"),
-     ({"code": "ista-nador"}, "code")],
-)  # fmt: skip
+    [
+        ({"territory": "99.999"}, "territory"),
+        ({"operator": "nope"}, "operator"),
+        ({"sectors": ["x"]}, "sectors"),
+        ({"code": "ista-nador"}, "code"),
+    ],
+)
 def test_bad_establishments_are_400_with_the_field(as_user, supply, change, field):
     client = as_user("ofppt_admin")
-    payload = {"code": "new-one", "name_fr": "N", "operator_type": "ofppt", "operator": "ofppt",
-               "territory": "02.113", **change}  # fmt: skip
+    payload = {
+        "code": "new-one",
+        "name_fr": "N",
+        "operator_type": "ofppt",
+        "operator": "ofppt",
+        "territory": "02.113",
+        **change,
+    }
     response = client.post("/api/training/establishments", payload, content_type="application/json")
     assert response.status_code == 400 and field in response.json()["detail"]
     assert not Establishment.objects.filter(code="new-one").exists()
@@ -99,8 +122,18 @@ def test_statistics_are_entered_checked_and_summed(as_user, supply):
     rows = client.get(f"/api/training/programmes/{supply['electricity'].pk}/statistics").json()
     assert rows[0]["enrolled"] == 58
     totals = as_user("analyst_oriental").get("/api/training/supply?year=2024").json()
-    assert totals == [{"year": 2024, "source": "published", "seats": 60, "applicants": None, "enrolled": 58,
-                       "enrolled_women": 4, "graduates": 20, "graduates_women": 1}]  # fmt: skip
+    assert totals == [
+        {
+            "year": 2024,
+            "source": "published",
+            "seats": 60,
+            "applicants": None,
+            "enrolled": 58,
+            "enrolled_women": 4,
+            "graduates": 20,
+            "graduates_women": 1,
+        }
+    ]
     assert as_user("superuser").get("/api/training/supply?territory=MA-01").json() == []
 
 

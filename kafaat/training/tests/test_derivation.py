@@ -29,8 +29,15 @@ def steps(supply, territory):
         )
 
     def step(who, kind, on, parent=None, organisation=provider, **fields):
-        return Step.objects.create(person=who, organisation=organisation, project=project, kind=kind, date=on,
-                                   parent=parent, **fields)  # fmt: skip
+        return Step.objects.create(
+            person=who,
+            organisation=organisation,
+            project=project,
+            kind=kind,
+            date=on,
+            parent=parent,
+            **fields,
+        )
 
     p1, p2, p3 = person("F", date(2000, 5, 1)), person("M", date(1990, 1, 1)), person("F", None)
     p4, p5 = person("M", date(2005, 3, 1)), person("F", date(2001, 1, 1))

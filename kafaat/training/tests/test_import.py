@@ -13,9 +13,19 @@ from kafaat.core.models import AuditEvent
 from kafaat.training.importing import SupplyImport, parse_year
 from kafaat.training.models import SupplyStatistic
 
-HEADER = ["Code établissement", "Établissement", "Code filière", "Année de formation", "Places offertes",
-          "Candidats", "Candidats dont filles", "Inscrits", "Inscrits dont filles", "Lauréats",
-          "Lauréats dont filles"]  # fmt: skip
+HEADER = [
+    "Code établissement",
+    "Établissement",
+    "Code filière",
+    "Année de formation",
+    "Places offertes",
+    "Candidats",
+    "Candidats dont filles",
+    "Inscrits",
+    "Inscrits dont filles",
+    "Lauréats",
+    "Lauréats dont filles",
+]
 GOOD = [
     ["ista-nador", "ISTA Nador", "Q-EB", "2023-2024", 60, 140, 10, 58, 4, 25, 2],
     ["ista-nador", "ISTA Nador", "Q-EB", "2024-2025", 60, 150, 12, 59, 5, 27, 2],
@@ -108,8 +118,17 @@ def test_a_dry_run_checks_everything_and_writes_nothing(supply):
 def test_arabic_headers_women_and_men_apart_and_age_bands_in_xlsx(supply):
     workbook = Workbook()
     sheet = workbook.active
-    sheet.append(["رمز المؤسسة", "رمز الشعبة", "السنة التكوينية", "الفئة العمرية", "المسجلون منهم إناث",
-                  "المسجلون ذكور", "الخريجون"])  # fmt: skip
+    sheet.append(
+        [
+            "رمز المؤسسة",
+            "رمز الشعبة",
+            "السنة التكوينية",
+            "الفئة العمرية",
+            "المسجلون منهم إناث",
+            "المسجلون ذكور",
+            "الخريجون",
+        ]
+    )
     sheet.append(["ista-nador", "TS-GE", 2024, "", 30, 12, 20])
     sheet.append(["ista-nador", "TS-GE", 2024, "18-24 ans", 20, 8, 15])
     sheet.append(["ista-nador", "TS-GE", 2024, "25-34", 10, 4, 5])
@@ -125,8 +144,11 @@ def test_arabic_headers_women_and_men_apart_and_age_bands_in_xlsx(supply):
 
 def test_age_bands_may_not_add_up_to_more_than_all_ages(supply):
     header = ["Code établissement", "Code filière", "Année", "Tranche d'âge", "Inscrits"]
-    rows = [["ista-nador", "Q-EB", 2024, "18-24", 30], ["ista-nador", "Q-EB", 2024, "25-34", 25],
-            ["ista-nador", "Q-EB", 2024, "", 50]]  # fmt: skip
+    rows = [
+        ["ista-nador", "Q-EB", 2024, "18-24", 30],
+        ["ista-nador", "Q-EB", 2024, "25-34", 25],
+        ["ista-nador", "Q-EB", 2024, "", 50],
+    ]
     result = run(supply, rows, header)
     assert result.status == "rejected" and [(e.row, e.column) for e in result.errors] == [(4, "Inscrits")]
 
@@ -178,8 +200,15 @@ def test_the_command_imports_dry_runs_and_fails_on_bad_rows(supply, tmp_path, ma
     bad = tmp_path / "bad.csv"
     bad.write_bytes(csv_file([[*GOOD[0][:7], 10, 11, 1, 1]]).getvalue())
     with pytest.raises(CommandError) as raised:
-        call_command("import_supply", str(bad), "--organisation", "provider-nador", "--errors-out",
-                     str(tmp_path / "errors.xlsx"), stdout=out)  # fmt: skip
+        call_command(
+            "import_supply",
+            str(bad),
+            "--organisation",
+            "provider-nador",
+            "--errors-out",
+            str(tmp_path / "errors.xlsx"),
+            stdout=out,
+        )
     assert raised.value.returncode == 1 and (tmp_path / "errors.xlsx").exists()
     with pytest.raises(CommandError):
         call_command("import_supply", str(good), "--organisation", "nope", stdout=out)

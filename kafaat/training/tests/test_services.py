@@ -1,4 +1,4 @@
-"""Establishments and programmes: filtered lists in scope, edits under the rules, figures that hold together."""
+"""Establishments and programmes: lists in scope, edits under the rules, figures that hold together."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -82,8 +82,10 @@ def test_the_establishment_manager_edits_their_own_establishment_only(supply):
     supply["nador"].refresh_from_db()
     assert supply["nador"].capacity == 950
     event = AuditEvent.objects.get(action="update", target_type="training.establishment")
-    assert event.details["changes"] == {"capacity": [900, 950], "sectors": [["electrical", "management"],
-                                                                           ["electrical"]]}  # fmt: skip
+    assert event.details["changes"] == {
+        "capacity": [900, 950],
+        "sectors": [["electrical", "management"], ["electrical"]],
+    }
     with pytest.raises(PermissionDenied):
         services.update_establishment(manager, supply["tanger"], {"capacity": 1})
     with pytest.raises(PermissionDenied):
@@ -92,8 +94,14 @@ def test_the_establishment_manager_edits_their_own_establishment_only(supply):
 
 def test_programmes_carry_checked_isco_codes(supply):
     manager = supply["users"]["establishment"]
-    data = {"code": "TS-DD", "title_fr": "Développement digital", "sector": supply["sectors"]["digital"],
-            "level": "technicien_specialise", "mode": "residential", "duration_months": 24}  # fmt: skip
+    data = {
+        "code": "TS-DD",
+        "title_fr": "Développement digital",
+        "sector": supply["sectors"]["digital"],
+        "level": "technicien_specialise",
+        "mode": "residential",
+        "duration_months": 24,
+    }
     programme = services.create_programme(manager, supply["nador"], data, ["2512", "2514", "2512"])
     assert programme.isco_codes == ["2512", "2514"]
     with pytest.raises(ValidationError) as raised:
