@@ -28,6 +28,7 @@ from kafaat.pathways.models import Participation, Step
 from kafaat.registry.models import Consent, Person, PersonAccess, WashingtonGroup
 from kafaat.registry.services import apply_derived_fields
 from kafaat.registry.validation import NAME_FIELDS, clean_person, territory_index
+from kafaat.synth.demo_training import load_training_demo
 from kafaat.synth.pathways import KINDS, Partner, Pathways, day_to_date, generate_pathways
 from kafaat.synth.people import FOREIGN_NATIONALITIES, generate_people
 
@@ -168,6 +169,7 @@ def load_demo(today: date | None = None) -> dict[str, int]:
         audit.record(audit.Action.CREATE, None, project, details={"source": "demo"})
     if not Person.objects.filter(external_id=f"{PERSON_PREFIX}00001").exists():
         created["people"], created["steps"] = _load_people(today, project, organisations, users)
+    created.update(load_training_demo(today))
     return created
 
 
