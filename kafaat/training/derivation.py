@@ -2,7 +2,7 @@
 
 An enrolment step names its programme in free text, recorded by an organisation. That text is matched to a
 training programme by the organisation's `ProgrammeMapping`s, or, when there is none, by the title or code
-of a programme of an establishment the organisation runs (only when exactly one matches).
+of a programme of an establishment the organisation is or operates (`Resolver`).
 Certifications answer to their enrolment (directly or through the completion) and take its programme.
 
 Per programme and training year (September to August), by sex and age band:
@@ -54,24 +54,46 @@ def age_band(birth_date: date | None, on: date) -> str | None:
     return next((band for limit, band in _BANDS if age < limit), AgeBand.FROM_35)
 
 
-def resolver() -> dict[tuple[int, str], int]:
-    """(organisation id, label key) → programme id: explicit mappings, then unambiguous titles and codes."""
-    automatic: dict[tuple[int, str], set[int]] = defaultdict(set)
-    rows = Programme.objects.filter(establishment__organisation__isnull=False).values_list(
-        "pk", "establishment__organisation_id", "code", "title_fr", "title_ar", "title_en"
-    )
-    for pk, organisation_id, *names in rows:
-        for name in names:
-            if name and label_key(name):
-                automatic[(organisation_id, label_key(name))].add(pk)
-    found = {key: next(iter(pks)) for key, pks in automatic.items() if len(pks) == 1}
-    found.update(
-        ((organisation_id, key), programme_id)
-        for organisation_id, key, programme_id in ProgrammeMapping.objects.values_list(
-            "organisation_id", "label_key", "programme_id"
+class Resolver:
+    """Which programme an enrolment step names: (organisation, label, person's territory) → programme id.
+
+    In order: the organisation's explicit mapping of the label; the one programme of an establishment the
+    organisation *is* whose title or code matches; the one programme of an establishment the organisation
+    *operates* (OFPPT records enrolments for all its institutes) whose title or code matches, in the person's
+    province, else in their region. Anything else stays unmatched, to be mapped by hand.
+    """
+
+    def __init__(self) -> None:
+        own: dict[tuple[int, str], set[int]] = defaultdict(set)
+        self.operated: dict[tuple[int, str], list[tuple[int, list[str]]]] = defaultdict(list)
+        rows = Programme.objects.values_list(
+            "pk", "establishment__organisation_id", "establishment__operator_id",
+            "establishment__territory__path", "code", "title_fr", "title_ar", "title_en",
+        )  # fmt: skip
+        for pk, organisation_id, operator_id, path, *names in rows:
+            for key in {label_key(name) for name in names if name} - {""}:
+                if organisation_id is not None:
+                    own[(organisation_id, key)].add(pk)
+                self.operated[(operator_id, key)].append((pk, path.split("/")[:2]))
+        self.found = {key: next(iter(pks)) for key, pks in own.items() if len(pks) == 1}
+        self.found.update(
+            ((organisation_id, key), programme_id)
+            for organisation_id, key, programme_id in ProgrammeMapping.objects.values_list(
+                "organisation_id", "label_key", "programme_id"
+            )
         )
-    )
-    return found
+
+    def programme(self, organisation_id: int, label: str, person_path: str) -> int | None:
+        key = (organisation_id, label_key(label or ""))
+        found = self.found.get(key)
+        if found is not None or key not in self.operated:
+            return found
+        place = person_path.split("/")[:2]
+        for depth in (2, 1):  # the person's province, then their region
+            near = {pk for pk, where in self.operated[key] if where[:depth] == place[:depth]}
+            if len(near) == 1:
+                return near.pop()
+        return None
 
 
 @dataclass
@@ -91,14 +113,15 @@ class Derivation:
 def compute(today: date | None = None) -> tuple[dict[tuple, dict[str, int]], Derivation]:
     """The derived figures {(programme, year, age band): measures} and what matched, without writing."""
     today = today or timezone.localdate()
-    resolve = resolver()
+    resolve = Resolver()
     report = Derivation()
     enrolments: dict[int, tuple] = {}  # step id → (programme, first year, last year, sex, band)
     rows = Step.objects.filter(kind=StepKind.ENROLMENT).values_list(
-        "pk", "organisation_id", "programme", "date", "end_date", "person__sex", "person__birth_date"
-    )
-    for pk, organisation_id, label, start, end, sex, birth_date in rows.iterator(chunk_size=5000):
-        programme = resolve.get((organisation_id, label_key(label or "")))
+        "pk", "organisation_id", "programme", "date", "end_date", "person__sex", "person__birth_date",
+        "person__territory__path",
+    )  # fmt: skip
+    for pk, organisation_id, label, start, end, sex, birth_date, path in rows.iterator(chunk_size=5000):
+        programme = resolve.programme(organisation_id, label, path)
         if programme is None:
             report.enrolments_unmatched += 1
             report.unmatched[(organisation_id, label or "")] += 1
@@ -181,11 +204,13 @@ def unmatched_labels(user, organisation: Organisation) -> list[tuple[str, int]]:
     """The programme names the organisation's enrolments use that match no programme, most used first."""
     if not access.organisations_where(user, CHANGE_ESTABLISHMENT).filter(pk=organisation.pk).exists():
         raise PermissionDenied
-    resolve = resolver()
+    resolve = Resolver()
     counts: Counter = Counter()
-    labels = Step.objects.filter(kind=StepKind.ENROLMENT, organisation=organisation).values_list("programme")
-    for (label,) in labels.iterator(chunk_size=5000):
-        if (organisation.pk, label_key(label or "")) not in resolve:
+    labels = Step.objects.filter(kind=StepKind.ENROLMENT, organisation=organisation).values_list(
+        "programme", "person__territory__path"
+    )
+    for label, path in labels.iterator(chunk_size=5000):
+        if resolve.programme(organisation.pk, label, path) is None:
             counts[label] += 1
     return counts.most_common()
 

@@ -140,3 +140,32 @@ def test_mapping_needs_a_member_who_edits_the_programme(steps):
 )
 def test_training_years_start_in_september(day, year):
     assert derivation.training_year(day) == year
+
+
+def test_an_operators_enrolments_go_to_its_establishment_where_the_person_lives(supply, territory):
+    project = Project.objects.create(code="q", name_fr="Q", start_date=date(2023, 1, 1))
+    ofppt = supply["ofppt"]
+
+    def enrol(commune):
+        person = Person.objects.create(
+            registered_by=ofppt, sex="M", territory=territory(commune), last_name_latin="Test"
+        )
+        Step.objects.create(
+            person=person,
+            organisation=ofppt,
+            project=project,
+            kind="enrolment",
+            date=date(2025, 10, 1),
+            programme="Électricité du bâtiment",
+        )
+
+    nador_commune = (
+        Person._meta.get_field("territory")
+        .related_model.objects.filter(path__startswith=supply["nador"].territory.path, level="commune")
+        .first()
+    )
+    enrol(nador_commune.code)  # lives in Nador province: OFPPT's institute there
+    enrol("01.511")  # lives in Tanger: OFPPT runs no such programme in that region
+    report = derivation.derive_supply(today=TODAY)
+    assert (report.enrolments_matched, report.enrolments_unmatched) == (1, 1)
+    assert derived() == {("Q-EB", 2025, ""): (1, 0, 0, 0)}

@@ -81,7 +81,7 @@ def test_the_manager_edits_the_establishment_and_adds_a_programme(as_user, suppl
     page = client.get(reverse("training:programme", args=[programme.pk])).content.decode()
     assert "7126" in page and "Plumbers and pipe fitters" in page
     bad = client.post(url, {**form, "code": "Q-P2", "isco_codes": "71"})
-    assert bad.status_code == 200 and "ISCO" in bad.content.decode()
+    assert bad.status_code == 200 and "Pas un groupe de base de la CITP-08" in bad.content.decode()
 
 
 def test_the_programme_page_shows_published_and_derived_figures(as_user, supply):
