@@ -208,7 +208,7 @@ class SupplyImport(ImportSpec):
         self.seen: dict[tuple, int] = {}
         self.all_ages: dict[tuple, tuple[int, dict]] = {}  # (programme, year) → (row, values) in the file
         self.band_sums: dict[tuple, dict[str, int]] = {}
-        self.updated: list[tuple[SupplyStatistic, dict]] = []
+        self.existing: dict[tuple, SupplyStatistic] = {}  # the figures already there, for the current chunk
 
     @staticmethod
     def validate_rows(state: SupplyImport, rows) -> list[Outcome]:
@@ -219,9 +219,29 @@ class SupplyImport(ImportSpec):
         return outcomes
 
     def check(self, outcomes: list[Outcome]) -> None:
-        for outcome in outcomes:
-            if not outcome.errors:
-                self._check(outcome)
+        good = [outcome for outcome in outcomes if not outcome.errors]
+        self._prefetch([outcome.record for outcome in good])
+        for outcome in good:
+            self._check(outcome)
+
+    def _prefetch(self, rows: list[dict]) -> None:
+        """Three queries a chunk (establishments, programmes, existing figures) instead of three a row."""
+        codes = {row["establishment"] for row in rows} - set(self.found)
+        for establishment in self.establishments.filter(code__in=codes):
+            self.found[establishment.code] = establishment
+        establishments = {self.found.get(row["establishment"]) for row in rows} - {None}
+        wanted = {(e.pk, row["programme"]) for row in rows if (e := self.found.get(row["establishment"]))}
+        for programme in Programme.objects.filter(
+            establishment__in=establishments, code__in={code for _pk, code in wanted}
+        ):
+            self.programmes[(programme.establishment_id, programme.code)] = programme
+        for key in wanted:
+            self.programmes.setdefault(key, None)
+        programme_ids = {p.pk for key in wanted if (p := self.programmes.get(key))}
+        self.existing = {
+            (s.programme_id, s.year, s.age_band): s
+            for s in SupplyStatistic.objects.filter(programme_id__in=programme_ids, source=Source.PUBLISHED)
+        }
 
     def _check(self, outcome: Outcome) -> None:
         row, errors = outcome.record, outcome.errors
@@ -247,9 +267,7 @@ class SupplyImport(ImportSpec):
         self.seen[key] = outcome.row
         if not self._bands_fit(outcome, programme.pk, row):
             return
-        existing = SupplyStatistic.objects.filter(
-            programme=programme, year=row["year"], source=Source.PUBLISHED, age_band=row["age_band"]
-        ).first()
+        existing = self.existing.get(key)
         if existing is not None and existing.values() == row["values"]:
             outcome.skipped = True
             return
