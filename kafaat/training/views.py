@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from kafaat.core import access
 from kafaat.core.models import Organisation
@@ -161,10 +162,11 @@ def programme_edit(request, pk: int):
     return render(request, "training/programme_form.html", context)
 
 
+@require_POST
 def map_label(request, pk: int):
     """Map one of the establishment's unmatched step labels to a programme (htmx: the mapping section)."""
     establishment = services.get_establishment(request.user, pk)
-    if request.method != "POST" or establishment.organisation is None:
+    if establishment.organisation is None:
         raise PermissionDenied
     programmes = services.programmes_of(establishment).filter(is_active=True)
     form = MappingForm(programmes, request.POST)

@@ -16,6 +16,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from kafaat.core import access
 from kafaat.core.importing import ERRORS_KEPT, ImportFileError, run_import, write_error_report, write_template
@@ -116,11 +117,10 @@ def template(request, language: str):
     return response
 
 
+@require_POST
 def derive(request):
     """Derive the statistics from Kafaat's enrolment and certification steps again (POST)."""
     _require_import(request.user)
-    if request.method != "POST":
-        raise Http404
     report = derivation.derive_supply(request.user)
     messages.success(
         request,
