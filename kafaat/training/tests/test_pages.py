@@ -123,3 +123,12 @@ def test_the_template_has_the_headers_of_its_language(as_user, supply, language)
     headers = [cell.value for cell in sheet[1]]
     expected = {"fr": "Code établissement", "ar": "رمز المؤسسة", "en": "Establishment code"}[language]
     assert headers[0] == expected and len(headers) == 16
+
+
+def test_the_pages_speak_arabic_right_to_left(as_user, supply):
+    client = as_user("analyst_oriental")
+    client.post(reverse("set_language"), {"language": "ar", "next": "/"})
+    page = client.get(reverse("training:establishment", args=[supply["nador"].pk])).content.decode()
+    assert 'dir="rtl"' in page and "الشعب" in page and "كهرباء البناء" in page
+    page = client.get(reverse("training:establishments")).content.decode()
+    assert "مؤسسات التكوين" in page and "جميع الجهات" in page
