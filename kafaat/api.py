@@ -11,6 +11,7 @@ from kafaat.labour.api import router as labour_router
 from kafaat.pathways.api import router as pathways_router
 from kafaat.registry.api import router as registry_router
 from kafaat.results.api import router as results_router
+from kafaat.training.api import router as training_router
 
 
 class TokenAuth(HttpBearer):
@@ -53,3 +54,4 @@ api.add_router("/", registry_router)
 api.add_router("/", pathways_router)
 api.add_router("/", results_router)
 api.add_router("/", labour_router)
+api.add_router("/", training_router)

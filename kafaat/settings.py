@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "kafaat.observatory",
     "kafaat.results",
     "kafaat.labour",
+    "kafaat.training",
 ]
 
 MIDDLEWARE = [

@@ -46,6 +46,7 @@ urlpatterns = [
     path("observatory/", include("kafaat.observatory.urls")),
     path("results/", include("kafaat.results.urls")),
     path("labour/", include("kafaat.labour.urls")),
+    path("training/", include("kafaat.training.urls")),
     path("api/", (_public(api_patterns), api_app_name, api_namespace)),
     path("admin/", admin.site.urls),
 ]

@@ -30,6 +30,7 @@ from kafaat.registry.services import apply_derived_fields
 from kafaat.registry.validation import NAME_FIELDS, clean_person, territory_index
 from kafaat.synth.demo_labour import load_labour_demo
 from kafaat.synth.demo_results import load_results_demo
+from kafaat.synth.demo_training import load_training_demo
 from kafaat.synth.pathways import KINDS, Partner, Pathways, day_to_date, generate_pathways
 from kafaat.synth.people import FOREIGN_NATIONALITIES, generate_people
 
@@ -172,6 +173,7 @@ def load_demo(today: date | None = None) -> dict[str, int]:
         created["people"], created["steps"] = _load_people(today, project, organisations, users)
     created["indicators"] = load_results_demo(project)
     created.update(load_labour_demo(today))
+    created.update(load_training_demo(today))
     return created
 
 

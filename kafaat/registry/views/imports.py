@@ -84,7 +84,7 @@ def upload(request):
     if request.method == "POST" and form.is_valid():
         job = _create_job(request, form.cleaned_data, dry_run="dry_run" in request.POST)
         return redirect("registry:import_job", job_id=job.pk)
-    jobs = ImportJob.objects.filter(user=request.user)[:10]
+    jobs = ImportJob.objects.filter(user=request.user, kind__in=KINDS)[:10]  # not other apps' imports
     languages = [(code, translation.get_language_info(code)["name_local"]) for code in TEMPLATE_LANGUAGES]
     templates = [(KIND_LABELS[kind], languages, kind) for kind in KINDS]
     return render(request, "registry/import.html", {"form": form, "jobs": jobs, "templates": templates})

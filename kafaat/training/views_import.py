@@ -1,0 +1,132 @@
+"""The supply import page: upload a ministry or OFPPT table, see what came of it, download the error report.
+
+Supply tables are small (one row per programme and year: a few thousand rows for a whole region), so the
+import runs inside the request; the `ImportJob` row keeps its outcome and the error report for the job page.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kafaat.core import access
+from kafaat.core.importing import ERRORS_KEPT, ImportFileError, run_import, write_error_report, write_template
+from kafaat.core.models import ImportJob
+from kafaat.training import derivation
+from kafaat.training.access_rules import CHANGE_ESTABLISHMENT
+from kafaat.training.forms import SupplyUploadForm
+from kafaat.training.importing import SUPPLY_COLUMNS, SupplyImport
+
+KIND = "supply"
+LANGUAGES = ("fr", "ar", "en")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require_import(user) -> None:
+    if not access.has_permission(user, CHANGE_ESTABLISHMENT):
+        raise PermissionDenied
+
+
+def upload(request):
+    _require_import(request.user)
+    form = SupplyUploadForm(request.user, request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = run_upload(request.user, form.cleaned_data, dry_run="dry_run" in request.POST)
+        return redirect("training:import_job", job_id=job.pk)
+    languages = [(code, translation.get_language_info(code)["name_local"]) for code in LANGUAGES]
+    jobs = ImportJob.objects.filter(user=request.user, kind=KIND)[:10]
+    return render(request, "training/import.html", {"form": form, "languages": languages, "jobs": jobs})
+
+
+def run_upload(user, data: dict, *, dry_run: bool) -> ImportJob:
+    upload = data["file"]
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    job = ImportJob.objects.create(
+        user=user,
+        organisation=data["organisation"],
+        kind=KIND,
+        file_name=Path(upload.name).name[:200],
+        language=language,
+        dry_run=dry_run,
+        status=ImportJob.Status.VALIDATING,
+        started_at=timezone.now(),
+    )
+    try:
+        spec = SupplyImport(user, data["organisation"], language=language, file_name=job.file_name)
+        result = run_import(spec, upload.file, upload.name, dry_run=dry_run, workers=1)
+    except ImportFileError as error:
+        job.status, job.message = ImportJob.Status.FAILED, str(error)
+    except PermissionDenied:
+        job.status, job.message = ImportJob.Status.FAILED, _("You may not import for this organisation.")
+    else:
+        job.status = {"done": ImportJob.Status.DONE, "checked": ImportJob.Status.CHECKED}.get(
+            result.status, ImportJob.Status.REJECTED
+        )
+        job.rows_read = job.rows_total = job.rows_validated = result.rows_read
+        job.valid, job.imported, job.rows_written = result.valid, result.imported, result.imported
+        job.already_imported, job.rejected = result.already_imported, result.rejected
+        job.error_count = len(result.errors)
+        job.errors = [error.as_list() for error in result.errors[:ERRORS_KEPT]]
+        if result.unknown_columns:
+            job.message = _("Columns ignored: %(columns)s.") % {"columns": ", ".join(result.unknown_columns)}
+        if result.errors:
+            job.report_path = str(Path("imports") / str(job.pk) / "errors.xlsx")
+            target = Path(settings.MEDIA_ROOT) / job.report_path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_error_report(result, target, language)
+    job.finished_at = timezone.now()
+    job.save()
+    return job
+
+
+def _own_job(request, job_id) -> ImportJob:
+    return get_object_or_404(
+        ImportJob.objects.select_related("organisation"), pk=job_id, user=request.user, kind=KIND
+    )
+
+
+def job(request, job_id):
+    return render(request, "training/import_job.html", {"job": _own_job(request, job_id)})
+
+
+def error_report(request, job_id):
+    job = _own_job(request, job_id)
+    path = Path(settings.MEDIA_ROOT) / job.report_path if job.report_path else None
+    if path is None or not path.is_file():
+        raise Http404
+    name = f"{Path(job.file_name).stem}-errors.xlsx"
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=name, content_type=XLSX)  # noqa: SIM115
+
+
+def template(request, language: str):
+    if language not in LANGUAGES:
+        raise Http404
+    buffer = io.BytesIO()
+    write_template(SUPPLY_COLUMNS, language, buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="kafaat-supply-{language}.xlsx"'
+    return response
+
+
+@require_POST
+def derive(request):
+    """Derive the statistics from Kafaat's enrolment and certification steps again (POST)."""
+    _require_import(request.user)
+    report = derivation.derive_supply(request.user)
+    messages.success(
+        request,
+        _("Statistics derived from %(matched)s enrolments: %(changed)s rows changed; %(unmatched)s "
+          "enrolments name no known programme.")
+        % {"matched": report.enrolments_matched, "changed": report.changed,
+           "unmatched": report.enrolments_unmatched},
+    )  # fmt: skip
+    return redirect("training:import")

@@ -1,0 +1,72 @@
+"""Training supply in a real browser: an analyst filters establishments and reads a programme's figures; an
+establishment manager imports a table, reads its errors, then imports the corrected one."""
+
+import re
+
+from playwright.sync_api import expect
+
+from kafaat.training.models import SupplyStatistic
+from kafaat.training.tests.conftest import sectors, supply  # noqa: F401  (shared fixtures)
+
+
+def test_an_analyst_filters_establishments_and_opens_a_programme(page, sign_in, supply):  # noqa: F811
+    SupplyStatistic.objects.create(
+        programme=supply["electricity"], year=2024, source="published", enrolled=58, enrolled_women=4
+    )
+    sign_in("national")  # the national administrator (superuser)
+    page.click("button[data-language=en]")
+    page.goto("/")
+    page.click(".mainnav a[href='/training/']")
+    rows = page.locator("#establishments tbody tr")
+    expect(rows).to_have_count(2)
+    page.select_option("#id_region", "MA-01")  # htmx swaps the rows in place
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("ITA Tanger")
+    expect(page).to_have_url(re.compile(r"region=MA-01"))
+    page.select_option("#id_region", "MA-02")
+    expect(rows.first).to_contain_text("ISTA Nador")
+    expect(page.locator(".totals tbody tr")).to_have_count(1)
+    rows.first.locator("a").click()
+    expect(page.locator("h1")).to_have_text("ISTA Nador")
+    expect(page.locator("#programmes tbody tr")).to_have_count(2)
+    page.click("#programmes a:text('Électricité du bâtiment')")
+    expect(page.locator("#occupations")).to_contain_text("7411")
+    expect(page.locator("#published tbody tr")).to_have_count(1)
+    expect(page.locator("#published")).to_contain_text("2024-2025")
+
+
+def test_a_manager_imports_a_table_sees_the_errors_then_imports_it_corrected(
+    page,
+    sign_in,
+    supply,  # noqa: F811
+    settings,
+    tmp_path,
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    header = "Code établissement;Code filière;Année de formation;Inscrits;Inscrits dont filles;Lauréats\n"
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        header + "ista-nador;Q-EB;2024-2025;58;4;60\nista-nador;NOPE;2024;10;1;2\n", encoding="utf-8"
+    )
+    sign_in("establishment")
+    page.click("button[data-language=en]")
+    page.goto("/training/import/")
+    expect(page.locator("#import-templates a")).to_have_count(3)
+    page.set_input_files("#id_file", str(bad))
+    page.click("button[name=import]")
+    expect(page).to_have_url(re.compile(r"/training/import/[0-9a-f-]{36}/$"))
+    expect(page.locator("#import-status")).to_contain_text("Rejected")
+    errors = page.locator("#import-errors tbody tr")
+    expect(errors).to_have_count(2)
+    expect(errors.nth(0)).to_contain_text("More graduates (60) than enrolled (58).")
+    expect(errors.nth(1)).to_contain_text("NOPE")
+    assert not SupplyStatistic.objects.exists()
+    good = tmp_path / "good.csv"
+    good.write_text(header + "ista-nador;Q-EB;2024-2025;58;4;21\n", encoding="utf-8")
+    page.click("text=Import another file")
+    page.set_input_files("#id_file", str(good))
+    page.click("button[name=import]")
+    expect(page.locator("#import-status")).to_contain_text("Imported")
+    assert SupplyStatistic.objects.get().graduates == 21
+    page.goto(f"/training/{supply['nador'].pk}/")
+    expect(page.locator("#establishment-totals")).to_contain_text("58")
