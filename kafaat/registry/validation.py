@@ -215,9 +215,15 @@ def clean_person(
         except (ValueError, OverflowError):  # "abc", "nan", "inf"
             errors["age"] = _("Write the age in years.")
         else:
-            # Mid-year of the birth year that this age implies: half a year off at worst.
-            values["birth_date"] = today - timedelta(days=round(365.25 * years + 182))
-            values["birth_date_estimated"] = True
+            if MIN_AGE <= years <= MAX_AGE:
+                # Mid-year of the birth year that this age implies: half a year off at worst.
+                values["birth_date"] = today - timedelta(days=round(365.25 * years + 182))
+                values["birth_date_estimated"] = True
+            else:  # checked before the date arithmetic: an age of 2030 years is no date at all
+                errors["age"] = _("The age must be between %(min)s and %(max)s years.") % {
+                    "min": MIN_AGE,
+                    "max": MAX_AGE,
+                }
     if values["birth_date"] is not None and "birth_date" not in errors:
         years = (today - values["birth_date"]).days / 365.25
         if not MIN_AGE <= years <= MAX_AGE:

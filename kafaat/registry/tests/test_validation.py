@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kafaat.registry.validation import TerritoryIndex, clean_person
@@ -110,10 +110,17 @@ def test_washington_group_answers_all_or_none_and_the_cut_off(index):
     assert "wg_seeing" in clean_person(_valid(wg_seeing="2"), index, today=TODAY).errors
 
 
+@pytest.mark.parametrize("age", ["2030", "1e6", "-5", "9"])
+def test_an_impossible_age_is_an_error_on_the_age_not_a_crash(index, age):
+    result = clean_person(_valid(birth_date="", age=age), index, today=TODAY)
+    assert "age" in result.errors
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     st.dictionaries(st.sampled_from(list(_valid()) + ["age", "wg_hearing", "id_number", "neet"]), st.text())
 )
+@example({"age": "2030"})  # once raised OverflowError in the date arithmetic
 def test_any_input_gives_values_or_errors_never_an_exception(index, raw):
     cleaned = clean_person(raw, index, today=TODAY)
     assert isinstance(cleaned.errors, dict)
