@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -389,3 +390,25 @@ __all__ = [
     "Column", "ImportFileError", "ImportResult", "ImportSpec", "Outcome", "RowError", "Table", "read_table",
     "run_import", "write_error_report", "write_rejected_rows", "write_template", "xlsx_row",
 ]  # fmt: skip
+
+
+def record_result(job, result: ImportResult, report_path: str) -> None:
+    """Copy an import's outcome onto its `ImportJob` (not saved) and, when rows were rejected, write the
+    error report at `report_path` under MEDIA_ROOT: the one bookkeeping of every import page."""
+    from kafaat.core.models import ImportJob  # core.models is loaded after this framework
+
+    job.status = {"done": ImportJob.Status.DONE, "checked": ImportJob.Status.CHECKED}.get(
+        result.status, ImportJob.Status.REJECTED
+    )
+    job.rows_read = job.rows_validated = job.rows_total = result.rows_read
+    job.valid, job.imported, job.rows_written = result.valid, result.imported, result.imported
+    job.already_imported, job.rejected = result.already_imported, result.rejected
+    job.error_count = len(result.errors)
+    job.errors = [error.as_list() for error in result.errors[:ERRORS_KEPT]]
+    if result.unknown_columns:
+        job.message = _("Columns ignored: %(columns)s.") % {"columns": ", ".join(result.unknown_columns)}
+    if result.errors:
+        job.report_path = report_path
+        target = Path(settings.MEDIA_ROOT) / report_path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_error_report(result, target, job.language)

@@ -242,3 +242,16 @@ def audit_events_visible_to(user) -> QuerySet[AuditEvent]:
         raise PermissionDenied
     member_ids = Membership.objects.filter(organisation__in=organisations).values("user_id")
     return AuditEvent.objects.filter(actor_id__in=member_ids)
+
+
+def organisation_for(actor, permission: str, organisation: Organisation | None = None) -> Organisation:
+    """The organisation the actor acts for: the one given (if they may), else their only one."""
+    allowed = access.organisations_where(actor, permission)
+    if organisation is not None:
+        if not allowed.filter(pk=organisation.pk).exists():
+            raise PermissionDenied
+        return organisation
+    candidates = list(allowed[:2])
+    if len(candidates) != 1:
+        raise ValidationError({"organisation": _("Choose the organisation you are acting for.")})
+    return candidates[0]

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from kafaat.core import access, audit
+from kafaat.core import services as core_services
 from kafaat.core.models import Organisation, Territory
 from kafaat.labour import classifier
 from kafaat.labour.access_rules import CHANGE_LABOUR, VIEW_LABOUR
@@ -54,16 +55,8 @@ def employer_key(name: str) -> str:
 
 
 def organisation_for(user, organisation: Organisation | None = None) -> Organisation:
-    """The organisation the user enters records for: the one given (if they may), else their only one."""
-    allowed = access.organisations_where(user, CHANGE_LABOUR)
-    if organisation is not None:
-        if not allowed.filter(pk=organisation.pk).exists():
-            raise PermissionDenied
-        return organisation
-    candidates = list(allowed[:2])
-    if len(candidates) != 1:
-        raise ValidationError({"organisation": _("Choose the organisation you are acting for.")})
-    return candidates[0]
+    """Where the user enters labour records: the one given if they may, else their only one."""
+    return core_services.organisation_for(user, CHANGE_LABOUR, organisation)
 
 
 # --- Reading ------------------------------------------------------------------------------------------------

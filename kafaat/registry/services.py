@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from kafaat.core import access, audit, crypto
 from kafaat.core.models import Organisation, Territory
+from kafaat.core.services import organisation_for
 from kafaat.registry import normalise
 from kafaat.registry.access_rules import CHANGE_PERSON, VIEW_PERSON
 from kafaat.registry.models import Consent, Person, PersonAccess, PersonVersion
@@ -40,19 +41,6 @@ def apply_derived_fields(person: Person) -> None:
         if person.id_number
         else ""
     )
-
-
-def organisation_for(actor, permission: str, organisation: Organisation | None = None) -> Organisation:
-    """The organisation the actor acts for: the one given (if they may), else their only one."""
-    allowed = access.organisations_where(actor, permission)
-    if organisation is not None:
-        if not allowed.filter(pk=organisation.pk).exists():
-            raise PermissionDenied
-        return organisation
-    candidates = list(allowed[:2])
-    if len(candidates) != 1:
-        raise ValidationError({"organisation": _("Choose the organisation you are acting for.")})
-    return candidates[0]
 
 
 def acting_organisation(actor, person: Person) -> Organisation:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kafaat.core import access
-from kafaat.core.importing import ERRORS_KEPT, ImportFileError, run_import, write_error_report, write_template
+from kafaat.core.importing import ImportFileError, record_result, run_import, write_template
 from kafaat.core.models import ImportJob
 from kafaat.training import derivation
 from kafaat.training.access_rules import CHANGE_ESTABLISHMENT
@@ -68,21 +68,7 @@ def run_upload(user, data: dict, *, dry_run: bool) -> ImportJob:
     except PermissionDenied:
         job.status, job.message = ImportJob.Status.FAILED, _("You may not import for this organisation.")
     else:
-        job.status = {"done": ImportJob.Status.DONE, "checked": ImportJob.Status.CHECKED}.get(
-            result.status, ImportJob.Status.REJECTED
-        )
-        job.rows_read = job.rows_total = job.rows_validated = result.rows_read
-        job.valid, job.imported, job.rows_written = result.valid, result.imported, result.imported
-        job.already_imported, job.rejected = result.already_imported, result.rejected
-        job.error_count = len(result.errors)
-        job.errors = [error.as_list() for error in result.errors[:ERRORS_KEPT]]
-        if result.unknown_columns:
-            job.message = _("Columns ignored: %(columns)s.") % {"columns": ", ".join(result.unknown_columns)}
-        if result.errors:
-            job.report_path = str(Path("imports") / str(job.pk) / "errors.xlsx")
-            target = Path(settings.MEDIA_ROOT) / job.report_path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_error_report(result, target, language)
+        record_result(job, result, str(Path("imports") / str(job.pk) / "errors.xlsx"))
     job.finished_at = timezone.now()
     job.save()
     return job

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kafaat.core import access
-from kafaat.core.importing import ERRORS_KEPT, ImportFileError, run_import, write_error_report, write_template
+from kafaat.core.importing import ImportFileError, record_result, run_import, write_template
 from kafaat.core.models import ImportJob, Organisation, Project
 from kafaat.pathways.services import projects_for
 from kafaat.registry.access_rules import CHANGE_PERSON
@@ -186,7 +186,7 @@ def run_job(job_id) -> ImportJob:
             logger.exception("import job %s failed", job.pk)
             job.status, job.message = ImportJob.Status.FAILED, _("The import failed; nothing was written.")
         else:
-            _record_result(job, result)
+            record_result(job, result, str(Path(job.file_path).parent / "errors.xlsx"))
         finally:
             progress.close()
             _LIVE.pop(job.pk, None)
@@ -194,22 +194,6 @@ def run_job(job_id) -> ImportJob:
     job.finished_at = timezone.now()
     job.save()
     return job
-
-
-def _record_result(job: ImportJob, result) -> None:
-    job.status = {"done": ImportJob.Status.DONE, "checked": ImportJob.Status.CHECKED}.get(
-        result.status, ImportJob.Status.REJECTED
-    )
-    job.rows_read = job.rows_validated = job.rows_total = result.rows_read
-    job.valid, job.imported, job.rows_written = result.valid, result.imported, result.imported
-    job.already_imported, job.rejected = result.already_imported, result.rejected
-    job.error_count = len(result.errors)
-    job.errors = [error.as_list() for error in result.errors[:ERRORS_KEPT]]
-    if result.unknown_columns:
-        job.message = _("Columns ignored: %(columns)s.") % {"columns": ", ".join(result.unknown_columns)}
-    if result.errors:
-        job.report_path = str(Path(job.file_path).parent / "errors.xlsx")
-        write_error_report(result, Path(settings.MEDIA_ROOT) / job.report_path, job.language)
 
 
 def _own_job(request, job_id) -> ImportJob:
