@@ -216,6 +216,24 @@ def _chunks(rows: Iterator[tuple[int, list]], size: int) -> Iterator[list[tuple[
         yield chunk
 
 
+def _os_threads() -> int | None:
+    try:
+        return len(os.listdir("/proc/self/task"))  # native threads too, not only Python's
+    except OSError:
+        return None
+
+
+# The threads a process has once this framework is loaded (BLAS keeps idle ones; they are fork-safe).
+_THREADS_AT_LOAD = _os_threads()
+
+
+def _no_threads_since_start() -> bool:
+    if os.name != "posix" or threading.active_count() > 1:
+        return False
+    now = _os_threads()
+    return now is None or _THREADS_AT_LOAD is None or now <= _THREADS_AT_LOAD
+
+
 def _validated(spec: ImportSpec, chunks: Iterator, items: list, workers: int) -> Iterator[tuple[list, list]]:
     """(chunk, outcomes) in file order; with workers, a few chunks are in flight at once."""
     if workers <= 1:
@@ -225,8 +243,9 @@ def _validated(spec: ImportSpec, chunks: Iterator, items: list, workers: int) ->
         return
     spec_path = f"{type(spec).__module__}.{type(spec).__qualname__}"
     state = pickle.dumps(spec.worker_state())
-    # Forking is fastest, but never fork a process that runs other threads (a web server): spawn there.
-    method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
+    # Forking is fastest, but never fork a process that runs other threads (a web server, or native pools
+    # such as DuckDB's or vl-convert's: a forked child then crashes at random): spawn there.
+    method = "fork" if _no_threads_since_start() else "spawn"
     context = multiprocessing.get_context(method)
     initargs = (spec_path, state, items, spec.language)
     with ProcessPoolExecutor(workers, context, _start_worker, initargs) as pool:

@@ -194,3 +194,17 @@ def test_xlsx_cells_never_become_formulas(tmp_path):
     workbook.save(tmp_path / "out.xlsx")
     cells = list(load_workbook(tmp_path / "out.xlsx").active.iter_rows(values_only=False))[0]
     assert [(c.value, c.data_type) for c in cells] == [("=1+1", "s"), ("+212612345678", "s"), (3, "n")]
+
+
+def test_a_process_running_native_threads_validates_in_spawned_workers_not_forked():
+    import duckdb
+
+    from kafaat.core import importing
+
+    connection = duckdb.connect()
+    connection.execute("SELECT 1").fetchall()  # DuckDB starts its native thread pool
+    try:
+        # Forking now would copy a process whose other threads hold locks: workers must be spawned.
+        assert importing._no_threads_since_start() is False
+    finally:
+        connection.close()
