@@ -71,3 +71,16 @@ def test_a_donor_sees_suppressed_figures(
         expect(page.locator("a[href$='/logframe/']")).to_have_count(0)
     finally:
         snapshot.close_all()
+
+
+def test_a_manager_refreshes_the_warehouse_and_sees_the_snapshot(page, sign_in, world, settings, tmp_path):
+    settings.KAFAAT_WAREHOUSE_PATH = tmp_path / "warehouse.duckdb"
+    try:
+        sign_in("manager")
+        page.goto("/observatory/warehouse/")
+        expect(page.locator("#snapshot-time")).to_contain_text("Pas encore d'instantané")
+        page.click("#refresh-warehouse")
+        # The refresh runs in the background; the status fragment polls until the snapshot is there.
+        expect(page.locator("#snapshot-time")).to_contain_text("Instantané du", timeout=30_000)
+    finally:
+        snapshot.close_all()
