@@ -163,6 +163,8 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 # The analytics snapshot (DuckDB) that every indicator is computed from.
 KAFAAT_WAREHOUSE_PATH = Path(os.environ.get("KAFAAT_WAREHOUSE_PATH", VAR_DIR / "warehouse.duckdb"))
+# Published open-data packages (immutable: written once, never overwritten).
+KAFAAT_OPEN_DATA_DIR = Path(os.environ.get("KAFAAT_OPEN_DATA_DIR", MEDIA_ROOT / "open-data"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day

@@ -35,3 +35,6 @@ class Snapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M} · {self.get_status_display()}"
+
+
+from kafaat.observatory.publication_models import Publication, PublicationFile  # noqa: E402, F401

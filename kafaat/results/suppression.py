@@ -28,7 +28,7 @@ which hidden numbers are small. The status is there for audit and tests, the hid
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
@@ -36,6 +36,9 @@ from typing import Generic, TypeVar
 
 THRESHOLD = 5
 MARKER = "*"
+# In `suppress_2d(forced=...)`, the key of a margin: (row, TOTAL) a row total, (TOTAL, col) a column total,
+# (TOTAL, TOTAL) the grand total.
+TOTAL = "__total__"
 
 K = TypeVar("K", bound=Hashable)
 R = TypeVar("R", bound=Hashable)
@@ -143,6 +146,7 @@ class _System:
     lines: list[list[tuple[int, int]]]  # (entry, coefficient +1/-1); a shared entry has opposite signs
     line_totals: list[int]  # the entry that is each line's total
     threshold: int
+    forced: frozenset[int] = frozenset()  # entries hidden from the start, like primary ones
 
     def __post_init__(self) -> None:
         self.ends: list[list[tuple[int, int]]] = [[] for _ in self.values]
@@ -217,7 +221,9 @@ class _System:
         return [e for e, _ in self.lines[q]]
 
     def solve(self) -> list[Status]:
-        primary = [is_small(v, self.threshold) for v in self.values]
+        primary = [
+            is_small(v, self.threshold) or (i in self.forced and v > 0) for i, v in enumerate(self.values)
+        ]
         hidden = list(primary)
         everything = list(range(len(self.values)))
         todo = {q for e, h in enumerate(hidden) if h for q, _ in self.ends[e]}  # lines to look at again
@@ -313,8 +319,14 @@ def suppress_2d(
     *,
     threshold: int = THRESHOLD,
     with_totals: bool = True,
+    forced: Collection[tuple[R | str, C | str]] = (),
 ) -> Table2D[R, C]:
-    """Suppress a two-way table (e.g. sex x region) with row, column and grand totals; missing cells are 0."""
+    """Suppress a two-way table (e.g. sex x region) with row, column and grand totals; missing cells are 0.
+
+    ``forced``: non-zero entries to hide from the start whatever their size (reported as primary), e.g. those
+    a linked table already hides; margins are named with :data:`TOTAL`. Secondary suppression then protects
+    them like any primary entry.
+    """
     _check_threshold(threshold)
     rows, cols = tuple(rows), tuple(cols)
     keys = {(r, c) for r in rows for c in cols}
@@ -340,7 +352,15 @@ def suppress_2d(
     lines.append([(row_t(i), 1) for i in range(nr)] + [(grand, -1)])
     lines.append([(col_t(j), -1) for j in range(nc)] + [(grand, 1)])
     totals = [row_t(i) for i in range(nr)] + [col_t(j) for j in range(nc)] + [grand, grand]
-    st = _System(values, lines, totals, threshold).solve()
+    index = {(r, c): cell(i, j) for i, r in enumerate(rows) for j, c in enumerate(cols)}
+    index |= {(r, TOTAL): row_t(i) for i, r in enumerate(rows)} | {
+        (TOTAL, c): col_t(j) for j, c in enumerate(cols)
+    }
+    index[(TOTAL, TOTAL)] = grand
+    unknown = [key for key in forced if key not in index]
+    if unknown:
+        raise ValueError(f"Forced entries outside the table: {unknown[:5]!r}.")
+    st = _System(values, lines, totals, threshold, frozenset(index[key] for key in forced)).solve()
     return Table2D(
         rows,
         cols,

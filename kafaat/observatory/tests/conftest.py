@@ -8,3 +8,22 @@ def _warehouse_in_tmp(settings, tmp_path):
     settings.KAFAAT_WAREHOUSE_PATH = tmp_path / "warehouse.duckdb"
     yield
     snapshot.close_all()
+
+
+@pytest.fixture
+def fake_gaps(monkeypatch):
+    """kafaat.observatory.gaps replaced by hand-set figures (see fake_gaps.py)."""
+    import sys
+
+    import kafaat.observatory
+    from kafaat.observatory.tests import fake_gaps as fake
+
+    monkeypatch.setitem(sys.modules, "kafaat.observatory.gaps", fake)
+    monkeypatch.setattr(kafaat.observatory, "gaps", fake, raising=False)
+    return fake
+
+
+@pytest.fixture
+def open_data_dir(settings, tmp_path):
+    settings.KAFAAT_OPEN_DATA_DIR = tmp_path / "open-data"
+    return settings.KAFAAT_OPEN_DATA_DIR

@@ -1,0 +1,962 @@
+"""Open-data publication: a region's (or the country's) gap figures for a year as a Frictionless Data Package.
+
+``publish()`` reads the gap tables and projections (``kafaat.observatory.gaps``, computed on the warehouse
+snapshot), protects every count with small-cell suppression (threshold 5 and secondary suppression, linked
+across the territory × group tables and the group × sex tables), writes the CSV resources, their Table Schemas
+and ``datapackage.json``, an XLSX copy and the methodology note in French, Arabic and English, validates the
+package with ``frictionless`` and only then stores it — once, under a new version number, never overwritten.
+No person-level data is read or written: the gap tables are aggregates.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import shutil
+import stat
+import tempfile
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from kafaat.core import access, audit
+from kafaat.core.models import Territory
+from kafaat.observatory import snapshot
+from kafaat.observatory.access_rules import PUBLISH_OPEN_DATA
+from kafaat.observatory.publication_models import NATIONAL, Publication, PublicationFile
+from kafaat.results import suppression
+from kafaat.results.suppression import MARKER, THRESHOLD, TOTAL
+
+LANGUAGES = ("fr", "ar", "en")
+DIMENSIONS = ("occupation", "sector")
+HORIZON = 3
+LICENCE = {
+    "name": "CC-BY-4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+    "title": "Creative Commons Attribution 4.0 International",
+}
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ALL_GROUPS = "ALL"
+
+# The counts of the gap table that are published (each one suppressed) and the complements that are protected
+# with them but never published (men = all − women), so that "all − women" cannot reveal a small count.
+PUBLISHED_COUNTS = ("graduates", "graduates_women", "vacancies", "hires", "hires_women")
+SEXED = {"graduates": ("graduates_women", "graduates_men"), "hires": ("hires_women", "hires_men")}
+COUNTS = (*PUBLISHED_COUNTS, "graduates_men", "hires_men")
+
+
+class PackageInvalid(ValidationError):
+    """frictionless found the package invalid: nothing was stored."""
+
+
+def _gaps():
+    # Imported on use: the gap engine is its own module (kafaat.observatory.gaps), and tests may stand in for it.
+    from kafaat.observatory import gaps
+
+    return gaps
+
+
+# --- who may publish what ----------------------------------------------------------------------------------
+
+
+def may_publish(actor, territory: Territory | None = None) -> bool:
+    """Analysts publish for the regions in their scope; a national scope (or a superuser) for the country."""
+    if actor is None:
+        return False
+    if not access.has_permission(actor, PUBLISH_OPEN_DATA):
+        return False
+    if getattr(actor, "is_superuser", False) and actor.is_active:
+        return True
+    if territory is None:  # national: only a membership without territorial limit
+        return any(
+            m.territory_scope_id is None and PUBLISH_OPEN_DATA in access.ROLE_PERMISSIONS.get(m.role, {})
+            for m in access.active_memberships(actor)
+        )
+    return access.has_permission(actor, PUBLISH_OPEN_DATA, territory)
+
+
+def publishable_scopes(actor) -> list[tuple[str, str]]:
+    """(code, name) of what the actor may publish: the country when allowed, then the regions."""
+    scopes = [(NATIONAL, _("Morocco (national)"))] if may_publish(actor, None) else []
+    regions = access.scoped(actor, PUBLISH_OPEN_DATA, Territory.objects.filter(level=Territory.Level.REGION))
+    return scopes + [(r.code, r.name) for r in regions.order_by("code")]
+
+
+def resolve_scope(code: str) -> Territory | None:
+    """The region of a code (None for the national code); ValidationError for anything else."""
+    code = (code or "").strip()
+    if code.upper() == NATIONAL:
+        return None
+    region = Territory.objects.filter(code=code, level=Territory.Level.REGION).first()
+    if region is None:
+        raise ValidationError(
+            _("Unknown region %(code)s: give a region code such as MA-02, or %(national)s for the country.")
+            % {"code": code, "national": NATIONAL}
+        )
+    return region
+
+
+def years_available() -> list[int]:
+    return sorted(int(y) for y in _gaps().years_available())
+
+
+# --- the figures: gap rows, linked suppression ---------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    """The exact figures of one dimension, keyed by (territory code or TOTAL, group code or TOTAL)."""
+
+    dimension: str
+    children: list[str]
+    groups: list[str]
+    counts: dict[str, dict[tuple[str, str], int]]
+    group_names: dict[str, dict[str, str]]  # group code -> language -> name
+    youth: dict[str, int | None]  # territory code (TOTAL for the parent) -> young people
+    location_quotient: dict[tuple[str, str], float | None]
+    placement_rate: dict[tuple[str, str], float | None]
+    hidden: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+
+    def value(self, measure: str, key: tuple[str, str]) -> int:
+        row, col = key
+        table = self.counts[measure]
+        if row != TOTAL and col != TOTAL:
+            return table.get(key, 0)
+        rows = self.children if row == TOTAL else [row]
+        cols = self.groups if col == TOTAL else [col]
+        return sum(table.get((r, c), 0) for r in rows for c in cols)
+
+    def cell(self, measure: str, key: tuple[str, str]) -> suppression.Cell:
+        value = self.value(measure, key)
+        if key in self.hidden[measure]:
+            status = (
+                suppression.Status.PRIMARY if suppression.is_small(value) else suppression.Status.SECONDARY
+            )
+            return suppression.Cell(status, None)
+        return suppression.Cell(suppression.Status.SHOWN, value)
+
+
+def _collect(year: int, region: Territory | None, dimension: str) -> Figures:
+    gaps = _gaps()
+    level = "region" if region is None else "province"
+    code = None if region is None else region.code
+    by_language = {}
+    for language in LANGUAGES:
+        with translation.override(language):
+            by_language[language] = gaps.gap_table(year, level=level, region=code, dimension=dimension)
+    rows = by_language["fr"]
+    counts: dict[str, dict[tuple[str, str], int]] = {m: {} for m in COUNTS}
+    youth: dict[str, int | None] = {}
+    lq: dict[tuple[str, str], float | None] = {}
+    placement: dict[tuple[str, str], float | None] = {}
+    children, groups = set(), set()
+    for row in rows:
+        key = (row.territory_code, row.group_code)
+        children.add(row.territory_code)
+        groups.add(row.group_code)
+        for measure in PUBLISHED_COUNTS:
+            counts[measure][key] = counts[measure].get(key, 0) + int(getattr(row, measure) or 0)
+        if row.youth_population is not None:
+            youth[row.territory_code] = row.youth_population
+        lq[key], placement[key] = row.location_quotient, row.placement_rate
+    for base, (women, men) in SEXED.items():
+        for key, total in counts[base].items():
+            counts[men][key] = max(total - counts[women].get(key, 0), 0)
+    names = {g: {} for g in groups}
+    for language, language_rows in by_language.items():
+        for row in language_rows:
+            names[row.group_code][language] = row.group_name
+    children_sorted = sorted(children)
+    known_youth = [youth.get(c) for c in children_sorted]
+    youth[TOTAL] = sum(known_youth) if known_youth and None not in known_youth else None
+    if region is not None:  # the region's own location quotients and placement rates
+        for row in gaps.gap_table(year, level="region", region=region.code, dimension=dimension):
+            if row.territory_code == region.code:
+                lq[(TOTAL, row.group_code)] = row.location_quotient
+                placement[(TOTAL, row.group_code)] = row.placement_rate
+                if row.youth_population is not None:
+                    youth[TOTAL] = row.youth_population
+    return Figures(dimension, children_sorted, sorted(groups), counts, names, youth, lq, placement)
+
+
+def protect(figures: Figures, threshold: int = THRESHOLD) -> Figures:
+    """Small-cell suppression of every count, linked across tables until no table hides anything new.
+
+    Tables: for each count, territories × groups with their totals (the parent territory's figures are the
+    column totals, each territory's all-groups figure the row totals); for graduates and hires, for each
+    territory, groups × (women, men) with their totals. An entry shared by two tables is hidden in both
+    whenever either hides it; each table is then re-protected with those entries forced. The loop only ever
+    hides more, so it ends, and in its last round every table is protected as published.
+    """
+    hidden: dict[str, set[tuple[str, str]]] = {m: set() for m in COUNTS}
+    rows, cols = figures.children, figures.groups
+    territories = [*rows, TOTAL]
+
+    def merge(measure: str, keys: Iterable[tuple[str, str]]) -> bool:
+        before = len(hidden[measure])
+        hidden[measure].update(keys)
+        return len(hidden[measure]) != before
+
+    def hidden_keys(table, row_keys, col_keys) -> Iterable[tuple[object, object]]:
+        for key, cell in table.cells.items():
+            if cell.suppressed:
+                yield key
+        for r in row_keys:
+            if table.row_totals[r].suppressed:
+                yield (r, TOTAL)
+        for c in col_keys:
+            if table.col_totals[c].suppressed:
+                yield (TOTAL, c)
+        if table.grand_total.suppressed:
+            yield (TOTAL, TOTAL)
+
+    changed = True
+    while changed:
+        changed = False
+        for measure in COUNTS:
+            table = suppression.suppress_2d(
+                figures.counts[measure], rows, cols, threshold=threshold, forced=hidden[measure]
+            )
+            changed |= merge(measure, hidden_keys(table, rows, cols))
+        for base, (women, men) in SEXED.items():
+            for territory in territories:
+                sexes = {(g, "women"): figures.value(women, (territory, g)) for g in cols}
+                sexes |= {(g, "men"): figures.value(men, (territory, g)) for g in cols}
+                forced = [(g, TOTAL) for g in cols if (territory, g) in hidden[base]]
+                forced += [(g, "women") for g in cols if (territory, g) in hidden[women]]
+                forced += [(g, "men") for g in cols if (territory, g) in hidden[men]]
+                forced += [
+                    (TOTAL, s) for s, m in (("women", women), ("men", men)) if (territory, TOTAL) in hidden[m]
+                ]
+                if (territory, TOTAL) in hidden[base]:
+                    forced.append((TOTAL, TOTAL))
+                table = suppression.suppress_2d(
+                    sexes, cols, ("women", "men"), threshold=threshold, forced=forced
+                )
+                by_measure = {TOTAL: base, "women": women, "men": men}
+                for g, s in hidden_keys(table, cols, ("women", "men")):
+                    measure = by_measure[s]
+                    changed |= merge(measure, [(territory, g)])
+    figures.hidden = hidden
+    return figures
+
+
+# --- rows of the resources --------------------------------------------------------------------------------
+
+
+def _ratio(numerator: suppression.Cell, denominator: suppression.Cell) -> float | str | None:
+    if numerator.suppressed or denominator.suppressed:
+        return MARKER
+    return None if not denominator.value else round(numerator.value / denominator.value, 4)
+
+
+def _mismatch(supply: suppression.Cell, demand: suppression.Cell) -> float | str | None:
+    if supply.suppressed or demand.suppressed:
+        return MARKER
+    both = supply.value + demand.value
+    return None if not both else round((supply.value - demand.value) / both, 4)
+
+
+def _share(part: suppression.Cell, whole: suppression.Cell) -> float | str | None:
+    rate = suppression.suppress_rate(part, whole)
+    if rate.suppressed:
+        return MARKER
+    return None if rate.value is None else round(float(rate.value), 4)
+
+
+def _guarded(value: float | None, *inputs: suppression.Cell) -> float | str | None:
+    """A rate the gap engine computed: hidden whenever a count it is computed from is hidden."""
+    if any(c.suppressed for c in inputs):
+        return MARKER
+    return None if value is None else round(float(value), 4)
+
+
+def _text(cell: suppression.Cell) -> int | str:
+    return MARKER if cell.suppressed else cell.value
+
+
+@dataclass(frozen=True)
+class Scope:
+    code: str  # region code or NATIONAL
+    region: Territory | None
+    names: dict[str, str]  # language -> name
+    child_level: str  # "province" or "region"
+    parent_level: str  # "region" or "country"
+
+
+def _scope(region: Territory | None) -> Scope:
+    if region is None:
+        names = {"fr": "Maroc", "ar": "المغرب", "en": "Morocco"}
+        return Scope(NATIONAL, None, names, "region", "country")
+    names = {lang: getattr(region, f"name_{lang}") or region.name_fr for lang in LANGUAGES}
+    return Scope(region.code, region, names, "province", "region")
+
+
+def _territory_names(codes: Iterable[str]) -> dict[str, dict[str, str]]:
+    found = Territory.objects.filter(code__in=list(codes))
+    return {t.code: {lang: getattr(t, f"name_{lang}") or t.name_fr for lang in LANGUAGES} for t in found}
+
+
+def gap_rows(year: int, scope: Scope, figures: Figures) -> list[dict]:
+    names = _territory_names(figures.children)
+    out = []
+    for territory in [TOTAL, *figures.children]:
+        code = scope.code if territory == TOTAL else territory
+        level = scope.parent_level if territory == TOTAL else scope.child_level
+        t_names = scope.names if territory == TOTAL else names.get(territory, {})
+        youth = figures.youth.get(territory)
+        for group in figures.groups:
+            key = (territory, group)
+            cells = {m: figures.cell(m, key) for m in PUBLISHED_COUNTS}
+            graduates = cells["graduates"]
+            row = {
+                "year": year,
+                "level": level,
+                "territory_code": code,
+                **{f"territory_name_{lang}": t_names.get(lang, "") for lang in LANGUAGES},
+                "group_code": group,
+                **{f"group_name_{lang}": figures.group_names[group].get(lang, "") for lang in LANGUAGES},
+                **{m: _text(c) for m, c in cells.items()},
+                "ratio": _ratio(graduates, cells["vacancies"]),
+                "mismatch": _mismatch(graduates, cells["vacancies"]),
+                "location_quotient": _guarded(figures.location_quotient.get(key), cells["vacancies"]),
+                "placement_rate": _guarded(figures.placement_rate.get(key), cells["hires"], graduates),
+                "women_share_graduates": _share(cells["graduates_women"], graduates),
+                "women_share_hires": _share(cells["hires_women"], cells["hires"]),
+                "youth_population": youth,
+                "coverage": _coverage(graduates, youth),
+            }
+            out.append(row)
+    return out
+
+
+def _coverage(graduates: suppression.Cell, youth: int | None) -> float | str | None:
+    if graduates.suppressed:
+        return MARKER
+    return None if not youth else round(graduates.value * 1000 / youth, 3)
+
+
+def total_rows(year: int, scope: Scope, figures: Figures) -> list[dict]:
+    names = _territory_names(figures.children)
+    out = []
+    for territory in [TOTAL, *figures.children]:
+        key = (territory, TOTAL)
+        cells = {m: figures.cell(m, key) for m in PUBLISHED_COUNTS}
+        t_names = scope.names if territory == TOTAL else names.get(territory, {})
+        youth = figures.youth.get(territory)
+        out.append(
+            {
+                "year": year,
+                "dimension": figures.dimension,
+                "level": scope.parent_level if territory == TOTAL else scope.child_level,
+                "territory_code": scope.code if territory == TOTAL else territory,
+                **{f"territory_name_{lang}": t_names.get(lang, "") for lang in LANGUAGES},
+                **{m: _text(c) for m, c in cells.items()},
+                "ratio": _ratio(cells["graduates"], cells["vacancies"]),
+                "mismatch": _mismatch(cells["graduates"], cells["vacancies"]),
+                "women_share_graduates": _share(cells["graduates_women"], cells["graduates"]),
+                "women_share_hires": _share(cells["hires_women"], cells["hires"]),
+                "youth_population": youth,
+                "coverage": _coverage(cells["graduates"], youth),
+            }
+        )
+    return out
+
+
+def projection_rows(year: int, scope: Scope, figures: Figures) -> list[dict]:
+    """Projections of the parent territory (a region) or, for the country, of each region, per group."""
+    gaps = _gaps()
+    if scope.region is not None:
+        targets = [(TOTAL, scope.region.code, "region")]
+    else:
+        targets = [(t, t, "region") for t in figures.children]
+    out = []
+    for territory, code, level in targets:
+        for group in figures.groups:
+            series = gaps.projection(
+                level=level,
+                territory_code=code,
+                dimension=figures.dimension,
+                group_code=group,
+                horizon=HORIZON,
+            )
+            last_hidden = {"supply": False, "demand": False}
+            for point in sorted(series, key=lambda p: p.year):
+                row = {
+                    "dimension": figures.dimension,
+                    "territory_code": code,
+                    "group_code": group,
+                    "year": point.year,
+                    "observed": bool(point.observed),
+                    "method": point.method,
+                }
+                for side, measure in (("supply", "graduates"), ("demand", "vacancies")):
+                    values = [
+                        getattr(point, side),
+                        getattr(point, f"{side}_low"),
+                        getattr(point, f"{side}_high"),
+                    ]
+                    if point.observed:
+                        exact = round(values[0] or 0)
+                        hide = suppression.is_small(exact)
+                        if point.year == year:  # the published year: exactly as in the gap table
+                            hide = (territory, group) in figures.hidden[measure]
+                        last_hidden[side] = hide
+                    else:
+                        hide = last_hidden[side] or (values[0] is not None and 0 < values[0] < THRESHOLD)
+                    for suffix, value in zip(("", "_low", "_high"), values, strict=True):
+                        row[f"{side}{suffix}"] = (
+                            MARKER if hide else (None if value is None else round(value, 1))
+                        )
+                out.append(row)
+    return out
+
+
+# --- the schema of each resource -----------------------------------------------------------------------------
+
+# name -> (type, unit, English description); descriptions are translated to fr and ar through the catalogue.
+FIELDS: dict[str, tuple[str, str | None, str]] = {
+    "year": ("integer", "year", "Year the figures refer to (training year ending in it; vacancies posted in it)."),
+    "level": ("string", None, "Territorial level of the row: country, region or province."),
+    "dimension": ("string", None, "Grouping of the figures: occupation (ISCO-08 sub-major group) or sector."),
+    "territory_code": ("string", None, "Territory code (ISO 3166-2:MA for regions, HCP code for provinces)."),
+    "territory_name_fr": ("string", None, "Territory name in French."),
+    "territory_name_ar": ("string", None, "Territory name in Arabic."),
+    "territory_name_en": ("string", None, "Territory name in English."),
+    "group_code": ("string", None, "ISCO-08 sub-major group (2 digits) or training sector code."),
+    "group_name_fr": ("string", None, "Group name in French."),
+    "group_name_ar": ("string", None, "Group name in Arabic."),
+    "group_name_en": ("string", None, "Group name in English."),
+    "graduates": ("integer", "persons", "Graduates of the year (training supply, S)."),
+    "graduates_women": ("integer", "persons", "Women among the graduates."),
+    "vacancies": ("integer", "positions", "Positions in vacancies posted in the year (demand, D); re-posted ads once."),
+    "hires": ("integer", "persons", "Placements recorded in the year (job, internship, self-employment)."),
+    "hires_women": ("integer", "persons", "Women among the placements."),
+    "ratio": ("number", "graduates per position", "Graduates per vacancy position, S / D (empty when D is 0)."),
+    "mismatch": ("number", "index from -1 to 1", "Bounded mismatch (S - D) / (S + D): above 0 surplus, below 0 shortage."),
+    "location_quotient": ("number", "ratio", "Location quotient of demand: the group's share of the territory's demand over its national share."),
+    "placement_rate": ("number", "proportion", "Share of the year's certified graduates of the pathway cohort who were placed."),
+    "women_share_graduates": ("number", "proportion", "Women's share of the graduates."),
+    "women_share_hires": ("number", "proportion", "Women's share of the placements."),
+    "youth_population": ("integer", "persons", "Young people (HCP, 2024 census), the denominator of coverage."),
+    "coverage": ("number", "graduates per 1,000 young people", "Graduates per 1,000 young people."),
+    "observed": ("boolean", None, "True for an observed year, false for a projected one."),
+    "method": ("string", None, "Projection method."),
+    "supply": ("number", "persons", "Graduates: observed, or projected (central estimate)."),
+    "supply_low": ("number", "persons", "Lower bound of the projected graduates."),
+    "supply_high": ("number", "persons", "Upper bound of the projected graduates."),
+    "demand": ("number", "positions", "Vacancy positions: observed, or projected (central estimate)."),
+    "demand_low": ("number", "positions", "Lower bound of the projected vacancy positions."),
+    "demand_high": ("number", "positions", "Upper bound of the projected vacancy positions."),
+}  # fmt: skip
+
+GAP_FIELDS = [
+    "year", "level", "territory_code", "territory_name_fr", "territory_name_ar", "territory_name_en",
+    "group_code", "group_name_fr", "group_name_ar", "group_name_en", *PUBLISHED_COUNTS, "ratio", "mismatch",
+    "location_quotient", "placement_rate", "women_share_graduates", "women_share_hires", "youth_population",
+    "coverage",
+]  # fmt: skip
+TOTAL_FIELDS = [
+    "year", "dimension", "level", "territory_code", "territory_name_fr", "territory_name_ar", "territory_name_en",
+    *PUBLISHED_COUNTS, "ratio", "mismatch", "women_share_graduates", "women_share_hires", "youth_population",
+    "coverage",
+]  # fmt: skip
+PROJECTION_FIELDS = [
+    "dimension", "territory_code", "group_code", "year", "observed", "method",
+    "supply", "supply_low", "supply_high", "demand", "demand_low", "demand_high",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ResourceSpec:
+    name: str
+    fields: list[str]
+    primary_key: list[str]
+    title: str  # English; translated through the catalogue
+
+
+RESOURCES = [
+    ResourceSpec("gaps_by_occupation", GAP_FIELDS, ["territory_code", "group_code"],
+                 "Supply and demand by occupation (ISCO-08 sub-major group) and territory"),
+    ResourceSpec("gaps_by_sector", GAP_FIELDS, ["territory_code", "group_code"],
+                 "Supply and demand by training sector and territory"),
+    ResourceSpec("supply_demand_totals", TOTAL_FIELDS, ["dimension", "territory_code"],
+                 "Supply and demand totals by territory"),
+    ResourceSpec("projections", PROJECTION_FIELDS, ["dimension", "territory_code", "group_code", "year"],
+                 "Projections of supply and demand (next three years)"),
+]  # fmt: skip
+
+
+def translated(message: str) -> dict[str, str]:
+    out = {}
+    for language in LANGUAGES:
+        with translation.override(language):
+            out[language] = _(message)
+    return out
+
+
+def table_schema(spec: ResourceSpec) -> dict:
+    fields = []
+    for name in spec.fields:
+        kind, unit, description = FIELDS[name]
+        texts = translated(description)
+        entry = {
+            "name": name,
+            "type": kind,
+            "description": texts["en"],
+            "descriptions": texts,
+        }
+        if unit:
+            entry["unit"] = unit
+        if name in spec.primary_key:
+            entry["constraints"] = {"required": True}
+        elif kind == "integer" and unit in {"persons", "positions"}:
+            entry["constraints"] = {"minimum": 0}
+        if name.endswith("_ar"):
+            entry["rtl"] = True
+        fields.append(entry)
+    return {"fields": fields, "missingValues": ["", MARKER], "primaryKey": spec.primary_key}
+
+
+# --- the methodology note ----------------------------------------------------------------------------------
+
+
+def methodology(
+    scope: Scope, year: int, version: int, taken_at: datetime, published_at: datetime, methods: list[str]
+) -> dict[str, dict]:
+    """The note in each language: a title and sections of paragraphs (the .md files and the page use it)."""
+    notes = {}
+    for language in LANGUAGES:
+        with translation.override(language):
+            values = {
+                "territory": scope.names[language],
+                "year": year,
+                "version": version,
+                "taken_at": timezone.localtime(taken_at).strftime("%Y-%m-%d %H:%M %Z"),
+                "published_at": timezone.localtime(published_at).strftime("%Y-%m-%d %H:%M %Z"),
+                "threshold": THRESHOLD,
+                "marker": MARKER,
+                "methods": ", ".join(sorted(set(methods))) or "—",
+                "horizon": HORIZON,
+            }
+            sections = [
+                (_("Sources"), [
+                    _("Training supply: the supply statistics of the training establishments (published by the "
+                      "ministries and OFPPT, and derived from Kafaat's enrolment and certification records)."),
+                    _("Labour demand: vacancies imported from employment-agency exports and job boards; an ad "
+                      "posted again by the same employer is counted once."),
+                    _("Placements: the job, internship and self-employment steps recorded in Kafaat pathways."),
+                    _("Young people: population by province from the 2024 general census (HCP, CC BY 4.0)."),
+                    _("Every figure comes from the warehouse snapshot taken at %(taken_at)s; the package was "
+                      "published at %(published_at)s.") % values,
+                ]),
+                (_("Formulas"), [
+                    _("Graduates per vacancy: S / D, where S is the graduates of the year and D the positions "
+                      "of the vacancies posted in the year."),
+                    _("Bounded mismatch: (S - D) / (S + D), from -1 (only demand) to 1 (only supply)."),
+                    _("Location quotient of demand: (D of the group in the territory / D of the territory) / "
+                      "(D of the group in the country / D of the country)."),
+                    _("Placement rate: certified graduates of the year's pathway cohort who were placed, over "
+                      "those certified. Women's shares: women over all, for graduates and for placements."),
+                    _("Coverage: graduates per 1,000 young people of the territory."),
+                    _("Figures of a region are the sums of its provinces; those of the country the sums of its "
+                      "regions."),
+                ]),
+                (_("Small-cell suppression"), [
+                    _("A count from 1 to %(threshold)s minus one is replaced by %(marker)s (zeros are shown). "
+                      "Further counts are hidden (secondary suppression) so that no hidden count can be "
+                      "recomputed from totals, including the complement of women's counts.") % values,
+                    _("A rate or a ratio is hidden (%(marker)s) whenever a count it is computed from is "
+                      "hidden. In the CSV files %(marker)s is declared as a missing value of the Table "
+                      "Schema.") % values,
+                ]),
+                (_("Projections"), [
+                    _("Supply and demand of the next %(horizon)s years are projected from the yearly series "
+                      "(method: %(methods)s), with a low and a high bound. With few observed years the "
+                      "interval is wide: read projections as orders of magnitude.") % values,
+                    _("Observed values in the projections are suppressed like the counts."),
+                ]),
+                (_("Licence"), [
+                    _("The data are published under the Creative Commons Attribution 4.0 International "
+                      "licence (CC BY 4.0): cite \"Kafaat — regional skills observatory\"."),
+                    _("The package contains no map geometry and no person-level data."),
+                ]),
+            ]  # fmt: skip
+            notes[language] = {
+                "title": _("Skills observatory open data: %(territory)s, %(year)s (version %(version)s)")
+                % values,
+                "sections": [{"title": title, "paragraphs": paragraphs} for title, paragraphs in sections],
+            }
+    return notes
+
+
+def methodology_markdown(note: dict) -> str:
+    lines = [f"# {note['title']}", ""]
+    for section in note["sections"]:
+        lines += [f"## {section['title']}", ""]
+        for paragraph in section["paragraphs"]:
+            lines += [paragraph, ""]
+    return "\n".join(lines)
+
+
+# --- writing, validating and storing -----------------------------------------------------------------------
+
+
+def _csv(path: Path, fields: list[str], rows: list[dict]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: _cell_text(row.get(k)) for k in fields})
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _xlsx(path: Path, resources: list[tuple[ResourceSpec, list[dict]]], notes: dict[str, dict]) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    rtl = Alignment(horizontal="right", readingOrder=2)
+    for spec, rows in resources:
+        sheet = workbook.create_sheet(spec.name[:31])
+        sheet.append(spec.fields)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append([_xlsx_value(row.get(k)) for k in spec.fields])
+        for index, name in enumerate(spec.fields, start=1):
+            if name.endswith("_ar"):
+                for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                    cell.alignment = rtl
+        sheet.freeze_panes = "A2"
+    titles = {"fr": "Méthodologie", "ar": "المنهجية", "en": "Methodology"}
+    for language in LANGUAGES:
+        note = notes[language]
+        sheet = workbook.create_sheet(titles[language])
+        sheet.sheet_view.rightToLeft = language == "ar"
+        sheet.column_dimensions["A"].width = 120
+        sheet.append([note["title"]])
+        sheet["A1"].font = Font(bold=True, size=14)
+        for section in note["sections"]:
+            sheet.append([])
+            sheet.append([section["title"]])
+            sheet.cell(sheet.max_row, 1).font = Font(bold=True)
+            for paragraph in section["paragraphs"]:
+                sheet.append([paragraph])
+        sheet.append([])
+        with translation.override(language):
+            sheet.append([_("Fields")])
+        sheet.cell(sheet.max_row, 1).font = Font(bold=True)
+        for name, (_kind, _unit, description) in FIELDS.items():
+            sheet.append([f"{name}: {translated(description)[language]}"])
+        for (cell,) in sheet.iter_rows(min_col=1, max_col=1):
+            cell.alignment = Alignment(wrap_text=True, **({"horizontal": "right", "readingOrder": 2}
+                                                          if language == "ar" else {}))  # fmt: skip
+    workbook.save(path)
+
+
+def _xlsx_value(value: object) -> object:
+    return "" if value is None else value
+
+
+def validate_package(directory: Path) -> list[str]:
+    """The errors frictionless finds in the package of ``directory`` (none: valid)."""
+    import frictionless
+
+    report = frictionless.validate(str(directory / "datapackage.json"))
+    if report.valid:
+        return []
+    errors = []
+    for task in report.tasks:
+        for error in task.errors:
+            where = f"{task.name}, row {getattr(error, 'row_number', '')}".rstrip(", row ")
+            errors.append(f"{where}: {error.message}")
+    errors += [error.message for error in report.errors]
+    return errors or [_("The data package is not valid.")]
+
+
+@dataclass
+class BuiltPackage:
+    files: list[tuple[str, str, str]]  # (name, media type, English title)
+    methodology: dict[str, dict]
+    summary: dict
+    package_sha256: str
+
+
+def write_package(
+    directory: Path,
+    *,
+    scope: Scope,
+    year: int,
+    version: int,
+    taken_at: datetime,
+    published_at: datetime,
+    figures: dict[str, Figures],
+) -> BuiltPackage:
+    """Write every file of the package into ``directory`` (an empty folder) and return what was written."""
+    resources = [
+        (RESOURCES[0], gap_rows(year, scope, figures["occupation"])),
+        (RESOURCES[1], gap_rows(year, scope, figures["sector"])),
+        (RESOURCES[2], [r for d in DIMENSIONS for r in total_rows(year, scope, figures[d])]),
+        (RESOURCES[3], [r for d in DIMENSIONS for r in projection_rows(year, scope, figures[d])]),
+    ]
+    methods = [r["method"] for r in resources[3][1] if not r["observed"] and r["method"]]
+    notes = methodology(scope, year, version, taken_at, published_at, methods)
+    files: list[tuple[str, str, str]] = []
+    descriptors = []
+    for spec, rows in resources:
+        name = f"{spec.name}.csv"
+        _csv(directory / name, spec.fields, rows)
+        titles = translated(spec.title)
+        descriptors.append(
+            {
+                "name": spec.name,
+                "path": name,
+                "title": titles["en"],
+                "titles": titles,
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "hash": f"sha256:{sha256_of(directory / name)}",
+                "bytes": (directory / name).stat().st_size,
+                "schema": table_schema(spec),
+            }
+        )
+        files.append((name, "text/csv", titles["en"]))
+    for language in LANGUAGES:
+        name = f"methodology.{language}.md"
+        (directory / name).write_text(methodology_markdown(notes[language]), encoding="utf-8")
+        files.append((name, "text/markdown", notes[language]["title"]))
+    xlsx_name = f"kafaat-{scope.code.lower()}-{year}-v{version}.xlsx"
+    _xlsx(directory / xlsx_name, resources, notes)
+    files.append((xlsx_name, XLSX_MEDIA_TYPE, "XLSX"))
+    package = {
+        "profile": "tabular-data-package",
+        "name": f"kafaat-{scope.code.lower()}-{year}",
+        "id": f"kafaat-{scope.code.lower()}-{year}-v{version}",
+        "title": notes["en"]["title"],
+        "titles": {lang: notes[lang]["title"] for lang in LANGUAGES},
+        "description": translated("Training supply against labour demand: gaps, totals and projections.")[
+            "en"
+        ],
+        "version": f"{version}.0.0",
+        "created": published_at.isoformat(),
+        "licenses": [LICENCE],
+        "sources": [
+            {"title": "Kafaat warehouse snapshot", "taken_at": taken_at.isoformat()},
+            {
+                "title": "HCP, Recensement général de la population et de l'habitat 2024",
+                "path": "https://www.hcp.ma",
+            },
+        ],
+        "keywords": ["vocational training", "labour demand", "skills gaps", "Morocco", scope.code],
+        "resources": descriptors,
+    }
+    (directory / "datapackage.json").write_text(
+        json.dumps(package, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    files.insert(0, ("datapackage.json", "application/json", "Data Package descriptor"))
+    summary = {
+        "rows": {spec.name: len(rows) for spec, rows in resources},
+        "suppressed": sum(
+            1 for _spec, rows in resources for row in rows for v in row.values() if v == MARKER
+        ),
+    }
+    return BuiltPackage(files, notes, summary, sha256_of(directory / "datapackage.json"))
+
+
+def open_data_root() -> Path:
+    return Path(settings.KAFAAT_OPEN_DATA_DIR)
+
+
+def _freeze(directory: Path) -> None:
+    for path in directory.iterdir():
+        path.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+
+
+def publish(
+    actor, code: str, year: int, *, out: Path | None = None, progress: Callable[[str], None] | None = None
+) -> Publication:
+    """Build, validate and store a new version of the package of ``code`` (a region, or ``MA``) for ``year``.
+
+    ``actor`` None is the command line. Refuses (ValidationError) an unknown region, a year without data, a
+    missing warehouse snapshot, and a package that frictionless finds invalid; nothing is stored then.
+    ``out``: also copy the package's files there (the command's --out).
+    """
+    say = progress or (lambda message: None)
+    region = resolve_scope(code)
+    if actor is not None and not may_publish(actor, region):
+        raise PermissionDenied
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise ValidationError(_("The year must be a number such as 2025.")) from None
+    info = snapshot.info()
+    if info is None:
+        raise ValidationError(
+            _(
+                "There is no warehouse snapshot yet: refresh the warehouse (python -m kafaat refresh-warehouse)."
+            )
+        )
+    available = years_available()
+    if year not in available:
+        raise ValidationError(
+            _("No data for %(year)s in the warehouse snapshot (years with data: %(years)s).")
+            % {"year": year, "years": ", ".join(map(str, available)) or "—"}
+        )
+    scope = _scope(region)
+    say(f"Reading the gap tables of {scope.code} for {year}")
+    figures = {d: protect(_collect(year, region, d)) for d in DIMENSIONS}
+    if not any(figures[d].children and figures[d].groups for d in DIMENSIONS):
+        raise ValidationError(
+            _("No data for %(territory)s in %(year)s.") % {"territory": scope.names["en"], "year": year}
+        )
+    version = (
+        Publication.objects.filter(scope_code=scope.code, year=year).aggregate(v=Max("version"))["v"] or 0
+    ) + 1
+    published_at = timezone.now()
+    root = open_data_root()
+    root.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".publishing-", dir=root))
+    try:
+        say("Writing and validating the package")
+        built = write_package(
+            work, scope=scope, year=year, version=version, taken_at=info.taken_at, published_at=published_at,
+            figures=figures,
+        )  # fmt: skip
+        errors = validate_package(work)
+        if errors:
+            raise PackageInvalid([_("The data package is not valid: nothing was published."), *errors[:50]])
+        publication = _store(actor, work, scope, year, version, info.taken_at, published_at, built)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if out is not None:
+        _copy_out(publication, Path(out))
+    audit.record(
+        audit.Action.CREATE,
+        actor,
+        publication,
+        details={"operation": "publish_open_data", "scope": scope.code, "year": year, "version": version},
+    )
+    return publication
+
+
+def _store(
+    actor, work: Path, scope: Scope, year: int, version: int, taken_at, published_at, built
+) -> Publication:
+    relative = Path(scope.code) / str(year) / f"v{version}"
+    final = open_data_root() / relative
+    if final.exists():
+        raise ValidationError(
+            _("%(path)s already exists: a published package is never overwritten.") % {"path": relative}
+        )
+    final.parent.mkdir(parents=True, exist_ok=True)
+    staged = final.parent / f".v{version}-{uuid.uuid4().hex}"
+    shutil.copytree(work, staged)
+    try:
+        with transaction.atomic():
+            publication = Publication.objects.create(
+                territory=scope.region,
+                scope_code=scope.code,
+                year=year,
+                version=version,
+                snapshot_taken_at=taken_at,
+                published_by=actor if getattr(actor, "is_authenticated", False) else None,
+                published_at=published_at,
+                directory=relative.as_posix(),
+                package_sha256=built.package_sha256,
+                methodology=built.methodology,
+                summary=built.summary,
+            )
+            for name, media_type, title in built.files:
+                PublicationFile.objects.create(
+                    publication=publication,
+                    name=name,
+                    media_type=media_type,
+                    size=(staged / name).stat().st_size,
+                    sha256=sha256_of(staged / name),
+                    title=title[:200],
+                )
+            os.rename(staged, final)  # fails rather than replace a folder that appeared meanwhile
+    except IntegrityError:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise ValidationError(
+            _("Another version of this package was published at the same moment: try again.")
+        ) from None
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+    _freeze(final)
+    return publication
+
+
+def _copy_out(publication: Publication, out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    for item in publication.files.all():
+        target = out / item.name
+        if target.exists():
+            raise ValidationError(_("%(path)s exists already: it is not overwritten.") % {"path": target})
+    for item in publication.files.all():
+        shutil.copyfile(file_path(publication, item.name), out / item.name)
+
+
+# --- reading what was published ----------------------------------------------------------------------------
+
+
+def published(code: str | None = None) -> list[Publication]:
+    queryset = Publication.objects.select_related("territory").prefetch_related("files")
+    if code:
+        queryset = queryset.filter(scope_code=code)
+    return list(queryset.order_by("scope_code", "-year", "-version"))
+
+
+def get(code: str, year: int, version: int) -> Publication | None:
+    return (
+        Publication.objects.select_related("territory")
+        .prefetch_related("files")
+        .filter(scope_code=code, year=year, version=version)
+        .first()
+    )
+
+
+def latest(code: str, year: int) -> Publication | None:
+    return Publication.objects.filter(scope_code=code, year=year).order_by("-version").first()
+
+
+def file_path(publication: Publication, name: str) -> Path:
+    """The stored file of a publication, checked against its recorded SHA-256 size (never a path from outside)."""
+    item = publication.files.filter(name=name).first()
+    if item is None:
+        raise FileNotFoundError(name)
+    path = open_data_root() / publication.directory / item.name
+    if not path.is_file() or path.stat().st_size != item.size:
+        raise FileNotFoundError(name)
+    return path
