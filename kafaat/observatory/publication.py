@@ -108,7 +108,11 @@ def resolve_scope(code: str) -> Territory | None:
 
 
 def years_available() -> list[int]:
-    return sorted(int(y) for y in _gaps().years_available())
+    """The years with data in the warehouse snapshot (none when there is no snapshot yet)."""
+    try:
+        return sorted(int(y) for y in _gaps().years_available())
+    except snapshot.NoSnapshot:
+        return []
 
 
 # --- the figures: gap rows, linked suppression ---------------------------------------------------------------
