@@ -46,6 +46,9 @@ __all__ = [
     "ProjectionRow",
     "PublishedGapRow",
     "coding_summary",
+    "may_read",
+    "sees_exact_figures",
+    "visible_regions",
     "gap_table",
     "projection",
     "published_table",
@@ -128,6 +131,37 @@ class PublishedGapRow:
             return marker
         value = getattr(self, name)
         return "" if value is None else str(value)
+
+
+# --- Who reads what (the API, the dashboard and the publication ask here) ----------------------------------
+
+
+def may_read(user) -> bool:
+    """Gap tables are aggregates: whoever may read aggregates (managers, analysts, donor viewers)."""
+    from kafaat.core import access
+
+    return access.has_permission(user, access.Permission.VIEW_AGGREGATES)
+
+
+def sees_exact_figures(user) -> bool:
+    """Those who may also refresh the warehouse (programme managers, national administrators) see exact
+    figures; every other reader of aggregates sees the published (suppressed) form."""
+    from kafaat.core import access
+    from kafaat.observatory.access_rules import REFRESH_WAREHOUSE
+
+    return may_read(user) and access.has_permission(user, REFRESH_WAREHOUSE)
+
+
+def visible_regions(user) -> set[str] | None:
+    """The region codes whose gap tables `user` may read; None for the whole country."""
+    from kafaat.core import access
+    from kafaat.core.models import Territory
+
+    regions = Territory.objects.filter(level=Territory.Level.REGION)
+    codes = set(
+        access.scoped(user, access.Permission.VIEW_AGGREGATES, regions).values_list("code", flat=True)
+    )
+    return None if codes == set(regions.values_list("code", flat=True)) else codes
 
 
 # --- Names --------------------------------------------------------------------------------------------------
