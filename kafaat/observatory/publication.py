@@ -130,6 +130,7 @@ class Figures:
     youth: dict[str, int | None]  # territory code (TOTAL for the parent) -> young people
     location_quotient: dict[tuple[str, str], float | None]
     placement_rate: dict[tuple[str, str], float | None]
+    cohort: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)  # (placed, certified)
     hidden: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
 
     def value(self, measure: str, key: tuple[str, str]) -> int:
@@ -164,6 +165,7 @@ def _collect(year: int, region: Territory | None, dimension: str) -> Figures:
     youth: dict[str, int | None] = {}
     lq: dict[tuple[str, str], float | None] = {}
     placement: dict[tuple[str, str], float | None] = {}
+    cohort: dict[tuple[str, str], tuple[int, int]] = {}
     children, groups = set(), set()
     for row in rows:
         key = (row.territory_code, row.group_code)
@@ -174,6 +176,8 @@ def _collect(year: int, region: Territory | None, dimension: str) -> Figures:
         if row.youth_population is not None:
             youth[row.territory_code] = row.youth_population
         lq[key], placement[key] = row.location_quotient, row.placement_rate
+        if hasattr(row, "certified"):
+            cohort[key] = (int(row.placed), int(row.certified))
     for base, (women, men) in SEXED.items():
         for key, total in counts[base].items():
             counts[men][key] = max(total - counts[women].get(key, 0), 0)
@@ -189,9 +193,11 @@ def _collect(year: int, region: Territory | None, dimension: str) -> Figures:
             if row.territory_code == region.code:
                 lq[(TOTAL, row.group_code)] = row.location_quotient
                 placement[(TOTAL, row.group_code)] = row.placement_rate
+                if hasattr(row, "certified"):
+                    cohort[(TOTAL, row.group_code)] = (int(row.placed), int(row.certified))
                 if row.youth_population is not None:
                     youth[TOTAL] = row.youth_population
-    return Figures(dimension, children_sorted, sorted(groups), counts, names, youth, lq, placement)
+    return Figures(dimension, children_sorted, sorted(groups), counts, names, youth, lq, placement, cohort)
 
 
 def protect(figures: Figures, threshold: int = THRESHOLD) -> Figures:
@@ -272,7 +278,7 @@ def _mismatch(supply: suppression.Cell, demand: suppression.Cell) -> float | str
     return None if not both else round((supply.value - demand.value) / both, 4)
 
 
-def _share(part: suppression.Cell, whole: suppression.Cell) -> float | str | None:
+def _share(part: suppression.Cell | int, whole: suppression.Cell | int) -> float | str | None:
     rate = suppression.suppress_rate(part, whole)
     if rate.suppressed:
         return MARKER
@@ -335,7 +341,7 @@ def gap_rows(year: int, scope: Scope, figures: Figures) -> list[dict]:
                 "ratio": _ratio(graduates, cells["vacancies"]),
                 "mismatch": _mismatch(graduates, cells["vacancies"]),
                 "location_quotient": _guarded(figures.location_quotient.get(key), cells["vacancies"]),
-                "placement_rate": _guarded(figures.placement_rate.get(key), cells["hires"], graduates),
+                "placement_rate": _placement(figures, key, cells),
                 "women_share_graduates": _share(cells["graduates_women"], graduates),
                 "women_share_hires": _share(cells["hires_women"], cells["hires"]),
                 "youth_population": youth,
@@ -343,6 +349,14 @@ def gap_rows(year: int, scope: Scope, figures: Figures) -> list[dict]:
             }
             out.append(row)
     return out
+
+
+def _placement(figures: Figures, key: tuple[str, str], cells: dict[str, suppression.Cell]) -> float | str | None:
+    """The placement rate of the pathways cohort, suppressed as a rate of its own counts (placed / certified)."""
+    if key not in figures.cohort:  # an engine that does not give the counts: hidden with the hires
+        return _guarded(figures.placement_rate.get(key), cells["hires"], cells["graduates"])
+    placed, certified = figures.cohort[key]
+    return _share(placed, certified)
 
 
 def _coverage(graduates: suppression.Cell, youth: int | None) -> float | str | None:
@@ -388,13 +402,12 @@ def projection_rows(year: int, scope: Scope, figures: Figures) -> list[dict]:
     out = []
     for territory, code, level in targets:
         for group in figures.groups:
-            series = gaps.projection(
-                level=level,
-                territory_code=code,
-                dimension=figures.dimension,
-                group_code=group,
-                horizon=HORIZON,
-            )
+            try:
+                series = gaps.projection(
+                    level=level, territory_code=code, dimension=figures.dimension, group_code=group, horizon=HORIZON
+                )
+            except ValueError:  # gaps.GapError: no series for this group
+                continue
             last_hidden = {"supply": False, "demand": False}
             for point in sorted(series, key=lambda p: p.year):
                 row = {

@@ -62,6 +62,8 @@ class GapRow:
     women_share_hires: float | None
     youth_population: int | None
     coverage: float | None
+    certified: int = 0
+    placed: int = 0
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,8 @@ def _row(year, level, territory, name, dimension, group, counts, youth):
     g, gw, d, h, hw = counts
     return GapRow(year, level, territory, name, dimension, group, _name(dimension, group), g, gw, d, h, hw,
                   g / d if d else None, (g - d) / (g + d) if g + d else None, 1.0, 0.5 if g else None,
-                  gw / g if g else None, hw / h if h else None, youth, g * 1000 / youth if youth else None)  # fmt: skip
+                  gw / g if g else None, hw / h if h else None, youth, g * 1000 / youth if youth else None,
+                  h + 6, h)  # fmt: skip
 
 
 def _table(year: int, dimension: str) -> dict:
