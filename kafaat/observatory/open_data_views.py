@@ -83,7 +83,9 @@ def publish(request):
         except ValidationError as error:
             errors = error.messages
         else:
-            messages.success(request, _("Package published: version %(version)s.") % {"version": package.version})
+            messages.success(
+                request, _("Package published: version %(version)s.") % {"version": package.version}
+            )
             return redirect(
                 "open_data:detail", code=package.scope_code, year=package.year, version=package.version
             )

@@ -29,6 +29,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kafaat.core import access, audit
 from kafaat.core.models import Territory
@@ -351,7 +352,9 @@ def gap_rows(year: int, scope: Scope, figures: Figures) -> list[dict]:
     return out
 
 
-def _placement(figures: Figures, key: tuple[str, str], cells: dict[str, suppression.Cell]) -> float | str | None:
+def _placement(
+    figures: Figures, key: tuple[str, str], cells: dict[str, suppression.Cell]
+) -> float | str | None:
     """The placement rate of the pathways cohort, suppressed as a rate of its own counts (placed / certified)."""
     if key not in figures.cohort:  # an engine that does not give the counts: hidden with the hires
         return _guarded(figures.placement_rate.get(key), cells["hires"], cells["graduates"])
@@ -404,7 +407,11 @@ def projection_rows(year: int, scope: Scope, figures: Figures) -> list[dict]:
         for group in figures.groups:
             try:
                 series = gaps.projection(
-                    level=level, territory_code=code, dimension=figures.dimension, group_code=group, horizon=HORIZON
+                    level=level,
+                    territory_code=code,
+                    dimension=figures.dimension,
+                    group_code=group,
+                    horizon=HORIZON,
                 )
             except ValueError:  # gaps.GapError: no series for this group
                 continue
@@ -444,39 +451,93 @@ def projection_rows(year: int, scope: Scope, figures: Figures) -> list[dict]:
 
 # name -> (type, unit, English description); descriptions are translated to fr and ar through the catalogue.
 FIELDS: dict[str, tuple[str, str | None, str]] = {
-    "year": ("integer", "year", "Year the figures refer to (training year ending in it; vacancies posted in it)."),
-    "level": ("string", None, "Territorial level of the row: country, region or province."),
-    "dimension": ("string", None, "Grouping of the figures: occupation (ISCO-08 sub-major group) or sector."),
-    "territory_code": ("string", None, "Territory code (ISO 3166-2:MA for regions, HCP code for provinces)."),
-    "territory_name_fr": ("string", None, "Territory name in French."),
-    "territory_name_ar": ("string", None, "Territory name in Arabic."),
-    "territory_name_en": ("string", None, "Territory name in English."),
-    "group_code": ("string", None, "ISCO-08 sub-major group (2 digits) or training sector code."),
-    "group_name_fr": ("string", None, "Group name in French."),
-    "group_name_ar": ("string", None, "Group name in Arabic."),
-    "group_name_en": ("string", None, "Group name in English."),
-    "graduates": ("integer", "persons", "Graduates of the year (training supply, S)."),
-    "graduates_women": ("integer", "persons", "Women among the graduates."),
-    "vacancies": ("integer", "positions", "Positions in vacancies posted in the year (demand, D); re-posted ads once."),
-    "hires": ("integer", "persons", "Placements recorded in the year (job, internship, self-employment)."),
-    "hires_women": ("integer", "persons", "Women among the placements."),
-    "ratio": ("number", "graduates per position", "Graduates per vacancy position, S / D (empty when D is 0)."),
-    "mismatch": ("number", "index from -1 to 1", "Bounded mismatch (S - D) / (S + D): above 0 surplus, below 0 shortage."),
-    "location_quotient": ("number", "ratio", "Location quotient of demand: the group's share of the territory's demand over its national share."),
-    "placement_rate": ("number", "proportion", "Share of the year's certified graduates of the pathway cohort who were placed."),
-    "women_share_graduates": ("number", "proportion", "Women's share of the graduates."),
-    "women_share_hires": ("number", "proportion", "Women's share of the placements."),
-    "youth_population": ("integer", "persons", "Young people (HCP, 2024 census), the denominator of coverage."),
-    "coverage": ("number", "graduates per 1,000 young people", "Graduates per 1,000 young people."),
-    "observed": ("boolean", None, "True for an observed year, false for a projected one."),
-    "method": ("string", None, "Projection method."),
-    "supply": ("number", "persons", "Graduates: observed, or projected (central estimate)."),
-    "supply_low": ("number", "persons", "Lower bound of the projected graduates."),
-    "supply_high": ("number", "persons", "Upper bound of the projected graduates."),
-    "demand": ("number", "positions", "Vacancy positions: observed, or projected (central estimate)."),
-    "demand_low": ("number", "positions", "Lower bound of the projected vacancy positions."),
-    "demand_high": ("number", "positions", "Upper bound of the projected vacancy positions."),
-}  # fmt: skip
+    "year": (
+        "integer",
+        "year",
+        gettext_noop("Year the figures refer to (training year ending in it; vacancies posted in it)."),
+    ),
+    "level": ("string", None, gettext_noop("Territorial level of the row: country, region or province.")),
+    "dimension": (
+        "string",
+        None,
+        gettext_noop("Grouping of the figures: occupation (ISCO-08 sub-major group) or sector."),
+    ),
+    "territory_code": (
+        "string",
+        None,
+        gettext_noop("Territory code (ISO 3166-2:MA for regions, HCP code for provinces)."),
+    ),
+    "territory_name_fr": ("string", None, gettext_noop("Territory name in French.")),
+    "territory_name_ar": ("string", None, gettext_noop("Territory name in Arabic.")),
+    "territory_name_en": ("string", None, gettext_noop("Territory name in English.")),
+    "group_code": (
+        "string",
+        None,
+        gettext_noop("ISCO-08 sub-major group (2 digits) or training sector code."),
+    ),
+    "group_name_fr": ("string", None, gettext_noop("Group name in French.")),
+    "group_name_ar": ("string", None, gettext_noop("Group name in Arabic.")),
+    "group_name_en": ("string", None, gettext_noop("Group name in English.")),
+    "graduates": ("integer", "persons", gettext_noop("Graduates of the year (training supply, S).")),
+    "graduates_women": ("integer", "persons", gettext_noop("Women among the graduates.")),
+    "vacancies": (
+        "integer",
+        "positions",
+        gettext_noop("Positions in vacancies posted in the year (demand, D); re-posted ads once."),
+    ),
+    "hires": (
+        "integer",
+        "persons",
+        gettext_noop("Placements recorded in the year (job, internship, self-employment)."),
+    ),
+    "hires_women": ("integer", "persons", gettext_noop("Women among the placements.")),
+    "ratio": (
+        "number",
+        "graduates per position",
+        gettext_noop("Graduates per vacancy position, S / D (empty when D is 0)."),
+    ),
+    "mismatch": (
+        "number",
+        "index from -1 to 1",
+        gettext_noop("Bounded mismatch (S - D) / (S + D): above 0 surplus, below 0 shortage."),
+    ),
+    "location_quotient": (
+        "number",
+        "ratio",
+        gettext_noop(
+            "Location quotient of demand: the group's share of the territory's demand over its national share."
+        ),
+    ),
+    "placement_rate": (
+        "number",
+        "proportion",
+        gettext_noop("Share of the year's certified graduates of the pathway cohort who were placed."),
+    ),
+    "women_share_graduates": ("number", "proportion", gettext_noop("Women's share of the graduates.")),
+    "women_share_hires": ("number", "proportion", gettext_noop("Women's share of the placements.")),
+    "youth_population": (
+        "integer",
+        "persons",
+        gettext_noop("Young people (HCP, 2024 census), the denominator of coverage."),
+    ),
+    "coverage": (
+        "number",
+        "graduates per 1,000 young people",
+        gettext_noop("Graduates per 1,000 young people."),
+    ),
+    "observed": ("boolean", None, gettext_noop("True for an observed year, false for a projected one.")),
+    "method": ("string", None, gettext_noop("Projection method.")),
+    "supply": ("number", "persons", gettext_noop("Graduates: observed, or projected (central estimate).")),
+    "supply_low": ("number", "persons", gettext_noop("Lower bound of the projected graduates.")),
+    "supply_high": ("number", "persons", gettext_noop("Upper bound of the projected graduates.")),
+    "demand": (
+        "number",
+        "positions",
+        gettext_noop("Vacancy positions: observed, or projected (central estimate)."),
+    ),
+    "demand_low": ("number", "positions", gettext_noop("Lower bound of the projected vacancy positions.")),
+    "demand_high": ("number", "positions", gettext_noop("Upper bound of the projected vacancy positions.")),
+}
 
 GAP_FIELDS = [
     "year", "level", "territory_code", "territory_name_fr", "territory_name_ar", "territory_name_en",
@@ -505,13 +566,13 @@ class ResourceSpec:
 
 RESOURCES = [
     ResourceSpec("gaps_by_occupation", GAP_FIELDS, ["territory_code", "group_code"],
-                 "Supply and demand by occupation (ISCO-08 sub-major group) and territory"),
+                 gettext_noop("Supply and demand by occupation (ISCO-08 sub-major group) and territory")),
     ResourceSpec("gaps_by_sector", GAP_FIELDS, ["territory_code", "group_code"],
-                 "Supply and demand by training sector and territory"),
+                 gettext_noop("Supply and demand by training sector and territory")),
     ResourceSpec("supply_demand_totals", TOTAL_FIELDS, ["dimension", "territory_code"],
-                 "Supply and demand totals by territory"),
+                 gettext_noop("Supply and demand totals by territory")),
     ResourceSpec("projections", PROJECTION_FIELDS, ["dimension", "territory_code", "group_code", "year"],
-                 "Projections of supply and demand (next three years)"),
+                 gettext_noop("Projections of supply and demand (next three years)")),
 ]  # fmt: skip
 
 
@@ -781,9 +842,9 @@ def write_package(
         "id": f"kafaat-{scope.code.lower()}-{year}-v{version}",
         "title": notes["en"]["title"],
         "titles": {lang: notes[lang]["title"] for lang in LANGUAGES},
-        "description": translated("Training supply against labour demand: gaps, totals and projections.")[
-            "en"
-        ],
+        "description": translated(
+            gettext_noop("Training supply against labour demand: gaps, totals and projections.")
+        )["en"],
         "version": f"{version}.0.0",
         "created": published_at.isoformat(),
         "licenses": [LICENCE],

@@ -9,6 +9,7 @@ from io import StringIO
 
 import frictionless
 import pytest
+from django.utils import translation
 from django.core.management import CommandError, call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -22,6 +23,14 @@ PUBLIC_PAGES = {
 }  # fmt: skip
 
 
+@pytest.fixture(autouse=True)
+def _english(client):
+    """Messages are matched in English (French is the default language)."""
+    client.cookies["kafaat_language"] = "en"
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def ready(fake_gaps, open_data_dir, reference_territories):
     warehouse.refresh()
@@ -33,7 +42,9 @@ def person(world):
     """A registered person whose name must never appear in anything published."""
     raw = {"external_id": "P-1", "first_name_latin": "Zineb", "last_name_latin": "Tazi-Oujdia", "sex": "F",
            "first_name_ar": "زينب", "last_name_ar": "التازي", "birth_date": "2001-03-12", "commune": "Oujda"}  # fmt: skip
-    return register_person(world["users"]["admin_a"], raw, organisation=world["ngo_a"], consent_given_on=date(2025, 1, 1))
+    return register_person(
+        world["users"]["admin_a"], raw, organisation=world["ngo_a"], consent_given_on=date(2025, 1, 1)
+    )
 
 
 def _public_names(patterns, namespace=""):
@@ -100,7 +111,9 @@ def test_other_pages_still_need_a_log_in(client, ready):
 def test_an_analyst_publishes_from_the_form(client, ready, world):
     client.force_login(world["users"]["analyst_oriental"])
     form = client.get("/open-data/publish/")
-    assert form.status_code == 200 and b'value="MA-02"' in form.content and b'value="MA-01"' not in form.content
+    assert (
+        form.status_code == 200 and b'value="MA-02"' in form.content and b'value="MA-01"' not in form.content
+    )
     response = client.post("/open-data/publish/", {"region": "MA-02", "year": "2025"})
     assert response.status_code == 302 and response["Location"] == "/open-data/MA-02/2025/v1/"
     refused = client.post("/open-data/publish/", {"region": "MA-02", "year": "2019"})
@@ -119,7 +132,10 @@ def test_the_api_lists_packages_without_authentication(client, ready):
     response = client.get("/api/open-data/packages")
     assert response.status_code == 200
     packages = response.json()
-    assert [(p["territory_code"], p["year"], p["version"]) for p in packages] == [("MA-02", 2025, 2), ("MA-02", 2025, 1)]
+    assert [(p["territory_code"], p["year"], p["version"]) for p in packages] == [
+        ("MA-02", 2025, 2),
+        ("MA-02", 2025, 1),
+    ]
     assert packages[0]["url"] == "/open-data/MA-02/2025/v2/"
     assert {f["name"] for f in packages[0]["files"]} >= {"datapackage.json", "gaps_by_occupation.csv"}
     assert client.get("/api/open-data/packages", {"territory": "MA-01"}).json() == []
@@ -127,7 +143,10 @@ def test_the_api_lists_packages_without_authentication(client, ready):
 
 def test_the_api_publishes_for_analysts_and_answers_bad_input_with_4xx(client, ready, world):
     url = "/api/open-data/packages"
-    assert client.post(url, {"region": "MA-02", "year": 2025}, content_type="application/json").status_code == 401
+    assert (
+        client.post(url, {"region": "MA-02", "year": 2025}, content_type="application/json").status_code
+        == 401
+    )
     client.force_login(world["users"]["analyst_oriental"])
     created = client.post(url, {"region": "MA-02", "year": 2025}, content_type="application/json")
     assert created.status_code == 201 and created.json()["version"] == 1
@@ -135,26 +154,49 @@ def test_the_api_publishes_for_analysts_and_answers_bad_input_with_4xx(client, r
     assert unknown.status_code == 400 and "Unknown region" in json.dumps(unknown.json())
     no_year = client.post(url, {"region": "MA-02", "year": 1999}, content_type="application/json")
     assert no_year.status_code == 400 and "1999" in json.dumps(no_year.json())
-    assert client.post(url, {"region": "MA-02", "year": "soon"}, content_type="application/json").status_code == 422
-    assert client.post(url, {"region": "MA-01", "year": 2025}, content_type="application/json").status_code == 403
+    assert (
+        client.post(url, {"region": "MA-02", "year": "soon"}, content_type="application/json").status_code
+        == 422
+    )
+    assert (
+        client.post(url, {"region": "MA-01", "year": 2025}, content_type="application/json").status_code
+        == 403
+    )
     client.force_login(world["users"]["caseworker_a"])
-    assert client.post(url, {"region": "MA-02", "year": 2025}, content_type="application/json").status_code == 403
+    assert (
+        client.post(url, {"region": "MA-02", "year": 2025}, content_type="application/json").status_code
+        == 403
+    )
     assert Publication.objects.count() == 1
 
 
 def test_the_publish_command_writes_and_records_the_package(ready, db, tmp_path):
     out = tmp_path / "package"
     stdout = StringIO()
-    call_command("publish", "--region", "MA-02", "--year", "2025", "--out", str(out), stdout=stdout, stderr=StringIO())
+    call_command(
+        "publish", "--region", "MA-02", "--year", "2025", "--out", str(out), stdout=stdout, stderr=StringIO()
+    )
     assert "Published MA-02 2025 v1" in stdout.getvalue()
     assert frictionless.validate(str(out / "datapackage.json")).valid
     assert (out / "kafaat-ma-02-2025-v1.xlsx").is_file()
     assert Publication.objects.get().scope_code == "MA-02"
     with pytest.raises(CommandError, match="not overwritten"):  # the folder holds a package already
-        call_command("publish", "--region", "MA-02", "--year", "2025", "--out", str(out), stdout=StringIO(), stderr=StringIO())
+        call_command(
+            "publish",
+            "--region",
+            "MA-02",
+            "--year",
+            "2025",
+            "--out",
+            str(out),
+            stdout=StringIO(),
+            stderr=StringIO(),
+        )
 
 
-def test_the_publish_command_refuses_clearly(fake_gaps, open_data_dir, reference_territories, db, settings, tmp_path):
+def test_the_publish_command_refuses_clearly(
+    fake_gaps, open_data_dir, reference_territories, db, settings, tmp_path
+):
     settings.KAFAAT_WAREHOUSE_PATH = tmp_path / "none.duckdb"
     args = ["--out", str(tmp_path / "out")]
     quiet = {"stdout": StringIO(), "stderr": StringIO()}

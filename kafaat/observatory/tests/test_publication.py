@@ -9,12 +9,21 @@ from pathlib import Path
 
 import frictionless
 import pytest
+from django.utils import translation
 from django.core.exceptions import PermissionDenied, ValidationError
 from openpyxl import load_workbook
 
 from kafaat.observatory import publication, warehouse
 from kafaat.observatory.publication_models import ImmutableError, Publication, PublicationFile
 from kafaat.results.suppression import MARKER, THRESHOLD
+
+
+@pytest.fixture(autouse=True)
+def _english(client):
+    """Messages are matched in English (French is the default language)."""
+    client.cookies["kafaat_language"] = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -49,7 +58,12 @@ def test_the_package_is_a_valid_data_package(ready, db):
     assert set(graduates["descriptions"]) == {"fr", "ar", "en"}
     assert graduates["descriptions"]["fr"] != graduates["descriptions"]["en"]
     names = {f.name for f in package.files.all()}
-    assert {"methodology.fr.md", "methodology.ar.md", "methodology.en.md", "kafaat-ma-02-2025-v1.xlsx"} <= names
+    assert {
+        "methodology.fr.md",
+        "methodology.ar.md",
+        "methodology.en.md",
+        "kafaat-ma-02-2025-v1.xlsx",
+    } <= names
     for item in package.files.all():
         assert publication.sha256_of(folder / item.name) == item.sha256
     assert package.package_sha256 == publication.sha256_of(folder / "datapackage.json")
@@ -58,7 +72,9 @@ def test_the_package_is_a_valid_data_package(ready, db):
 
 def test_small_cells_are_suppressed_with_secondary_suppression(ready, db):
     package = publication.publish(None, "MA-02", 2025)
-    rows = {(r["territory_code"], r["group_code"]): r for r in rows_of(stored(package) / "gaps_by_occupation.csv")}
+    rows = {
+        (r["territory_code"], r["group_code"]): r for r in rows_of(stored(package) / "gaps_by_occupation.csv")
+    }
     nador = rows[("02.381", "72")]
     assert nador["graduates"] == MARKER  # 3 graduates: primary suppression
     assert nador["ratio"] == MARKER and nador["mismatch"] == MARKER and nador["coverage"] == MARKER
@@ -86,14 +102,23 @@ def test_small_cells_are_suppressed_with_secondary_suppression(ready, db):
 def test_the_xlsx_has_a_sheet_per_resource_and_right_to_left_arabic(ready, db):
     package = publication.publish(None, "MA-02", 2025)
     workbook = load_workbook(stored(package) / "kafaat-ma-02-2025-v1.xlsx")
-    assert workbook.sheetnames[:4] == ["gaps_by_occupation", "gaps_by_sector", "supply_demand_totals", "projections"]
+    assert workbook.sheetnames[:4] == [
+        "gaps_by_occupation",
+        "gaps_by_sector",
+        "supply_demand_totals",
+        "projections",
+    ]
     assert {"Méthodologie", "المنهجية", "Methodology"} <= set(workbook.sheetnames)
     assert workbook["المنهجية"].sheet_view.rightToLeft
     assert not workbook["Methodology"].sheet_view.rightToLeft
     sheet = workbook["gaps_by_occupation"]
     header = [c.value for c in sheet[1]]
     values = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
-    nador = next(v for v in values if v[header.index("territory_code")] == "02.381" and v[header.index("group_code")] == "72")
+    nador = next(
+        v
+        for v in values
+        if v[header.index("territory_code")] == "02.381" and v[header.index("group_code")] == "72"
+    )
     assert nador[header.index("graduates")] == MARKER
 
 
