@@ -1,0 +1,54 @@
+"""Open data in a real browser: an analyst publishes the Oriental's 2025 package from the form, then an
+anonymous visitor finds it on the public page, in Arabic, right to left, and downloads its descriptor."""
+
+import sys
+
+import pytest
+from playwright.sync_api import expect
+
+import kafaat.observatory
+from kafaat.observatory import snapshot, warehouse
+from kafaat.observatory.publication_models import Publication
+from kafaat.observatory.tests import fake_gaps
+
+
+@pytest.fixture
+def figures(monkeypatch, settings, tmp_path):
+    settings.KAFAAT_WAREHOUSE_PATH = tmp_path / "warehouse.duckdb"
+    settings.KAFAAT_OPEN_DATA_DIR = tmp_path / "open-data"
+    monkeypatch.setitem(sys.modules, "kafaat.observatory.gaps", fake_gaps)
+    monkeypatch.setattr(kafaat.observatory, "gaps", fake_gaps, raising=False)
+    warehouse.refresh()
+    yield
+    snapshot.close_all()
+
+
+def test_an_analyst_publishes_and_the_public_reads_it_in_arabic(page, sign_in, world, figures, browser, live_server):
+    sign_in("analyst_oriental")
+    page.goto("/open-data/publish/")
+    page.select_option("#id_region", "MA-02")
+    page.select_option("#id_year", "2025")
+    page.click("#publish-button")
+    expect(page).to_have_url(f"{live_server.url}/open-data/MA-02/2025/v1/")
+    expect(page.locator("#files")).to_contain_text("datapackage.json")
+    assert Publication.objects.get().published_by == world["users"]["analyst_oriental"]
+
+    anonymous = browser.new_context(base_url=live_server.url, locale="en-US")
+    try:
+        visitor = anonymous.new_page()
+        visitor.goto("/open-data/")
+        expect(visitor).to_have_url(f"{live_server.url}/open-data/")  # no log-in asked
+        expect(visitor.locator("#package-MA-02-2025-v1")).to_be_visible()
+        visitor.click("button[data-language=ar]")
+        expect(visitor.locator("html")).to_have_attribute("dir", "rtl")
+        expect(visitor.locator("h1")).to_have_text("البيانات المفتوحة لمرصد الكفاءات")
+        visitor.click("#package-MA-02-2025-v1 a")
+        expect(visitor.locator("#package-title")).to_contain_text("الشرق")
+        expect(visitor.locator("#methodology")).to_contain_text("CC BY 4.0")
+        with visitor.expect_download() as download:
+            visitor.click("#files a[href$='datapackage.json']")
+        assert download.value.suggested_filename == "datapackage.json"
+        visitor.goto("/open-data/publish/")
+        expect(visitor).to_have_url(f"{live_server.url}/login/?next=/open-data/publish/")
+    finally:
+        anonymous.close()
