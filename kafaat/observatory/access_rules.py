@@ -12,7 +12,7 @@ access.grant(Role.PROGRAMME_MANAGER, REFRESH_WAREHOUSE, access.Reach.OWN_ORGANIS
 
 navigation.register(navigation.NavItem(_("Warehouse"), "observatory:warehouse", REFRESH_WAREHOUSE))
 
-# Publishing open data: analysts, for the regions in their territorial scope (national scope: the country too).
+# Publishing open data: analysts, for the regions of their territorial scope (national scope: the country).
 PUBLISH_OPEN_DATA = "observatory.publish_open_data"
 access.grant(Role.ANALYST, PUBLISH_OPEN_DATA, access.Reach.TERRITORY)
 navigation.register(navigation.NavItem(_("Publish open data"), "open_data:publish", PUBLISH_OPEN_DATA))

@@ -1,4 +1,4 @@
-"""Open-data endpoints: the list of published packages (public, no authentication) and publishing (analysts)."""
+"""Open-data endpoints: the list of published packages (public: no authentication); publishing (analysts)."""
 
 from __future__ import annotations
 

@@ -62,7 +62,7 @@ class PackageInvalid(ValidationError):
 
 
 def _gaps():
-    # Imported on use: the gap engine is its own module (kafaat.observatory.gaps), and tests may stand in for it.
+    # Imported on use: the gap engine is its own module, and tests may stand in for it.
     from kafaat.observatory import gaps
 
     return gaps
@@ -116,7 +116,7 @@ def years_available() -> list[int]:
         return []
 
 
-# --- the figures: gap rows, linked suppression ---------------------------------------------------------------
+# --- the figures: gap rows, linked suppression --------------------------------------------------
 
 
 @dataclass
@@ -355,7 +355,7 @@ def gap_rows(year: int, scope: Scope, figures: Figures) -> list[dict]:
 def _placement(
     figures: Figures, key: tuple[str, str], cells: dict[str, suppression.Cell]
 ) -> float | str | None:
-    """The placement rate of the pathways cohort, suppressed as a rate of its own counts (placed / certified)."""
+    """The placement rate of the pathways cohort, suppressed as a rate of its counts (placed / certified)."""
     if key not in figures.cohort:  # an engine that does not give the counts: hidden with the hires
         return _guarded(figures.placement_rate.get(key), cells["hires"], cells["graduates"])
     placed, certified = figures.cohort[key]
@@ -447,7 +447,7 @@ def projection_rows(year: int, scope: Scope, figures: Figures) -> list[dict]:
     return out
 
 
-# --- the schema of each resource -----------------------------------------------------------------------------
+# --- the schema of each resource ------------------------------------------------------------
 
 # name -> (type, unit, English description); descriptions are translated to fr and ar through the catalogue.
 FIELDS: dict[str, tuple[str, str | None, str]] = {
@@ -505,7 +505,8 @@ FIELDS: dict[str, tuple[str, str | None, str]] = {
         "number",
         "ratio",
         gettext_noop(
-            "Location quotient of demand: the group's share of the territory's demand over its national share."
+            "Location quotient of demand: the group's share of the territory's demand over its national "
+            "share."
         ),
     ),
     "placement_rate": (
@@ -546,7 +547,8 @@ GAP_FIELDS = [
     "coverage",
 ]  # fmt: skip
 TOTAL_FIELDS = [
-    "year", "dimension", "level", "territory_code", "territory_name_fr", "territory_name_ar", "territory_name_en",
+    "year", "dimension", "level", "territory_code", "territory_name_fr", "territory_name_ar",
+    "territory_name_en",
     *PUBLISHED_COUNTS, "ratio", "mismatch", "women_share_graduates", "women_share_hires", "youth_population",
     "coverage",
 ]  # fmt: skip
@@ -630,29 +632,29 @@ def methodology(
             }
             sections = [
                 (_("Sources"), [
-                    _("Training supply: the supply statistics of the training establishments (published by the "
-                      "ministries and OFPPT, and derived from Kafaat's enrolment and certification records)."),
-                    _("Labour demand: vacancies imported from employment-agency exports and job boards; an ad "
+                    _("Training supply: the supply statistics of the training establishments (published by the "  # noqa: E501
+                      "ministries and OFPPT, and derived from Kafaat's enrolment and certification records)."),  # noqa: E501
+                    _("Labour demand: vacancies imported from employment-agency exports and job boards; an ad "  # noqa: E501
                       "posted again by the same employer is counted once."),
-                    _("Placements: the job, internship and self-employment steps recorded in Kafaat pathways."),
+                    _("Placements: the job, internship and self-employment steps recorded in Kafaat pathways."),  # noqa: E501
                     _("Young people: population by province from the 2024 general census (HCP, CC BY 4.0)."),
                     _("Every figure comes from the warehouse snapshot taken at %(taken_at)s; the package was "
                       "published at %(published_at)s.") % values,
                 ]),
                 (_("Formulas"), [
-                    _("Graduates per vacancy: S / D, where S is the graduates of the year and D the positions "
+                    _("Graduates per vacancy: S / D, where S is the graduates of the year and D the positions "  # noqa: E501
                       "of the vacancies posted in the year."),
                     _("Bounded mismatch: (S - D) / (S + D), from -1 (only demand) to 1 (only supply)."),
                     _("Location quotient of demand: (D of the group in the territory / D of the territory) / "
                       "(D of the group in the country / D of the country)."),
-                    _("Placement rate: certified graduates of the year's pathway cohort who were placed, over "
+                    _("Placement rate: certified graduates of the year's pathway cohort who were placed, over "  # noqa: E501
                       "those certified. Women's shares: women over all, for graduates and for placements."),
                     _("Coverage: graduates per 1,000 young people of the territory."),
-                    _("Figures of a region are the sums of its provinces; those of the country the sums of its "
+                    _("Figures of a region are the sums of its provinces; those of the country the sums of its "  # noqa: E501
                       "regions."),
                 ]),
                 (_("Small-cell suppression"), [
-                    _("A count from 1 to %(threshold)s minus one is replaced by %(marker)s (zeros are shown). "
+                    _("A count from 1 to %(threshold)s minus one is replaced by %(marker)s (zeros are shown). "  # noqa: E501
                       "Further counts are hidden (secondary suppression) so that no hidden count can be "
                       "recomputed from totals, including the complement of women's counts.") % values,
                     _("A rate or a ratio is hidden (%(marker)s) whenever a count it is computed from is "
@@ -774,7 +776,8 @@ def validate_package(directory: Path) -> list[str]:
     errors = []
     for task in report.tasks:
         for error in task.errors:
-            where = f"{task.name}, row {getattr(error, 'row_number', '')}".rstrip(", row ")
+            row = getattr(error, "row_number", None)
+            where = f"{task.name}, row {row}" if row else task.name
             errors.append(f"{where}: {error.message}")
     errors += [error.message for error in report.errors]
     return errors or [_("The data package is not valid.")]
@@ -901,7 +904,8 @@ def publish(
     if info is None:
         raise ValidationError(
             _(
-                "There is no warehouse snapshot yet: refresh the warehouse (python -m kafaat refresh-warehouse)."
+                "There is no warehouse snapshot yet: refresh the warehouse "
+                "(python -m kafaat refresh-warehouse)."
             )
         )
     available = years_available()
@@ -1030,7 +1034,7 @@ def latest(code: str, year: int) -> Publication | None:
 
 
 def file_path(publication: Publication, name: str) -> Path:
-    """The stored file of a publication, checked against its recorded SHA-256 size (never a path from outside)."""
+    """The stored file of a publication, checked against its recorded size (never a path from outside)."""
     item = publication.files.filter(name=name).first()
     if item is None:
         raise FileNotFoundError(name)

@@ -23,7 +23,9 @@ def figures(monkeypatch, settings, tmp_path):
     snapshot.close_all()
 
 
-def test_an_analyst_publishes_and_the_public_reads_it_in_arabic(page, sign_in, world, figures, browser, live_server):
+def test_an_analyst_publishes_and_the_public_reads_it_in_arabic(
+    page, sign_in, world, figures, browser, live_server
+):
     sign_in("analyst_oriental")
     page.goto("/open-data/publish/")
     page.select_option("#id_region", "MA-02")

@@ -9,9 +9,9 @@ from io import StringIO
 
 import frictionless
 import pytest
-from django.utils import translation
 from django.core.management import CommandError, call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import translation
 
 from kafaat.observatory import publication, warehouse
 from kafaat.observatory.publication_models import Publication
@@ -41,7 +41,8 @@ def ready(fake_gaps, open_data_dir, reference_territories):
 def person(world):
     """A registered person whose name must never appear in anything published."""
     raw = {"external_id": "P-1", "first_name_latin": "Zineb", "last_name_latin": "Tazi-Oujdia", "sex": "F",
-           "first_name_ar": "زينب", "last_name_ar": "التازي", "birth_date": "2001-03-12", "commune": "Oujda"}  # fmt: skip
+           "first_name_ar": "زينب", "last_name_ar": "التازي", "birth_date": "2001-03-12",
+           "commune": "Oujda"}  # fmt: skip
     return register_person(
         world["users"]["admin_a"], raw, organisation=world["ngo_a"], consent_given_on=date(2025, 1, 1)
     )

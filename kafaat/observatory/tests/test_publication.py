@@ -9,8 +9,8 @@ from pathlib import Path
 
 import frictionless
 import pytest
-from django.utils import translation
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 from openpyxl import load_workbook
 
 from kafaat.observatory import publication, warehouse

@@ -1,4 +1,4 @@
-"""python -m kafaat publish --region CODE --year YYYY --out DIR: an open-data package, validated and recorded."""
+"""python -m kafaat publish --region CODE --year YYYY --out DIR: an open-data package, validated, recorded."""
 
 from pathlib import Path
 
@@ -30,7 +30,8 @@ class Command(BaseCommand):
         files = package.files.all()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Published {package.scope_code} {package.year} v{package.version}: {len(files)} files in {out} "
+                f"Published {package.scope_code} {package.year} v{package.version}: "
+                f"{len(files)} files in {out} "
                 f"(valid data package; {package.summary.get('suppressed', 0)} suppressed values)"
             )
         )
