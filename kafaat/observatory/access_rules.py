@@ -15,4 +15,5 @@ navigation.register(navigation.NavItem(_("Warehouse"), "observatory:warehouse", 
 # Publishing open data: analysts, for the regions of their territorial scope (national scope: the country).
 PUBLISH_OPEN_DATA = "observatory.publish_open_data"
 access.grant(Role.ANALYST, PUBLISH_OPEN_DATA, access.Reach.TERRITORY)
+navigation.register(navigation.NavItem(_("Open data"), "open_data:index"))
 navigation.register(navigation.NavItem(_("Publish open data"), "open_data:publish", PUBLISH_OPEN_DATA))

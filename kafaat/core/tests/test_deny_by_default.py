@@ -6,6 +6,14 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 PUBLIC_PREFIXES = ("login/", "i18n/", "api/docs", "api/openapi.json", "admin/")
+# Published open data (docs/open-data.md): list, package, latest version, files, and the API list.
+PUBLIC_ROUTES = {
+    "/open-data/",
+    "/open-data/x/1/latest/",
+    "/open-data/x/1/v1/",
+    "/open-data/x/1/v1/x",
+    "/api/open-data/packages",
+}
 
 
 def _routes(patterns, prefix=""):
@@ -35,7 +43,9 @@ def _concrete(route: str) -> str:
 ROUTES = sorted({_concrete(r) for r in _routes(get_resolver().url_patterns)} - {"/api/"})
 
 
-@pytest.mark.parametrize("url", [r for r in ROUTES if not r.lstrip("/").startswith(PUBLIC_PREFIXES)])
+@pytest.mark.parametrize(
+    "url", [r for r in ROUTES if not r.lstrip("/").startswith(PUBLIC_PREFIXES) and r not in PUBLIC_ROUTES]
+)
 def test_anonymous_visitors_are_refused(client, db, url):
     response = client.get(url)
     if url.startswith("/api/"):
@@ -44,6 +54,13 @@ def test_anonymous_visitors_are_refused(client, db, url):
         assert response.status_code in (302, 405), url
         if response.status_code == 302:
             assert response["Location"].startswith("/login/") or "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("url", sorted(PUBLIC_ROUTES))
+def test_the_open_data_routes_are_public(client, db, url):
+    assert url in ROUTES
+    response = client.get(url)
+    assert response.status_code in (200, 404), url  # 404: no such package yet — never the log-in
 
 
 def test_the_api_documentation_is_served_locally(client, db):
