@@ -15,8 +15,10 @@ publication) is in the module's public names: `gap_table`, `projection`, `years_
 from __future__ import annotations
 
 import csv
+import json
 import math
 from dataclasses import dataclass, field, fields
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Literal, get_args
@@ -220,12 +222,20 @@ def _check_region(con, region: str | None) -> None:
         raise GapError(_("Unknown region “%(value)s”.") % {"value": region})
 
 
+def _taken_on(con) -> date:
+    (value,) = con.execute("SELECT value FROM meta WHERE key = 'taken_at'").fetchall()[0]
+    return datetime.fromisoformat(json.loads(value)).date()
+
+
 def years_available(*, path: Path | None = None) -> list[int]:
-    """Years with supply, demand or hires in the snapshot (NoSnapshot when there is none)."""
+    """Years up to the snapshot's with supply, demand or hires (NoSnapshot when there is no snapshot).
+
+    The snapshot's own year is partial (vacancies and placements to date)."""
     con = snapshot.cursor(path)
     rows = con.execute(
         """SELECT DISTINCT year FROM (SELECT year FROM supply UNION ALL SELECT year FROM demand
-           UNION ALL SELECT year FROM hires) WHERE year IS NOT NULL ORDER BY year"""
+           UNION ALL SELECT year FROM hires) WHERE year <= ? ORDER BY year""",
+        [_taken_on(con).year],
     ).fetchall()
     return [year for (year,) in rows]
 
@@ -415,8 +425,9 @@ def projection(
 ) -> list[ProjectionRow]:
     """The observed yearly supply and demand of one territory × group, then `horizon` projected years.
 
-    Supply is observed in the years that have any supply figures in the snapshot, demand in those with any
-    vacancies (a cell without figures in such a year is 0). The demand of a projected year that surveyed
+    Supply is observed in the complete years with published figures (with derived ones when nothing is
+    published), demand in the complete calendar years with vacancies (a cell without figures in such a year
+    is 0); see `_complete_years`. The demand of a projected year that surveyed
     employers' hiring intentions cover is the mean of the trend and the intentions, its interval widened to
     hold both.
     """
@@ -433,7 +444,10 @@ def projection(
         raise GapError(_("Unknown group “%(value)s”.") % {"value": group_code})
     g = _GROUP[dimension]
     rows = con.execute(
-        f"""WITH sy AS (SELECT DISTINCT year FROM supply), dy AS (SELECT DISTINCT year FROM demand),
+        f"""WITH any_published AS (SELECT count(*) > 0 AS yes FROM supply WHERE source = 'published'),
+        sy AS (SELECT DISTINCT year FROM supply WHERE year <= $supply_until
+            AND (source = 'published' OR NOT (SELECT yes FROM any_published))),
+        dy AS (SELECT DISTINCT year FROM demand WHERE year <= $demand_until),
         s AS (SELECT year, sum(graduates) AS v FROM supply WHERE {level} = $t AND {g} = $g GROUP BY year),
         d AS (SELECT year, sum(positions) AS v FROM demand WHERE {level} = $t AND {g} = $g GROUP BY year),
         i AS (SELECT year, sum(positions) AS v FROM intentions WHERE {level} = $t AND {g} = $g GROUP BY year)
@@ -441,7 +455,7 @@ def projection(
         UNION ALL SELECT 'demand', dy.year, coalesce(d.v, 0) FROM dy LEFT JOIN d USING (year)
         UNION ALL SELECT 'intentions', year, v FROM i
         ORDER BY 1, 2""",  # noqa: S608 — level and group column come from LEVELS and _GROUP
-        {"t": territory_code, "g": group_code},
+        {"t": territory_code, "g": group_code, **_complete_years(con)},
     ).fetchall()
     series: dict[str, dict[int, float]] = {"supply": {}, "demand": {}, "intentions": {}}
     for kind, year, value in rows:
@@ -483,8 +497,18 @@ def projection(
     return out
 
 
+def _complete_years(con) -> dict[str, int]:
+    """The last complete years as of the snapshot: a gap year's supply is complete once its training year
+    ended (31 August), its demand once the calendar year ended (the running year would bend the trend)."""
+    taken = _taken_on(con)
+    demand_until = taken.year - 1
+    if not con.execute("SELECT 1 FROM demand WHERE year <= ? LIMIT 1", [demand_until]).fetchall():
+        demand_until = taken.year  # nothing but the running year: use it rather than nothing
+    return {"supply_until": taken.year if taken.month >= 9 else taken.year - 1, "demand_until": demand_until}
+
+
 def _round(value: float | None) -> float | None:
-    return None if value is None or math.isnan(value) else round(value, 2)
+    return None if value is None or math.isnan(value) else round(float(value), 2)
 
 
 # --- The published form -------------------------------------------------------------------------------------
