@@ -439,7 +439,7 @@ def projection(
         "SELECT 1 FROM territories WHERE code = ? AND level = ?", [territory_code, level]
     ).fetchall()
     if not known:
-        raise GapError(_("Unknown %(level)s “%(value)s”.") % {"level": level, "value": territory_code})
+        raise GapError(_("Unknown territory “%(value)s” at this level.") % {"value": territory_code})
     if group_code not in group_codes(dimension):
         raise GapError(_("Unknown group “%(value)s”.") % {"value": group_code})
     g = _GROUP[dimension]
