@@ -244,33 +244,9 @@ def years_available(*, path: Path | None = None) -> list[int]:
 
 
 def _gap_sql(level: str, dimension: str, region: str | None) -> str:
-    t, g = level, _GROUP[dimension]
-    where = f"year = $year AND {t} IS NOT NULL AND {g} IS NOT NULL"
-    mine = where + (" AND region = $region" if region else "")
+    """The indicators over the snapshot's `gap_cells` (sums per year × territory × group, with the demand
+    totals the location quotient needs: supply_demand.gap_cells_sql)."""
     return f"""
-    WITH sup AS (SELECT {t} AS t, {g} AS g, sum(graduates) AS s, sum(graduates_women) AS sw
-        FROM supply WHERE {mine} GROUP BY ALL),
-    dem_all AS (SELECT {t} AS t, {g} AS g, positions FROM demand WHERE year = $year AND {g} IS NOT NULL),
-    dem AS (SELECT t, g, sum(positions) AS d FROM dem_all WHERE t IS NOT NULL GROUP BY ALL),
-    dem_t AS (SELECT t, sum(positions) AS dt FROM dem_all WHERE t IS NOT NULL GROUP BY t),
-    dem_g AS (SELECT g, sum(positions) AS dg FROM dem_all GROUP BY g),
-    dem_n AS (SELECT sum(positions) AS dn FROM dem_all),
-    mine AS (SELECT code FROM territories WHERE level = '{t}'
-        {"AND region = $region" if region else ""}),
-    hir AS (SELECT {t} AS t, {g} AS g, sum(hires) AS h, sum(hires_women) AS hw
-        FROM hires WHERE {mine} GROUP BY ALL),
-    coh AS (SELECT {t} AS t, {g} AS g, sum(certified) AS c, sum(placed) AS p
-        FROM cohorts WHERE {mine} GROUP BY ALL),
-    keys AS (SELECT t, g FROM sup UNION SELECT t, g FROM dem WHERE t IN (SELECT code FROM mine)
-        UNION SELECT t, g FROM hir UNION SELECT t, g FROM coh),
-    joined AS (
-        SELECT k.t, k.g, coalesce(s, 0) AS s, coalesce(sw, 0) AS sw, coalesce(d, 0) AS d,
-            coalesce(h, 0) AS h, coalesce(hw, 0) AS hw, coalesce(c, 0) AS c, coalesce(p, 0) AS p,
-            coalesce(dt, 0) AS dt, coalesce(dg, 0) AS dg, coalesce(dn, 0) AS dn, tt.youth,
-            tt.name_fr, tt.name_ar, tt.name_en
-        FROM keys k LEFT JOIN sup USING (t, g) LEFT JOIN dem USING (t, g) LEFT JOIN hir USING (t, g)
-        LEFT JOIN coh USING (t, g) LEFT JOIN dem_t USING (t) LEFT JOIN dem_g USING (g) CROSS JOIN dem_n
-        LEFT JOIN territories tt ON tt.code = k.t AND tt.level = '{t}')
     SELECT t, g, s, sw, d, h, hw,
         CASE WHEN d > 0 THEN s / d END AS ratio,
         CASE WHEN s + d > 0 THEN (s - d) / (s + d) END AS mismatch,
@@ -280,7 +256,9 @@ def _gap_sql(level: str, dimension: str, region: str | None) -> str:
         CASE WHEN h > 0 THEN hw / h END AS women_share_hires,
         youth, CASE WHEN youth > 0 THEN 1000.0 * s / youth END AS coverage,
         c, p, name_fr, name_ar, name_en
-    FROM joined ORDER BY t, g"""  # noqa: S608 (names from constants, values bound)
+    FROM gap_cells WHERE year = $year AND level = '{level}' AND dimension = '{dimension}'
+        {"AND region = $region" if region else ""}
+    ORDER BY t, g"""  # noqa: S608 (names from constants, values bound)
 
 
 def gap_table(
