@@ -133,6 +133,9 @@ class Figures:
     placement_rate: dict[tuple[str, str], float | None]
     cohort: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)  # (placed, certified)
     hidden: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    # Entries the gap engine's own public table (gaps.published_table, shown by the dashboard) hides: hidden
+    # here too, so that the package and the dashboard together never show more than either alone.
+    seed: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
 
     def value(self, measure: str, key: tuple[str, str]) -> int:
         row, col = key
@@ -198,7 +201,33 @@ def _collect(year: int, region: Territory | None, dimension: str) -> Figures:
                     cohort[(TOTAL, row.group_code)] = (int(row.placed), int(row.certified))
                 if row.youth_population is not None:
                     youth[TOTAL] = row.youth_population
-    return Figures(dimension, children_sorted, sorted(groups), counts, names, youth, lq, placement, cohort)
+    figures = Figures(dimension, children_sorted, sorted(groups), counts, names, youth, lq, placement, cohort)
+    figures.seed = _hidden_elsewhere(gaps, year, region, dimension, rows)
+    return figures
+
+
+SEEDED = ("graduates", "graduates_women", "hires", "hires_women")
+
+
+def _hidden_elsewhere(gaps, year: int, region: Territory | None, dimension: str, rows) -> dict[str, set]:
+    """What gaps.published_table hides of the same figures: the children's rows, and the region's own row
+    (published by the engine in its table of all regions)."""
+    seed: dict[str, set[tuple[str, str]]] = {m: set() for m in SEEDED}
+    published_table = getattr(gaps, "published_table", None)
+    if published_table is None:
+        return seed
+
+    def add(published, territory_of) -> None:
+        for row in published:
+            for measure in SEEDED:
+                if measure in row.suppressed:
+                    seed[measure].add((territory_of(row), row.group_code))
+
+    add(published_table(rows), lambda row: row.territory_code)
+    if region is not None:
+        regions = gaps.gap_table(year, level="region", region=None, dimension=dimension)
+        add([r for r in published_table(regions) if r.territory_code == region.code], lambda row: TOTAL)
+    return seed
 
 
 def protect(figures: Figures, threshold: int = THRESHOLD) -> Figures:
@@ -210,7 +239,7 @@ def protect(figures: Figures, threshold: int = THRESHOLD) -> Figures:
     whenever either hides it; each table is then re-protected with those entries forced. The loop only ever
     hides more, so it ends, and in its last round every table is protected as published.
     """
-    hidden: dict[str, set[tuple[str, str]]] = {m: set() for m in COUNTS}
+    hidden: dict[str, set[tuple[str, str]]] = {m: set(figures.seed.get(m, ())) for m in COUNTS}
     rows, cols = figures.children, figures.groups
     territories = [*rows, TOTAL]
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import get_language
 
+from kafaat.observatory.gaps import published_table  # noqa: F401 — the real one: it works on any GapRow
+
 YEARS = [2023, 2024, 2025]
 PROVINCES = {"02.411": "Oujda-Angad", "02.381": "Nador", "02.113": "Berkane"}
 REGIONS = {"MA-02": "Oriental", "MA-01": "Tanger-Tétouan-Al Hoceima"}

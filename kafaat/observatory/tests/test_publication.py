@@ -220,3 +220,19 @@ def test_who_may_publish(ready, world):
             publication.publish(users[name], "MA-02", 2025)
     assert [code for code, _name in publication.publishable_scopes(analyst)] == ["MA-02"]
     assert publication.publish(users["superuser"], "MA", 2025).version == 1
+
+
+def test_the_package_hides_whatever_the_dashboards_public_table_hides(ready, db):
+    """Two publications of one table with different hidden cells could be combined: never show more."""
+    package = publication.publish(None, "MA-02", 2025)
+    rows = {
+        (r["territory_code"], r["group_code"]): r for r in rows_of(stored(package) / "gaps_by_occupation.csv")
+    }
+    provinces = ready.published_table(ready.gap_table(2025, level="province", region="MA-02"))
+    regions = ready.published_table(ready.gap_table(2025, level="region"))
+    checked = 0
+    for row in [*provinces, *regions]:
+        for name in row.suppressed & set(publication.PUBLISHED_COUNTS):
+            assert rows[(row.territory_code, row.group_code)][name] == MARKER, (row.territory_code, name)
+            checked += 1
+    assert checked
