@@ -182,28 +182,54 @@ def _collect(year: int, region: Territory | None, dimension: str) -> Figures:
         lq[key], placement[key] = row.location_quotient, row.placement_rate
         if hasattr(row, "certified"):
             cohort[key] = (int(row.placed), int(row.certified))
+    known_youth = [youth.get(c) for c in sorted(children)]
+    youth[TOTAL] = sum(known_youth) if known_youth and None not in known_youth else None
+    if region is not None:  # the region's own row: its rates, and what no province holds
+        for row in gaps.gap_table(year, level="region", region=region.code, dimension=dimension):
+            if row.territory_code != region.code:
+                continue
+            key = (TOTAL, row.group_code)
+            lq[key], placement[key] = row.location_quotient, row.placement_rate
+            if hasattr(row, "certified"):
+                cohort[key] = (int(row.placed), int(row.certified))
+            if row.youth_population is not None:
+                youth[TOTAL] = row.youth_population
+            rest = {
+                m: int(getattr(row, m) or 0) - sum(counts[m].get((c, row.group_code), 0) for c in children)
+                for m in PUBLISHED_COUNTS
+            }
+            if any(rest.values()):  # figures of the region not allocated to a province: their own row
+                groups.add(row.group_code)
+                for measure, value in rest.items():
+                    counts[measure][(unallocated_code(region), row.group_code)] = max(value, 0)
+        if any(t == unallocated_code(region) for m in counts.values() for t, _g in m):
+            children.add(unallocated_code(region))
+            youth[unallocated_code(region)] = None
     for base, (women, men) in SEXED.items():
         for key, total in counts[base].items():
             counts[men][key] = max(total - counts[women].get(key, 0), 0)
-    names = {g: {} for g in groups}
+    names: dict[str, dict[str, str]] = {g: {} for g in groups}
     for language, language_rows in by_language.items():
         for row in language_rows:
             names[row.group_code][language] = row.group_name
-    children_sorted = sorted(children)
-    known_youth = [youth.get(c) for c in children_sorted]
-    youth[TOTAL] = sum(known_youth) if known_youth and None not in known_youth else None
-    if region is not None:  # the region's own location quotients and placement rates
-        for row in gaps.gap_table(year, level="region", region=region.code, dimension=dimension):
-            if row.territory_code == region.code:
-                lq[(TOTAL, row.group_code)] = row.location_quotient
-                placement[(TOTAL, row.group_code)] = row.placement_rate
-                if hasattr(row, "certified"):
-                    cohort[(TOTAL, row.group_code)] = (int(row.placed), int(row.certified))
-                if row.youth_population is not None:
-                    youth[TOTAL] = row.youth_population
-    figures = Figures(dimension, children_sorted, sorted(groups), counts, names, youth, lq, placement, cohort)
+    for group, named in names.items():
+        for language in LANGUAGES:
+            if language not in named and hasattr(gaps, "group_name"):
+                with translation.override(language):
+                    named[language] = gaps.group_name(dimension, group)
+    figures = Figures(
+        dimension, sorted(children), sorted(groups), counts, names, youth, lq, placement, cohort
+    )
     figures.seed = _hidden_elsewhere(gaps, year, region, dimension, rows)
     return figures
+
+
+UNALLOCATED = "-NA"
+
+
+def unallocated_code(region: Territory) -> str:
+    """The row of a region's figures that no province holds (e.g. a vacancy placed in the region only)."""
+    return f"{region.code}{UNALLOCATED}"
 
 
 SEEDED = ("graduates", "graduates_women", "hires", "hires_women")
@@ -344,8 +370,13 @@ def _scope(region: Territory | None) -> Scope:
 
 
 def _territory_names(codes: Iterable[str]) -> dict[str, dict[str, str]]:
-    found = Territory.objects.filter(code__in=list(codes))
-    return {t.code: {lang: getattr(t, f"name_{lang}") or t.name_fr for lang in LANGUAGES} for t in found}
+    codes = list(codes)
+    found = Territory.objects.filter(code__in=codes)
+    names = {t.code: {lang: getattr(t, f"name_{lang}") or t.name_fr for lang in LANGUAGES} for t in found}
+    for code in codes:
+        if code.endswith(UNALLOCATED):
+            names[code] = translated(gettext_noop("Not allocated to a province"))
+    return names
 
 
 def gap_rows(year: int, scope: Scope, figures: Figures) -> list[dict]:

@@ -37,6 +37,7 @@ SECTOR = {
     ("02.113", "IND"): (22, 7, 20, 7, 2),
     ("02.113", "TOU"): (30, 15, 14, 9, 4),
 }
+UNALLOCATED_VACANCIES = 0  # tests set it: vacancies of the region that no province holds
 YOUTH = {"02.411": 90_000, "02.381": 110_000, "02.113": 45_000}
 # Person-level data that must never reach a package (it is not even in the gap contract).
 PERSON_NAMES = ("Fatima Zahra Benali", "فاطمة الزهراء بنعلي")
@@ -116,6 +117,8 @@ def gap_table(year, *, level="region", region=None, dimension="occupation"):
             continue
         for group in GROUP_NAMES[dimension]:
             sums = tuple(map(sum, zip(*(c for (t, g), c in data.items() if g == group), strict=True)))
+            if group == "72" and dimension == "occupation":  # vacancies placed in the region only
+                sums = (*sums[:2], sums[2] + UNALLOCATED_VACANCIES, *sums[3:])
             rows.append(
                 _row(year, "region", code, REGIONS[code], dimension, group, sums, sum(YOUTH.values()))
             )

@@ -236,3 +236,16 @@ def test_the_package_hides_whatever_the_dashboards_public_table_hides(ready, db)
             assert rows[(row.territory_code, row.group_code)][name] == MARKER, (row.territory_code, name)
             checked += 1
     assert checked
+
+
+def test_figures_of_the_region_that_no_province_holds_have_their_own_row(ready, db, monkeypatch):
+    monkeypatch.setattr(ready, "UNALLOCATED_VACANCIES", 7)
+    package = publication.publish(None, "MA-02", 2025)
+    rows = {
+        (r["territory_code"], r["group_code"]): r for r in rows_of(stored(package) / "gaps_by_occupation.csv")
+    }
+    assert rows[("MA-02-NA", "72")]["vacancies"] == "7"
+    assert rows[("MA-02-NA", "72")]["territory_name_en"] == "Not allocated to a province"
+    region = next(r for r in ready.gap_table(2025, level="region", region="MA-02") if r.group_code == "72")
+    assert rows[("MA-02", "72")]["vacancies"] == str(region.vacancies)  # the same figure as the gap engine's
+    assert frictionless.validate(str(stored(package) / "datapackage.json")).valid
