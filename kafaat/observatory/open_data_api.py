@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from kafaat.observatory import publication
 from kafaat.observatory.publication_models import Publication
@@ -72,4 +72,4 @@ def list_packages(request: HttpRequest, territory: str | None = None):
 @router.post("/open-data/packages", response={201: PackageOut})
 def publish_package(request: HttpRequest, payload: PublishIn):
     """Publish a new version of a region's (or MA: the country's) package for a year (analysts)."""
-    return 201, _out(publication.publish(request.user, payload.region, payload.year))
+    return Status(201, _out(publication.publish(request.user, payload.region, payload.year)))
