@@ -976,7 +976,11 @@ def publish(
         )
     scope = _scope(region)
     say(f"Reading the gap tables of {scope.code} for {year}")
-    figures = {d: protect(_collect(year, region, d)) for d in DIMENSIONS}
+    refused = getattr(_gaps(), "GapError", ValueError)
+    try:
+        figures = {d: protect(_collect(year, region, d)) for d in DIMENSIONS}
+    except refused as error:  # a request the snapshot cannot answer: a 4xx with the engine's message
+        raise ValidationError(str(error)) from None
     if not any(figures[d].children and figures[d].groups for d in DIMENSIONS):
         raise ValidationError(
             _("No data for %(territory)s in %(year)s.") % {"territory": scope.names["en"], "year": year}

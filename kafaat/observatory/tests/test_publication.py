@@ -249,3 +249,10 @@ def test_figures_of_the_region_that_no_province_holds_have_their_own_row(ready, 
     region = next(r for r in ready.gap_table(2025, level="region", region="MA-02") if r.group_code == "72")
     assert rows[("MA-02", "72")]["vacancies"] == str(region.vacancies)  # the same figure as the gap engine's
     assert frictionless.validate(str(stored(package) / "datapackage.json")).valid
+
+
+def test_a_request_the_gap_engine_refuses_is_a_validation_error(ready, db, monkeypatch):
+    monkeypatch.setattr(ready, "REFUSE", "Unknown region “MA-02”.")
+    with pytest.raises(ValidationError, match="Unknown region “MA-02”"):
+        publication.publish(None, "MA-02", 2025)
+    assert not Publication.objects.exists()
