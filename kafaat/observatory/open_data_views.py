@@ -76,7 +76,10 @@ def publish(request):
         raise PermissionDenied
     years = publication.years_available()
     errors: list[str] = []
-    chosen = {"region": request.POST.get("region", ""), "year": request.POST.get("year", "")}
+    chosen = {
+        "region": request.POST.get("region", ""),
+        "year": request.POST.get("year", "") or str(publication.default_year() or ""),
+    }
     if request.method == "POST":
         try:
             package = publication.publish(request.user, chosen["region"], chosen["year"])

@@ -108,6 +108,15 @@ def resolve_scope(code: str) -> Territory | None:
     return region
 
 
+def default_year() -> int | None:
+    """The year to offer first: the last one with complete supply and demand (gaps.latest_complete_year)."""
+    latest = getattr(_gaps(), "latest_complete_year", None)
+    try:
+        return latest() if latest else None
+    except snapshot.NoSnapshot:
+        return None
+
+
 def years_available() -> list[int]:
     """The years with data in the warehouse snapshot (none when there is no snapshot yet)."""
     try:
