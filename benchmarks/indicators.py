@@ -198,7 +198,7 @@ def main() -> None:
     path = folder / "warehouse.duckdb"
     full = warehouse.refresh(path=path, full=True)
     log(f"refresh (full): {full.read:,} rows in {full.seconds:.1f} s (read {full.read_seconds:.1f} s), "
-        f"decrypted {full.decrypted:,}")  # fmt: skip
+        f"decrypted {full.decrypted:,} (decryption thread {full.decrypt_seconds:.1f} s)")  # fmt: skip
     incremental = warehouse.refresh(path=path)
     log(f"refresh (incremental): {incremental.seconds:.1f} s, decrypted {incremental.decrypted:,}")
     log(f"stages (s), full: {full.stages}; incremental: {incremental.stages}")

@@ -23,6 +23,7 @@ import json
 import os
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,6 +51,9 @@ MIGRATION_GROUPS = {
 Progress = Callable[[str, int], None]  # (stage, percent)
 STAGES = ("reading", "pseudonymising", "decrypting", "building", "writing")
 
+# A person's pseudonym (the parameter is `pseudonym_key()`): the same expression wherever it is computed.
+PID_SQL = "left(sha256(? || replace(CAST(uid AS VARCHAR), '-', '')), 16)"
+
 # Portable SQL (SQLite and PostgreSQL): types are normalised in DuckDB afterwards.
 SOURCES = {
     "people": """SELECT p.id, CAST(p.uid AS TEXT) AS uid, p.merged_into_id, p.sex, p.birth_date,
@@ -74,6 +78,7 @@ class RefreshResult:
     seconds: float = 0.0
     read_seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)  # seconds per stage, for the benchmark
+    decrypt_seconds: float = 0.0  # the decryption thread's time, mostly spent while the copy runs
 
 
 def warehouse_path() -> Path:
@@ -98,7 +103,10 @@ def _postgres_uri() -> str:
     return f"postgresql://{credentials}{host}{port}/{quote(s['NAME'], safe='')}"
 
 
-def _read_adbc(queries: dict[str, str]) -> dict[str, pa.Table]:
+Arrived = Callable[[str, pa.Table], None]  # called with each table as soon as it is read
+
+
+def _read_adbc(queries: dict[str, str], arrived: Arrived) -> dict[str, pa.Table]:
     import adbc_driver_postgresql.dbapi as adbc
 
     tables = {}
@@ -108,11 +116,12 @@ def _read_adbc(queries: dict[str, str]) -> dict[str, pa.Table]:
         for name, sql in queries.items():
             cursor.execute(sql)
             tables[name] = cursor.fetch_arrow_table()
+            arrived(name, tables[name])
         conn.rollback()
     return tables
 
 
-def _read_cursor(queries: dict[str, str], batch: int = 50_000) -> dict[str, pa.Table]:
+def _read_cursor(queries: dict[str, str], arrived: Arrived, batch: int = 50_000) -> dict[str, pa.Table]:
     tables = {}
     with connection.cursor() as cursor:
         for name, sql in queries.items():
@@ -126,17 +135,22 @@ def _read_cursor(queries: dict[str, str], batch: int = 50_000) -> dict[str, pa.T
                 tables[name] = pa.table({n: pa.array([], pa.null()) for n in names})
             else:
                 tables[name] = pa.concat_tables(batches, promote_options="permissive")
+            arrived(name, tables[name])
     return tables
 
 
-def read_source(queries: dict[str, str] = SOURCES) -> dict[str, pa.Table]:
-    """The operational tables as Arrow. ADBC needs committed data: inside a transaction (tests), a cursor."""
+def read_source(queries: dict[str, str] = SOURCES, arrived: Arrived | None = None) -> dict[str, pa.Table]:
+    """The operational tables as Arrow, in the order of `queries`; `arrived(name, table)` is called as each
+    one is read. ADBC needs committed data: inside a transaction (tests), a cursor."""
+    arrived = arrived or (lambda name, table: None)
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         try:
-            return _read_adbc(queries)
-        except ImportError:  # the driver is optional at run time; the cursor path gives the same tables
+            import adbc_driver_postgresql.dbapi  # noqa: F401 — optional at run time
+        except ImportError:  # the cursor path gives the same tables
             pass
-    return _read_cursor(queries)
+        else:
+            return _read_adbc(queries, arrived)
+    return _read_cursor(queries, arrived)
 
 
 # --- Decrypting, once, to coarse categories ---------------------------------------------------------------
@@ -154,14 +168,38 @@ def disability_group(answers: dict | None) -> str:
     return "yes" if any(int(v) >= DISABILITY_CUTOFF for v in answers.values() if v) else "no"
 
 
+DECRYPT_BATCH = 100_000  # tokens decrypted per call: bounds the memory the clear values take at a time
+
+
+def _categories_of(tokens: list[str | None], reduce: Callable[[str | None], str]) -> list[str]:
+    """The coarse category of each encrypted value (`reduce(None)` for an absent one), decrypted in batches.
+
+    The clear values live only inside this function, a batch at a time. Categories are memoised by clear
+    value: a field with few distinct values (a status, a set of Washington Group answers) is reduced once
+    per distinct value rather than once per person.
+    """
+    out: list[str] = [reduce(None)] * len(tokens)
+    present = [i for i, token in enumerate(tokens) if token]
+    memo: dict[str, str] = {}
+    for begin in range(0, len(present), DECRYPT_BATCH):
+        chunk = present[begin : begin + DECRYPT_BATCH]
+        for index, clear in zip(chunk, crypto.decrypt_many([tokens[i] for i in chunk]), strict=True):
+            category = memo.get(clear)
+            if category is None:
+                category = memo[clear] = reduce(clear)
+            out[index] = category
+    return out
+
+
 def _decrypt_categories(rows: pa.Table) -> pa.Table:
     """pid, stamp, migration, disability for records whose encrypted fields must be read (again)."""
-    statuses, answers = rows["migration_status"].to_pylist(), rows["disability_answers"].to_pylist()
+    statuses = _categories_of(rows["migration_status"].to_pylist(), lambda clear: clear or "")
     nationalities = rows["nationality"].to_pylist()
-    migration, disability = [], []
-    for status, wg, nationality in zip(statuses, answers, nationalities, strict=True):
-        migration.append(migration_group(crypto.decrypt(status) if status else "", nationality))
-        disability.append(disability_group(json.loads(crypto.decrypt(wg)) if wg else None))
+    migration = [migration_group(s, n) for s, n in zip(statuses, nationalities, strict=True)]
+    disability = _categories_of(
+        rows["disability_answers"].to_pylist(),
+        lambda clear: disability_group(json.loads(clear) if clear else None),
+    )
     return pa.table(
         {
             "pid": rows["pid"],
@@ -194,14 +232,14 @@ def _load_raw(con: duckdb.DuckDBPyConnection, source: dict[str, pa.Table]) -> No
     for name, table in source.items():
         con.register(f"arrow_{name}", table)
     con.execute(
-        """CREATE TEMP TABLE raw_people AS SELECT CAST(id AS BIGINT) AS id,
+        f"""CREATE TEMP TABLE raw_people AS SELECT CAST(id AS BIGINT) AS id,
             CAST(merged_into_id AS BIGINT) AS merged_into_id, CAST(sex AS VARCHAR) AS sex,
             CAST(birth_date AS DATE) AS birth_date, CAST(nationality AS VARCHAR) AS nationality,
             CAST(migration_status AS VARCHAR) AS migration_status,
             CAST(disability_answers AS VARCHAR) AS disability_answers,
             CAST(territory_path AS VARCHAR) AS territory_path, CAST(stamp AS VARCHAR) AS stamp,
             CAST(left(CAST(created_at AS VARCHAR), 10) AS DATE) AS created_on,
-            left(sha256(? || replace(CAST(uid AS VARCHAR), '-', '')), 16) AS pid
+            {PID_SQL} AS pid
             FROM arrow_people""",
         [pseudonym_key()],
     )
@@ -225,34 +263,63 @@ def _load_raw(con: duckdb.DuckDBPyConnection, source: dict[str, pa.Table]) -> No
         con.unregister(f"arrow_{name}")
 
 
-def _categories(con: duckdb.DuckDBPyConnection, previous: Path | None) -> int:
-    """Fill person_cache: reuse what the previous snapshot decrypted, decrypt the rest; returns how many."""
+@dataclass
+class Categories:
+    """The person_cache rows of a refresh: what was reused, what was decrypted, and how long it took."""
+
+    table: pa.Table  # pid, stamp, migration, disability — one row per surviving person
+    decrypted: int
+    seconds: float
+
+
+def person_categories(people: pa.Table, previous: Path | None) -> Categories:
+    """Reuse what the previous snapshot decrypted for unchanged records, decrypt the rest.
+
+    Self-contained (its own in-memory DuckDB, no Django database access) so that `refresh` runs it in a
+    thread while the other tables are still being read: the readers (ADBC, DuckDB) release the GIL, so the
+    decryption — the one per-row Python step — overlaps the copy instead of following it.
+    """
+    started = time.monotonic()
+    con = duckdb.connect()
+    try:
+        con.register("arrow_people", people)
+        survivors = f"""SELECT {PID_SQL} AS pid, CAST(stamp AS VARCHAR) AS stamp,
+            CAST(nationality AS VARCHAR) AS nationality,
+            CAST(migration_status AS VARCHAR) AS migration_status,
+            CAST(disability_answers AS VARCHAR) AS disability_answers
+            FROM arrow_people WHERE merged_into_id IS NULL"""
+        con.execute(f"CREATE TABLE survivors AS {survivors}", [pseudonym_key()])
+        con.execute("CREATE TABLE reused (pid VARCHAR, stamp VARCHAR, migration VARCHAR, disability VARCHAR)")
+        if previous is not None:
+            # Through Arrow rather than ATTACH: the process may hold the file open already (readers' cache).
+            reader = duckdb.connect(str(previous), read_only=True)
+            try:
+                cached = reader.sql(
+                    "SELECT pid, stamp, migration, disability FROM person_cache"
+                ).to_arrow_table()
+            finally:
+                reader.close()
+            con.register("cached", cached)
+            con.execute(
+                """INSERT INTO reused SELECT c.pid, c.stamp, c.migration, c.disability
+                   FROM survivors r JOIN cached c ON c.pid = r.pid AND c.stamp = r.stamp"""
+            )
+        todo = con.sql("SELECT * FROM survivors r ANTI JOIN reused c USING (pid)").to_arrow_table()
+        table = con.sql("SELECT * FROM reused").to_arrow_table()
+    finally:
+        con.close()
+    if todo.num_rows:
+        table = pa.concat_tables([table, _decrypt_categories(todo)])
+    return Categories(table=table, decrypted=todo.num_rows, seconds=time.monotonic() - started)
+
+
+def _store_categories(con: duckdb.DuckDBPyConnection, categories: Categories) -> None:
     con.execute(
         "CREATE TABLE person_cache (pid VARCHAR, stamp VARCHAR, migration VARCHAR, disability VARCHAR)"
     )
-    survivors = "SELECT pid, stamp, nationality, migration_status, disability_answers FROM raw_people"
-    survivors += " WHERE merged_into_id IS NULL"
-    if previous is not None:
-        # Through Arrow rather than ATTACH: the process may hold the file open already (the readers' cache).
-        reader = duckdb.connect(str(previous), read_only=True)
-        try:
-            cached = reader.sql("SELECT pid, stamp, migration, disability FROM person_cache").to_arrow_table()
-        finally:
-            reader.close()
-        con.register("cached", cached)
-        con.execute(
-            f"""INSERT INTO person_cache SELECT c.pid, c.stamp, c.migration, c.disability
-                FROM ({survivors}) r JOIN cached c ON c.pid = r.pid AND c.stamp = r.stamp"""
-        )
-        con.unregister("cached")
-    todo = con.sql(
-        f"SELECT * FROM ({survivors}) r WHERE NOT EXISTS (SELECT 1 FROM person_cache c WHERE c.pid = r.pid)"
-    ).to_arrow_table()
-    if todo.num_rows:
-        con.register("decrypted", _decrypt_categories(todo))
-        con.execute("INSERT INTO person_cache SELECT pid, stamp, migration, disability FROM decrypted")
-        con.unregister("decrypted")
-    return todo.num_rows
+    con.register("categories", categories.table)
+    con.execute("INSERT INTO person_cache SELECT pid, stamp, migration, disability FROM categories")
+    con.unregister("categories")
 
 
 def _band(m: str, day: str) -> str:
@@ -355,21 +422,36 @@ def refresh(
         report(name, percent)
 
     stage("reading", 5)
-    source = read_source()
-    result = RefreshResult(path=path, taken_at=taken_at, read=sum(t.num_rows for t in source.values()))
-    building = path.with_name(path.name + ".building")
-    building.unlink(missing_ok=True)
     previous = path if path.exists() and not full and _is_current(path) else None
-    stage("pseudonymising", 40)
-    result.read_seconds = stages["reading"]
-    con = duckdb.connect(str(building))
+    # Decryption starts in a thread as soon as the people are read, while the other tables are still read.
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warehouse-decrypt")
+    pending: list[Future[Categories]] = []
+
+    def arrived(name: str, table: pa.Table) -> None:
+        if name == "people":
+            pending.append(pool.submit(person_categories, table, previous))
+
+    try:
+        source = read_source(arrived=arrived)
+        result = RefreshResult(path=path, taken_at=taken_at, read=sum(t.num_rows for t in source.values()))
+        building = path.with_name(path.name + ".building")
+        building.unlink(missing_ok=True)
+        stage("pseudonymising", 40)
+        result.read_seconds = stages["reading"]
+        con = duckdb.connect(str(building))
+    except BaseException:
+        pool.shutdown(cancel_futures=True)
+        raise
     con.execute("SET preserve_insertion_order = false")  # lets DuckDB write the big tables in parallel
     try:
         _load_raw(con, source)
         del source
         _resolve_survivors(con)
-        stage("decrypting", 55)
-        result.decrypted = _categories(con, previous)
+        stage("decrypting", 55)  # what is left of the decryption once the copy is done
+        categories = pending[0].result()
+        result.decrypted, result.decrypt_seconds = categories.decrypted, categories.seconds
+        _store_categories(con, categories)
+        del categories
         stage("building", 75)
         _build_tables(con)
         for table in ("people", "events", "journeys"):
@@ -389,6 +471,8 @@ def refresh(
         con.close()
         building.unlink(missing_ok=True)
         raise
+    finally:
+        pool.shutdown(cancel_futures=True)
     con.close()
     os.replace(building, path)  # readers holding the old file keep it until they reopen
     stage("done", 100)
