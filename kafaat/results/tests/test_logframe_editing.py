@@ -110,11 +110,11 @@ def test_editing_keeps_level_and_place(logframe, world):
 @pytest.mark.django_db
 def test_deleting_is_refused_while_something_depends_on_it(logframe, world):
     manager = world["users"]["manager"]
-    with pytest.raises(ValidationError, match="3 results under it, 2 indicators"):
+    with pytest.raises(ValidationError, match="3 résultats en dessous, 2 indicateurs"):
         services.delete_node(manager, logframe["OC1"])
-    with pytest.raises(ValidationError, match="1 value entered"):
+    with pytest.raises(ValidationError, match="1 valeur saisie"):
         services.delete_indicator(manager, logframe["MAN"])
-    with pytest.raises(ValidationError, match="1 indicator"):
+    with pytest.raises(ValidationError, match="1 indicateur"):
         services.delete_node(manager, logframe["OP1"])
     assert LogframeNode.objects.filter(code="OC1").exists() and Indicator.objects.filter(code="MAN").exists()
     services.delete_indicator(manager, logframe["REG"])  # targets only: they go with it
