@@ -11,7 +11,7 @@ from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 
 from kafaat.core import access, audit
 from kafaat.core.access import Permission
-from kafaat.core.models import Project
+from kafaat.core.models import Project, Role
 from kafaat.observatory.snapshot import NoSnapshot
 from kafaat.results import engine, measures
 from kafaat.results.access_rules import MANAGE_RESULTS
@@ -35,14 +35,30 @@ def may_read(user) -> bool:
     )
 
 
+def funding_organisations(user) -> list[int]:
+    """The donor organisations in which the user is a donor viewer: they see the projects those fund."""
+    return [m.organisation_id for m in access.active_memberships(user) if m.role == Role.DONOR_VIEWER]
+
+
 def visible_projects(user) -> QuerySet[Project]:
+    """Projects whose results the user may read: those their organisation takes part in (every role), and
+    for a donor viewer also those their donor organisation funds (`Project.donor`) — aggregates only, as
+    `sees_exact_figures` gives exact figures to the project's managers alone."""
     if not may_read(user):
         return Project.objects.none()
-    return access.scoped(user, Permission.VIEW_PROJECT, Project.objects.all()).order_by("code")
+    taking_part = access.scoped(user, Permission.VIEW_PROJECT, Project.objects.all())
+    funded = funding_organisations(user)
+    if not funded:
+        return taking_part.order_by("code")
+    return Project.objects.filter(Q(pk__in=taking_part.values("pk")) | Q(donor__in=funded)).order_by("code")
 
 
 def get_project(user, code: str) -> Project:
-    return access.get_object_or_404(user, Permission.VIEW_PROJECT, visible_projects(user), code=code)
+    """A project the user may read, else 404 (an out-of-reach code is not told apart from a missing one)."""
+    project = visible_projects(user).filter(code=code).first()
+    if project is None:
+        raise Http404
+    return project
 
 
 def may_manage(user, project: Project) -> bool:
