@@ -54,6 +54,9 @@ STAGES = ("reading", "pseudonymising", "decrypting", "building", "writing")
 # A person's pseudonym (the parameter is `pseudonym_key()`): the same expression wherever it is computed.
 PID_SQL = "left(sha256(? || replace(CAST(uid AS VARCHAR), '-', '')), 16)"
 
+# A person's region and province ("MA-02/MA-02-411"), the place the programme of an enrolment is looked up in.
+PLACE_SQL = "concat_ws('/', split_part(r.territory_path, '/', 1), split_part(r.territory_path, '/', 2))"
+
 # Portable SQL (SQLite and PostgreSQL): types are normalised in DuckDB afterwards.
 SOURCES = {
     "people": """SELECT p.id, CAST(p.uid AS TEXT) AS uid, p.merged_into_id, p.sex, p.birth_date,
@@ -245,7 +248,8 @@ def _load_raw(con: duckdb.DuckDBPyConnection, source: dict[str, pa.Table]) -> No
     )
     con.execute(
         """CREATE TEMP TABLE raw_steps AS SELECT CAST(s.person_id AS BIGINT) AS person_id, p.code AS project,
-            o.code AS organisation, CAST(s.kind AS step_kind) AS kind, CAST(s.day AS DATE) AS day,
+            o.code AS organisation, CAST(s.organisation_id AS BIGINT) AS organisation_id,
+            CAST(s.kind AS step_kind) AS kind, CAST(s.day AS DATE) AS day,
             CAST(s.status AS VARCHAR) AS status, coalesce(CAST(s.programme AS VARCHAR), '') AS programme,
             coalesce(CAST(s.sector AS VARCHAR), '') AS sector,
             coalesce(CAST(s.placement_type AS VARCHAR), '') AS placement_type,
@@ -322,6 +326,49 @@ def _store_categories(con: duckdb.DuckDBPyConnection, categories: Categories) ->
     con.unregister("categories")
 
 
+def _training_sectors(con: duckdb.DuckDBPyConnection) -> None:
+    """`training_sectors`: the training sector of the programme each enrolment names (organisation, label,
+    person's province), matched the way the training supply is (`training.derivation.Resolver`: the
+    organisation's mappings, then its own or operated establishments' programmes); unmatched labels have
+    none. Resolved once per distinct label and place, not per step."""
+    from kafaat.training.derivation import Resolver
+    from kafaat.training.models import Programme
+
+    con.execute(
+        "CREATE TEMP TABLE training_sectors (organisation_id BIGINT, label VARCHAR, place VARCHAR, "
+        "training_sector VARCHAR)"
+    )
+    sectors = dict(Programme.objects.values_list("pk", "sector__code"))
+    if not sectors:
+        return
+    labels = con.execute(
+        f"""SELECT DISTINCT s.organisation_id, s.programme, {PLACE_SQL}
+           FROM raw_steps s JOIN raw_people r ON r.id = s.person_id
+           WHERE s.kind = 'enrolment' AND s.programme <> ''"""
+    ).fetchall()
+    resolver = Resolver()
+    found = []
+    for organisation_id, label, place in labels:
+        sector = sectors.get(resolver.programme(organisation_id, label, place))
+        if sector is not None:
+            found.append((organisation_id, label, place, sector))
+    if found:
+        columns = list(zip(*found, strict=True))
+        con.register(
+            "resolved",
+            pa.table(
+                {
+                    "organisation_id": pa.array(columns[0], pa.int64()),
+                    "label": pa.array(columns[1], pa.string()),
+                    "place": pa.array(columns[2], pa.string()),
+                    "training_sector": pa.array(columns[3], pa.string()),
+                }
+            ),
+        )
+        con.execute("INSERT INTO training_sectors SELECT * FROM resolved")
+        con.unregister("resolved")
+
+
 def _band(m: str, day: str) -> str:
     """Age band on `day` from the person map's precomputed birthdays (cheaper than an age per row)."""
     return (
@@ -386,13 +433,22 @@ def _build_tables(con: duckdb.DuckDBPyConnection) -> None:
               min(day) FILTER (WHERE kind = 'follow_up' AND follow_up_months = 12 AND still_employed)
                 AS employed_12_on
             FROM raw_steps s JOIN person_map m ON m.id = s.person_id GROUP BY m.survivor, s.project),
+        trained AS (  -- the training sector of the first enrolment's programme (over enrolments only)
+            SELECT m.survivor, s.project, arg_min(coalesce(t.training_sector, ''), s.day) AS training_sector
+            FROM raw_steps s JOIN person_map m ON m.id = s.person_id JOIN raw_people r ON r.id = s.person_id
+            LEFT JOIN training_sectors t ON t.organisation_id = s.organisation_id AND t.label = s.programme
+                AND t.place = {PLACE_SQL}
+            WHERE s.kind = 'enrolment' GROUP BY m.survivor, s.project),
         both_ AS (
-            SELECT survivor, project, coalesce(j.joined_on, s.intake_on) AS registered_on, s.*
-            FROM joined j FULL JOIN stages s USING (survivor, project))
+            SELECT survivor, project, coalesce(j.joined_on, s.intake_on) AS registered_on, s.*,
+                t.training_sector
+            FROM joined j FULL JOIN stages s USING (survivor, project)
+            LEFT JOIN trained t USING (survivor, project))
         SELECT p.pnum, b.project, p.sex, p.disability, p.migration, p.region, p.province, b.registered_on,
             {_band("m", "b.registered_on")} AS age_band,
             coalesce(nullif(b.programme, ''), '{UNKNOWN}') AS programme,
             coalesce(nullif(b.placement_sector, ''), '{UNKNOWN}') AS sector,
+            coalesce(nullif(b.training_sector, ''), '{UNKNOWN}') AS training_sector,
             coalesce(nullif(b.placement_type, ''), '{UNKNOWN}') AS placement_type,
             b.assessed_on, b.referred_on, b.enrolled_on, b.dropout_on, b.completed_on, b.certified_on,
             b.placed_on, b.followed_12_on, b.employed_12_on
@@ -447,6 +503,7 @@ def refresh(
         _load_raw(con, source)
         del source
         _resolve_survivors(con)
+        _training_sectors(con)
         stage("decrypting", 55)  # what is left of the decryption once the copy is done
         categories = pending[0].result()
         result.decrypted, result.decrypt_seconds = categories.decrypted, categories.seconds

@@ -223,7 +223,7 @@ class FunnelGroup:
 def equity_funnel(user, project: Project, dimension: str, start: date | None = None, end: date | None = None):
     if not may_read(user):
         raise PermissionDenied
-    if dimension not in measures.DIMENSIONS:
+    if dimension not in measures.FUNNEL_DIMENSIONS:
         raise ValidationError(_("Unknown disaggregation."))
     default_start, default_end = default_period(project)
     start, end = start or default_start, end or default_end
@@ -415,6 +415,13 @@ def validate_indicator(data: dict) -> dict:
     dims = list(data.get("disaggregations") or [])
     if set(dims) - set(measures.DIMENSIONS):
         errors["disaggregations"] = _("Unknown disaggregation.")
+    elif measure_code in measures.REGISTRY and set(dims) - set(
+        measures.dimensions_of(measures.REGISTRY[measure_code])
+    ):
+        errors["disaggregations"] = _(
+            "This measure has no sector disaggregation: registration, assessment and referral record "
+            "no sector (training measures use the training's sector, placement measures the job's)."
+        )
     filters = dict(data.get("filters") or {})
     if set(filters) - measures.FILTERABLE:
         errors["filters"] = _("These attributes cannot be filtered on.")

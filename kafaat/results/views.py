@@ -139,7 +139,7 @@ def funnel(request, code: str):
     project = _project(request, code)
     start, end, form = _period(request, project)
     dimension = request.GET.get("by", "sex")
-    if dimension not in measures.DIMENSIONS:
+    if dimension not in measures.FUNNEL_DIMENSIONS:
         raise Http404
     try:
         computation, groups = services.equity_funnel(request.user, project, dimension, start, end)
@@ -150,7 +150,7 @@ def funnel(request, code: str):
         "results/funnel.html",
         {
             "project": project, "groups": groups, "form": form, "dimension": dimension,
-            "dimensions": list(measures.DIMENSION_LABELS.items()),
+            "dimensions": [(d, measures.DIMENSION_LABELS[d]) for d in measures.FUNNEL_DIMENSIONS],
             "stages": [label for _s, _c, label in measures.FUNNEL],
             "taken_at": computation.taken_at if computation else None,
             "chart": exports.funnel_svg(groups, dimension, get_language()[:2],
