@@ -237,10 +237,7 @@ def _load_raw(con: duckdb.DuckDBPyConnection, source: dict[str, pa.Table]) -> No
     con.execute(
         f"""CREATE TEMP TABLE raw_people AS SELECT CAST(id AS BIGINT) AS id,
             CAST(merged_into_id AS BIGINT) AS merged_into_id, CAST(sex AS VARCHAR) AS sex,
-            CAST(birth_date AS DATE) AS birth_date, CAST(nationality AS VARCHAR) AS nationality,
-            CAST(migration_status AS VARCHAR) AS migration_status,
-            CAST(disability_answers AS VARCHAR) AS disability_answers,
-            CAST(territory_path AS VARCHAR) AS territory_path, CAST(stamp AS VARCHAR) AS stamp,
+            CAST(birth_date AS DATE) AS birth_date, CAST(territory_path AS VARCHAR) AS territory_path,
             CAST(left(CAST(created_at AS VARCHAR), 10) AS DATE) AS created_on,
             {PID_SQL} AS pid
             FROM arrow_people""",
