@@ -54,8 +54,12 @@ STAGES = ("reading", "pseudonymising", "decrypting", "building", "writing")
 # A person's pseudonym (the parameter is `pseudonym_key()`): the same expression wherever it is computed.
 PID_SQL = "left(sha256(? || replace(CAST(uid AS VARCHAR), '-', '')), 16)"
 
-# A person's region and province ("MA-02/MA-02-411"), the place the programme of an enrolment is looked up in.
-PLACE_SQL = "concat_ws('/', split_part(r.territory_path, '/', 1), split_part(r.territory_path, '/', 2))"
+# A person's region and province ("MA-02/MA-02-411", as people.region and people.province), the place the
+# programme of an enrolment is looked up in.
+PLACE_SQL = (
+    f"coalesce(nullif(split_part(r.territory_path, '/', 1), ''), '{UNKNOWN}') || '/' || "
+    f"coalesce(nullif(split_part(r.territory_path, '/', 2), ''), '{UNKNOWN}')"
+)
 
 # Portable SQL (SQLite and PostgreSQL): types are normalised in DuckDB afterwards.
 SOURCES = {
@@ -332,30 +336,30 @@ def _training_sectors(con: duckdb.DuckDBPyConnection) -> None:
     from kafaat.training.models import Programme
 
     con.execute(
-        "CREATE TEMP TABLE training_sectors (organisation_id BIGINT, label VARCHAR, place VARCHAR, "
+        "CREATE TEMP TABLE training_sectors (organisation VARCHAR, label VARCHAR, place VARCHAR, "
         "training_sector VARCHAR)"
     )
     sectors = dict(Programme.objects.values_list("pk", "sector__code"))
     if not sectors:
         return
-    labels = con.execute(
-        f"""SELECT DISTINCT s.organisation_id, s.programme, {PLACE_SQL}
-           FROM raw_steps s JOIN raw_people r ON r.id = s.person_id
+    labels = con.execute(  # the place of the person the steps count under (the survivor of a merge)
+        f"""SELECT DISTINCT s.organisation_id, s.organisation, s.programme, {PLACE_SQL}
+           FROM raw_steps s JOIN raw_people p ON p.id = s.person_id JOIN raw_people r ON r.id = p.survivor
            WHERE s.kind = 'enrolment' AND s.programme <> ''"""
     ).fetchall()
     resolver = Resolver()
     found = []
-    for organisation_id, label, place in labels:
+    for organisation_id, organisation, label, place in labels:
         sector = sectors.get(resolver.programme(organisation_id, label, place))
         if sector is not None:
-            found.append((organisation_id, label, place, sector))
+            found.append((organisation, label, place, sector))
     if found:
         columns = list(zip(*found, strict=True))
         con.register(
             "resolved",
             pa.table(
                 {
-                    "organisation_id": pa.array(columns[0], pa.int64()),
+                    "organisation": pa.array(columns[0], pa.string()),
                     "label": pa.array(columns[1], pa.string()),
                     "place": pa.array(columns[2], pa.string()),
                     "training_sector": pa.array(columns[3], pa.string()),
@@ -392,6 +396,10 @@ def _build_tables(con: duckdb.DuckDBPyConnection) -> None:
             CAST(s.birth_date + INTERVAL 35 YEAR AS DATE) AS b35
             FROM raw_people r JOIN raw_people s ON s.id = r.survivor JOIN numbers n ON n.pid = s.pid"""
     )
+    con.execute(  # each surviving person's birthdays, by number
+        "CREATE TEMP TABLE births AS SELECT pnum, birth_date, b18, b25, b35 FROM person_map "
+        "WHERE id = survivor"
+    )
     con.execute(
         f"""CREATE TEMP TABLE people_full AS SELECT r.id, m.pnum, r.pid, r.sex, c.disability, c.migration,
             coalesce(nullif(split_part(r.territory_path, '/', 1), ''), '{UNKNOWN}') AS region,
@@ -411,10 +419,10 @@ def _build_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         f"""CREATE TABLE journeys AS
         WITH joined AS (
-            SELECT m.survivor, a.project, min(a.joined_on) AS joined_on
+            SELECT m.pnum, a.project, min(a.joined_on) AS joined_on
             FROM raw_participations a JOIN person_map m ON m.id = a.person_id GROUP BY ALL),
-        stages AS (
-            SELECT m.survivor, s.project,
+        stages AS (  -- from events: the steps already under their survivor's number
+            SELECT pnum, project,
               min(day) FILTER (WHERE kind = 'intake') AS intake_on,
               min(day) FILTER (WHERE kind = 'assessment') AS assessed_on,
               min(day) FILTER (WHERE kind = 'referral') AS referred_on,
@@ -429,18 +437,18 @@ def _build_tables(con: duckdb.DuckDBPyConnection) -> None:
               min(day) FILTER (WHERE kind = 'follow_up' AND follow_up_months = 12) AS followed_12_on,
               min(day) FILTER (WHERE kind = 'follow_up' AND follow_up_months = 12 AND still_employed)
                 AS employed_12_on
-            FROM raw_steps s JOIN person_map m ON m.id = s.person_id GROUP BY m.survivor, s.project),
+            FROM events GROUP BY pnum, project),
         trained AS (  -- the training sector of the first enrolment's programme (over enrolments only)
-            SELECT m.survivor, s.project, arg_min(coalesce(t.training_sector, ''), s.day) AS training_sector
-            FROM raw_steps s JOIN person_map m ON m.id = s.person_id JOIN raw_people r ON r.id = s.person_id
-            LEFT JOIN training_sectors t ON t.organisation_id = s.organisation_id AND t.label = s.programme
-                AND t.place = {PLACE_SQL}
-            WHERE s.kind = 'enrolment' GROUP BY m.survivor, s.project),
+            SELECT e.pnum, e.project, arg_min(coalesce(t.training_sector, ''), e.day) AS training_sector
+            FROM events e JOIN people_full p ON p.pnum = e.pnum
+            LEFT JOIN training_sectors t ON t.organisation = e.organisation AND t.label = e.programme
+                AND t.place = p.region || '/' || p.province
+            WHERE e.kind = 'enrolment' GROUP BY e.pnum, e.project),
         both_ AS (
-            SELECT survivor, project, coalesce(j.joined_on, s.intake_on) AS registered_on, s.*,
-                t.training_sector
-            FROM joined j FULL JOIN stages s USING (survivor, project)
-            LEFT JOIN trained t USING (survivor, project))
+            SELECT pnum, project, coalesce(j.joined_on, s.intake_on) AS registered_on,
+                s.* EXCLUDE (pnum, project), t.training_sector
+            FROM joined j FULL JOIN stages s USING (pnum, project)
+            LEFT JOIN trained t USING (pnum, project))
         SELECT p.pnum, b.project, p.sex, p.disability, p.migration, p.region, p.province, b.registered_on,
             {_band("m", "b.registered_on")} AS age_band,
             coalesce(nullif(b.programme, ''), '{UNKNOWN}') AS programme,
@@ -449,7 +457,7 @@ def _build_tables(con: duckdb.DuckDBPyConnection) -> None:
             coalesce(nullif(b.placement_type, ''), '{UNKNOWN}') AS placement_type,
             b.assessed_on, b.referred_on, b.enrolled_on, b.dropout_on, b.completed_on, b.certified_on,
             b.placed_on, b.followed_12_on, b.employed_12_on
-        FROM both_ b JOIN people_full p ON p.id = b.survivor JOIN person_map m ON m.id = b.survivor
+        FROM both_ b JOIN people_full p ON p.pnum = b.pnum JOIN births m ON m.pnum = b.pnum
         ORDER BY b.project"""
     )
 
