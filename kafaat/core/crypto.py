@@ -8,12 +8,13 @@ development both derive from the secret key so that a laptop demo needs no set-u
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
 import os
 import struct
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 
 import numpy as np
@@ -104,6 +105,119 @@ def decrypt(token: str) -> str:
         return _fernet().decrypt(token.encode()).decode()
     except InvalidToken as error:
         raise ValueError("this value was encrypted with a key that is no longer configured") from error
+
+
+_HEADER, _MAC = 9, 32  # Fernet: version byte and timestamp before the IV; HMAC-SHA256 at the end
+
+
+def decrypt_many(tokens: Sequence[str]) -> list[str]:
+    """`decrypt` of many tokens at once, for bulk readers (the warehouse refresh: two fields a person).
+
+    The same checks as Fernet's, in the same order: the token is url-safe base64 of version 0x80, timestamp,
+    IV, AES-128-CBC ciphertext (whole blocks) and an HMAC-SHA256 of all that; the HMAC is verified (constant
+    time) under each configured key in turn, as MultiFernet does, and only then is the ciphertext decrypted
+    and its PKCS7 padding checked. No time-to-live applies (as in `decrypt`). What is batched is the AES:
+    CBC decryption needs no chaining (plaintext block i is D(C_i) xor C_(i-1)), so every block of every
+    token under one key goes through one AES call, and the xor is one numpy operation; the per-token steps
+    (base64, HMAC) are single C calls mapped over the batch. A token no key authenticates raises
+    ValueError, like `decrypt`.
+    """
+    if not tokens:
+        return []
+    raw = _b64_many(tokens)
+    keys = [base64.urlsafe_b64decode(key) for key in _field_keys()]
+    well_formed = [
+        len(data) >= _HEADER + 32 + _MAC and data[0] == 0x80 and (len(data) - _HEADER - _MAC) % 16 == 0
+        for data in raw
+    ]
+    messages = [data[:-_MAC] for data in raw]
+    tags = [data[-_MAC:] for data in raw]
+    pending = [i for i, ok in enumerate(well_formed) if ok]
+    if len(pending) < len(raw):
+        raise ValueError("a value is not a Fernet token")
+    by_key: list[list[int]] = []
+    for key in keys:
+        macs = list(map(_hmac_sha256(key[:16]), (messages[i] for i in pending)))
+        expected = [tags[i] for i in pending]
+        if hmac.compare_digest(b"".join(macs), b"".join(expected)):  # the usual case: all under this key
+            by_key.append(pending)
+            pending = []
+            break
+        verified = [
+            i for i, mac, tag in zip(pending, macs, expected, strict=True) if hmac.compare_digest(mac, tag)
+        ]
+        by_key.append(verified)
+        taken = set(verified)
+        pending = [i for i in pending if i not in taken]
+    if pending:
+        raise ValueError("this value was encrypted with a key that is no longer configured")
+    out: list[str] = [""] * len(raw)
+    for key, indices in zip(keys, by_key, strict=False):
+        if indices:
+            texts = _cbc_decrypt(key[16:], [messages[i][_HEADER:] for i in indices])
+            for index, text in zip(indices, texts, strict=True):
+                out[index] = text
+    return out
+
+
+def _hmac_sha256(key: bytes) -> Callable[[bytes], bytes]:
+    """HMAC-SHA256 under `key` (RFC 2104) as a function of the message, for many short messages: the
+    hashes of the inner and outer padded keys are computed once and copied per message. Equal to
+    `hmac.digest(key, message, "sha256")` (tested), about 3 times faster than it on 40-140 byte messages,
+    where OpenSSL's one-shot HMAC spends most of its time setting up."""
+    padded = key.ljust(64, b"\0")  # keys up to the block size (Fernet's are 16 bytes)
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in padded))
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in padded))
+
+    def digest(message: bytes) -> bytes:
+        h = inner.copy()
+        h.update(message)
+        o = outer.copy()
+        o.update(h.digest())
+        return o.digest()
+
+    return digest
+
+
+_URLSAFE = str.maketrans("-_", "+/")
+
+
+def _b64_many(tokens: Sequence[str]) -> list[bytes]:
+    """`base64.urlsafe_b64decode` of each token (same non-strict decoding), one C call a token."""
+    try:
+        parts = "\n".join(tokens).translate(_URLSAFE).split("\n")
+        if len(parts) != len(tokens):  # a token held a newline: decode one by one
+            parts = [token.translate(_URLSAFE) for token in tokens]
+        return list(map(binascii.a2b_base64, parts))
+    except (TypeError, ValueError) as error:  # binascii.Error is a ValueError
+        raise ValueError("a value is not a Fernet token") from error
+
+
+def _cbc_decrypt(encryption_key: bytes, bodies: list[bytes]) -> list[str]:
+    """AES-128-CBC decryption of `bodies` (each: IV then ciphertext blocks), PKCS7 unpadded, as UTF-8."""
+    stream = np.frombuffer(b"".join(bodies), dtype=np.uint8).reshape(-1, 16)
+    blocks = np.fromiter((len(body) // 16 for body in bodies), dtype=np.int64, count=len(bodies))
+    starts = np.cumsum(blocks) - blocks  # each body's IV block
+    is_cipher = np.ones(len(stream), dtype=bool)
+    is_cipher[starts] = False
+    cipher_rows = np.flatnonzero(is_cipher)
+    decryptor = Cipher(algorithms.AES(encryption_key), modes.ECB()).decryptor()  # noqa: S305 — CBC below
+    decrypted = np.frombuffer(decryptor.update(stream[cipher_rows].tobytes()), dtype=np.uint8)
+    plain = (decrypted.reshape(-1, 16) ^ stream[cipher_rows - 1]).reshape(-1)
+    ends = np.cumsum(16 * (blocks - 1))  # where each plaintext (still padded) ends in `plain`
+    padding = plain[ends - 1].astype(np.int64)
+    # PKCS7: the last n bytes (1 <= n <= 16) all hold n; checked for every token at once, byte by byte.
+    valid = (padding >= 1) & (padding <= 16) & (padding <= 16 * (blocks - 1))
+    for k in range(2, 17):
+        holds = valid & (padding >= k)
+        valid[holds] = plain[ends[holds] - k] == padding[holds]
+    if not valid.all():
+        raise ValueError("this value was encrypted with a key that is no longer configured")
+    data = plain.tobytes()
+    return [
+        data[start:stop].decode()
+        for start, stop in zip((ends - 16 * (blocks - 1)).tolist(), (ends - padding).tolist(), strict=True)
+    ]
 
 
 def keyed_hash(normalised_value: str) -> str:

@@ -24,6 +24,7 @@ import json
 import os
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -52,6 +53,16 @@ MIGRATION_GROUPS = {
 Progress = Callable[[str, int], None]  # (stage, percent)
 STAGES = ("reading", "pseudonymising", "decrypting", "building", "writing")
 
+# A person's pseudonym (the parameter is `pseudonym_key()`): the same expression wherever it is computed.
+PID_SQL = "left(sha256(? || replace(CAST(uid AS VARCHAR), '-', '')), 16)"
+
+# A person's region and province ("MA-02/MA-02-411", as people.region and people.province), the place the
+# programme of an enrolment is looked up in.
+PLACE_SQL = (
+    f"coalesce(nullif(split_part(r.territory_path, '/', 1), ''), '{UNKNOWN}') || '/' || "
+    f"coalesce(nullif(split_part(r.territory_path, '/', 2), ''), '{UNKNOWN}')"
+)
+
 # Portable SQL (SQLite and PostgreSQL): types are normalised in DuckDB afterwards.
 SOURCES = {
     "people": """SELECT p.id, CAST(p.uid AS TEXT) AS uid, p.merged_into_id, p.sex, p.birth_date,
@@ -76,6 +87,7 @@ class RefreshResult:
     seconds: float = 0.0
     read_seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)  # seconds per stage, for the benchmark
+    decrypt_seconds: float = 0.0  # the decryption thread's time, mostly spent while the copy runs
 
 
 def warehouse_path() -> Path:
@@ -100,7 +112,10 @@ def _postgres_uri() -> str:
     return f"postgresql://{credentials}{host}{port}/{quote(s['NAME'], safe='')}"
 
 
-def _read_adbc(queries: dict[str, str]) -> dict[str, pa.Table]:
+Arrived = Callable[[str, pa.Table], None]  # called with each table as soon as it is read
+
+
+def _read_adbc(queries: dict[str, str], arrived: Arrived) -> dict[str, pa.Table]:
     import adbc_driver_postgresql.dbapi as adbc
 
     tables = {}
@@ -110,11 +125,12 @@ def _read_adbc(queries: dict[str, str]) -> dict[str, pa.Table]:
         for name, sql in queries.items():
             cursor.execute(sql)
             tables[name] = cursor.fetch_arrow_table()
+            arrived(name, tables[name])
         conn.rollback()
     return tables
 
 
-def _read_cursor(queries: dict[str, str], batch: int = 50_000) -> dict[str, pa.Table]:
+def _read_cursor(queries: dict[str, str], arrived: Arrived, batch: int = 50_000) -> dict[str, pa.Table]:
     tables = {}
     with connection.cursor() as cursor:
         for name, sql in queries.items():
@@ -128,17 +144,22 @@ def _read_cursor(queries: dict[str, str], batch: int = 50_000) -> dict[str, pa.T
                 tables[name] = pa.table({n: pa.array([], pa.null()) for n in names})
             else:
                 tables[name] = pa.concat_tables(batches, promote_options="permissive")
+            arrived(name, tables[name])
     return tables
 
 
-def read_source(queries: dict[str, str] = SOURCES) -> dict[str, pa.Table]:
-    """The operational tables as Arrow. ADBC needs committed data: inside a transaction (tests), a cursor."""
+def read_source(queries: dict[str, str] = SOURCES, arrived: Arrived | None = None) -> dict[str, pa.Table]:
+    """The operational tables as Arrow, in the order of `queries`; `arrived(name, table)` is called as each
+    one is read. ADBC needs committed data: inside a transaction (tests), a cursor."""
+    arrived = arrived or (lambda name, table: None)
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         try:
-            return _read_adbc(queries)
-        except ImportError:  # the driver is optional at run time; the cursor path gives the same tables
+            import adbc_driver_postgresql.dbapi  # noqa: F401 — optional at run time
+        except ImportError:  # the cursor path gives the same tables
             pass
-    return _read_cursor(queries)
+        else:
+            return _read_adbc(queries, arrived)
+    return _read_cursor(queries, arrived)
 
 
 # --- Decrypting, once, to coarse categories ---------------------------------------------------------------
@@ -156,14 +177,38 @@ def disability_group(answers: dict | None) -> str:
     return "yes" if any(int(v) >= DISABILITY_CUTOFF for v in answers.values() if v) else "no"
 
 
+DECRYPT_BATCH = 100_000  # tokens decrypted per call: bounds the memory the clear values take at a time
+
+
+def _categories_of(tokens: list[str | None], reduce: Callable[[str | None], str]) -> list[str]:
+    """The coarse category of each encrypted value (`reduce(None)` for an absent one), decrypted in batches.
+
+    The clear values live only inside this function, a batch at a time. Categories are memoised by clear
+    value: a field with few distinct values (a status, a set of Washington Group answers) is reduced once
+    per distinct value rather than once per person.
+    """
+    out: list[str] = [reduce(None)] * len(tokens)
+    present = [i for i, token in enumerate(tokens) if token]
+    memo: dict[str, str] = {}
+    for begin in range(0, len(present), DECRYPT_BATCH):
+        chunk = present[begin : begin + DECRYPT_BATCH]
+        for index, clear in zip(chunk, crypto.decrypt_many([tokens[i] for i in chunk]), strict=True):
+            category = memo.get(clear)
+            if category is None:
+                category = memo[clear] = reduce(clear)
+            out[index] = category
+    return out
+
+
 def _decrypt_categories(rows: pa.Table) -> pa.Table:
     """pid, stamp, migration, disability for records whose encrypted fields must be read (again)."""
-    statuses, answers = rows["migration_status"].to_pylist(), rows["disability_answers"].to_pylist()
+    statuses = _categories_of(rows["migration_status"].to_pylist(), lambda clear: clear or "")
     nationalities = rows["nationality"].to_pylist()
-    migration, disability = [], []
-    for status, wg, nationality in zip(statuses, answers, nationalities, strict=True):
-        migration.append(migration_group(crypto.decrypt(status) if status else "", nationality))
-        disability.append(disability_group(json.loads(crypto.decrypt(wg)) if wg else None))
+    migration = [migration_group(s, n) for s, n in zip(statuses, nationalities, strict=True)]
+    disability = _categories_of(
+        rows["disability_answers"].to_pylist(),
+        lambda clear: disability_group(json.loads(clear) if clear else None),
+    )
     return pa.table(
         {
             "pid": rows["pid"],
@@ -196,20 +241,18 @@ def _load_raw(con: duckdb.DuckDBPyConnection, source: dict[str, pa.Table]) -> No
     for name, table in source.items():
         con.register(f"arrow_{name}", table)
     con.execute(
-        """CREATE TEMP TABLE raw_people AS SELECT CAST(id AS BIGINT) AS id,
+        f"""CREATE TEMP TABLE raw_people AS SELECT CAST(id AS BIGINT) AS id,
             CAST(merged_into_id AS BIGINT) AS merged_into_id, CAST(sex AS VARCHAR) AS sex,
-            CAST(birth_date AS DATE) AS birth_date, CAST(nationality AS VARCHAR) AS nationality,
-            CAST(migration_status AS VARCHAR) AS migration_status,
-            CAST(disability_answers AS VARCHAR) AS disability_answers,
-            CAST(territory_path AS VARCHAR) AS territory_path, CAST(stamp AS VARCHAR) AS stamp,
+            CAST(birth_date AS DATE) AS birth_date, CAST(territory_path AS VARCHAR) AS territory_path,
             CAST(left(CAST(created_at AS VARCHAR), 10) AS DATE) AS created_on,
-            left(sha256(? || replace(CAST(uid AS VARCHAR), '-', '')), 16) AS pid
+            {PID_SQL} AS pid
             FROM arrow_people""",
         [pseudonym_key()],
     )
     con.execute(
         """CREATE TEMP TABLE raw_steps AS SELECT CAST(s.person_id AS BIGINT) AS person_id, p.code AS project,
-            o.code AS organisation, CAST(s.kind AS step_kind) AS kind, CAST(s.day AS DATE) AS day,
+            o.code AS organisation, CAST(s.organisation_id AS BIGINT) AS organisation_id,
+            CAST(s.kind AS step_kind) AS kind, CAST(s.day AS DATE) AS day,
             CAST(s.status AS VARCHAR) AS status, coalesce(CAST(s.programme AS VARCHAR), '') AS programme,
             coalesce(CAST(s.sector AS VARCHAR), '') AS sector,
             coalesce(CAST(s.placement_type AS VARCHAR), '') AS placement_type,
@@ -227,34 +270,106 @@ def _load_raw(con: duckdb.DuckDBPyConnection, source: dict[str, pa.Table]) -> No
         con.unregister(f"arrow_{name}")
 
 
-def _categories(con: duckdb.DuckDBPyConnection, previous: Path | None) -> int:
-    """Fill person_cache: reuse what the previous snapshot decrypted, decrypt the rest; returns how many."""
+@dataclass
+class Categories:
+    """The person_cache rows of a refresh: what was reused, what was decrypted, and how long it took."""
+
+    table: pa.Table  # pid, stamp, migration, disability — one row per surviving person
+    decrypted: int
+    seconds: float
+
+
+def person_categories(people: pa.Table, previous: Path | None) -> Categories:
+    """Reuse what the previous snapshot decrypted for unchanged records, decrypt the rest.
+
+    Self-contained (its own in-memory DuckDB, no Django database access) so that `refresh` runs it in a
+    thread while the other tables are still being read: the readers (ADBC, DuckDB) release the GIL, so the
+    decryption — the one per-row Python step — overlaps the copy instead of following it.
+    """
+    started = time.monotonic()
+    con = duckdb.connect()
+    try:
+        con.register("arrow_people", people)
+        survivors = f"""SELECT {PID_SQL} AS pid, CAST(stamp AS VARCHAR) AS stamp,
+            CAST(nationality AS VARCHAR) AS nationality,
+            CAST(migration_status AS VARCHAR) AS migration_status,
+            CAST(disability_answers AS VARCHAR) AS disability_answers
+            FROM arrow_people WHERE merged_into_id IS NULL"""
+        con.execute(f"CREATE TABLE survivors AS {survivors}", [pseudonym_key()])
+        con.execute("CREATE TABLE reused (pid VARCHAR, stamp VARCHAR, migration VARCHAR, disability VARCHAR)")
+        if previous is not None:
+            # Through Arrow rather than ATTACH: the process may hold the file open already (readers' cache).
+            reader = duckdb.connect(str(previous), read_only=True)
+            try:
+                cached = reader.sql(
+                    "SELECT pid, stamp, migration, disability FROM person_cache"
+                ).to_arrow_table()
+            finally:
+                reader.close()
+            con.register("cached", cached)
+            con.execute(
+                """INSERT INTO reused SELECT c.pid, c.stamp, c.migration, c.disability
+                   FROM survivors r JOIN cached c ON c.pid = r.pid AND c.stamp = r.stamp"""
+            )
+        todo = con.sql("SELECT * FROM survivors r ANTI JOIN reused c USING (pid)").to_arrow_table()
+        table = con.sql("SELECT * FROM reused").to_arrow_table()
+    finally:
+        con.close()
+    if todo.num_rows:
+        table = pa.concat_tables([table, _decrypt_categories(todo)])
+    return Categories(table=table, decrypted=todo.num_rows, seconds=time.monotonic() - started)
+
+
+def _store_categories(con: duckdb.DuckDBPyConnection, categories: Categories) -> None:
     con.execute(
         "CREATE TABLE person_cache (pid VARCHAR, stamp VARCHAR, migration VARCHAR, disability VARCHAR)"
     )
-    survivors = "SELECT pid, stamp, nationality, migration_status, disability_answers FROM raw_people"
-    survivors += " WHERE merged_into_id IS NULL"
-    if previous is not None:
-        # Through Arrow rather than ATTACH: the process may hold the file open already (the readers' cache).
-        reader = duckdb.connect(str(previous), read_only=True)
-        try:
-            cached = reader.sql("SELECT pid, stamp, migration, disability FROM person_cache").to_arrow_table()
-        finally:
-            reader.close()
-        con.register("cached", cached)
-        con.execute(
-            f"""INSERT INTO person_cache SELECT c.pid, c.stamp, c.migration, c.disability
-                FROM ({survivors}) r JOIN cached c ON c.pid = r.pid AND c.stamp = r.stamp"""
+    con.register("categories", categories.table)
+    con.execute("INSERT INTO person_cache SELECT pid, stamp, migration, disability FROM categories")
+    con.unregister("categories")
+
+
+def _training_sectors(con: duckdb.DuckDBPyConnection) -> None:
+    """`training_sectors`: the training sector of the programme each enrolment names (organisation, label,
+    person's province), matched the way the training supply is (`training.derivation.Resolver`: the
+    organisation's mappings, then its own or operated establishments' programmes); unmatched labels have
+    none. Resolved once per distinct label and place, not per step."""
+    from kafaat.training.derivation import Resolver
+    from kafaat.training.models import Programme
+
+    con.execute(
+        "CREATE TEMP TABLE training_sectors (organisation VARCHAR, label VARCHAR, place VARCHAR, "
+        "training_sector VARCHAR)"
+    )
+    sectors = dict(Programme.objects.values_list("pk", "sector__code"))
+    if not sectors:
+        return
+    labels = con.execute(  # the place of the person the steps count under (the survivor of a merge)
+        f"""SELECT DISTINCT s.organisation_id, s.organisation, s.programme, {PLACE_SQL}
+           FROM raw_steps s JOIN raw_people p ON p.id = s.person_id JOIN raw_people r ON r.id = p.survivor
+           WHERE s.kind = 'enrolment' AND s.programme <> ''"""
+    ).fetchall()
+    resolver = Resolver()
+    found = []
+    for organisation_id, organisation, label, place in labels:
+        sector = sectors.get(resolver.programme(organisation_id, label, place))
+        if sector is not None:
+            found.append((organisation, label, place, sector))
+    if found:
+        columns = list(zip(*found, strict=True))
+        con.register(
+            "resolved",
+            pa.table(
+                {
+                    "organisation": pa.array(columns[0], pa.string()),
+                    "label": pa.array(columns[1], pa.string()),
+                    "place": pa.array(columns[2], pa.string()),
+                    "training_sector": pa.array(columns[3], pa.string()),
+                }
+            ),
         )
-        con.unregister("cached")
-    todo = con.sql(
-        f"SELECT * FROM ({survivors}) r WHERE NOT EXISTS (SELECT 1 FROM person_cache c WHERE c.pid = r.pid)"
-    ).to_arrow_table()
-    if todo.num_rows:
-        con.register("decrypted", _decrypt_categories(todo))
-        con.execute("INSERT INTO person_cache SELECT pid, stamp, migration, disability FROM decrypted")
-        con.unregister("decrypted")
-    return todo.num_rows
+        con.execute("INSERT INTO training_sectors SELECT * FROM resolved")
+        con.unregister("resolved")
 
 
 def _band(m: str, day: str) -> str:
@@ -283,6 +398,10 @@ def _build_tables(con: duckdb.DuckDBPyConnection) -> None:
             CAST(s.birth_date + INTERVAL 35 YEAR AS DATE) AS b35
             FROM raw_people r JOIN raw_people s ON s.id = r.survivor JOIN numbers n ON n.pid = s.pid"""
     )
+    con.execute(  # each surviving person's birthdays, by number
+        "CREATE TEMP TABLE births AS SELECT pnum, birth_date, b18, b25, b35 FROM person_map "
+        "WHERE id = survivor"
+    )
     con.execute(
         f"""CREATE TEMP TABLE people_full AS SELECT r.id, m.pnum, r.pid, r.sex, c.disability, c.migration,
             coalesce(nullif(split_part(r.territory_path, '/', 1), ''), '{UNKNOWN}') AS region,
@@ -302,10 +421,10 @@ def _build_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         f"""CREATE TABLE journeys AS
         WITH joined AS (
-            SELECT m.survivor, a.project, min(a.joined_on) AS joined_on
+            SELECT m.pnum, a.project, min(a.joined_on) AS joined_on
             FROM raw_participations a JOIN person_map m ON m.id = a.person_id GROUP BY ALL),
-        stages AS (
-            SELECT m.survivor, s.project,
+        stages AS (  -- from events: the steps already under their survivor's number
+            SELECT pnum, project,
               min(day) FILTER (WHERE kind = 'intake') AS intake_on,
               min(day) FILTER (WHERE kind = 'assessment') AS assessed_on,
               min(day) FILTER (WHERE kind = 'referral') AS referred_on,
@@ -320,18 +439,27 @@ def _build_tables(con: duckdb.DuckDBPyConnection) -> None:
               min(day) FILTER (WHERE kind = 'follow_up' AND follow_up_months = 12) AS followed_12_on,
               min(day) FILTER (WHERE kind = 'follow_up' AND follow_up_months = 12 AND still_employed)
                 AS employed_12_on
-            FROM raw_steps s JOIN person_map m ON m.id = s.person_id GROUP BY m.survivor, s.project),
+            FROM events GROUP BY pnum, project),
+        trained AS (  -- the training sector of the first enrolment's programme (over enrolments only)
+            SELECT e.pnum, e.project, arg_min(coalesce(t.training_sector, ''), e.day) AS training_sector
+            FROM events e JOIN people_full p ON p.pnum = e.pnum
+            LEFT JOIN training_sectors t ON t.organisation = e.organisation AND t.label = e.programme
+                AND t.place = p.region || '/' || p.province
+            WHERE e.kind = 'enrolment' GROUP BY e.pnum, e.project),
         both_ AS (
-            SELECT survivor, project, coalesce(j.joined_on, s.intake_on) AS registered_on, s.*
-            FROM joined j FULL JOIN stages s USING (survivor, project))
+            SELECT pnum, project, coalesce(j.joined_on, s.intake_on) AS registered_on,
+                s.* EXCLUDE (pnum, project), t.training_sector
+            FROM joined j FULL JOIN stages s USING (pnum, project)
+            LEFT JOIN trained t USING (pnum, project))
         SELECT p.pnum, b.project, p.sex, p.disability, p.migration, p.region, p.province, b.registered_on,
             {_band("m", "b.registered_on")} AS age_band,
             coalesce(nullif(b.programme, ''), '{UNKNOWN}') AS programme,
             coalesce(nullif(b.placement_sector, ''), '{UNKNOWN}') AS sector,
+            coalesce(nullif(b.training_sector, ''), '{UNKNOWN}') AS training_sector,
             coalesce(nullif(b.placement_type, ''), '{UNKNOWN}') AS placement_type,
             b.assessed_on, b.referred_on, b.enrolled_on, b.dropout_on, b.completed_on, b.certified_on,
             b.placed_on, b.followed_12_on, b.employed_12_on
-        FROM both_ b JOIN people_full p ON p.id = b.survivor JOIN person_map m ON m.id = b.survivor
+        FROM both_ b JOIN people_full p ON p.pnum = b.pnum JOIN births m ON m.pnum = b.pnum
         ORDER BY b.project"""
     )
 
@@ -357,22 +485,38 @@ def refresh(
         report(name, percent)
 
     stage("reading", 5)
-    source = read_source({**SOURCES, **supply_demand.SOURCES})
-    result = RefreshResult(path=path, taken_at=taken_at, read=sum(t.num_rows for t in source.values()))
-    observatory = {name: source.pop(name) for name in supply_demand.SOURCES}
-    building = path.with_name(path.name + ".building")
-    building.unlink(missing_ok=True)
     previous = path if path.exists() and not full and _is_current(path) else None
-    stage("pseudonymising", 40)
-    result.read_seconds = stages["reading"]
-    con = duckdb.connect(str(building))
+    # Decryption starts in a thread as soon as the people are read, while the other tables are still read.
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warehouse-decrypt")
+    pending: list[Future[Categories]] = []
+
+    def arrived(name: str, table: pa.Table) -> None:
+        if name == "people":
+            pending.append(pool.submit(person_categories, table, previous))
+
+    try:
+        source = read_source({**SOURCES, **supply_demand.SOURCES}, arrived=arrived)
+        result = RefreshResult(path=path, taken_at=taken_at, read=sum(t.num_rows for t in source.values()))
+        observatory = {name: source.pop(name) for name in supply_demand.SOURCES}
+        building = path.with_name(path.name + ".building")
+        building.unlink(missing_ok=True)
+        stage("pseudonymising", 40)
+        result.read_seconds = stages["reading"]
+        con = duckdb.connect(str(building))
+    except BaseException:
+        pool.shutdown(cancel_futures=True)
+        raise
     con.execute("SET preserve_insertion_order = false")  # lets DuckDB write the big tables in parallel
     try:
         _load_raw(con, source)
         del source
         _resolve_survivors(con)
-        stage("decrypting", 55)
-        result.decrypted = _categories(con, previous)
+        _training_sectors(con)
+        stage("decrypting", 55)  # what is left of the decryption once the copy is done
+        categories = pending[0].result()
+        result.decrypted, result.decrypt_seconds = categories.decrypted, categories.seconds
+        _store_categories(con, categories)
+        del categories
         stage("building", 75)
         _build_tables(con)
         for table in ("people", "events", "journeys"):
@@ -395,6 +539,8 @@ def refresh(
         con.close()
         building.unlink(missing_ok=True)
         raise
+    finally:
+        pool.shutdown(cancel_futures=True)
     con.close()
     os.replace(building, path)  # readers holding the old file keep it until they reopen
     stage("done", 100)

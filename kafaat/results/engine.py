@@ -88,6 +88,9 @@ def _validate(spec: IndicatorSpec) -> measures.Measure:
     unknown = set(spec.disaggregations) - set(measures.DIMENSIONS)
     if unknown:
         raise InvalidIndicator(f"unknown disaggregation(s): {', '.join(sorted(unknown))}")
+    unsupported = set(spec.disaggregations) - set(measures.dimensions_of(measure))
+    if unsupported:
+        raise InvalidIndicator(f"{spec.measure} has no {', '.join(sorted(unsupported))} disaggregation")
     return measure
 
 
@@ -104,35 +107,36 @@ class _Columns:
 
 
 def build_query(specs: Iterable[IndicatorSpec]) -> tuple[str, list[str], dict[str, tuple]]:
-    """The statement, the dimensions it groups by, and per indicator the aliases of its columns.
+    """The statement, the journeys columns it groups by, and per indicator its columns' aliases and the
+    column each of its disaggregations reads (the sector one depends on the measure: `measures`).
 
-    One scan: the measures' conditions are aggregated once per combination of all the dimensions (a small
-    cube), and the total and each dimension's margins are rolled up from that cube — every aggregate is a
-    count or a sum, so the roll-up is exact and far cheaper than one grouping of the rows per dimension.
+    One scan: the measures' conditions are aggregated once per combination of all the grouped columns (a
+    small cube), and the total and each column's margins are rolled up from that cube — every aggregate is
+    a count or a sum, so the roll-up is exact and far cheaper than one grouping of the rows per dimension.
     """
-    columns, plan, dimensions = _Columns(), {}, []
+    columns, plan, grouped = _Columns(), {}, []
     for spec in specs:
         measure = _validate(spec)
         filters = _filter_sql(spec.filters)
         numerator = _with_filter(measure.numerator, filters)
+        reads = {d: measures.dimension_column(d, measure) for d in spec.disaggregations}
         if measure.unit == DAYS:  # a mean = a sum and a count, both additive
             total = columns.add(f"sum(CASE WHEN {numerator} THEN {measure.value} END)")
-            plan[spec.code] = (measure, columns.add(f"count_if({numerator})"), None, total)
+            plan[spec.code] = (measure, columns.add(f"count_if({numerator})"), None, total, reads)
         else:
             denominator = _with_filter(measure.denominator, filters)
             den = columns.add(f"count_if({denominator})") if denominator else None
-            plan[spec.code] = (measure, columns.add(f"count_if({numerator})"), den, None)
-        dimensions += [d for d in spec.disaggregations if d not in dimensions]
-    grouped = [measures.DIMENSIONS[d] for d in dimensions]
+            plan[spec.code] = (measure, columns.add(f"count_if({numerator})"), den, None, reads)
+        grouped += [c for c in reads.values() if c not in grouped]
     cube = [*grouped, *(f"{expression} AS {alias}" for expression, alias in columns.expressions.items())]
     sql = f"SELECT {', '.join(cube) or '1'} FROM journeys WHERE project = $project"  # noqa: S608
     if not grouped:
-        return sql, dimensions, plan
+        return sql, grouped, plan
     sql += " GROUP BY ALL"
-    select = [f"GROUPING({c}) AS g_{d}, {c} AS c_{d}" for d, c in zip(dimensions, grouped, strict=True)]
+    select = [f"GROUPING({c}) AS g_{c}, {c} AS c_{c}" for c in grouped]
     select += [f"sum({alias}) AS {alias}" for alias in columns.expressions.values()]
     sets = ", ".join(["()", *(f"({c})" for c in grouped)])
-    return f"SELECT {', '.join(select)} FROM ({sql}) GROUP BY GROUPING SETS ({sets})", dimensions, plan
+    return f"SELECT {', '.join(select)} FROM ({sql}) GROUP BY GROUPING SETS ({sets})", grouped, plan
 
 
 def _cell(category: str, measure: measures.Measure, row: dict, num: str, den: str | None, total: str | None):
@@ -151,7 +155,7 @@ def compute(
     """Compute `specs` for `project` over [start, end] from the current snapshot (NoSnapshot if none)."""
     started = time.perf_counter()
     specs = list(specs)
-    sql, dimensions, plan = build_query(specs)
+    sql, grouped, plan = build_query(specs)
     cursor = snapshot.cursor(path)
     try:
         result = cursor.execute(sql, {"project": project, "start": start, "end": end})
@@ -160,24 +164,25 @@ def compute(
         info = snapshot.info(path)
     finally:
         cursor.close()
-    totals = next((r for r in rows if all(r[f"g_{d}"] for d in dimensions)), None)
+    totals = next((r for r in rows if all(r[f"g_{c}"] for c in grouped)), None)
     if totals is None:  # no journeys in the project: every count is zero
         totals = dict.fromkeys(names)
-    by_dimension: dict[str, list[dict]] = {d: [] for d in dimensions}
+    by_column: dict[str, list[dict]] = {c: [] for c in grouped}
     for row in rows:
-        for d in dimensions:
-            if not row[f"g_{d}"]:
-                by_dimension[d].append(row)
+        for c in grouped:
+            if not row[f"g_{c}"]:
+                by_column[c].append(row)
     results = {}
     for spec in specs:
-        measure, num, den, avg = plan[spec.code]
+        measure, num, den, avg, reads = plan[spec.code]
         result = IndicatorResult(
             spec.code, spec.measure, measure.unit, _cell("", measure, totals, num, den, avg)
         )
         for d in spec.disaggregations:
+            column = reads[d]
             cells = [
-                _cell(str(row[f"c_{d}"] or measures.UNKNOWN_CATEGORY), measure, row, num, den, avg)
-                for row in by_dimension[d]
+                _cell(str(row[f"c_{column}"] or measures.UNKNOWN_CATEGORY), measure, row, num, den, avg)
+                for row in by_column[column]
             ]
             result.by[d] = sorted(cells, key=lambda c: c.category)
         results[spec.code] = result

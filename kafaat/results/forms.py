@@ -46,6 +46,19 @@ class NodeForm(_ProjectForm):
         return parent.pk if parent else None
 
 
+class NodeEditForm(forms.Form):
+    """An existing result's code and names (its level and place in the tree stay)."""
+
+    code = forms.CharField(label=_("Code"), max_length=20)
+    name_fr = forms.CharField(label=_("Name (French)"), max_length=200)
+    name_ar = forms.CharField(label=_("Name (Arabic)"), max_length=200, required=False)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
+
+
+class MoveForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", _("Move up")), ("down", _("Move down"))])
+
+
 def measure_choices() -> list[tuple[str, str]]:
     return [("", _("Manual (values entered with evidence)"))] + [
         (code, f"{code} — {measure.label}") for code, measure in measures.REGISTRY.items()
@@ -74,6 +87,15 @@ class IndicatorForm(_ProjectForm):
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, project=project, **kwargs)
         self.fields["node"].queryset = project.logframe.all()
+
+    @classmethod
+    def initial_of(cls, indicator: Indicator) -> dict:
+        return {
+            "node": indicator.node_id, "code": indicator.code, "name_fr": indicator.name_fr,
+            "name_ar": indicator.name_ar, "name_en": indicator.name_en, "measure": indicator.measure,
+            "unit": indicator.unit, "placement_type": (indicator.filters or {}).get("placement_type", ""),
+            "disaggregations": list(indicator.disaggregations or []), "baseline": indicator.baseline,
+        }  # fmt: skip
 
     def clean(self):
         data = super().clean()

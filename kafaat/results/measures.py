@@ -35,8 +35,14 @@ DIMENSION_LABELS: dict[str, Promise] = {
     "region": _("Region"),
     "province": _("Province"),
     "programme": _("Training programme"),
-    "sector": _("Sector of placement"),
+    "sector": _("Sector (of the placement, or of the training)"),
 }
+# The "sector" disaggregation reads the sector of the step a measure counts: a measure of placements (and of
+# what follows them) by the placement's sector (ISIC section of the job), a measure of training (enrolment
+# to certification, and the placement rate of those who completed) by the training sector of the programme
+# enrolled in. Registration, assessment and referral record no sector: their measures have no sector
+# disaggregation (see `dimension_column`).
+SECTOR_COLUMNS = {"placement": "sector", "training": "training_sector"}
 # Columns an indicator's filters may restrict.
 FILTERABLE = {*DIMENSIONS, "placement_type"}
 
@@ -53,6 +59,7 @@ class Measure:
     numerator: str  # SQL condition on journeys (for DAYS: the rows averaged)
     denominator: str | None = None  # PERCENT: the population the share is of
     value: str | None = None  # DAYS: the expression averaged over the numerator's rows
+    sector_step: str | None = None  # whose sector the sector disaggregation reads (SECTOR_COLUMNS)
 
     @property
     def is_rate(self) -> bool:
@@ -67,6 +74,19 @@ def register(measure: Measure) -> Measure:
         raise ValueError(f"measure {measure.code} registered twice")
     REGISTRY[measure.code] = measure
     return measure
+
+
+def dimension_column(dimension: str, measure: Measure) -> str | None:
+    """The journeys column a measure is disaggregated by for `dimension`; None when it has no such
+    disaggregation (the sector of a measure whose step records none)."""
+    if dimension == "sector":
+        return SECTOR_COLUMNS.get(measure.sector_step or "")
+    return DIMENSIONS.get(dimension)
+
+
+def dimensions_of(measure: Measure) -> tuple[str, ...]:
+    """The disaggregations a measure supports."""
+    return tuple(d for d in DIMENSIONS if dimension_column(d, measure) is not None)
 
 
 def get(code: str) -> Measure:
@@ -87,8 +107,11 @@ STEPS = {
     "certified": ("certified_on", _("People certified")),
     "placed": ("placed_on", _("People placed (job, internship, self-employment…)")),
 }
+# The step whose sector each stage's measures are disaggregated by (none before training).
+STEP_SECTORS = {"enrolled": "training", "dropped_out": "training", "completed": "training",
+                "certified": "training", "placed": "placement"}  # fmt: skip
 for _step, (_column, _label) in STEPS.items():
-    register(Measure(f"people_{_step}", _label, COUNT, within(_column)))
+    register(Measure(f"people_{_step}", _label, COUNT, within(_column), sector_step=STEP_SECTORS.get(_step)))
 
 PLACED_WITHIN_6_MONTHS = (
     f"{within('completed_on')} AND placed_on IS NOT NULL "
@@ -101,6 +124,7 @@ register(
         _("People placed within 6 months of completing training"),
         COUNT,
         PLACED_WITHIN_6_MONTHS,
+        sector_step="placement",
     )
 )
 register(
@@ -109,10 +133,22 @@ register(
         _("People still employed or active 12 months after placement"),
         COUNT,
         within("employed_12_on"),
+        sector_step="placement",
     )
 )
-register(Measure("dropout_rate", _("Dropout rate"), PERCENT, within("dropout_on"), ENDED))
-register(Measure("completion_rate", _("Completion rate"), PERCENT, within("completed_on"), ENDED))
+register(
+    Measure("dropout_rate", _("Dropout rate"), PERCENT, within("dropout_on"), ENDED, sector_step="training")
+)
+register(
+    Measure(
+        "completion_rate",
+        _("Completion rate"),
+        PERCENT,
+        within("completed_on"),
+        ENDED,
+        sector_step="training",
+    )
+)
 register(
     Measure(
         "placement_rate",
@@ -120,6 +156,7 @@ register(
         PERCENT,
         PLACED_WITHIN_6_MONTHS,
         within("completed_on"),
+        sector_step="training",  # a share of those who completed: by the sector they were trained in
     )
 )
 register(
@@ -129,6 +166,7 @@ register(
         PERCENT,
         within("employed_12_on"),
         within("followed_12_on"),
+        sector_step="placement",
     )
 )
 register(
@@ -138,6 +176,7 @@ register(
         DAYS,
         f"{within('placed_on')} AND registered_on IS NOT NULL",
         value="date_diff('day', registered_on, placed_on)",
+        sector_step="placement",
     )
 )
 
@@ -156,10 +195,12 @@ for _group, (_condition, _group_label) in GROUPS.items():
                 PERCENT,
                 f"{within(_column)} AND {_condition}",
                 within(_column),
+                sector_step=STEP_SECTORS.get(_step),
             )
         )
 
-# The equity funnel: orientation → access → retention → certification → insertion.
+# The equity funnel: orientation → access → retention → certification → insertion. Its groups are people's
+# attributes, the same at every step: not the sector, which belongs to a step (and registration has none).
 FUNNEL = (
     ("orientation", "people_registered", _("Orientation")),
     ("access", "people_enrolled", _("Access to training")),
@@ -167,6 +208,7 @@ FUNNEL = (
     ("certification", "people_certified", _("Certification")),
     ("insertion", "people_placed", _("Insertion")),
 )
+FUNNEL_DIMENSIONS = tuple(d for d in DIMENSIONS if d != "sector")
 
 # How categories read on pages and in exports (other categories — regions, programmes… — read as they are).
 CATEGORY_LABELS: dict[str, dict[str, Promise]] = {

@@ -7,17 +7,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kafaat.core import access, audit
 from kafaat.core.access import Permission
-from kafaat.core.models import Project
+from kafaat.core.models import Project, Role
 from kafaat.observatory.snapshot import NoSnapshot
 from kafaat.results import engine, measures
 from kafaat.results.access_rules import MANAGE_RESULTS
@@ -33,14 +35,30 @@ def may_read(user) -> bool:
     )
 
 
+def funding_organisations(user) -> list[int]:
+    """The donor organisations in which the user is a donor viewer: they see the projects those fund."""
+    return [m.organisation_id for m in access.active_memberships(user) if m.role == Role.DONOR_VIEWER]
+
+
 def visible_projects(user) -> QuerySet[Project]:
+    """Projects whose results the user may read: those their organisation takes part in (every role), and
+    for a donor viewer also those their donor organisation funds (`Project.donor`) — aggregates only, as
+    `sees_exact_figures` gives exact figures to the project's managers alone."""
     if not may_read(user):
         return Project.objects.none()
-    return access.scoped(user, Permission.VIEW_PROJECT, Project.objects.all()).order_by("code")
+    taking_part = access.scoped(user, Permission.VIEW_PROJECT, Project.objects.all())
+    funded = funding_organisations(user)
+    if not funded:
+        return taking_part.order_by("code")
+    return Project.objects.filter(Q(pk__in=taking_part.values("pk")) | Q(donor__in=funded)).order_by("code")
 
 
 def get_project(user, code: str) -> Project:
-    return access.get_object_or_404(user, Permission.VIEW_PROJECT, visible_projects(user), code=code)
+    """A project the user may read, else 404 (an out-of-reach code is not told apart from a missing one)."""
+    project = visible_projects(user).filter(code=code).first()
+    if project is None:
+        raise Http404
+    return project
 
 
 def may_manage(user, project: Project) -> bool:
@@ -205,7 +223,7 @@ class FunnelGroup:
 def equity_funnel(user, project: Project, dimension: str, start: date | None = None, end: date | None = None):
     if not may_read(user):
         raise PermissionDenied
-    if dimension not in measures.DIMENSIONS:
+    if dimension not in measures.FUNNEL_DIMENSIONS:
         raise ValidationError(_("Unknown disaggregation."))
     default_start, default_end = default_period(project)
     start, end = start or default_start, end or default_end
@@ -271,11 +289,115 @@ def save_node(user, project: Project, data: dict, node: LogframeNode | None = No
     return node
 
 
+def node_dependents(node: LogframeNode) -> list[str]:
+    """What keeps a result from being deleted: the results under it and its indicators (empty: none)."""
+    reasons = []
+    if children := node.children.count():
+        reasons.append(
+            ngettext("%(n)d result under it", "%(n)d results under it", children) % {"n": children}
+        )
+    if indicators := node.indicators.count():
+        reasons.append(ngettext("%(n)d indicator", "%(n)d indicators", indicators) % {"n": indicators})
+    return reasons
+
+
 @transaction.atomic
 def delete_node(user, node: LogframeNode) -> None:
+    """Delete a result that nothing depends on; refused (ValidationError saying why) otherwise."""
     require_manage(user, node.project)
+    if reasons := node_dependents(node):
+        raise ValidationError(
+            _("“%(code)s” cannot be deleted: it still has %(reasons)s. Delete or move those first.")
+            % {"code": node.code, "reasons": ", ".join(reasons)}
+        )
     audit.record(audit.Action.DELETE, user, node)
     node.delete()
+
+
+def indicator_dependents(indicator: Indicator) -> list[str]:
+    """What keeps an indicator from being deleted: values entered with their evidence (targets go with it)."""
+    if values := indicator.manual_values.count():
+        return [ngettext("%(n)d value entered", "%(n)d values entered", values) % {"n": values}]
+    return []
+
+
+@transaction.atomic
+def delete_indicator(user, indicator: Indicator) -> None:
+    """Delete an indicator (and its targets) unless values were entered for it; refused otherwise."""
+    require_manage(user, indicator.project)
+    if reasons := indicator_dependents(indicator):
+        raise ValidationError(
+            _("“%(code)s” cannot be deleted: it has %(reasons)s, with their evidence.")
+            % {"code": indicator.code, "reasons": ", ".join(reasons)}
+        )
+    audit.record(audit.Action.DELETE, user, indicator, details={"targets": indicator.targets.count()})
+    indicator.delete()
+
+
+Direction = Literal["up", "down"]
+
+
+def _move(items: list, item, direction: str) -> bool:
+    """Renumber `items` (siblings, in order) with `item` one place up or down; False at either end."""
+    if direction not in ("up", "down"):
+        raise ValidationError(_("Move up or down."))
+    index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(items):
+        return False
+    items[index], items[other] = items[other], items[index]
+    for position, sibling in enumerate(items):
+        if sibling.position != position:
+            sibling.position = position
+            sibling.save(update_fields=["position"])
+    return True
+
+
+@transaction.atomic
+def move_node(user, node: LogframeNode, direction: Direction) -> bool:
+    """Move a result one place among the results of the same level under the same parent."""
+    require_manage(user, node.project)
+    siblings = list(
+        LogframeNode.objects.select_for_update()
+        .filter(project=node.project, parent=node.parent_id, level=node.level)
+        .order_by("position", "code", "pk")
+    )
+    moved = _move(siblings, node, direction)
+    if moved:
+        audit.record(audit.Action.UPDATE, user, node, details={"moved": direction})
+    return moved
+
+
+@transaction.atomic
+def move_indicator(user, indicator: Indicator, direction: Direction) -> bool:
+    """Move an indicator one place among the indicators of its result."""
+    require_manage(user, indicator.project)
+    siblings = list(
+        Indicator.objects.select_for_update()
+        .filter(node=indicator.node_id)
+        .order_by("position", "code", "pk")
+    )
+    moved = _move(siblings, indicator, direction)
+    if moved:
+        audit.record(audit.Action.UPDATE, user, indicator, details={"moved": direction})
+    return moved
+
+
+def logframe_tree(project: Project) -> list[tuple[LogframeNode, int]]:
+    """The project's results depth first (impact, its outcomes each followed by its outputs), with depth."""
+    nodes = list(project.logframe.all().order_by("position", "code", "pk"))
+    children: dict[int | None, list[LogframeNode]] = {}
+    for node in nodes:
+        children.setdefault(node.parent_id, []).append(node)
+    tree: list[tuple[LogframeNode, int]] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for node in children.get(parent, []):
+            tree.append((node, depth))
+            walk(node.pk, depth + 1)
+
+    walk(None, 0)
+    return tree
 
 
 def validate_indicator(data: dict) -> dict:
@@ -293,6 +415,13 @@ def validate_indicator(data: dict) -> dict:
     dims = list(data.get("disaggregations") or [])
     if set(dims) - set(measures.DIMENSIONS):
         errors["disaggregations"] = _("Unknown disaggregation.")
+    elif measure_code in measures.REGISTRY and set(dims) - set(
+        measures.dimensions_of(measures.REGISTRY[measure_code])
+    ):
+        errors["disaggregations"] = _(
+            "This measure has no sector disaggregation: registration, assessment and referral record "
+            "no sector (training measures use the training's sector, placement measures the job's)."
+        )
     filters = dict(data.get("filters") or {})
     if set(filters) - measures.FILTERABLE:
         errors["filters"] = _("These attributes cannot be filtered on.")

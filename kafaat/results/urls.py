@@ -17,6 +17,11 @@ urlpatterns = [
     path("<slug:code>/logframe/", views.logframe, name="logframe"),
     path("<slug:code>/logframe/nodes/", views.node_add, name="node_add"),
     path("<slug:code>/logframe/nodes/<int:pk>/delete/", views.node_delete, name="node_delete"),
+    path("<slug:code>/logframe/nodes/<int:pk>/edit/", views.node_edit, name="node_edit"),
+    path("<slug:code>/logframe/nodes/<int:pk>/move/", views.node_move, name="node_move"),
     path("<slug:code>/logframe/indicators/", views.indicator_add, name="indicator_add"),
+    path("<slug:code>/logframe/indicators/<int:pk>/edit/", views.indicator_edit, name="indicator_edit"),
+    path("<slug:code>/logframe/indicators/<int:pk>/move/", views.indicator_move, name="indicator_move"),
+    path("<slug:code>/logframe/indicators/<int:pk>/delete/", views.indicator_delete, name="indicator_delete"),
     path("<slug:code>/logframe/targets/", views.target_set, name="target_set"),
 ]

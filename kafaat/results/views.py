@@ -7,17 +7,26 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
 
 from kafaat.core import audit
 from kafaat.observatory.snapshot import NoSnapshot
 from kafaat.results import exports, iati, measures, services, xlsx_report
-from kafaat.results.forms import IndicatorForm, ManualValueForm, NodeForm, PeriodForm, TargetForm
-from kafaat.results.models import LogframeNode
+from kafaat.results.forms import (
+    IndicatorForm,
+    ManualValueForm,
+    MoveForm,
+    NodeEditForm,
+    NodeForm,
+    PeriodForm,
+    TargetForm,
+)
+from kafaat.results.models import Indicator, LogframeNode
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -130,7 +139,7 @@ def funnel(request, code: str):
     project = _project(request, code)
     start, end, form = _period(request, project)
     dimension = request.GET.get("by", "sex")
-    if dimension not in measures.DIMENSIONS:
+    if dimension not in measures.FUNNEL_DIMENSIONS:
         raise Http404
     try:
         computation, groups = services.equity_funnel(request.user, project, dimension, start, end)
@@ -141,7 +150,7 @@ def funnel(request, code: str):
         "results/funnel.html",
         {
             "project": project, "groups": groups, "form": form, "dimension": dimension,
-            "dimensions": list(measures.DIMENSION_LABELS.items()),
+            "dimensions": [(d, measures.DIMENSION_LABELS[d]) for d in measures.FUNNEL_DIMENSIONS],
             "stages": [label for _s, _c, label in measures.FUNNEL],
             "taken_at": computation.taken_at if computation else None,
             "chart": exports.funnel_svg(groups, dimension, get_language()[:2],
@@ -160,11 +169,13 @@ def logframe(request, code: str):
     return render(request, "results/logframe.html", _logframe_context(project))
 
 
-def _logframe_context(project, **forms) -> dict:
-    nodes = list(project.logframe.all())
+def _logframe_context(project, refusal: str = "", **forms) -> dict:
+    tree = services.logframe_tree(project)
     return {
         "project": project,
-        "nodes": nodes,
+        "nodes": [node for node, _depth in tree],
+        "tree": tree,
+        "refusal": refusal,
         "indicators": list(project.indicators.prefetch_related("targets")),
         "node_form": forms.get("node_form") or NodeForm(project=project),
         "indicator_form": forms.get("indicator_form") or IndicatorForm(project=project),
@@ -172,9 +183,15 @@ def _logframe_context(project, **forms) -> dict:
     }
 
 
-def _editor_response(request, project, **forms):
+def _editor_response(request, project, status: int = 200, **forms):
     template = "results/_logframe_editor.html" if request.htmx else "results/logframe.html"
-    return render(request, template, _logframe_context(project, **forms))
+    return render(request, template, _logframe_context(project, **forms), status=status)
+
+
+def _managed_project(request, code: str):
+    project = services.get_project(request.user, code)
+    services.require_manage(request.user, project)
+    return project
 
 
 @require_POST
@@ -192,9 +209,108 @@ def node_add(request, code: str):
 
 @require_POST
 def node_delete(request, code: str, pk: int):
-    project = services.get_project(request.user, code)
+    project = _managed_project(request, code)
     node = get_object_or_404(LogframeNode, project=project, pk=pk)
-    services.delete_node(request.user, node)
+    try:
+        services.delete_node(request.user, node)
+    except ValidationError as error:  # something depends on it: say what, change nothing
+        return _editor_response(request, project, status=409, refusal=" ".join(error.messages))
+    return _editor_response(request, project)
+
+
+def _edit_response(request, template: str, context: dict, status: int, target: str):
+    """The edit form in place; when it comes back with errors (422) it replaces itself, not the editor."""
+    response = render(request, template, context, status=status)
+    if status != 200 and request.htmx:
+        response = reswap(retarget(response, f"#{target}"), "outerHTML")
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def node_edit(request, code: str, pk: int):
+    project = _managed_project(request, code)
+    node = get_object_or_404(LogframeNode, project=project, pk=pk)
+    status = 200
+    if request.method == "POST":
+        form = NodeEditForm(request.POST)
+        if form.is_valid():
+            data = {**form.cleaned_data, "level": node.level, "parent": node.parent_id}
+            try:
+                services.save_node(request.user, project, data, node=node)
+                return _editor_response(request, project)
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+        status = 422
+        node.refresh_from_db()
+    else:
+        form = NodeEditForm(
+            initial={"code": node.code, "name_fr": node.name_fr, "name_ar": node.name_ar,
+                     "name_en": node.name_en}
+        )  # fmt: skip
+    context = {"project": project, "node": node, "form": form}
+    return _edit_response(request, "results/_node_edit.html", context, status, f"node-edit-{node.pk}")
+
+
+def _direction(request) -> str | None:
+    form = MoveForm(request.POST)
+    return form.cleaned_data["direction"] if form.is_valid() else None
+
+
+@require_POST
+def node_move(request, code: str, pk: int):
+    project = _managed_project(request, code)
+    node = get_object_or_404(LogframeNode, project=project, pk=pk)
+    direction = _direction(request)
+    if direction is None:
+        return HttpResponseBadRequest(_("Move up or down."))
+    services.move_node(request.user, node, direction)
+    return _editor_response(request, project)
+
+
+@require_http_methods(["GET", "POST"])
+def indicator_edit(request, code: str, pk: int):
+    project = _managed_project(request, code)
+    indicator = get_object_or_404(Indicator, project=project, pk=pk)
+    status = 200
+    if request.method == "POST":
+        form = IndicatorForm(request.POST, project=project)
+        if form.is_valid():
+            try:
+                services.save_indicator(
+                    request.user, form.cleaned_data["node"], form.cleaned_data, indicator=indicator
+                )
+                return _editor_response(request, project)
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+        status = 422
+        indicator.refresh_from_db()
+    else:
+        form = IndicatorForm(project=project, initial=IndicatorForm.initial_of(indicator))
+    context = {"project": project, "indicator": indicator, "form": form}
+    return _edit_response(
+        request, "results/_indicator_edit.html", context, status, f"indicator-edit-{indicator.pk}"
+    )
+
+
+@require_POST
+def indicator_move(request, code: str, pk: int):
+    project = _managed_project(request, code)
+    indicator = get_object_or_404(Indicator, project=project, pk=pk)
+    direction = _direction(request)
+    if direction is None:
+        return HttpResponseBadRequest(_("Move up or down."))
+    services.move_indicator(request.user, indicator, direction)
+    return _editor_response(request, project)
+
+
+@require_POST
+def indicator_delete(request, code: str, pk: int):
+    project = _managed_project(request, code)
+    indicator = get_object_or_404(Indicator, project=project, pk=pk)
+    try:
+        services.delete_indicator(request.user, indicator)
+    except ValidationError as error:
+        return _editor_response(request, project, status=409, refusal=" ".join(error.messages))
     return _editor_response(request, project)
 
 

@@ -84,3 +84,38 @@ def test_a_manager_refreshes_the_warehouse_and_sees_the_snapshot(page, sign_in, 
         expect(page.locator("#snapshot-time")).to_contain_text("Instantané du", timeout=30_000)
     finally:
         snapshot.close_all()
+
+
+def test_the_logframe_editor_edits_and_reorders_in_place(page, sign_in, world, make_organisation, territory):
+    """A manager renames an outcome and moves an output up, without leaving the page; a result that still
+    has indicators is not deleted and the page says why."""
+    project = _programme(make_organisation, territory, world)
+    impact = LogframeNode.objects.get(project=project, code="IMP")
+    outcome = LogframeNode.objects.create(project=project, level="outcome", code="OC1", name_fr="Effet",
+                                          parent=impact)  # fmt: skip
+    for code in ("OP1", "OP2"):
+        LogframeNode.objects.create(project=project, level="output", code=code, name_fr=f"Produit {code}",
+                                    parent=outcome)  # fmt: skip
+    sign_in("manager")
+    page.goto(f"/results/{project.code}/logframe/")
+    page.locator("#node-OC1 [data-action=edit]").first.click()
+    form = page.locator("form.logframe-edit")
+    form.locator("[name=name_fr]").fill("Accès à la formation")
+    form.locator("[name=name_en]").fill("Access to training")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#node-OC1 .node-name").first).to_have_text("Accès à la formation")
+    outcome.refresh_from_db()
+    assert (outcome.name_fr, outcome.name_en) == ("Accès à la formation", "Access to training")
+
+    outputs = page.locator("li.level-output")
+    expect(outputs.first).to_have_id("node-OP1")
+    op2 = LogframeNode.objects.get(project=project, code="OP2")
+    page.locator(f"#node-line-{op2.pk} [data-action=up]").click()
+    expect(outputs.first).to_have_id("node-OP2")  # swapped by htmx
+    page.reload()
+    expect(page.locator("li.level-output").first).to_have_id("node-OP2")  # and stored
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator(f"#node-line-{impact.pk} [data-action=delete]").click()
+    expect(page.locator("#logframe-refusal")).to_contain_text("IMP")
+    assert LogframeNode.objects.filter(project=project, code="IMP").exists()

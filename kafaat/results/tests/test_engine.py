@@ -20,7 +20,9 @@ def programme(make_organisation, territory):
 
 
 def values(project="p-results", period=PERIOD, **filters):
-    specs = [IndicatorSpec(code, code, filters, ALL_DIMENSIONS) for code in measures.REGISTRY]
+    specs = [
+        IndicatorSpec(code, code, filters, measures.dimensions_of(m)) for code, m in measures.REGISTRY.items()
+    ]
     return compute(project, *period, specs).results
 
 
