@@ -9,3 +9,4 @@ class ObservatoryConfig(AppConfig):
 
     def ready(self) -> None:
         from kafaat.observatory import access_rules  # noqa: F401
+        from kafaat.observatory import dashboard_rules  # noqa: F401
