@@ -8,6 +8,7 @@ from ninja.security import HttpBearer, SessionAuth
 from kafaat.core import services
 from kafaat.core.api import router as core_router
 from kafaat.labour.api import router as labour_router
+from kafaat.observatory.api import router as observatory_router
 from kafaat.pathways.api import router as pathways_router
 from kafaat.registry.api import router as registry_router
 from kafaat.results.api import router as results_router
@@ -55,3 +56,4 @@ api.add_router("/", pathways_router)
 api.add_router("/", results_router)
 api.add_router("/", labour_router)
 api.add_router("/", training_router)
+api.add_router("/", observatory_router)

@@ -14,7 +14,8 @@ snapshot. In the snapshot:
 * `people` (one row per surviving person: `pid`, and `pnum`, the person's number in this snapshot, given
   in the order of the pseudonyms), `events` (one per pathway step, by `pnum`, age band at the step's date),
   `journeys` (one per person and project: the date each stage was first reached, and the attributes the
-  indicators are disaggregated by) and `meta` (when the data was read, row counts).
+  indicators are disaggregated by) and `meta` (when the data was read, row counts);
+* the supply, demand, hires and territory tables of the gaps and prospects (`supply_demand.py`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from django.conf import settings
 from django.db import connection
 
 from kafaat.core import crypto
+from kafaat.observatory import supply_demand
 from kafaat.pathways.models import StepKind
 
 VERSION = 1
@@ -355,7 +357,8 @@ def refresh(
         report(name, percent)
 
     stage("reading", 5)
-    source = read_source()
+    source = read_source({**SOURCES, **supply_demand.SOURCES})
+    observatory = {name: source.pop(name) for name in supply_demand.SOURCES}
     result = RefreshResult(path=path, taken_at=taken_at, read=sum(t.num_rows for t in source.values()))
     building = path.with_name(path.name + ".building")
     building.unlink(missing_ok=True)
@@ -373,7 +376,10 @@ def refresh(
         stage("building", 75)
         _build_tables(con)
         for table in ("people", "events", "journeys"):
-            result.rows[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
+            result.rows[table] = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]  # noqa: S608
+        # Supply, demand, hires and cohorts for the gaps and prospects (supply_demand.py).
+        result.rows.update(supply_demand.build(con, observatory))
+        del observatory
         stage("writing", 90)
         meta = {
             "version": VERSION,

@@ -1,0 +1,177 @@
+"""Observatory endpoints: the gap table and the projection of one cell — aggregates only, from the warehouse
+snapshot; small cells suppressed for every reader but those who see exact figures (gaps.sees_exact_figures).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+
+from kafaat.core import audit
+from kafaat.observatory import gaps, snapshot
+
+router = Router(tags=["observatory"])
+
+
+class Error(Schema):
+    detail: str
+
+
+class GapIn(Schema):
+    year: int = Field(..., ge=1990, le=2100)
+    level: Literal["region", "province"] = "region"
+    region: str | None = Field(None, max_length=20, description="region code (e.g. MA-02); none: the country")
+    dimension: Literal["occupation", "sector"] = "occupation"
+
+
+class GapRowOut(Schema):
+    territory_code: str
+    territory_name: str
+    group_code: str
+    group_name: str
+    graduates: int | None
+    graduates_women: int | None
+    vacancies: int | None
+    hires: int | None
+    hires_women: int | None
+    ratio: float | None
+    mismatch: float | None
+    location_quotient: float | None
+    placement_rate: float | None
+    women_share_graduates: float | None
+    women_share_hires: float | None
+    youth_population: int | None
+    coverage: float | None
+    suppressed: list[str] = Field(description="fields hidden by small-cell suppression (shown as null)")
+
+
+class GapTableOut(Schema):
+    year: int
+    level: str
+    region: str | None
+    dimension: str
+    taken_at: datetime
+    suppressed: bool = Field(description="whether small-cell suppression was applied for this reader")
+    uncoded_vacancies: int = Field(description="positions of the year not coded to an occupation (left out)")
+    rows: list[GapRowOut]
+
+
+class ProjectionIn(Schema):
+    level: Literal["region", "province"] = "region"
+    territory: str = Field(..., max_length=20)
+    dimension: Literal["occupation", "sector"] = "occupation"
+    group: str = Field(..., max_length=30)
+    horizon: int = Field(3, ge=1, le=10)
+
+
+class ProjectionRowOut(Schema):
+    year: int
+    supply: float | None
+    supply_low: float | None
+    supply_high: float | None
+    demand: float | None
+    demand_low: float | None
+    demand_high: float | None
+    observed: bool
+    method: str
+
+
+def _allow(user, region: str | None) -> None:
+    if not gaps.may_read(user):
+        raise PermissionDenied
+    regions = gaps.visible_regions(user)
+    if regions is not None and (region is None or region not in regions):
+        raise PermissionDenied
+
+
+def _region_of(level: str, code: str) -> str:
+    return code if level == "region" else f"MA-{code.split('.')[0]}"
+
+
+def _no_snapshot() -> dict:
+    return {"detail": _("The warehouse has not been refreshed yet: there are no figures to show.")}
+
+
+@router.get("/observatory/years", response={200: list[int], 409: Error})
+def years(request: HttpRequest):
+    if not gaps.may_read(request.user):
+        raise PermissionDenied
+    try:
+        return gaps.years_available()
+    except gaps.NoSnapshot:
+        return Status(409, _no_snapshot())
+
+
+@router.get("/observatory/gaps", response={200: GapTableOut, 400: Error, 409: Error})
+def gap_table(request: HttpRequest, params: Query[GapIn]):
+    _allow(request.user, params.region)
+    try:
+        rows = gaps.gap_table(
+            params.year, level=params.level, region=params.region, dimension=params.dimension
+        )
+        uncoded = gaps.coding_summary(params.year, level="region", region=params.region)
+        info = snapshot.info()
+    except gaps.GapError as error:
+        return Status(400, {"detail": str(error)})
+    except gaps.NoSnapshot:
+        return Status(409, _no_snapshot())
+    exact = gaps.sees_exact_figures(request.user)
+    shown = (
+        [{**row.__dict__, "suppressed": []} for row in rows]
+        if exact
+        else [{**row.__dict__, "suppressed": sorted(row.suppressed)} for row in gaps.published_table(rows)]
+    )
+    audit.record(audit.Action.EXPORT, request.user, target_type="observatory.gaps", details={
+        "api": "observatory.gaps", "year": params.year, "level": params.level, "region": params.region,
+        "dimension": params.dimension, "exact": exact,
+    })  # fmt: skip
+    return {
+        "year": params.year,
+        "level": params.level,
+        "region": params.region,
+        "dimension": params.dimension,
+        "taken_at": info.taken_at,
+        "suppressed": not exact,
+        "uncoded_vacancies": sum(t["uncoded"] for t in uncoded.values()),
+        "rows": shown,
+    }
+
+
+@router.get("/observatory/projection", response={200: list[ProjectionRowOut], 400: Error, 409: Error})
+def projection(request: HttpRequest, params: Query[ProjectionIn]):
+    _allow(request.user, _region_of(params.level, params.territory))
+    try:
+        rows = gaps.projection(
+            level=params.level,
+            territory_code=params.territory,
+            dimension=params.dimension,
+            group_code=params.group,
+            horizon=params.horizon,
+        )
+    except gaps.GapError as error:
+        return Status(400, {"detail": str(error)})
+    except gaps.NoSnapshot:
+        return Status(409, _no_snapshot())
+    if not gaps.sees_exact_figures(request.user):
+        rows = _suppress_projection(rows)
+    return [row.__dict__ for row in rows]
+
+
+def _suppress_projection(rows: list[gaps.ProjectionRow]) -> list[gaps.ProjectionRow]:
+    """Observed supply below the threshold is hidden for aggregate-only readers (projections are estimates
+    and are shown); demand counts ads, not people."""
+    from dataclasses import replace
+
+    from kafaat.results.suppression import is_small
+
+    out = []
+    for row in rows:
+        if row.observed and row.supply is not None and is_small(int(row.supply)):
+            row = replace(row, supply=None, supply_low=None, supply_high=None)
+        out.append(row)
+    return out

@@ -1,0 +1,540 @@
+"""Gaps and prospects: training supply against labour demand, per territory × occupation group or sector.
+
+Every number comes from the warehouse snapshot (`supply_demand.py` builds its tables), in one DuckDB query per
+call. Formulas, sources and assumptions: docs/observatory.md. The contract (shared with the dashboard and the
+publication) is in the module's public names: `gap_table`, `projection`, `years_available`, `published_table`.
+
+* ratio S/D = graduates / vacancies; mismatch = (S − D) / (S + D), in [−1, 1]: −1 all demand, +1 all supply;
+* location quotient of demand = (D_tg / D_t) / (D_g / D_national): > 1 when the group weighs more in the
+  territory's demand than in the country's (coded demand only, national reference at both levels);
+* placement rate = people of the pathways cohort certified in the year who have a placement in the same
+  project / people certified; women's shares of graduates and of hires;
+* coverage = graduates per 1,000 young people (15-24, estimated: supply_demand.YOUTH_SHARE_15_24).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass, field, fields
+from functools import cache
+from pathlib import Path
+from typing import Literal, get_args
+
+import numpy as np
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from kafaat.observatory import snapshot
+from kafaat.observatory.snapshot import NoSnapshot
+from kafaat.results import suppression
+
+Level = Literal["region", "province"]
+Dimension = Literal["occupation", "sector"]  # occupation = ISCO-08 sub-major group; sector = training sector
+LEVELS: tuple[str, ...] = get_args(Level)
+DIMENSIONS: tuple[str, ...] = get_args(Dimension)
+ISCO_FILE = Path(__file__).resolve().parents[1] / "labour" / "data" / "isco08.csv"
+
+__all__ = [
+    "DIMENSIONS",
+    "LEVELS",
+    "Dimension",
+    "GapError",
+    "GapRow",
+    "Level",
+    "NoSnapshot",
+    "ProjectionRow",
+    "PublishedGapRow",
+    "coding_summary",
+    "may_read",
+    "sees_exact_figures",
+    "visible_regions",
+    "gap_table",
+    "projection",
+    "published_table",
+    "years_available",
+]
+
+
+class GapError(ValueError):
+    """A request the snapshot cannot answer: unknown level, dimension, region or group, year without data."""
+
+
+@dataclass(frozen=True)
+class GapRow:
+    year: int
+    level: Level
+    territory_code: str  # core Territory code of the region or province
+    territory_name: str  # in the active language
+    dimension: Dimension
+    group_code: str  # ISCO 2-digit code, or training sector code
+    group_name: str  # in the active language
+    graduates: int  # supply S
+    graduates_women: int
+    vacancies: int  # demand D (positions posted in the year, re-posts counted once)
+    hires: int  # placements recorded in pathways in the year
+    hires_women: int
+    ratio: float | None  # S / D  (None when D == 0)
+    mismatch: float | None  # (S - D) / (S + D), in [-1, 1]  (None when S + D == 0)
+    location_quotient: float | None  # (D_tg / D_t) / (D_g / D_national)
+    placement_rate: float | None  # pathway cohort certified in the year: placed / certified
+    women_share_graduates: float | None
+    women_share_hires: float | None
+    youth_population: int | None  # 15-24, estimated from provinces_hcp.csv
+    coverage: float | None  # graduates per 1,000 young people
+    certified: int = 0  # the placement rate's denominator (pathways cohort), for suppression
+    placed: int = 0  # its numerator
+
+
+@dataclass(frozen=True)
+class ProjectionRow:
+    year: int
+    supply: float | None
+    supply_low: float | None
+    supply_high: float | None
+    demand: float | None
+    demand_low: float | None
+    demand_high: float | None
+    observed: bool  # True: the year's figures; False: projected
+    method: str  # how the projected figures were made (same text on every projected row)
+
+
+@dataclass(frozen=True)
+class PublishedGapRow:
+    """A GapRow as shown to the public: small counts and what would reveal them are None (MARKER)."""
+
+    year: int
+    level: Level
+    territory_code: str
+    territory_name: str
+    dimension: Dimension
+    group_code: str
+    group_name: str
+    graduates: int | None
+    graduates_women: int | None
+    vacancies: int | None
+    hires: int | None
+    hires_women: int | None
+    ratio: float | None
+    mismatch: float | None
+    location_quotient: float | None
+    placement_rate: float | None
+    women_share_graduates: float | None
+    women_share_hires: float | None
+    youth_population: int | None
+    coverage: float | None
+    suppressed: frozenset[str] = field(default_factory=frozenset)  # names of the fields hidden
+
+    def text(self, name: str, marker: str = suppression.MARKER) -> str:
+        """A field as published: the marker when suppressed, empty when not defined."""
+        if name in self.suppressed:
+            return marker
+        value = getattr(self, name)
+        return "" if value is None else str(value)
+
+
+# --- Who reads what (the API, the dashboard and the publication ask here) ----------------------------------
+
+
+def may_read(user) -> bool:
+    """Gap tables are aggregates: whoever may read aggregates (managers, analysts, donor viewers)."""
+    from kafaat.core import access
+
+    return access.has_permission(user, access.Permission.VIEW_AGGREGATES)
+
+
+def sees_exact_figures(user) -> bool:
+    """Those who may also refresh the warehouse (programme managers, national administrators) see exact
+    figures; every other reader of aggregates sees the published (suppressed) form."""
+    from kafaat.core import access
+    from kafaat.observatory.access_rules import REFRESH_WAREHOUSE
+
+    return may_read(user) and access.has_permission(user, REFRESH_WAREHOUSE)
+
+
+def visible_regions(user) -> set[str] | None:
+    """The region codes whose gap tables `user` may read; None for the whole country."""
+    from kafaat.core import access
+    from kafaat.core.models import Territory
+
+    regions = Territory.objects.filter(level=Territory.Level.REGION)
+    codes = set(
+        access.scoped(user, access.Permission.VIEW_AGGREGATES, regions).values_list("code", flat=True)
+    )
+    return None if codes == set(regions.values_list("code", flat=True)) else codes
+
+
+# --- Names --------------------------------------------------------------------------------------------------
+
+
+def _language() -> str:
+    language = (get_language() or "fr")[:2]
+    return language if language in ("fr", "ar", "en") else "fr"
+
+
+@cache
+def _isco_names() -> dict[str, dict[str, str]]:
+    with ISCO_FILE.open(encoding="utf-8") as handle:
+        return {
+            row["code"]: {"en": row["label_en"], "fr": row["label_fr"], "ar": row["label_ar"]}
+            for row in csv.DictReader(handle)
+            if len(row["code"]) == 2
+        }
+
+
+@cache
+def _sector_names() -> dict[str, dict[str, str]]:
+    from kafaat.training.sectors import SECTORS
+
+    return {code: {"fr": fr, "ar": ar, "en": en} for code, fr, ar, en in SECTORS}
+
+
+def group_name(dimension: Dimension, code: str) -> str:
+    names = (_isco_names() if dimension == "occupation" else _sector_names()).get(code)
+    if not names:
+        return code
+    return names.get(_language()) or names["en"] or code
+
+
+def group_codes(dimension: Dimension) -> list[str]:
+    return sorted(_isco_names() if dimension == "occupation" else _sector_names())
+
+
+# --- Checking the request -----------------------------------------------------------------------------------
+
+_GROUP = {"occupation": "isco2", "sector": "sector"}
+
+
+def _check(level: str, dimension: str) -> None:
+    if level not in LEVELS:
+        raise GapError(_("Unknown level “%(value)s”: region or province.") % {"value": level})
+    if dimension not in DIMENSIONS:
+        raise GapError(_("Unknown dimension “%(value)s”: occupation or sector.") % {"value": dimension})
+
+
+def _check_region(con, region: str | None) -> None:
+    if region is None:
+        return
+    found = con.execute("SELECT 1 FROM territories WHERE code = ? AND level = 'region'", [region]).fetchall()
+    if not found:
+        raise GapError(_("Unknown region “%(value)s”.") % {"value": region})
+
+
+def years_available(*, path: Path | None = None) -> list[int]:
+    """Years with supply, demand or hires in the snapshot (NoSnapshot when there is none)."""
+    con = snapshot.cursor(path)
+    rows = con.execute(
+        """SELECT DISTINCT year FROM (SELECT year FROM supply UNION ALL SELECT year FROM demand
+           UNION ALL SELECT year FROM hires) WHERE year IS NOT NULL ORDER BY year"""
+    ).fetchall()
+    return [year for (year,) in rows]
+
+
+# --- The gap table ------------------------------------------------------------------------------------------
+
+
+def _gap_sql(level: str, dimension: str, region: str | None) -> str:
+    t, g = level, _GROUP[dimension]
+    where = f"year = $year AND {t} IS NOT NULL AND {g} IS NOT NULL"
+    mine = where + (" AND region = $region" if region else "")
+    return f"""
+    WITH sup AS (SELECT {t} AS t, {g} AS g, sum(graduates) AS s, sum(graduates_women) AS sw
+        FROM supply WHERE {mine} GROUP BY ALL),
+    dem_all AS (SELECT {t} AS t, {g} AS g, positions FROM demand WHERE year = $year AND {g} IS NOT NULL),
+    dem AS (SELECT t, g, sum(positions) AS d FROM dem_all WHERE t IS NOT NULL GROUP BY ALL),
+    dem_t AS (SELECT t, sum(positions) AS dt FROM dem_all WHERE t IS NOT NULL GROUP BY t),
+    dem_g AS (SELECT g, sum(positions) AS dg FROM dem_all GROUP BY g),
+    dem_n AS (SELECT sum(positions) AS dn FROM dem_all),
+    mine AS (SELECT code FROM territories WHERE level = '{t}'
+        {"AND region = $region" if region else ""}),
+    hir AS (SELECT {t} AS t, {g} AS g, sum(hires) AS h, sum(hires_women) AS hw
+        FROM hires WHERE {mine} GROUP BY ALL),
+    coh AS (SELECT {t} AS t, {g} AS g, sum(certified) AS c, sum(placed) AS p
+        FROM cohorts WHERE {mine} GROUP BY ALL),
+    keys AS (SELECT t, g FROM sup UNION SELECT t, g FROM dem WHERE t IN (SELECT code FROM mine)
+        UNION SELECT t, g FROM hir UNION SELECT t, g FROM coh),
+    joined AS (
+        SELECT k.t, k.g, coalesce(s, 0) AS s, coalesce(sw, 0) AS sw, coalesce(d, 0) AS d,
+            coalesce(h, 0) AS h, coalesce(hw, 0) AS hw, coalesce(c, 0) AS c, coalesce(p, 0) AS p,
+            coalesce(dt, 0) AS dt, coalesce(dg, 0) AS dg, coalesce(dn, 0) AS dn, tt.youth,
+            tt.name_fr, tt.name_ar, tt.name_en
+        FROM keys k LEFT JOIN sup USING (t, g) LEFT JOIN dem USING (t, g) LEFT JOIN hir USING (t, g)
+        LEFT JOIN coh USING (t, g) LEFT JOIN dem_t USING (t) LEFT JOIN dem_g USING (g) CROSS JOIN dem_n
+        LEFT JOIN territories tt ON tt.code = k.t AND tt.level = '{t}')
+    SELECT t, g, s, sw, d, h, hw,
+        CASE WHEN d > 0 THEN s / d END AS ratio,
+        CASE WHEN s + d > 0 THEN (s - d) / (s + d) END AS mismatch,
+        CASE WHEN dt > 0 AND dg > 0 THEN (d / dt) / (dg / dn) END AS lq,
+        CASE WHEN c > 0 THEN p / c END AS placement_rate,
+        CASE WHEN s > 0 THEN sw / s END AS women_share_graduates,
+        CASE WHEN h > 0 THEN hw / h END AS women_share_hires,
+        youth, CASE WHEN youth > 0 THEN 1000.0 * s / youth END AS coverage,
+        c, p, name_fr, name_ar, name_en
+    FROM joined ORDER BY t, g"""  # noqa: S608 (names from constants, values bound)
+
+
+def gap_table(
+    year: int,
+    *,
+    level: Level = "region",
+    region: str | None = None,
+    dimension: Dimension = "occupation",
+    path: Path | None = None,
+) -> list[GapRow]:
+    """Supply, demand, hires and the indicators for every territory × group with any of them in `year`.
+
+    region=None: every region (level="region") or every province of the country (level="province");
+    a region's code: that region alone, or its provinces. Raises GapError on a bad request and NoSnapshot
+    when the warehouse was never refreshed.
+    """
+    _check(level, dimension)
+    con = snapshot.cursor(path)
+    _check_region(con, region)
+    if year not in years_available(path=path):
+        raise GapError(_("No supply or demand figures for %(year)s.") % {"year": year})
+    params: dict[str, object] = {"year": int(year)}
+    if region:
+        params["region"] = region
+    rows = con.execute(_gap_sql(level, dimension, region), params).fetchall()
+    language = _language()
+    result = []
+    for (t, g, s, sw, d, h, hw, ratio, mismatch, lq, rate, wsg, wsh, youth, coverage, c, p,
+         name_fr, name_ar, name_en) in rows:  # fmt: skip
+        name = {"fr": name_fr, "ar": name_ar, "en": name_en}.get(language) or name_fr or t
+        result.append(
+            GapRow(
+                year=int(year),
+                level=level,
+                territory_code=t,
+                territory_name=name,
+                dimension=dimension,
+                group_code=g,
+                group_name=group_name(dimension, g),
+                graduates=int(s),
+                graduates_women=int(sw),
+                vacancies=int(d),
+                hires=int(h),
+                hires_women=int(hw),
+                ratio=_f(ratio),
+                mismatch=_f(mismatch),
+                location_quotient=_f(lq),
+                placement_rate=_f(rate),
+                women_share_graduates=_f(wsg),
+                women_share_hires=_f(wsh),
+                youth_population=None if youth is None else int(youth),
+                coverage=_f(coverage),
+                certified=int(c),
+                placed=int(p),
+            )  # fmt: skip
+        )
+    return result
+
+
+def _f(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def coding_summary(year: int, *, level: Level = "region", region: str | None = None,
+                   path: Path | None = None) -> dict[str, dict[str, int]]:  # fmt: skip
+    """Per territory: positions posted in the year in all, not coded to an occupation, not mapped to a sector.
+
+    The gap table's occupation rows count coded vacancies only; this says how much demand they leave out.
+    """
+    _check(level, "occupation")
+    con = snapshot.cursor(path)
+    _check_region(con, region)
+    params: dict[str, object] = {"year": int(year)}
+    if region:
+        params["region"] = region
+    rows = con.execute(
+        f"""SELECT {level}, sum(positions), sum(positions) FILTER (WHERE isco2 IS NULL),
+            sum(positions) FILTER (WHERE sector IS NULL)
+        FROM demand WHERE year = $year AND {level} IS NOT NULL {"AND region = $region" if region else ""}
+        GROUP BY 1 ORDER BY 1""",  # noqa: S608 — level is checked against LEVELS
+        params,
+    ).fetchall()
+    return {
+        t: {"positions": int(total or 0), "uncoded": int(uncoded or 0), "unmapped_sector": int(unmapped or 0)}
+        for t, total, uncoded, unmapped in rows
+    }
+
+
+# --- Projection ---------------------------------------------------------------------------------------------
+
+FEW_POINTS = 3
+CONFIDENCE = 0.95
+
+
+def _t_quantile(df: int) -> float:
+    from scipy.stats import t
+
+    return float(t.ppf(0.5 + CONFIDENCE / 2, df))
+
+
+def trend(xs: list[int], ys: list[float], future: list[int]) -> tuple[list[tuple[float, float, float]], str]:
+    """Point, low, high for each future year, and the method: OLS line with a 95 % prediction interval;
+    with fewer than 3 points a flat line at the mean, from 0 to twice the largest value (no trend claimed)."""
+    n = len(xs)
+    if n == 0:
+        return [(math.nan, math.nan, math.nan) for _ in future], _("no data")
+    y = np.asarray(ys, dtype=float)
+    if n < FEW_POINTS:
+        level = float(y.mean())
+        high = 2 * float(y.max()) if y.max() > 0 else 1.0
+        method = _(
+            "flat at the mean of %(n)s yearly value(s): too few points for a trend; wide interval "
+            "(0 to twice the largest value)"
+        ) % {"n": n}
+        return [(level, 0.0, high) for _ in future], method
+    x = np.asarray(xs, dtype=float)
+    slope, intercept = np.polyfit(x, y, 1)
+    residuals = y - (intercept + slope * x)
+    s = math.sqrt(float(residuals @ residuals) / (n - 2))
+    sxx = float(((x - x.mean()) ** 2).sum())
+    q = _t_quantile(n - 2)
+    out = []
+    for year in future:
+        point = intercept + slope * year
+        half = q * s * math.sqrt(1 + 1 / n + (year - x.mean()) ** 2 / sxx)
+        out.append((max(point, 0.0), max(point - half, 0.0), max(point + half, 0.0)))
+    method = _("linear trend (least squares) on %(n)s yearly points, %(p)s %% prediction interval") % {
+        "n": n,
+        "p": round(CONFIDENCE * 100),
+    }
+    return out, method
+
+
+def projection(
+    *,
+    level: Level,
+    territory_code: str,
+    dimension: Dimension,
+    group_code: str,
+    horizon: int = 3,
+    path: Path | None = None,
+) -> list[ProjectionRow]:
+    """The observed yearly supply and demand of one territory × group, then `horizon` projected years.
+
+    Supply is observed in the years that have any supply figures in the snapshot, demand in those with any
+    vacancies (a cell without figures in such a year is 0). The demand of a projected year that surveyed
+    employers' hiring intentions cover is the mean of the trend and the intentions, its interval widened to
+    hold both.
+    """
+    _check(level, dimension)
+    if not 1 <= horizon <= 10:
+        raise GapError(_("The horizon must be between 1 and 10 years."))
+    con = snapshot.cursor(path)
+    known = con.execute(
+        "SELECT 1 FROM territories WHERE code = ? AND level = ?", [territory_code, level]
+    ).fetchall()
+    if not known:
+        raise GapError(_("Unknown %(level)s “%(value)s”.") % {"level": level, "value": territory_code})
+    if group_code not in group_codes(dimension):
+        raise GapError(_("Unknown group “%(value)s”.") % {"value": group_code})
+    g = _GROUP[dimension]
+    rows = con.execute(
+        f"""WITH sy AS (SELECT DISTINCT year FROM supply), dy AS (SELECT DISTINCT year FROM demand),
+        s AS (SELECT year, sum(graduates) AS v FROM supply WHERE {level} = $t AND {g} = $g GROUP BY year),
+        d AS (SELECT year, sum(positions) AS v FROM demand WHERE {level} = $t AND {g} = $g GROUP BY year),
+        i AS (SELECT year, sum(positions) AS v FROM intentions WHERE {level} = $t AND {g} = $g GROUP BY year)
+        SELECT 'supply', sy.year, coalesce(s.v, 0) FROM sy LEFT JOIN s USING (year)
+        UNION ALL SELECT 'demand', dy.year, coalesce(d.v, 0) FROM dy LEFT JOIN d USING (year)
+        UNION ALL SELECT 'intentions', year, v FROM i
+        ORDER BY 1, 2""",  # noqa: S608 — level and group column come from LEVELS and _GROUP
+        {"t": territory_code, "g": group_code},
+    ).fetchall()
+    series: dict[str, dict[int, float]] = {"supply": {}, "demand": {}, "intentions": {}}
+    for kind, year, value in rows:
+        series[kind][int(year)] = float(value)
+    observed_years = sorted(set(series["supply"]) | set(series["demand"]))
+    if not observed_years:
+        raise GapError(_("No supply or demand figures yet."))
+    last = observed_years[-1]
+    future = list(range(last + 1, last + 1 + horizon))
+    out = [
+        ProjectionRow(
+            year,
+            series["supply"].get(year),
+            series["supply"].get(year),
+            series["supply"].get(year),
+            series["demand"].get(year),
+            series["demand"].get(year),
+            series["demand"].get(year),
+            True,
+            "",
+        )  # fmt: skip
+        for year in observed_years
+    ]
+    supply, supply_method = trend(list(series["supply"]), list(series["supply"].values()), future)
+    demand, demand_method = trend(list(series["demand"]), list(series["demand"].values()), future)
+    used_intentions = False
+    for k, year in enumerate(future):
+        planned = series["intentions"].get(year)
+        if planned is not None and series["demand"]:
+            point, low, high = demand[k]
+            demand[k] = ((point + planned) / 2, min(low, planned), max(high, planned))
+            used_intentions = True
+    method = _("supply: %(supply)s; demand: %(demand)s") % {"supply": supply_method, "demand": demand_method}
+    if used_intentions:
+        method += _("; demand combined with employers' hiring intentions (surveys) where they cover the year")
+    for k, year in enumerate(future):
+        s, d = supply[k] if series["supply"] else (None,) * 3, demand[k] if series["demand"] else (None,) * 3
+        out.append(ProjectionRow(year, *map(_round, s), *map(_round, d), False, method))
+    return out
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None or math.isnan(value) else round(value, 2)
+
+
+# --- The published form -------------------------------------------------------------------------------------
+
+_RATES_OF_GRADUATES = ("ratio", "mismatch", "coverage")
+
+
+def published_table(rows: list[GapRow], *, threshold: int = suppression.THRESHOLD) -> list[PublishedGapRow]:
+    """The gap table as the public sees it (docs/observatory.md, "Publication"):
+
+    graduates and hires are suppressed as territory × group tables with their totals (primary below
+    `threshold`, then secondary so that no total gives a hidden cell back) — one table per region for
+    provinces, one for the regions; a women's count and share when the women or the men are fewer than the
+    threshold; S/D, mismatch and coverage with the graduates they reveal; the placement rate as a rate of the
+    pathways cohort. Vacancies (employers' ads, not people), the location quotient and youth population are
+    shown.
+    """
+    blocks: dict[str, list[GapRow]] = {}
+    for row in rows:
+        key = row.territory_code.split(".")[0] if row.level == "province" else "regions"
+        blocks.setdefault(key, []).append(row)
+    hidden: dict[int, set[str]] = {id(row): set() for row in rows}
+    for block in blocks.values():
+        territories = sorted({r.territory_code for r in block})
+        groups = sorted({r.group_code for r in block})
+        for measure in ("graduates", "hires"):
+            table = suppression.suppress_2d(
+                {(r.territory_code, r.group_code): getattr(r, measure) for r in block},
+                territories,
+                groups,
+                threshold=threshold,
+            )
+            for r in block:
+                cell = table.cells[(r.territory_code, r.group_code)]
+                if cell.suppressed:
+                    hidden[id(r)].add(measure)
+                women = suppression.suppress_rate(
+                    getattr(r, f"{measure}_women"), getattr(r, measure), threshold=threshold
+                )
+                if cell.suppressed or women.suppressed:
+                    hidden[id(r)] |= {f"{measure}_women", f"women_share_{measure}"}
+    out = []
+    for r in rows:
+        names = hidden[id(r)]
+        if "graduates" in names:
+            names |= set(_RATES_OF_GRADUATES)
+        if suppression.suppress_rate(r.placed, r.certified, threshold=threshold).suppressed:
+            names.add("placement_rate")
+        values = {f.name: getattr(r, f.name) for f in fields(PublishedGapRow) if f.name != "suppressed"}
+        for name in names:
+            values[name] = None
+        out.append(PublishedGapRow(**values, suppressed=frozenset(names)))
+    return out
