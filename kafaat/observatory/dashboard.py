@@ -5,8 +5,10 @@ the provinces of one region), the occupations or sectors ranked from the worst s
 surplus, supply against demand per training sector, and the projection of one group. No HTTP here: the view
 parses the request and renders.
 
-Who sees exact figures: administrators and programme managers. Analysts and donor viewers see the published
-form (`gaps.published_table`: small counts, and the ratios that would reveal them, hidden as `*`).
+Who sees what is decided in `gaps` (the same rules as the API and the publication): readers of aggregates
+see the dashboard, limited to their regions when their membership is scoped; those who may refresh the
+warehouse see exact figures, the others the published form (`gaps.published_table`: small counts, and the
+ratios that would reveal them, hidden as `*`).
 
 A dashboard is computed once per warehouse snapshot, parameters, language and form (exact or published) and
 kept in memory (`CACHE_SIZE` most recent); its maps are kept on disk by `maps`. A refresh makes a new
@@ -22,15 +24,15 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
 
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from kafaat.core import access, charts
+from kafaat.core import charts
 from kafaat.core.territories import reference_rows
 from kafaat.observatory import gaps, maps, snapshot, warehouse
-from kafaat.observatory.dashboard_rules import VIEW_DASHBOARD, VIEW_EXACT_GAPS
 from kafaat.results.suppression import MARKER
 
 PAGE_SIZE = 10
@@ -55,11 +57,26 @@ class DashboardError(ValueError):
 
 
 def may_view(user) -> bool:
-    return access.has_permission(user, VIEW_DASHBOARD)
+    return gaps.may_read(user)
 
 
 def sees_exact_figures(user) -> bool:
-    return access.has_permission(user, VIEW_EXACT_GAPS)
+    return gaps.sees_exact_figures(user)
+
+
+def allowed(user, filters: Filters) -> Filters:
+    """The filters within the user's regions: a user scoped to regions starts at (the first of) theirs and
+    may not open another (PermissionDenied); None: the whole country."""
+    regions = gaps.visible_regions(user)
+    if regions is None:
+        return filters
+    if filters.region is None:
+        if not regions:
+            raise PermissionDenied
+        return replace(filters, region=sorted(regions)[0], province=None)
+    if filters.region not in regions:
+        raise PermissionDenied
+    return filters
 
 
 @dataclass(frozen=True)
@@ -89,7 +106,9 @@ class Territorial:
 def territories() -> dict[str, Territorial]:
     """Regions and provinces of the reference tree (the same rows as core's Territory table)."""
     return {
-        r.code: Territorial(r.code, r.level, r.parent_code, {"fr": r.name_fr, "ar": r.name_ar, "en": r.name_en})
+        r.code: Territorial(
+            r.code, r.level, r.parent_code, {"fr": r.name_fr, "ar": r.name_ar, "en": r.name_en}
+        )
         for r in reference_rows()
         if r.level in ("region", "province")
     }
@@ -130,6 +149,7 @@ class Dashboard:
     territory_code: str  # what the table and charts are about: MA, a region or a province
     territory_name: str
     trail: list[tuple[str, Filters]]  # national › region › province, each with the filters that show it
+    national: bool = True  # whether the user may see the whole country (else their regions only)
     map_svg: str = ""
     map_note: str = ""
     shortage: list[RankedRow] = field(default_factory=list)
@@ -161,16 +181,22 @@ def check(filters: Filters, years: Sequence[int]) -> Filters:
         raise DashboardError(_("The snapshot holds no supply or demand figures yet."))
     year = filters.year if filters.year is not None else years[-1]
     if year not in years:
-        raise DashboardError(_("No figures for %(year)s: choose one of %(years)s.") % {
-            "year": year, "years": ", ".join(map(str, years))})  # fmt: skip
+        raise DashboardError(
+            _("No figures for %(year)s: choose one of %(years)s.")
+            % {"year": year, "years": ", ".join(map(str, years))}
+        )
     known = territories()
-    if filters.region is not None and (filters.region not in known or known[filters.region].level != "region"):
+    if filters.region is not None and (
+        filters.region not in known or known[filters.region].level != "region"
+    ):
         raise DashboardError(_("Unknown region “%(value)s”.") % {"value": filters.region})
     if filters.province is not None:
         if filters.region is None:
             raise DashboardError(_("Choose the region of the province first."))
         if filters.province not in provinces_of(filters.region):
-            raise DashboardError(_("“%(value)s” is not a province of this region.") % {"value": filters.province})
+            raise DashboardError(
+                _("“%(value)s” is not a province of this region.") % {"value": filters.province}
+            )
     if filters.dimension not in DIMENSIONS:
         raise DashboardError(_("Unknown dimension “%(value)s”.") % {"value": filters.dimension})
     if filters.indicator not in INDICATORS:
@@ -235,8 +261,15 @@ def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def combine(rows: Iterable[gaps.GapRow], *, territory_code: str, territory_name: str, level: str,
-            group_code: str, group_name: str) -> gaps.GapRow:  # fmt: skip
+def combine(
+    rows: Iterable[gaps.GapRow],
+    *,
+    territory_code: str,
+    territory_name: str,
+    level: str,
+    group_code: str,
+    group_name: str,
+) -> gaps.GapRow:
     """Rows added up (territories of a group, or groups of a territory), the indicators recomputed.
 
     The location quotient of a sum is not defined here (None): it compares a group with all groups.
@@ -244,22 +277,40 @@ def combine(rows: Iterable[gaps.GapRow], *, territory_code: str, territory_name:
     rows = list(rows)
     s = sum(r.graduates for r in rows)
     d = sum(r.vacancies for r in rows)
-    sw, h, hw = (sum(r.graduates_women for r in rows), sum(r.hires for r in rows),
-                 sum(r.hires_women for r in rows))  # fmt: skip
+    sw, h, hw = (
+        sum(r.graduates_women for r in rows),
+        sum(r.hires for r in rows),
+        sum(r.hires_women for r in rows),
+    )
     certified, placed = sum(r.certified for r in rows), sum(r.placed for r in rows)
     youth_rows = {r.territory_code: r.youth_population for r in rows if r.youth_population}
     youth = sum(youth_rows.values()) or None
     year = rows[0].year if rows else 0
     dimension = rows[0].dimension if rows else "occupation"
     return gaps.GapRow(
-        year=year, level=level, territory_code=territory_code, territory_name=territory_name,  # type: ignore[arg-type]
-        dimension=dimension, group_code=group_code, group_name=group_name, graduates=s, graduates_women=sw,
-        vacancies=d, hires=h, hires_women=hw, ratio=s / d if d else None,
-        mismatch=(s - d) / (s + d) if s + d else None, location_quotient=None,
-        placement_rate=_share(placed, certified), women_share_graduates=_share(sw, s),
-        women_share_hires=_share(hw, h), youth_population=youth,
-        coverage=s * 1000 / youth if youth else None, certified=certified, placed=placed,
-    )  # fmt: skip
+        year=year,
+        level=level,
+        territory_code=territory_code,
+        territory_name=territory_name,  # type: ignore[arg-type]
+        dimension=dimension,
+        group_code=group_code,
+        group_name=group_name,
+        graduates=s,
+        graduates_women=sw,
+        vacancies=d,
+        hires=h,
+        hires_women=hw,
+        ratio=s / d if d else None,
+        mismatch=(s - d) / (s + d) if s + d else None,
+        location_quotient=None,
+        placement_rate=_share(placed, certified),
+        women_share_graduates=_share(sw, s),
+        women_share_hires=_share(hw, h),
+        youth_population=youth,
+        coverage=s * 1000 / youth if youth else None,
+        certified=certified,
+        placed=placed,
+    )
 
 
 @dataclass(frozen=True)
@@ -289,12 +340,12 @@ def format_value(name: str, value, language: str) -> str:
         return "–"
     with translation.override(language):
         if name == "placement_rate" or name.startswith("women_share"):
-            return f"{formats.number_format(value * 100, 0)} %"
+            return f"{formats.number_format(round(value * 100), 0)}\u00a0%"
         if name in ("graduates", "vacancies", "hires", "graduates_women", "hires_women", "youth_population"):
             return formats.number_format(value, 0, force_grouping=True)
         if name == "coverage":
-            return formats.number_format(value, 1)
-        return formats.number_format(value, 2)
+            return formats.number_format(round(value, 1), 1)
+        return formats.number_format(round(value, 2), 2)  # number_format cuts digits off: round first
 
 
 # --- The dashboard ----------------------------------------------------------------------------------------
@@ -310,30 +361,39 @@ def build(user, filters: Filters, language: str) -> Dashboard:
     exact = sees_exact_figures(user)
     version = snapshot_version()
     available = years()
-    filters = check(filters, available)
-    key = ("dashboard", version, language, exact, filters)
-    return _memo(key, lambda: _compute(filters, language, exact, version, available))  # type: ignore[return-value]
+    filters = allowed(user, check(filters, available))
+    national = gaps.visible_regions(user) is None
+    key = ("dashboard", version, language, exact, national, filters)
+    compute = lambda: _compute(filters, language, exact, version, available, national)  # noqa: E731
+    return _memo(key, compute)  # type: ignore[return-value]
 
 
-def _trail(filters: Filters, language: str) -> list[tuple[str, Filters]]:
+def _trail(filters: Filters, language: str, national: bool) -> list[tuple[str, Filters]]:
     known = territories()
     base = replace(filters, region=None, province=None, shortage_page=1, surplus_page=1)
-    trail = [(pgettext("territory", "Morocco"), base)]
+    trail = [(pgettext("territory", "Morocco"), base)] if national else []
     if filters.region:
         trail.append((known[filters.region].name(language), replace(base, region=filters.region)))
     if filters.province:
-        trail.append((known[filters.province].name(language), replace(base, region=filters.region,
-                                                                       province=filters.province)))  # fmt: skip
+        trail.append(
+            (
+                known[filters.province].name(language),
+                replace(base, region=filters.region, province=filters.province),
+            )
+        )
     return trail
 
 
-def _compute(filters: Filters, language: str, exact: bool, version: int, available: list[int]) -> Dashboard:
+def _compute(
+    filters: Filters, language: str, exact: bool, version: int, available: list[int], national: bool
+) -> Dashboard:
     with translation.override(language):
-        return _compute_in_language(filters, language, exact, version, available)
+        return _compute_in_language(filters, language, exact, version, available, national)
 
 
-def _compute_in_language(filters: Filters, language: str, exact: bool, version: int,
-                         available: list[int]) -> Dashboard:  # fmt: skip
+def _compute_in_language(
+    filters: Filters, language: str, exact: bool, version: int, available: list[int], national: bool
+) -> Dashboard:
     known = territories()
     year, dimension = filters.year, filters.dimension
     assert year is not None
@@ -341,13 +401,24 @@ def _compute_in_language(filters: Filters, language: str, exact: bool, version: 
     territory_code = filters.province or filters.region or NATIONAL
     territory_name = known[territory_code].name(language) if territory_code in known else _("Morocco")
     info = snapshot.info()
-    board = Dashboard(filters=filters, language=language, exact=exact, years=available,
-                      taken_at=info.taken_at if info else None, level=level, territory_code=territory_code,
-                      territory_name=territory_name, trail=_trail(filters, language))  # fmt: skip
+    board = Dashboard(
+        filters=filters,
+        language=language,
+        exact=exact,
+        years=available,
+        taken_at=info.taken_at if info else None,
+        level=level,
+        territory_code=territory_code,
+        territory_name=territory_name,
+        trail=_trail(filters, language, national),
+        national=national,
+    )
     board.groups = [(code, gaps.group_name(dimension, code)) for code in gaps.group_codes(dimension)]
 
     regions = _table(version, language, year, "region", None, dimension)
-    provinces = _table(version, language, year, "province", filters.region, dimension) if filters.region else []
+    provinces = (
+        _table(version, language, year, "province", filters.region, dimension) if filters.region else []
+    )
 
     # The rows of the selected territory, one per group (national: the regions added up).
     if filters.province:
@@ -356,16 +427,23 @@ def _compute_in_language(filters: Filters, language: str, exact: bool, version: 
         mine = [r for r in regions if r.territory_code == filters.region]
     else:
         mine = [
-            combine([r for r in regions if r.group_code == code], territory_code=NATIONAL,
-                    territory_name=territory_name, level="region", group_code=code,
-                    group_name=gaps.group_name(dimension, code))  # fmt: skip
+            combine(
+                [r for r in regions if r.group_code == code],
+                territory_code=NATIONAL,
+                territory_name=territory_name,
+                level="region",
+                group_code=code,
+                group_name=gaps.group_name(dimension, code),
+            )
             for code in sorted({r.group_code for r in regions})
         ]
     _rank(board, shown(mine, exact), language)
 
     group = filters.group
     if group is None and (board.shortage or board.surplus):
-        group = (board.shortage or board.surplus)[0].group_code  # the worst shortage, else the largest surplus
+        group = (board.shortage or board.surplus)[
+            0
+        ].group_code  # the worst shortage, else the largest surplus
     board.group = group
     board.group_name = gaps.group_name(dimension, group) if group else ""
 
@@ -385,14 +463,18 @@ def _rank(board: Dashboard, rows: list[Shown], language: str) -> None:
             continue
         ranked.append(
             RankedRow(
-                group_code=item.row.group_code, group_name=item.row.group_name,
-                graduates=item.text("graduates", language), vacancies=item.text("vacancies", language),
-                hires=item.text("hires", language), ratio=item.text("ratio", language),
+                group_code=item.row.group_code,
+                group_name=item.row.group_name,
+                graduates=item.text("graduates", language),
+                vacancies=item.text("vacancies", language),
+                hires=item.text("hires", language),
+                ratio=item.text("ratio", language),
                 mismatch=item.text("mismatch", language),
-                placement_rate=item.text("placement_rate", language), mismatch_value=mismatch,
-            )  # fmt: skip
+                placement_rate=item.text("placement_rate", language),
+                mismatch_value=mismatch,
+            )
         )
-    # Shortage: the most negative mismatch first (S/D lowest), ties by the larger demand; surplus: the reverse.
+    # Shortage: the most negative mismatch (lowest S/D) first, ties by group code; surplus: the reverse.
     ranked.sort(key=lambda r: (r.mismatch_value, r.group_code))
     board.shortage = [r for r in ranked if r.mismatch_value < 0]
     board.surplus = [r for r in reversed(ranked) if r.mismatch_value > 0]
@@ -408,8 +490,11 @@ def _map(board: Dashboard, rows: list[gaps.GapRow], level: str, language: str, e
     filters = board.filters
     indicator = filters.indicator
     known = territories()
-    codes = provinces_of(filters.region) if level == "province" else [
-        c for c, t in known.items() if t.level == "region"]  # fmt: skip
+    codes = (
+        provinces_of(filters.region)
+        if level == "province"
+        else [c for c, t in known.items() if t.level == "region"]
+    )
     if indicator == "location_quotient":
         if not board.group:
             board.map_note = _("The location quotient compares one group with all: choose a group.")
@@ -419,45 +504,83 @@ def _map(board: Dashboard, rows: list[gaps.GapRow], level: str, language: str, e
             board.map_note = _("Location quotient of “%(group)s”.") % {"group": board.group_name}
     else:
         per_territory = [
-            combine([r for r in rows if r.territory_code == code], territory_code=code,
-                    territory_name=known[code].name(language), level=level, group_code="*", group_name="")
-            for code in codes if any(r.territory_code == code for r in rows)
-        ]  # fmt: skip
+            combine(
+                [r for r in rows if r.territory_code == code],
+                territory_code=code,
+                territory_name=known[code].name(language),
+                level=level,
+                group_code="*",
+                group_name="",
+            )
+            for code in codes
+            if any(r.territory_code == code for r in rows)
+        ]
     values = []
     for item in shown(per_territory, exact):
         code = item.row.territory_code
-        href = _link(filters, region=code, province=None) if level == "region" else _link(filters, province=code)
+        href = (
+            _link(filters, region=code, province=None) if level == "region" else _link(filters, province=code)
+        )
         values.append(maps.MapValue(code, item.value(indicator), item.text(indicator, language), href))
     present = {v.code for v in values}
     for code in codes:  # territories without figures still lead somewhere
         if code not in present:
-            href = _link(filters, region=code, province=None) if level == "region" else _link(filters, province=code)
+            href = (
+                _link(filters, region=code, province=None)
+                if level == "region"
+                else _link(filters, province=code)
+            )
             values.append(maps.MapValue(code, None, "–", href))
     names = {code: known[code].name(language) for code in codes}
     title = str(INDICATORS[indicator])
-    spec = maps.choropleth(level, values, indicator=indicator, language=language, names=names,
-                           region=filters.region, legend_title=title)  # fmt: skip
+    spec = maps.choropleth(
+        level,
+        values,
+        indicator=indicator,
+        language=language,
+        names=names,
+        region=filters.region,
+        legend_title=title,
+    )
     board.map_svg = maps.render_svg(spec)
 
 
 def _sectors(board: Dashboard, version: int, language: str, year: int, exact: bool) -> None:
     filters = board.filters
     if filters.province:
-        rows = [r for r in _table(version, language, year, "province", filters.region, "sector")
-                if r.territory_code == filters.province]  # fmt: skip
+        rows = [
+            r
+            for r in _table(version, language, year, "province", filters.region, "sector")
+            if r.territory_code == filters.province
+        ]
     elif filters.region:
-        rows = [r for r in _table(version, language, year, "region", None, "sector")
-                if r.territory_code == filters.region]  # fmt: skip
+        rows = [
+            r
+            for r in _table(version, language, year, "region", None, "sector")
+            if r.territory_code == filters.region
+        ]
     else:
         regions = _table(version, language, year, "region", None, "sector")
-        rows = [combine([r for r in regions if r.group_code == code], territory_code=NATIONAL,
-                        territory_name="", level="region", group_code=code,
-                        group_name=gaps.group_name("sector", code))
-                for code in sorted({r.group_code for r in regions})]  # fmt: skip
-    bars = [SectorBar(item.row.group_name, item.value("graduates"), item.value("vacancies"))
-            for item in shown(rows, exact) if item.row.graduates or item.row.vacancies]  # fmt: skip
+        rows = [
+            combine(
+                [r for r in regions if r.group_code == code],
+                territory_code=NATIONAL,
+                territory_name="",
+                level="region",
+                group_code=code,
+                group_name=gaps.group_name("sector", code),
+            )
+            for code in sorted({r.group_code for r in regions})
+        ]
+    bars = [
+        SectorBar(item.row.group_name, item.value("graduates"), item.value("vacancies"))
+        for item in shown(rows, exact)
+        if item.row.graduates or item.row.vacancies
+    ]
     if bars:
-        board.sector_svg = charts.render_svg(sector_chart(bars, language=language, title=board.territory_name))
+        board.sector_svg = charts.render_svg(
+            sector_chart(bars, language=language, title=board.territory_name)
+        )
 
 
 def _projection(board: Dashboard, language: str, exact: bool) -> None:
@@ -469,8 +592,12 @@ def _projection(board: Dashboard, language: str, exact: bool) -> None:
         return
     level = "province" if filters.province else "region"
     try:
-        rows = gaps.projection(level=level, territory_code=board.territory_code, dimension=filters.dimension,  # type: ignore[arg-type]
-                               group_code=board.group)  # fmt: skip
+        rows = gaps.projection(
+            level=level,
+            territory_code=board.territory_code,
+            dimension=filters.dimension,  # type: ignore[arg-type]
+            group_code=board.group,
+        )
     except gaps.GapError as error:
         board.projection_note = str(error)
         return
@@ -493,9 +620,22 @@ def _published_projection(rows: list[gaps.ProjectionRow]) -> tuple[list[gaps.Pro
             supply = None if small else r.supply
             out.append(replace(r, supply=supply, supply_low=supply, supply_high=supply))
         else:
-            out.append(replace(r, **{k: None if getattr(r, k) is None else round(getattr(r, k))
-                                     for k in ("supply", "supply_low", "supply_high", "demand", "demand_low",
-                                               "demand_high")}))  # fmt: skip
+            out.append(
+                replace(
+                    r,
+                    **{
+                        k: None if getattr(r, k) is None else round(getattr(r, k))
+                        for k in (
+                            "supply",
+                            "supply_low",
+                            "supply_high",
+                            "demand",
+                            "demand_low",
+                            "demand_high",
+                        )
+                    },
+                )
+            )
     return out, hidden
 
 
@@ -511,29 +651,59 @@ def sector_chart(bars: Sequence[SectorBar], *, language: str, title: str = "", w
     rows = []
     for bar in bars:
         for series, value in ((supply, bar.graduates), (demand, bar.vacancies)):
-            rows.append({"sector": bar.sector, "series": series, "value": value, "pos": value or 0,
-                         "text": MARKER if value is None else str(value)})  # fmt: skip
+            rows.append(
+                {
+                    "sector": bar.sector,
+                    "series": series,
+                    "value": value,
+                    "pos": value or 0,
+                    "text": MARKER if value is None else str(value),
+                }
+            )
     spec = charts._base(language, title or None, width)  # noqa: SLF001 — shared font, locale, title
-    y = {"field": "sector", "type": "nominal", "title": None, "sort": [b.sector for b in bars],
-         "axis": {"orient": "right" if rtl else "left", "labelLimit": 200}}  # fmt: skip
-    colour = {"field": "series", "type": "nominal", "title": legend, "sort": [supply, demand],
-              "scale": {"range": ["#2f6f8f", "#d08c2e"]}, "legend": {"orient": "bottom"}}  # fmt: skip
+    y = {
+        "field": "sector",
+        "type": "nominal",
+        "title": None,
+        "sort": [b.sector for b in bars],
+        "axis": {"orient": "right" if rtl else "left", "labelLimit": 200},
+    }
+    colour = {
+        "field": "series",
+        "type": "nominal",
+        "title": legend,
+        "sort": [supply, demand],
+        "scale": {"range": ["#2f6f8f", "#d08c2e"]},
+        "legend": {"orient": "bottom"},
+    }
     spec["height"] = {"step": 12}
     spec["data"] = {"values": rows}
     spec["encoding"] = {"y": y, "yOffset": {"field": "series", "sort": [supply, demand]}}
     spec["layer"] = [
-        {"mark": {"type": "bar"}, "encoding": {
-            "x": {"field": "value", "type": "quantitative", "title": x_title, "scale": {"reverse": rtl}},
-            "color": colour}},
-        {"mark": {"type": "text", "align": "right" if rtl else "left", "dx": -3 if rtl else 3, "fontSize": 9},
-         "encoding": {"x": {"field": "pos", "type": "quantitative"}, "text": {"field": "text"}}},
-    ]  # fmt: skip
+        {
+            "mark": {"type": "bar"},
+            "encoding": {
+                "x": {"field": "value", "type": "quantitative", "title": x_title, "scale": {"reverse": rtl}},
+                "color": colour,
+            },
+        },
+        {
+            "mark": {
+                "type": "text",
+                "align": "right" if rtl else "left",
+                "dx": -3 if rtl else 3,
+                "fontSize": 9,
+            },
+            "encoding": {"x": {"field": "pos", "type": "quantitative"}, "text": {"field": "text"}},
+        },
+    ]
     return spec
 
 
-def projection_chart(rows: Sequence[gaps.ProjectionRow], *, language: str, title: str = "",
-                     width: int = 420) -> dict:  # fmt: skip
-    """Supply and demand by year: observed as solid lines and dots, projected dashed with a shaded interval."""
+def projection_chart(
+    rows: Sequence[gaps.ProjectionRow], *, language: str, title: str = "", width: int = 420
+) -> dict:
+    """Supply and demand by year: observed as solid lines with dots, projected dashed in a shaded interval."""
     with translation.override(language):
         supply, demand = pgettext("chart", "Graduates (supply)"), pgettext("chart", "Vacancies (demand)")
         observed, projected = pgettext("chart", "observed"), pgettext("chart", "projected")
@@ -541,40 +711,72 @@ def projection_chart(rows: Sequence[gaps.ProjectionRow], *, language: str, title
     data = []
     last_observed = max((r.year for r in rows if r.observed), default=None)
     for r in rows:
-        for series, point, low, high in ((supply, r.supply, r.supply_low, r.supply_high),
-                                         (demand, r.demand, r.demand_low, r.demand_high)):  # fmt: skip
+        for series, point, low, high in (
+            (supply, r.supply, r.supply_low, r.supply_high),
+            (demand, r.demand, r.demand_low, r.demand_high),
+        ):
             kinds = [observed if r.observed else projected]
             if r.year == last_observed:
                 kinds.append(projected)  # the projected line starts at the last observed point
             for kind in kinds:
-                data.append({"year": str(r.year), "series": series, "kind": kind, "value": point,
-                             "low": low if kind == projected else None,
-                             "high": high if kind == projected else None})  # fmt: skip
+                data.append(
+                    {
+                        "year": str(r.year),
+                        "series": series,
+                        "kind": kind,
+                        "value": point,
+                        "low": low if kind == projected else None,
+                        "high": high if kind == projected else None,
+                    }
+                )
     years_ = sorted({d["year"] for d in data})
-    x = {"field": "year", "type": "ordinal", "title": None, "sort": years_[::-1] if language == "ar" else years_,
-         "axis": {"labelAngle": 0}}  # fmt: skip
-    colour = {"field": "series", "type": "nominal", "title": legend, "sort": [supply, demand],
-              "scale": {"range": ["#2f6f8f", "#d08c2e"]}, "legend": {"orient": "bottom"}}  # fmt: skip
+    x = {
+        "field": "year",
+        "type": "ordinal",
+        "title": None,
+        "sort": years_[::-1] if language == "ar" else years_,
+        "axis": {"labelAngle": 0},
+    }
+    colour = {
+        "field": "series",
+        "type": "nominal",
+        "title": legend,
+        "sort": [supply, demand],
+        "scale": {"range": ["#2f6f8f", "#d08c2e"]},
+        "legend": {"orient": "bottom"},
+    }
     spec = charts._base(language, title or None, width)  # noqa: SLF001
     spec["height"] = 220
     spec["data"] = {"values": data}
     y_axis = {"orient": "right" if language == "ar" else "left"}
     spec["layer"] = [
-        {"transform": [{"filter": f"datum.kind === '{projected}' && isValid(datum.low)"}],
-         "mark": {"type": "area", "opacity": 0.18},
-         "encoding": {"x": x, "y": {"field": "low", "type": "quantitative", "title": y_title, "axis": y_axis},
-                      "y2": {"field": "high"}, "color": colour}},
-        {"transform": [{"filter": f"datum.kind === '{observed}'"}],
-         "mark": {"type": "line", "point": True},
-         "encoding": {"x": x, "y": {"field": "value", "type": "quantitative"}, "color": colour}},
-        {"transform": [{"filter": f"datum.kind === '{projected}'"}],
-         "mark": {"type": "line", "strokeDash": [5, 4], "point": {"filled": False}},
-         "encoding": {"x": x, "y": {"field": "value", "type": "quantitative"}, "color": colour}},
-    ]  # fmt: skip
+        {
+            "transform": [{"filter": f"datum.kind === '{projected}' && isValid(datum.low)"}],
+            "mark": {"type": "area", "opacity": 0.18},
+            "encoding": {
+                "x": x,
+                "y": {"field": "low", "type": "quantitative", "title": y_title, "axis": y_axis},
+                "y2": {"field": "high"},
+                "color": colour,
+            },
+        },
+        {
+            "transform": [{"filter": f"datum.kind === '{observed}'"}],
+            "mark": {"type": "line", "point": True},
+            "encoding": {"x": x, "y": {"field": "value", "type": "quantitative"}, "color": colour},
+        },
+        {
+            "transform": [{"filter": f"datum.kind === '{projected}'"}],
+            "mark": {"type": "line", "strokeDash": [5, 4], "point": {"filled": False}},
+            "encoding": {"x": x, "y": {"field": "value", "type": "quantitative"}, "color": colour},
+        },
+    ]
     if last_observed is not None:
-        spec["layer"].append({
-            "data": {"values": [{"year": str(last_observed), "t": f"← {observed} · {projected} →"}]},
-            "mark": {"type": "rule", "color": "#888", "strokeDash": [2, 2]},
-            "encoding": {"x": {"field": "year", "type": "ordinal", "sort": x["sort"]}},
-        })  # fmt: skip
+        spec["layer"].append(
+            {
+                "data": {"values": [{"year": str(last_observed), "t": f"← {observed} · {projected} →"}]},
+                "mark": {"type": "rule", "color": "#888", "strokeDash": [2, 2]},
+                "encoding": {"x": {"field": "year", "type": "ordinal", "sort": x["sort"]}},
+            }
+        )
     return spec

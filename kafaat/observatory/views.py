@@ -37,8 +37,16 @@ def refresh(request):
 # --- The regional dashboard ---------------------------------------------------------------------------------
 
 DEFAULTS = dashboard.Filters()
-_PARAMS = {"year": "year", "region": "region", "province": "province", "dimension": "dimension",
-           "indicator": "indicator", "group": "group", "shortage_page": "sp", "surplus_page": "up"}  # fmt: skip
+_PARAMS = {
+    "year": "year",
+    "region": "region",
+    "province": "province",
+    "dimension": "dimension",
+    "indicator": "indicator",
+    "group": "group",
+    "shortage_page": "sp",
+    "surplus_page": "up",
+}
 
 
 def dashboard_url(filters: dashboard.Filters) -> str:
@@ -59,8 +67,14 @@ def _int(params, name: str) -> int | None:
     try:
         return int(raw)
     except ValueError:
-        raise dashboard.DashboardError(_("“%(value)s” is not a number (%(name)s).") % {
-            "value": raw[:20], "name": name}) from None  # fmt: skip
+        raise dashboard.DashboardError(
+            _("“%(value)s” is not a number (%(name)s).") % {"value": raw[:20], "name": name}
+        ) from None
+
+
+def _page(params, name: str) -> int:
+    number = _int(params, name)
+    return 1 if number is None else number
 
 
 def parse_filters(params) -> dashboard.Filters:
@@ -74,8 +88,8 @@ def parse_filters(params) -> dashboard.Filters:
         dimension=params.get("dimension", "").strip() or DEFAULTS.dimension,
         indicator=params.get("indicator", "").strip() or DEFAULTS.indicator,
         group=text["group"],
-        shortage_page=_int(params, "sp") or 1,
-        surplus_page=_int(params, "up") or 1,
+        shortage_page=_page(params, "sp"),
+        surplus_page=_page(params, "up"),
     )
     if params.get("form") and filters.province:
         region = filters.region or ""
@@ -91,8 +105,11 @@ def regional_dashboard(request):
         raise PermissionDenied
     language = get_language()[:2]
     template = "observatory/_dashboard.html" if request.htmx else "observatory/dashboard.html"
-    context = {"indicators": list(dashboard.INDICATORS.items()), "dimensions": list(dashboard.DIMENSIONS.items()),
-               "regions": _regions(language)}  # fmt: skip
+    context = {
+        "indicators": list(dashboard.INDICATORS.items()),
+        "dimensions": list(dashboard.DIMENSIONS.items()),
+        "regions": _regions(language, gaps.visible_regions(request.user)),
+    }
     try:
         filters = parse_filters(request.GET)
         board = dashboard.build(request.user, filters, language)
@@ -103,9 +120,16 @@ def regional_dashboard(request):
     context.update(
         board=board,
         filters=board.filters,
-        provinces=[(code, dashboard.territories()[code].name(language), dashboard_url(
-            replace(board.filters, province=code, shortage_page=1, surplus_page=1)))
-            for code in dashboard.provinces_of(board.filters.region)] if board.filters.region else [],  # fmt: skip
+        provinces=[
+            (
+                code,
+                dashboard.territories()[code].name(language),
+                dashboard_url(replace(board.filters, province=code, shortage_page=1, surplus_page=1)),
+            )
+            for code in dashboard.provinces_of(board.filters.region)
+        ]
+        if board.filters.region
+        else [],
         trail=[(label, dashboard_url(f)) for label, f in board.trail],
         shortage=board.shortage_page(),
         surplus=board.surplus_page(),
@@ -116,9 +140,13 @@ def regional_dashboard(request):
     return render(request, template, context)
 
 
-def _regions(language: str) -> list[tuple[str, str]]:
+def _regions(language: str, visible: set[str] | None) -> list[tuple[str, str]]:
     known = dashboard.territories()
-    return [(code, t.name(language)) for code, t in known.items() if t.level == "region"]
+    return [
+        (code, t.name(language))
+        for code, t in known.items()
+        if t.level == "region" and (visible is None or code in visible)
+    ]
 
 
 def _page_links(page, filters: dashboard.Filters, attr: str) -> dict[str, str]:
