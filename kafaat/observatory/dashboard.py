@@ -399,7 +399,9 @@ def _compute_in_language(
     assert year is not None
     level = "province" if filters.region else "region"
     territory_code = filters.province or filters.region or NATIONAL
-    territory_name = known[territory_code].name(language) if territory_code in known else _("Morocco")
+    territory_name = (
+        known[territory_code].name(language) if territory_code in known else pgettext("territory", "Morocco")
+    )
     info = snapshot.info()
     board = Dashboard(
         filters=filters,

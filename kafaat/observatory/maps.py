@@ -163,7 +163,14 @@ def choropleth(
         },
         {
             "data": {"values": rows},
-            "mark": {"type": "text", "fontSize": 9 if level == "region" else 8, "color": "#1a1a1a"},
+            # Labels: not announced (the shape's aria-label names the territory and its value); the page's CSS
+            # lets clicks through them to the shape's link.
+            "mark": {
+                "type": "text",
+                "fontSize": 9 if level == "region" else 8,
+                "color": "#1a1a1a",
+                "aria": False,
+            },
             "encoding": {
                 "longitude": {"field": "lon", "type": "quantitative"},
                 "latitude": {"field": "lat", "type": "quantitative"},
@@ -228,7 +235,8 @@ def render_svg(spec: dict) -> str:
         return svg
     except FileNotFoundError:
         pass
-    svg = charts.render_svg(spec).replace(f'href="{LINK_ORIGIN}/', 'href="/')
+    # Plain SVG 2 `href` (every current browser; CSS and scripts find it without the xlink namespace).
+    svg = charts.render_svg(spec).replace(f'xlink:href="{LINK_ORIGIN}/', 'href="/')
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     with os.fdopen(handle, "w", encoding="utf-8") as out:

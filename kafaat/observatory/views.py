@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import push_url
 
 from kafaat.observatory import dashboard, gaps, services
 
@@ -137,7 +138,10 @@ def regional_dashboard(request):
     )
     context["shortage_links"] = _page_links(context["shortage"], board.filters, "shortage_page")
     context["surplus_links"] = _page_links(context["surplus"], board.filters, "surplus_page")
-    return render(request, template, context)
+    response = render(request, template, context)
+    if request.htmx:  # the address bar shows the clean URL of what is shown, not the raw form
+        response = push_url(response, dashboard_url(board.filters))
+    return response
 
 
 def _regions(language: str, visible: set[str] | None) -> list[tuple[str, str]]:
