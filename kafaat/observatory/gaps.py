@@ -15,8 +15,10 @@ publication) is in the module's public names: `gap_table`, `projection`, `years_
 from __future__ import annotations
 
 import csv
+import json
 import math
 from dataclasses import dataclass, field, fields
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Literal, get_args
@@ -220,12 +222,20 @@ def _check_region(con, region: str | None) -> None:
         raise GapError(_("Unknown region “%(value)s”.") % {"value": region})
 
 
+def _taken_on(con) -> date:
+    (value,) = con.execute("SELECT value FROM meta WHERE key = 'taken_at'").fetchall()[0]
+    return datetime.fromisoformat(json.loads(value)).date()
+
+
 def years_available(*, path: Path | None = None) -> list[int]:
-    """Years with supply, demand or hires in the snapshot (NoSnapshot when there is none)."""
+    """Years up to the snapshot's with supply, demand or hires (NoSnapshot when there is no snapshot).
+
+    The snapshot's own year is partial (vacancies and placements to date)."""
     con = snapshot.cursor(path)
     rows = con.execute(
         """SELECT DISTINCT year FROM (SELECT year FROM supply UNION ALL SELECT year FROM demand
-           UNION ALL SELECT year FROM hires) WHERE year IS NOT NULL ORDER BY year"""
+           UNION ALL SELECT year FROM hires) WHERE year <= ? ORDER BY year""",
+        [_taken_on(con).year],
     ).fetchall()
     return [year for (year,) in rows]
 
@@ -234,33 +244,9 @@ def years_available(*, path: Path | None = None) -> list[int]:
 
 
 def _gap_sql(level: str, dimension: str, region: str | None) -> str:
-    t, g = level, _GROUP[dimension]
-    where = f"year = $year AND {t} IS NOT NULL AND {g} IS NOT NULL"
-    mine = where + (" AND region = $region" if region else "")
+    """The indicators over the snapshot's `gap_cells` (sums per year × territory × group, with the demand
+    totals the location quotient needs: supply_demand.gap_cells_sql)."""
     return f"""
-    WITH sup AS (SELECT {t} AS t, {g} AS g, sum(graduates) AS s, sum(graduates_women) AS sw
-        FROM supply WHERE {mine} GROUP BY ALL),
-    dem_all AS (SELECT {t} AS t, {g} AS g, positions FROM demand WHERE year = $year AND {g} IS NOT NULL),
-    dem AS (SELECT t, g, sum(positions) AS d FROM dem_all WHERE t IS NOT NULL GROUP BY ALL),
-    dem_t AS (SELECT t, sum(positions) AS dt FROM dem_all WHERE t IS NOT NULL GROUP BY t),
-    dem_g AS (SELECT g, sum(positions) AS dg FROM dem_all GROUP BY g),
-    dem_n AS (SELECT sum(positions) AS dn FROM dem_all),
-    mine AS (SELECT code FROM territories WHERE level = '{t}'
-        {"AND region = $region" if region else ""}),
-    hir AS (SELECT {t} AS t, {g} AS g, sum(hires) AS h, sum(hires_women) AS hw
-        FROM hires WHERE {mine} GROUP BY ALL),
-    coh AS (SELECT {t} AS t, {g} AS g, sum(certified) AS c, sum(placed) AS p
-        FROM cohorts WHERE {mine} GROUP BY ALL),
-    keys AS (SELECT t, g FROM sup UNION SELECT t, g FROM dem WHERE t IN (SELECT code FROM mine)
-        UNION SELECT t, g FROM hir UNION SELECT t, g FROM coh),
-    joined AS (
-        SELECT k.t, k.g, coalesce(s, 0) AS s, coalesce(sw, 0) AS sw, coalesce(d, 0) AS d,
-            coalesce(h, 0) AS h, coalesce(hw, 0) AS hw, coalesce(c, 0) AS c, coalesce(p, 0) AS p,
-            coalesce(dt, 0) AS dt, coalesce(dg, 0) AS dg, coalesce(dn, 0) AS dn, tt.youth,
-            tt.name_fr, tt.name_ar, tt.name_en
-        FROM keys k LEFT JOIN sup USING (t, g) LEFT JOIN dem USING (t, g) LEFT JOIN hir USING (t, g)
-        LEFT JOIN coh USING (t, g) LEFT JOIN dem_t USING (t) LEFT JOIN dem_g USING (g) CROSS JOIN dem_n
-        LEFT JOIN territories tt ON tt.code = k.t AND tt.level = '{t}')
     SELECT t, g, s, sw, d, h, hw,
         CASE WHEN d > 0 THEN s / d END AS ratio,
         CASE WHEN s + d > 0 THEN (s - d) / (s + d) END AS mismatch,
@@ -270,7 +256,9 @@ def _gap_sql(level: str, dimension: str, region: str | None) -> str:
         CASE WHEN h > 0 THEN hw / h END AS women_share_hires,
         youth, CASE WHEN youth > 0 THEN 1000.0 * s / youth END AS coverage,
         c, p, name_fr, name_ar, name_en
-    FROM joined ORDER BY t, g"""  # noqa: S608 (names from constants, values bound)
+    FROM gap_cells WHERE year = $year AND level = '{level}' AND dimension = '{dimension}'
+        {"AND region = $region" if region else ""}
+    ORDER BY t, g"""  # noqa: S608 (names from constants, values bound)
 
 
 def gap_table(
@@ -415,8 +403,9 @@ def projection(
 ) -> list[ProjectionRow]:
     """The observed yearly supply and demand of one territory × group, then `horizon` projected years.
 
-    Supply is observed in the years that have any supply figures in the snapshot, demand in those with any
-    vacancies (a cell without figures in such a year is 0). The demand of a projected year that surveyed
+    Supply is observed in the complete years with published figures (with derived ones when nothing is
+    published), demand in the complete calendar years with vacancies (a cell without figures in such a year
+    is 0); see `_complete_years`. The demand of a projected year that surveyed
     employers' hiring intentions cover is the mean of the trend and the intentions, its interval widened to
     hold both.
     """
@@ -428,12 +417,15 @@ def projection(
         "SELECT 1 FROM territories WHERE code = ? AND level = ?", [territory_code, level]
     ).fetchall()
     if not known:
-        raise GapError(_("Unknown %(level)s “%(value)s”.") % {"level": level, "value": territory_code})
+        raise GapError(_("Unknown territory “%(value)s” at this level.") % {"value": territory_code})
     if group_code not in group_codes(dimension):
         raise GapError(_("Unknown group “%(value)s”.") % {"value": group_code})
     g = _GROUP[dimension]
     rows = con.execute(
-        f"""WITH sy AS (SELECT DISTINCT year FROM supply), dy AS (SELECT DISTINCT year FROM demand),
+        f"""WITH any_published AS (SELECT count(*) > 0 AS yes FROM supply WHERE source = 'published'),
+        sy AS (SELECT DISTINCT year FROM supply WHERE year <= $supply_until
+            AND (source = 'published' OR NOT (SELECT yes FROM any_published))),
+        dy AS (SELECT DISTINCT year FROM demand WHERE year <= $demand_until),
         s AS (SELECT year, sum(graduates) AS v FROM supply WHERE {level} = $t AND {g} = $g GROUP BY year),
         d AS (SELECT year, sum(positions) AS v FROM demand WHERE {level} = $t AND {g} = $g GROUP BY year),
         i AS (SELECT year, sum(positions) AS v FROM intentions WHERE {level} = $t AND {g} = $g GROUP BY year)
@@ -441,7 +433,7 @@ def projection(
         UNION ALL SELECT 'demand', dy.year, coalesce(d.v, 0) FROM dy LEFT JOIN d USING (year)
         UNION ALL SELECT 'intentions', year, v FROM i
         ORDER BY 1, 2""",  # noqa: S608 — level and group column come from LEVELS and _GROUP
-        {"t": territory_code, "g": group_code},
+        {"t": territory_code, "g": group_code, **_complete_years(con)},
     ).fetchall()
     series: dict[str, dict[int, float]] = {"supply": {}, "demand": {}, "intentions": {}}
     for kind, year, value in rows:
@@ -483,8 +475,18 @@ def projection(
     return out
 
 
+def _complete_years(con) -> dict[str, int]:
+    """The last complete years as of the snapshot: a gap year's supply is complete once its training year
+    ended (31 August), its demand once the calendar year ended (the running year would bend the trend)."""
+    taken = _taken_on(con)
+    demand_until = taken.year - 1
+    if not con.execute("SELECT 1 FROM demand WHERE year <= ? LIMIT 1", [demand_until]).fetchall():
+        demand_until = taken.year  # nothing but the running year: use it rather than nothing
+    return {"supply_until": taken.year if taken.month >= 9 else taken.year - 1, "demand_until": demand_until}
+
+
 def _round(value: float | None) -> float | None:
-    return None if value is None or math.isnan(value) else round(value, 2)
+    return None if value is None or math.isnan(value) else round(float(value), 2)
 
 
 # --- The published form -------------------------------------------------------------------------------------

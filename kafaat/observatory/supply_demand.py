@@ -118,12 +118,13 @@ def build(con: duckdb.DuckDBPyConnection, source: dict[str, pa.Table], resolve=N
         _demand(con)
         _intentions(con)
         _pathways(con, resolve or _resolve)
+        _gap_cells(con)
     finally:
         for name in [*SOURCES, "isic"]:
             con.unregister(f"arrow_{name}")
     return {
         table: con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]  # noqa: S608
-        for table in ("supply", "demand", "hires")
+        for table in ("supply", "demand", "hires", "gap_cells")
     }
 
 
@@ -290,4 +291,48 @@ def _pathways(con: duckdb.DuckDBPyConnection, resolve) -> None:
         SELECT CAST(year(c.day) AS INTEGER) AS year, c.region, c.province, c.isco2, c.sector,
             count(*) AS certified, count(p.pnum) AS placed
         FROM certified c LEFT JOIN placed p USING (pnum, project) GROUP BY ALL"""
+    )
+
+
+_GROUP = {"occupation": "isco2", "sector": "sector"}
+
+
+def gap_cells_sql(level: str, dimension: str) -> str:
+    """Per year × territory of `level` × group of `dimension`: graduates (s, sw), coded positions (d),
+    hires (h, hw), certified and placed (c, p), and the demand totals of the territory (dt), of the group
+    nationally (dg) and of the country (dn) — what gaps.gap_table turns into indicators."""
+    t, g = level, _GROUP[dimension]
+    return f"""
+    WITH sup AS (SELECT year, {t} AS t, {g} AS g, sum(graduates) AS s, sum(graduates_women) AS sw
+        FROM supply WHERE {t} IS NOT NULL AND {g} IS NOT NULL GROUP BY ALL),
+    dem_all AS MATERIALIZED (SELECT year, {t} AS t, {g} AS g, positions FROM demand WHERE {g} IS NOT NULL),
+    dem AS (SELECT year, t, g, sum(positions) AS d FROM dem_all WHERE t IS NOT NULL GROUP BY ALL),
+    dem_t AS (SELECT year, t, sum(positions) AS dt FROM dem_all WHERE t IS NOT NULL GROUP BY ALL),
+    dem_g AS (SELECT year, g, sum(positions) AS dg FROM dem_all GROUP BY ALL),
+    dem_n AS (SELECT year, sum(positions) AS dn FROM dem_all GROUP BY ALL),
+    hir AS (SELECT year, {t} AS t, {g} AS g, sum(hires) AS h, sum(hires_women) AS hw
+        FROM hires WHERE {t} IS NOT NULL AND {g} IS NOT NULL GROUP BY ALL),
+    coh AS (SELECT year, {t} AS t, {g} AS g, sum(certified) AS c, sum(placed) AS p
+        FROM cohorts WHERE {t} IS NOT NULL AND {g} IS NOT NULL GROUP BY ALL),
+    keys AS (SELECT year, t, g FROM sup UNION SELECT year, t, g FROM dem
+        UNION SELECT year, t, g FROM hir UNION SELECT year, t, g FROM coh)
+    SELECT k.year, '{level}' AS level, '{dimension}' AS dimension, tt.region, k.t, k.g,
+        coalesce(s, 0) AS s, coalesce(sw, 0) AS sw, coalesce(d, 0) AS d, coalesce(h, 0) AS h,
+        coalesce(hw, 0) AS hw, coalesce(c, 0) AS c, coalesce(p, 0) AS p, coalesce(dt, 0) AS dt,
+        coalesce(dg, 0) AS dg, coalesce(dn, 0) AS dn, tt.youth, tt.name_fr, tt.name_ar, tt.name_en
+    FROM keys k LEFT JOIN sup USING (year, t, g) LEFT JOIN dem USING (year, t, g)
+    LEFT JOIN hir USING (year, t, g) LEFT JOIN coh USING (year, t, g) LEFT JOIN dem_t USING (year, t)
+    LEFT JOIN dem_g USING (year, g) LEFT JOIN dem_n USING (year)
+    JOIN territories tt ON tt.code = k.t AND tt.level = '{level}'"""  # noqa: S608 (names from constants)
+
+
+def _gap_cells(con: duckdb.DuckDBPyConnection) -> None:
+    """Every gap cell of every year, level and dimension, sorted so that a gap table reads one run of rows."""
+    union = " UNION ALL ".join(
+        f"({gap_cells_sql(level, dimension)})"
+        for level in ("region", "province")
+        for dimension in ("occupation", "sector")
+    )
+    con.execute(
+        f"CREATE TABLE gap_cells AS SELECT * FROM ({union}) ORDER BY year, level, dimension, region, t, g"  # noqa: S608
     )

@@ -358,8 +358,8 @@ def refresh(
 
     stage("reading", 5)
     source = read_source({**SOURCES, **supply_demand.SOURCES})
-    observatory = {name: source.pop(name) for name in supply_demand.SOURCES}
     result = RefreshResult(path=path, taken_at=taken_at, read=sum(t.num_rows for t in source.values()))
+    observatory = {name: source.pop(name) for name in supply_demand.SOURCES}
     building = path.with_name(path.name + ".building")
     building.unlink(missing_ok=True)
     previous = path if path.exists() and not full and _is_current(path) else None

@@ -29,6 +29,7 @@ from kafaat.registry.models import Consent, Person, PersonAccess, WashingtonGrou
 from kafaat.registry.services import apply_derived_fields
 from kafaat.registry.validation import NAME_FIELDS, clean_person, territory_index
 from kafaat.synth.demo_labour import load_labour_demo
+from kafaat.synth.demo_observatory import load_observatory_demo
 from kafaat.synth.demo_results import load_results_demo
 from kafaat.synth.demo_training import load_training_demo
 from kafaat.synth.pathways import KINDS, Partner, Pathways, day_to_date, generate_pathways
@@ -174,6 +175,7 @@ def load_demo(today: date | None = None) -> dict[str, int]:
     created["indicators"] = load_results_demo(project)
     created.update(load_labour_demo(today))
     created.update(load_training_demo(today))
+    created.update(load_observatory_demo())  # past vacancies: gap tables and trends for the demo regions
     return created
 
 

@@ -107,7 +107,13 @@ def test_no_snapshot_yet():
 # --- Projection ---------------------------------------------------------------------------------------------
 
 
-def test_trend_recovers_an_exact_line():
+@pytest.fixture
+def english():
+    with translation.override("en"):
+        yield
+
+
+def test_trend_recovers_an_exact_line(english):
     points, method = gaps.trend([2019, 2020, 2021, 2022, 2023], [10, 13, 16, 19, 22], [2024, 2025, 2026])
     for (point, low, high), expected in zip(points, [25, 28, 31], strict=True):
         assert point == pytest.approx(expected) and low == pytest.approx(expected) == pytest.approx(high)
@@ -121,14 +127,14 @@ def test_trend_interval_widens_with_the_horizon_and_noise():
     assert all(low <= point <= high for point, low, high in points)
 
 
-def test_few_points_give_a_flat_line_with_a_wide_interval():
+def test_few_points_give_a_flat_line_with_a_wide_interval(english):
     points, method = gaps.trend([2024, 2025], [10, 30], [2026, 2027])
     assert points == [(20.0, 0.0, 60.0), (20.0, 0.0, 60.0)]
     assert "too few points" in method
 
 
 @pytest.mark.django_db
-def test_projection_of_a_cell_with_hiring_intentions(gap_world):
+def test_projection_of_a_cell_with_hiring_intentions(gap_world, english):
     rows = gaps.projection(level="region", territory_code="MA-02", dimension="occupation", group_code="74")
     observed = [r for r in rows if r.observed]
     assert [(r.year, r.supply, r.demand) for r in observed] == [(2024, 36, 8), (2025, 50, 20)]

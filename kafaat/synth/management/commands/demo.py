@@ -5,6 +5,7 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from kafaat.observatory import services
 from kafaat.synth.demo import DEMO_LOGINS, DEMO_PASSWORD, PROJECT_CODE, load_demo
 
 
@@ -24,6 +25,8 @@ class Command(BaseCommand):
         call_command("compiletranslations", verbosity=0)
         call_command("migrate", interactive=False, verbosity=0)
         created = load_demo()
+        # The observatory's figures (gap tables, results) are read from the warehouse snapshot.
+        services.start_refresh(None, background=False)
         self.stdout.write(
             "Demo data ready ({} new organisations, {} new users, {} new memberships).".format(
                 created["organisations"], created["users"], created["memberships"]

@@ -1,0 +1,261 @@
+"""Benchmark of the observatory at national scale: the gap table of all regions and provinces, 2 dimensions.
+
+    # smoke run (SQLite, small sizes, a minute):
+    .venv/bin/python benchmarks/observatory.py
+    # the issue's size on PostgreSQL (a scratch database whose name contains "gaps" or "observatory"):
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kafaat_gaps_bench \
+        .venv/bin/python benchmarks/observatory.py --establishments 3000 --programmes 20000 --years 10 \
+        --vacancies 2000000
+
+Steps: migrate the scratch database; generate the synthetic national data (`kafaat.synth.observatory`) and
+write it (COPY on PostgreSQL); refresh the warehouse; then time `gaps.gap_table` for the whole country at
+region and at province level, by occupation and by sector (the "full gap table"), and each region's
+provinces, against a baseline in the same run: the same figures through Django ORM aggregation queries on the
+operational database (plus Python for the groups and indicators, and without the re-post rule, which the
+ORM cannot express cheaply — so the baseline is favoured). Goal: full gap table <= 2 s.
+
+`--reuse` skips generation when the scratch database already holds the data. Pages: `PAGES` lists URLs whose
+p50/p95 are measured with a logged-in superuser (`measure_page`); the dashboard adds its page there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/kafaat_observatory_bench.sqlite3")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kafaat.settings")
+
+# URLs (path strings, or callables returning one once Django is set up) whose page time is measured.
+PAGES: list[str | Callable[[], str]] = []
+
+
+def _load() -> str:
+    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def timed(fn: Callable[[], object], repeat: int) -> tuple[list[float], object]:
+    """Seconds of each of `repeat` calls of `fn`, and its last result."""
+    samples, result = [], None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = fn()
+        samples.append(time.perf_counter() - started)
+    return samples, result
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
+
+
+def measure_page(url: str, repeat: int = 50) -> dict[str, float]:
+    """p50 and p95 (seconds) of GET `url` by a superuser through Django's test client (no network)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    user = get_user_model().objects.filter(is_superuser=True).first()
+    if user is None:
+        user = get_user_model().objects.create_superuser("bench-observatory", password="bench-only-x1!")  # noqa: S106
+    client = Client()
+    client.force_login(user)
+    response = client.get(url)
+    if response.status_code != 200:
+        raise RuntimeError(f"{url}: {response.status_code}")
+    samples, _ = timed(lambda: client.get(url), repeat)
+    return {"p50": percentile(samples, 50), "p95": percentile(samples, 95), "n": repeat}
+
+
+def full_gap_table(year: int) -> int:
+    """The whole country at both levels, both dimensions (four gap tables); returns the number of rows."""
+    from kafaat.observatory import gaps
+
+    return sum(
+        len(gaps.gap_table(year, level=level, dimension=dimension))
+        for level in gaps.LEVELS
+        for dimension in gaps.DIMENSIONS
+    )
+
+
+def orm_gap_table(year: int, level: str, dimension: str) -> int:
+    """The baseline: the year's supply and demand by ORM aggregations, groups and indicators in Python."""
+    from django.db.models import F, Sum
+
+    from kafaat.labour.models import Vacancy
+    from kafaat.observatory.supply_demand import dominant_group, isic_to_training_sector
+    from kafaat.training.models import ProgrammeOccupation, SupplyStatistic
+
+    depth = 1 if level == "region" else 2
+
+    def place(path: str) -> str:
+        return path.split("/")[depth - 1]
+
+    supply: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    if dimension == "occupation":
+        codes = defaultdict(list)
+        for programme, code in ProgrammeOccupation.objects.values_list("programme_id", "isco_code"):
+            codes[programme].append(code)
+        groups = {programme: dominant_group(c) for programme, c in codes.items()}
+        rows = (
+            SupplyStatistic.objects.filter(year=year - 1, age_band="", graduates__isnull=False)
+            .values("programme_id", path=F("programme__establishment__territory__path"))
+            .annotate(s=Sum("graduates"), w=Sum("graduates_women"))
+        )
+        for row in rows:
+            cell = supply[(place(row["path"]), groups.get(row["programme_id"]))]
+            cell[0] += row["s"]
+            cell[1] += row["w"] or 0
+        demand_rows = (
+            Vacancy.objects.filter(posted_on__year=year, occupation__isnull=False)
+            .values(path=F("territory__path"), code=F("occupation__code"))
+            .annotate(d=Sum("positions"))
+        )
+        group_of = lambda row: row["code"][:2]  # noqa: E731
+    else:
+        rows = (
+            SupplyStatistic.objects.filter(year=year - 1, age_band="", graduates__isnull=False)
+            .values(path=F("programme__establishment__territory__path"), g=F("programme__sector__code"))
+            .annotate(s=Sum("graduates"), w=Sum("graduates_women"))
+        )
+        for row in rows:
+            cell = supply[(place(row["path"]), row["g"])]
+            cell[0] += row["s"]
+            cell[1] += row["w"] or 0
+        demand_rows = (
+            Vacancy.objects.filter(posted_on__year=year)
+            .values(path=F("territory__path"), code=F("sector__code"))
+            .annotate(d=Sum("positions"))
+        )
+        mapping = isic_to_training_sector()
+        group_of = lambda row: mapping.get(row["code"] or "")  # noqa: E731
+    demand: dict[tuple[str, str], int] = defaultdict(int)
+    for row in demand_rows:
+        group = group_of(row)
+        if group:
+            demand[(place(row["path"]), group)] += row["d"]
+    by_territory, by_group = defaultdict(int), defaultdict(int)
+    for (t, g), d in demand.items():
+        by_territory[t] += d
+        by_group[g] += d
+    national = sum(demand.values())
+    out = []
+    for key in set(supply) | set(demand):
+        s, d = supply.get(key, (0, 0))[0], demand.get(key, 0)
+        t, g = key
+        out.append((
+            key, s / d if d else None, (s - d) / (s + d) if s + d else None,
+            (d / by_territory[t]) / (by_group[g] / national) if by_territory[t] and by_group[g] else None,
+        ))  # fmt: skip
+    return len(out)
+
+
+def orm_full_gap_table(year: int) -> int:
+    return sum(
+        orm_gap_table(year, level, dim)
+        for level in ("region", "province")
+        for dim in ("occupation", "sector")
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--establishments", type=int, default=300)
+    parser.add_argument("--programmes", type=int, default=2_000)
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--vacancies", type=int, default=50_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--reuse", action="store_true", help="keep the data already in the scratch database")
+    args = parser.parse_args()
+    url = os.environ["DATABASE_URL"]
+    if "gaps" not in url and "observatory" not in url:
+        raise SystemExit("use a scratch database whose name contains 'gaps' or 'observatory'")
+    if url.startswith("sqlite") and not args.reuse:
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+    import tempfile
+
+    os.environ.setdefault(
+        "KAFAAT_WAREHOUSE_PATH", str(Path(tempfile.gettempdir()) / "kafaat_gaps_bench.duckdb")
+    )
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    from kafaat.core.models import Organisation
+    from kafaat.observatory import gaps, snapshot, warehouse
+    from kafaat.synth.observatory import ORGANISATION, generate_national, load_national
+
+    settings.KAFAAT_WAREHOUSE_PATH = os.environ["KAFAAT_WAREHOUSE_PATH"]
+    print(f"{connection.vendor}, {_load()}")
+    call_command("migrate", verbosity=0)
+    present = Organisation.objects.filter(code=ORGANISATION).exists()
+    rows = []
+    if present and not args.reuse:
+        raise SystemExit("the scratch database already holds synthetic data: drop it, or pass --reuse")
+    if not present:
+        started = time.perf_counter()
+        tables = generate_national(
+            establishments=args.establishments, programmes=args.programmes, years=args.years,
+            vacancies=args.vacancies,
+        )  # fmt: skip
+        generated = time.perf_counter() - started
+        started = time.perf_counter()
+        counts = load_national(tables)
+        loaded = time.perf_counter() - started
+        size = ", ".join(f"{v:,} {k}" for k, v in counts.items())
+        rows.append(("generate_national", size, generated, None))
+        rows.append(("load_national (COPY on PostgreSQL)", f"{sum(counts.values()):,} rows", loaded, None))
+    started = time.perf_counter()
+    result = warehouse.refresh()
+    rows.append(("warehouse.refresh", f"{result.read:,} rows read", time.perf_counter() - started, None))
+    snapshot.close_all()
+    years = gaps.years_available()
+    year = years[-2] if len(years) > 1 else years[-1]  # the last full year of vacancies
+    started = time.perf_counter()
+    cells = full_gap_table(year)
+    cold = time.perf_counter() - started
+    warm, _ = timed(lambda: full_gap_table(year), args.repeat)
+    baseline, baseline_cells = timed(lambda: orm_full_gap_table(year), max(1, min(3, args.repeat)))
+    base = statistics.median(baseline)
+    what = f"{year}, {cells:,} rows (ORM: {baseline_cells:,})"
+    rows.append(("full gap table, first call (opens the snapshot)", what, cold, cold / base))
+    rows.append((f"full gap table, median of {args.repeat}", what, statistics.median(warm),
+                 statistics.median(warm) / base))  # fmt: skip
+    rows.append(("full gap table, worst", what, max(warm), max(warm) / base))
+    rows.append(("baseline: the same through ORM aggregations", what, base, 1.0))
+    regions = [code for (code,) in snapshot.cursor().execute(
+        "SELECT code FROM territories WHERE level = 'region' ORDER BY code").fetchall()]  # fmt: skip
+    per_region, _ = timed(
+        lambda: [gaps.gap_table(year, level="province", region=r, dimension=d)
+                 for r in regions for d in gaps.DIMENSIONS], 1)  # fmt: skip
+    rows.append((f"each region's provinces ({len(regions)} regions x 2 dimensions)", "", per_region[0], None))
+    table = gaps.gap_table(year, level="province")
+    published, _ = timed(lambda: gaps.published_table(table), 1)
+    rows.append(("published_table (suppression), all provinces, occupation", f"{len(table):,} rows",
+                 published[0], None))  # fmt: skip
+    projection, _ = timed(
+        lambda: gaps.projection(level="region", territory_code=regions[0], dimension="occupation",
+                                group_code=table[0].group_code), args.repeat)  # fmt: skip
+    rows.append(("projection of one cell", "", statistics.median(projection), None))
+    for page in PAGES:
+        address = page() if callable(page) else page
+        timing = measure_page(address)
+        rows.append((f"page {address} p50", f"n={timing['n']}", timing["p50"], None))
+        rows.append((f"page {address} p95", f"n={timing['n']}", timing["p95"], None))
+    print("| step | size | seconds | ratio to baseline |\n| --- | --- | --- | --- |")
+    for name, size, seconds, ratio in rows:
+        print(f"| {name} | {size} | {seconds:.3f} | {'' if ratio is None else f'{ratio:.3f}'} |")
+    print(_load())
+
+
+if __name__ == "__main__":
+    main()
