@@ -17,6 +17,7 @@ snapshot file, so nothing computed from the old one is shown again.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
@@ -35,6 +36,7 @@ from kafaat.core.territories import reference_rows
 from kafaat.observatory import gaps, maps, snapshot, warehouse
 from kafaat.results.suppression import MARKER
 
+logger = logging.getLogger(__name__)
 PAGE_SIZE = 10
 CACHE_SIZE = 256
 NATIONAL = "MA"
@@ -64,10 +66,9 @@ def sees_exact_figures(user) -> bool:
     return gaps.sees_exact_figures(user)
 
 
-def allowed(user, filters: Filters) -> Filters:
-    """The filters within the user's regions: a user scoped to regions starts at (the first of) theirs and
-    may not open another (PermissionDenied); None: the whole country."""
-    regions = gaps.visible_regions(user)
+def allowed(user, filters: Filters, regions: set[str] | None) -> Filters:
+    """The filters within the user's regions (`gaps.visible_regions`; None: the whole country): a user scoped
+    to regions starts at (the first of) theirs and may not open another (PermissionDenied)."""
     if regions is None:
         return filters
     if filters.region is None:
@@ -361,17 +362,75 @@ def build(user, filters: Filters, language: str) -> Dashboard:
     exact = sees_exact_figures(user)
     version = snapshot_version()
     available = years()
-    filters = allowed(user, check(filters, available))
-    national = gaps.visible_regions(user) is None
-    key = ("dashboard", version, language, exact, national, filters)
-    compute = lambda: _compute(filters, language, exact, version, available, national)  # noqa: E731
+    visible = gaps.visible_regions(user)
+    filters = allowed(user, check(filters, available), visible)
+    _prewarm_in_background(version)
+    board = _board(version, language, exact, filters, available)
+    if visible is None:
+        return board
+    # A reader scoped to regions: no way back to the national map.
+    return replace(board, national=False, trail=board.trail[1:])
+
+
+def _board(version: int, language: str, exact: bool, filters: Filters, available: list[int]) -> Dashboard:
+    key = ("dashboard", version, language, exact, filters)
+    compute = lambda: _compute(filters, language, exact, version, available)  # noqa: E731
     return _memo(key, compute)  # type: ignore[return-value]
 
 
-def _trail(filters: Filters, language: str, national: bool) -> list[tuple[str, Filters]]:
+# --- Prewarming: the common views drawn once per snapshot, in the background ------------------------------
+
+_prewarmed: set[int] = set()
+
+
+def default_views(available: list[int]) -> list[Filters]:
+    """What readers open first: the country and each region, latest year, by occupation, S/D on the map."""
+    year = available[-1]
+    regions = [code for code, t in territories().items() if t.level == "region"]
+    return [Filters(year=year)] + [Filters(year=year, region=code) for code in regions]
+
+
+def prewarm(version: int | None = None) -> int:
+    """Compute the default views in every language, exact and published; their charts land in the disk
+    cache, so other processes draw nothing either. Returns the number of views computed."""
+    from django.conf import settings
+
+    version = version or snapshot_version()
+    available = years()
+    done = 0
+    for filters in default_views(available):
+        for language, _name in settings.LANGUAGES:
+            for exact in (True, False):
+                _board(version, language, exact, filters, available)
+                done += 1
+    return done
+
+
+def _prewarm_in_background(version: int) -> None:
+    """Once per snapshot and process, on the first dashboard request that sees it (unless the setting
+    KAFAAT_DASHBOARD_PREWARM is False)."""
+    from django.conf import settings
+
+    if not getattr(settings, "KAFAAT_DASHBOARD_PREWARM", True):
+        return
+    with _lock:
+        if version in _prewarmed:
+            return
+        _prewarmed.add(version)
+
+    def run() -> None:
+        try:
+            prewarm(version)
+        except Exception:  # a cache filler: the pages compute what it could not; the log says why
+            logger.exception("Prewarming the observatory dashboard failed")
+
+    threading.Thread(target=run, name="dashboard-prewarm", daemon=True).start()
+
+
+def _trail(filters: Filters, language: str) -> list[tuple[str, Filters]]:
     known = territories()
     base = replace(filters, region=None, province=None, shortage_page=1, surplus_page=1)
-    trail = [(pgettext("territory", "Morocco"), base)] if national else []
+    trail = [(pgettext("territory", "Morocco"), base)]
     if filters.region:
         trail.append((known[filters.region].name(language), replace(base, region=filters.region)))
     if filters.province:
@@ -384,15 +443,13 @@ def _trail(filters: Filters, language: str, national: bool) -> list[tuple[str, F
     return trail
 
 
-def _compute(
-    filters: Filters, language: str, exact: bool, version: int, available: list[int], national: bool
-) -> Dashboard:
+def _compute(filters: Filters, language: str, exact: bool, version: int, available: list[int]) -> Dashboard:
     with translation.override(language):
-        return _compute_in_language(filters, language, exact, version, available, national)
+        return _compute_in_language(filters, language, exact, version, available)
 
 
 def _compute_in_language(
-    filters: Filters, language: str, exact: bool, version: int, available: list[int], national: bool
+    filters: Filters, language: str, exact: bool, version: int, available: list[int]
 ) -> Dashboard:
     known = territories()
     year, dimension = filters.year, filters.dimension
@@ -412,8 +469,7 @@ def _compute_in_language(
         level=level,
         territory_code=territory_code,
         territory_name=territory_name,
-        trail=_trail(filters, language, national),
-        national=national,
+        trail=_trail(filters, language),
     )
     board.groups = [(code, gaps.group_name(dimension, code)) for code in gaps.group_codes(dimension)]
 
@@ -580,9 +636,7 @@ def _sectors(board: Dashboard, version: int, language: str, year: int, exact: bo
         if item.row.graduates or item.row.vacancies
     ]
     if bars:
-        board.sector_svg = charts.render_svg(
-            sector_chart(bars, language=language, title=board.territory_name)
-        )
+        board.sector_svg = maps.render_svg(sector_chart(bars, language=language, title=board.territory_name))
 
 
 def _projection(board: Dashboard, language: str, exact: bool) -> None:
@@ -608,7 +662,7 @@ def _projection(board: Dashboard, language: str, exact: bool) -> None:
     board.projection = rows
     board.projection_method = next((r.method for r in rows if not r.observed), "")
     title = f"{board.group_name} · {board.territory_name}"
-    board.projection_svg = charts.render_svg(projection_chart(rows, language=language, title=title))
+    board.projection_svg = maps.render_svg(projection_chart(rows, language=language, title=title))
 
 
 def _published_projection(rows: list[gaps.ProjectionRow]) -> tuple[list[gaps.ProjectionRow], bool]:

@@ -225,7 +225,8 @@ def cache_key(spec: dict) -> str:
 
 
 def render_svg(spec: dict) -> str:
-    """The map as SVG: from the disk cache when this exact spec was drawn before (any process)."""
+    """The map (or any chart spec) as SVG: from the disk cache when this exact spec was drawn before, by any
+    process; else drawn by `charts` and written there."""
     key = cache_key(spec)
     path = cache_dir() / key[:2] / f"{key}.svg"
     try:

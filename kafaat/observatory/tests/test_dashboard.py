@@ -177,3 +177,13 @@ def test_the_dashboard_in_arabic_names_the_regions_in_arabic(client, gap_world):
     html = client.get("/observatory/?year=2025").content.decode()
     assert 'dir="rtl"' in html
     assert "الشرق" in _map(html)[1]  # the Oriental, labelled on the map
+
+
+@pytest.mark.django_db
+def test_prewarming_computes_the_default_views_of_a_snapshot(client, gap_world):
+    views = dashboard.prewarm()
+    assert views == 13 * 3 * 2  # the country and 12 regions, 3 languages, exact and published
+    before = dashboard.cache_info()
+    _as(client, gap_world, "manager").get("/observatory/?region=MA-02")  # latest year, the defaults
+    _as(client, gap_world, "donor", "ar").get("/observatory/")
+    assert dashboard.cache_info()["misses"] == before["misses"]
