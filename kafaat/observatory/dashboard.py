@@ -24,9 +24,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
+from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
@@ -171,6 +173,30 @@ class Dashboard:
 
     def surplus_page(self) -> Page:
         return Paginator(self.surplus, PAGE_SIZE).get_page(self.filters.surplus_page)
+
+
+_DEFAULTS = Filters()
+_PARAMS = {
+    "year": "year",
+    "region": "region",
+    "province": "province",
+    "dimension": "dimension",
+    "indicator": "indicator",
+    "group": "group",
+    "shortage_page": "sp",
+    "surplus_page": "up",
+}
+
+
+def url(filters: Filters) -> str:
+    """The dashboard's URL for a filter state: only what differs from the defaults, in a stable order."""
+    query = {
+        name: getattr(filters, attr)
+        for attr, name in _PARAMS.items()
+        if getattr(filters, attr) is not None and getattr(filters, attr) != getattr(_DEFAULTS, attr)
+    }
+    path = reverse("observatory:dashboard")
+    return f"{path}?{urlencode(query)}" if query else path
 
 
 # --- Checking the parameters ------------------------------------------------------------------------------
@@ -539,9 +565,7 @@ def _rank(board: Dashboard, rows: list[Shown], language: str) -> None:
 
 
 def _link(filters: Filters, **changes) -> str:
-    from kafaat.observatory.views import dashboard_url  # the URL of a filter state: the view's concern
-
-    return dashboard_url(replace(filters, shortage_page=1, surplus_page=1, **changes))
+    return url(replace(filters, shortage_page=1, surplus_page=1, **changes))
 
 
 def _map(board: Dashboard, rows: list[gaps.GapRow], level: str, language: str, exact: bool) -> None:
