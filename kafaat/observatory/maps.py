@@ -78,8 +78,26 @@ def _topology(level: Level, region: str | None) -> tuple[dict, str]:
     topo = geometry.load(name)
     if level == "region":
         return topo, name
-    wanted = level_features(level, region)
-    return {**topo, "objects": {name: {**topo["objects"][name], "geometries": wanted}}}, name
+    return _subset(topo, name, level_features(level, region)), name
+
+
+def _subset(topo: dict, name: str, wanted: list[dict]) -> dict:
+    """The topology of some of its geometries, with only the arcs they use (renumbered): a region's provinces
+    weigh a tenth of the country's, and the spec that vl-convert parses and the cache hashes shrinks alike."""
+    used: dict[int, int] = {}
+
+    def renumber(arcs):
+        if isinstance(arcs, int):
+            index = arcs if arcs >= 0 else ~arcs
+            new = used.setdefault(index, len(used))
+            return new if arcs >= 0 else ~new
+        return [renumber(a) for a in arcs]
+
+    geometries = [{**g, "arcs": renumber(g["arcs"])} for g in wanted]
+    arcs = [None] * len(used)
+    for old, new in used.items():
+        arcs[new] = topo["arcs"][old]
+    return {**topo, "arcs": arcs, "objects": {name: {**topo["objects"][name], "geometries": geometries}}}
 
 
 def choropleth(
