@@ -131,7 +131,7 @@ class RankedRow:
     ratio: str
     mismatch: str
     placement_rate: str
-    mismatch_value: float  # for the bar
+    mismatch_value: float  # the ranking key
 
 
 @dataclass(frozen=True)
@@ -425,6 +425,8 @@ def prewarm(version: int | None = None) -> int:
     available = years()
     done = 0
     for filters in default_views(available):
+        if snapshot_version() != version:
+            break  # refreshed meanwhile: the next request prewarms the new snapshot
         for language, _name in settings.LANGUAGES:
             for exact in (True, False):
                 _board(version, language, exact, filters, available)
