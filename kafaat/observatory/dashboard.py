@@ -202,11 +202,12 @@ def url(filters: Filters) -> str:
 # --- Checking the parameters ------------------------------------------------------------------------------
 
 
-def check(filters: Filters, years: Sequence[int]) -> Filters:
-    """The filters with the year filled in; DashboardError on any value the snapshot does not know."""
+def check(filters: Filters, years: Sequence[int], default_year: int | None = None) -> Filters:
+    """The filters with the year filled in (`default_year`, else the latest); DashboardError on any value the
+    snapshot does not know."""
     if not years:
         raise DashboardError(_("The snapshot holds no supply or demand figures yet."))
-    year = filters.year if filters.year is not None else years[-1]
+    year = filters.year if filters.year is not None else (default_year or years[-1])
     if year not in years:
         raise DashboardError(
             _("No figures for %(year)s: choose one of %(years)s.")
@@ -383,13 +384,19 @@ def years() -> list[int]:
     return _memo(("years", version), gaps.years_available)  # type: ignore[return-value]
 
 
+def default_year() -> int | None:
+    """The year shown when none is asked for: the last whose supply and demand are both complete."""
+    version = snapshot_version()
+    return _memo(("default year", version), gaps.latest_complete_year)  # type: ignore[return-value]
+
+
 def build(user, filters: Filters, language: str) -> Dashboard:
     """The dashboard for these filters (raises DashboardError on bad ones, NoSnapshot without a snapshot)."""
     exact = sees_exact_figures(user)
     version = snapshot_version()
     available = years()
     visible = gaps.visible_regions(user)
-    filters = allowed(user, check(filters, available), visible)
+    filters = allowed(user, check(filters, available, default_year()), visible)
     _prewarm_in_background(version)
     board = _board(version, language, exact, filters, available)
     if visible is None:
@@ -410,8 +417,8 @@ _prewarmed: set[int] = set()
 
 
 def default_views(available: list[int]) -> list[Filters]:
-    """What readers open first: the country and each region, latest year, by occupation, S/D on the map."""
-    year = available[-1]
+    """What readers open first: the country and each region, default year, by occupation, S/D on the map."""
+    year = default_year() or available[-1]
     regions = [code for code, t in territories().items() if t.level == "region"]
     return [Filters(year=year)] + [Filters(year=year, region=code) for code in regions]
 

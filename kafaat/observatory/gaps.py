@@ -52,6 +52,7 @@ __all__ = [
     "sees_exact_figures",
     "visible_regions",
     "gap_table",
+    "latest_complete_year",
     "projection",
     "published_table",
     "years_available",
@@ -238,6 +239,19 @@ def years_available(*, path: Path | None = None) -> list[int]:
         [_taken_on(con).year],
     ).fetchall()
     return [year for (year,) in rows]
+
+
+def latest_complete_year(*, path: Path | None = None) -> int | None:
+    """The last year whose supply and demand are both complete (see `_complete_years`) and present: the year
+    a dashboard or a publication shows by default. None when there is none."""
+    con = snapshot.cursor(path)
+    limits = _complete_years(con)
+    rows = con.execute(
+        """SELECT max(year) FROM (SELECT DISTINCT year FROM supply WHERE year <= $supply_until)
+           JOIN (SELECT DISTINCT year FROM demand WHERE year <= $demand_until) USING (year)""",
+        limits,
+    ).fetchall()
+    return rows[0][0]
 
 
 # --- The gap table ------------------------------------------------------------------------------------------

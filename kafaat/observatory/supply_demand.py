@@ -15,7 +15,8 @@ pre-aggregated to province × group × year so that a gap table reads thousands 
   a re-posted ad (same employer, title and territory within 30 days of the previous posting) counted once;
 * `intentions` — positions that surveyed employers plan to fill, by the year the 12 months mostly fall in;
 * `hires` — people placed (pathways placement steps) by calendar year, with women among them, by the
-  person's region/province and the group of the training programme their enrolment resolves to;
+  person's region/province and the group of the training programme their latest enrolment in the project
+  resolves to;
 * `cohorts` — people certified in a calendar year, and those among them who have a placement in the project.
 """
 
@@ -257,20 +258,16 @@ def _pathways(con: duckdb.DuckDBPyConnection, resolve) -> None:
         WHERE s.kind = 'enrolment' AND r.programme_id IS NOT NULL"""
     )
     con.unregister("arrow_resolved")
-    # A step's programme: the person's latest resolved enrolment in the project on or before the step
-    # (else their first one in the project).
+    # A step's programme: that of the person's latest resolved enrolment in the project.
     con.execute(
         """CREATE TEMP TABLE outcome_steps AS
-        SELECT s.kind, s.day, m.pnum, s.project, p.sex, nullif(p.region, 'unknown') AS region,
-            nullif(p.province, 'unknown') AS province,
-            coalesce(arg_max(e.isco2, e.day) FILTER (WHERE e.day <= s.day),
-                arg_min(e.isco2, e.day)) AS isco2,
-            coalesce(arg_max(e.sector, e.day) FILTER (WHERE e.day <= s.day),
-                arg_min(e.sector, e.day)) AS sector
+        WITH programmes AS (SELECT pnum, project, arg_max(isco2, day) AS isco2, arg_max(sector, day) AS sector
+            FROM enrolments GROUP BY pnum, project)
+        SELECT s.kind, s.day, m.pnum, s.project, e.isco2, e.sector, p.sex,
+            nullif(p.region, 'unknown') AS region, nullif(p.province, 'unknown') AS province
         FROM raw_steps s JOIN person_map m ON m.id = s.person_id JOIN people_full p ON p.pnum = m.pnum
-        LEFT JOIN enrolments e ON e.pnum = m.pnum AND e.project = s.project
-        WHERE s.kind IN ('placement', 'certification')
-        GROUP BY s.kind, s.day, m.pnum, s.project, p.sex, p.region, p.province, s.person_id"""
+        LEFT JOIN programmes e ON e.pnum = m.pnum AND e.project = s.project
+        WHERE s.kind IN ('placement', 'certification')"""
     )
     # Hires: a person placed in a year counts once in it (their first placement of the year).
     con.execute(

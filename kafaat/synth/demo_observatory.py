@@ -68,12 +68,19 @@ def _load() -> int:
             number += 1
             vacancies.append(
                 Vacancy(
-                    organisation=employer.organisation, employer=employer, title=title,
-                    title_key=classifier.normalise(title), occupation=occupation,
-                    coding_status=CodingStatus.CONFIRMED, sector=employer.sector,
+                    organisation=employer.organisation,
+                    employer=employer,
+                    title=title,
+                    title_key=classifier.normalise(title),
+                    occupation=occupation,
+                    coding_status=CodingStatus.CONFIRMED,
+                    sector=employer.sector,
                     territory=employer.territory,
-                    positions=size, posted_on=date(year, 1, 1) + timedelta(days=rng.randrange(365)),
-                    source="agency", source_name="ANAPEC", external_id=f"{PREFIX}{number:05d}",
+                    positions=size,
+                    posted_on=date(year, 1, 1) + timedelta(days=rng.randrange(365)),
+                    source="agency",
+                    source_name="ANAPEC",
+                    external_id=f"{PREFIX}{number:05d}",
                 )  # fmt: skip
             )
     created = Vacancy.objects.bulk_create(vacancies, batch_size=2_000)

@@ -83,6 +83,7 @@ def test_uncoded_demand_is_reported_and_years_listed(gap_world):
     summary = gaps.coding_summary(2025)
     assert summary["MA-02"] == {"positions": 32, "uncoded": 7, "unmapped_sector": 0}
     assert gaps.years_available() == [2024, 2025]
+    assert gaps.latest_complete_year() == 2025
 
 
 @pytest.mark.django_db

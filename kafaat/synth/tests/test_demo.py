@@ -167,3 +167,21 @@ def test_the_oujda_case_worker_sees_tanger_people_only_when_referred_to_amal(use
     assert client.get("/api/caseload/due").json()
     for username in ("analyst.oriental", "donor", "reviewer"):
         assert not registry.visible_people(users[username]).exists(), username
+
+
+def test_the_observatory_has_a_gap_table_for_the_oriental(demo, db, settings, tmp_path):
+    from kafaat.observatory import gaps, snapshot, warehouse
+
+    settings.KAFAAT_WAREHOUSE_PATH = tmp_path / "warehouse.duckdb"
+    try:
+        warehouse.refresh()
+        assert {2020, 2025} <= set(gaps.years_available()) and gaps.latest_complete_year() == 2025
+        rows = gaps.gap_table(2025, region="MA-02")
+        assert sum(r.graduates for r in rows) > 100 and sum(r.vacancies for r in rows) > 100
+        assert sum(r.hires for r in rows) > 0 and any(r.placement_rate is not None for r in rows)
+        assert any(r.mismatch > 0.2 for r in rows) and any(r.mismatch < -0.2 for r in rows)  # both kinds
+        future = [r for r in gaps.projection(level="region", territory_code="MA-02", dimension="occupation",
+                                              group_code=rows[0].group_code) if not r.observed]  # fmt: skip
+        assert len(future) == 3 and future[0].supply is not None
+    finally:
+        snapshot.close_all()
