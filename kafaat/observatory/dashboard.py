@@ -29,7 +29,7 @@ from urllib.parse import urlencode
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.urls import reverse
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
@@ -546,6 +546,14 @@ def _compute_in_language(
     return board
 
 
+def _stamp(board: Dashboard) -> str:
+    """ "Snapshot of <time>", in the board's language: drawn into every chart, which may be saved alone."""
+    if board.taken_at is None:
+        return ""
+    when = formats.date_format(timezone.localtime(board.taken_at), "SHORT_DATETIME_FORMAT")
+    return _("Snapshot of %(when)s") % {"when": when}
+
+
 def _rank(board: Dashboard, rows: list[Shown], language: str) -> None:
     ranked = []
     for item in rows:
@@ -632,6 +640,7 @@ def _map(board: Dashboard, rows: list[gaps.GapRow], level: str, language: str, e
         names=names,
         region=filters.region,
         legend_title=title,
+        note=_stamp(board),
     )
     board.map_svg = maps.render_svg(spec)
 
@@ -669,7 +678,8 @@ def _sectors(board: Dashboard, version: int, language: str, year: int, exact: bo
         if item.row.graduates or item.row.vacancies
     ]
     if bars:
-        board.sector_svg = maps.render_svg(sector_chart(bars, language=language, title=board.territory_name))
+        spec = sector_chart(bars, language=language, title=board.territory_name, subtitle=_stamp(board))
+        board.sector_svg = maps.render_svg(spec)
 
 
 def _projection(board: Dashboard, language: str, exact: bool) -> None:
@@ -695,7 +705,8 @@ def _projection(board: Dashboard, language: str, exact: bool) -> None:
     board.projection = rows
     board.projection_method = next((r.method for r in rows if not r.observed), "")
     title = f"{board.group_name} · {board.territory_name}"
-    board.projection_svg = maps.render_svg(projection_chart(rows, language=language, title=title))
+    spec = projection_chart(rows, language=language, title=title, subtitle=_stamp(board))
+    board.projection_svg = maps.render_svg(spec)
 
 
 def _published_projection(rows: list[gaps.ProjectionRow]) -> tuple[list[gaps.ProjectionRow], bool]:
@@ -731,7 +742,16 @@ def _published_projection(rows: list[gaps.ProjectionRow]) -> tuple[list[gaps.Pro
 # --- Charts (Vega-Lite specs, drawn by core.charts) --------------------------------------------------------
 
 
-def sector_chart(bars: Sequence[SectorBar], *, language: str, title: str = "", width: int = 420) -> dict:
+def _subtitle(spec: dict, subtitle: str) -> dict:
+    if subtitle and isinstance(spec.get("title"), dict):
+        spec["title"]["subtitle"] = subtitle
+        spec["title"]["subtitleColor"] = "#555"
+    return spec
+
+
+def sector_chart(
+    bars: Sequence[SectorBar], *, language: str, title: str = "", subtitle: str = "", width: int = 420
+) -> dict:
     """Graduates (supply) and vacancies (demand) side by side for each training sector."""
     rtl = language == "ar"
     with translation.override(language):
@@ -786,11 +806,16 @@ def sector_chart(bars: Sequence[SectorBar], *, language: str, title: str = "", w
             "encoding": {"x": {"field": "pos", "type": "quantitative"}, "text": {"field": "text"}},
         },
     ]
-    return spec
+    return _subtitle(spec, subtitle)
 
 
 def projection_chart(
-    rows: Sequence[gaps.ProjectionRow], *, language: str, title: str = "", width: int = 420
+    rows: Sequence[gaps.ProjectionRow],
+    *,
+    language: str,
+    title: str = "",
+    subtitle: str = "",
+    width: int = 420,
 ) -> dict:
     """Supply and demand by year: observed as solid lines with dots, projected dashed in a shaded interval."""
     with translation.override(language):
@@ -868,4 +893,4 @@ def projection_chart(
                 "encoding": {"x": {"field": "year", "type": "ordinal", "sort": x["sort"]}},
             }
         )
-    return spec
+    return _subtitle(spec, subtitle)

@@ -112,8 +112,10 @@ def choropleth(
     legend_title: str = "",
     width: int = 460,
     height: int = 460,
+    note: str = "",
 ) -> dict:
-    """The Vega-Lite spec of a choropleth: one level, one indicator, territory names in `language`."""
+    """The Vega-Lite spec of a choropleth: one level, one indicator, territory names in `language`; `note`
+    (e.g. the snapshot's time) goes before the OpenStreetMap credit, so a saved map still says it."""
     if level not in ("region", "province"):
         raise ValueError("level must be 'region' or 'province'")
     if indicator not in SCALES:
@@ -215,7 +217,7 @@ def choropleth(
             },  # fmt: skip
         },
         {
-            "data": {"values": [{"label": attribution}]},
+            "data": {"values": [{"label": f"{note} · {attribution}" if note else attribution}]},
             "mark": {"type": "text", "align": "left" if rtl else "right", "fontSize": 9, "color": "#555"},
             "encoding": {
                 "x": {"value": 0 if rtl else width},
