@@ -15,7 +15,16 @@ operational database (plus Python for the groups and indicators, and without the
 ORM cannot express cheaply — so the baseline is favoured). Goal: full gap table <= 2 s.
 
 `--reuse` skips generation when the scratch database already holds the data. Pages: `PAGES` lists URLs whose
-p50/p95 are measured with a logged-in superuser (`measure_page`); the dashboard adds its page there.
+p50/p95 are measured with a logged-in superuser (`measure_page`).
+
+The dashboard page (`measure_dashboard`, goal p95 <= 300 ms): GET /observatory/ over many filter states (the
+country and each region by both dimensions and every map indicator, one province per region), through
+Django's test client, for a superuser (exact figures) and a donor viewer (published form). "Cold": each
+filter state's first request after the dashboard's, the charts' and the maps' caches were emptied (the process
+has drawn one chart before, as a running server has); "charts on disk": the in-memory caches emptied again,
+the rendered SVGs kept on disk (another worker process of the server); "warm": the same requests again
+(`--repeat` passes); then the time `dashboard.prewarm` takes to compute the default views that a new snapshot
+gets in the background. `--page-only` skips the gap-table timings.
 """
 
 from __future__ import annotations
@@ -71,6 +80,98 @@ def measure_page(url: str, repeat: int = 50) -> dict[str, float]:
         raise RuntimeError(f"{url}: {response.status_code}")
     samples, _ = timed(lambda: client.get(url), repeat)
     return {"p50": percentile(samples, 50), "p95": percentile(samples, 95), "n": repeat}
+
+
+def dashboard_urls(year: int, regions: list[str]) -> list[str]:
+    """Filter states of the dashboard: the country by dimension x indicator, each region by dimension, and
+    one province of each region."""
+    from kafaat.observatory import dashboard
+
+    urls = [
+        f"/observatory/?year={year}&dimension={d}&indicator={i}"
+        for d in ("occupation", "sector")
+        for i in dashboard.INDICATORS
+    ]
+    urls += [
+        f"/observatory/?year={year}&region={r}&dimension={d}"
+        for r in regions
+        for d in ("occupation", "sector")
+    ]
+    urls += [f"/observatory/?year={year}&region={r}&province={dashboard.provinces_of(r)[0]}" for r in regions]
+    return urls
+
+
+def _dashboard_readers():
+    """A superuser (exact figures) and a donor viewer of the whole country (published form)."""
+    from django.contrib.auth import get_user_model
+
+    from kafaat.core.models import Membership, Organisation, Role, Territory
+
+    users = get_user_model().objects
+    exact = users.filter(is_superuser=True).first() or users.create_superuser(
+        "bench-observatory",
+        password="bench-only-x1!",  # noqa: S106
+    )
+    donor = users.filter(username="bench-donor").first()
+    if donor is None:
+        donor = users.create_user("bench-donor", password="bench-only-x1!")  # noqa: S106
+        defaults = {"name_fr": "Bailleur (banc d'essai)", "type": Organisation.Type.DONOR,
+                    "territory": Territory.objects.get(code="04.421")}  # fmt: skip
+        organisation, _ = Organisation.objects.get_or_create(code="bench-donor", defaults=defaults)
+        Membership.objects.create(user=donor, organisation=organisation, role=Role.DONOR_VIEWER)
+    return {"exact (manager)": exact, "published (donor)": donor}
+
+
+def _times(client, urls: list[str]) -> list[float]:
+    samples = []
+    for url in urls:
+        started = time.perf_counter()
+        response = client.get(url)
+        samples.append(time.perf_counter() - started)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url}: {response.status_code}")
+    return samples
+
+
+def measure_dashboard(urls: list[str], repeat: int = 3) -> list[tuple[str, str, float, None]]:
+    """p50/p95 of the dashboard over `urls` for each kind of reader: cold (nothing cached), with the charts on
+    disk only (another worker process of the same server), warm (in memory); and the prewarming time."""
+    import tempfile
+
+    from django.conf import settings
+    from django.test import Client
+
+    from kafaat.core import charts
+    from kafaat.observatory import dashboard
+
+    settings.KAFAAT_DASHBOARD_PREWARM = False  # measured explicitly below, not in a background thread
+    rows = []
+    charts.render_svg({"mark": "point", "data": {"values": [{"x": 1}]}, "encoding": {"x": {"field": "x"}}})
+    for label, user in _dashboard_readers().items():
+        client = Client()
+        client.force_login(user)
+        dashboard.cache_clear()
+        charts.cache_clear()
+        settings.KAFAAT_MAP_CACHE = Path(tempfile.mkdtemp(prefix="kafaat-maps-"))
+        cold = _times(client, urls)
+        dashboard.cache_clear()
+        charts.cache_clear()
+        on_disk = _times(client, urls)
+        warm = [t for _ in range(repeat) for t in _times(client, urls)]
+        n = f"{len(urls)} filter states"
+        for name, samples in (("cold", cold), ("charts on disk", on_disk), ("warm", warm)):
+            size = n if name != "warm" else f"{len(warm)} requests"
+            rows.append((f"dashboard, {label}, {name}: p50", size, percentile(samples, 50), None))
+            rows.append((f"dashboard, {label}, {name}: p95", size, percentile(samples, 95), None))
+        rows.append((f"dashboard, {label}, cold: worst", n, max(cold), None))
+    dashboard.cache_clear()
+    charts.cache_clear()
+    settings.KAFAAT_MAP_CACHE = Path(tempfile.mkdtemp(prefix="kafaat-maps-"))
+    started = time.perf_counter()
+    views = dashboard.prewarm()
+    rows.append(("dashboard.prewarm (default views x 3 languages x 2 forms)", f"{views} views",
+                 time.perf_counter() - started, None))  # fmt: skip
+    return rows
 
 
 def full_gap_table(year: int) -> int:
@@ -172,6 +273,7 @@ def main() -> None:
     parser.add_argument("--vacancies", type=int, default=50_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--reuse", action="store_true", help="keep the data already in the scratch database")
+    parser.add_argument("--page-only", action="store_true", help="time the dashboard page only")
     args = parser.parse_args()
     url = os.environ["DATABASE_URL"]
     if "gaps" not in url and "observatory" not in url:
@@ -220,6 +322,11 @@ def main() -> None:
     snapshot.close_all()
     years = gaps.years_available()
     year = years[-2] if len(years) > 1 else years[-1]  # the last full year of vacancies
+    regions = [code for (code,) in snapshot.cursor().execute(
+        "SELECT code FROM territories WHERE level = 'region' ORDER BY code").fetchall()]  # fmt: skip
+    if args.page_only:
+        _print(rows + measure_dashboard(dashboard_urls(year, regions), args.repeat))
+        return
     started = time.perf_counter()
     cells = full_gap_table(year)
     cold = time.perf_counter() - started
@@ -232,8 +339,6 @@ def main() -> None:
                  statistics.median(warm) / base))  # fmt: skip
     rows.append(("full gap table, worst", what, max(warm), max(warm) / base))
     rows.append(("baseline: the same through ORM aggregations", what, base, 1.0))
-    regions = [code for (code,) in snapshot.cursor().execute(
-        "SELECT code FROM territories WHERE level = 'region' ORDER BY code").fetchall()]  # fmt: skip
     per_region, _ = timed(
         lambda: [gaps.gap_table(year, level="province", region=r, dimension=d)
                  for r in regions for d in gaps.DIMENSIONS], 1)  # fmt: skip
@@ -251,6 +356,11 @@ def main() -> None:
         timing = measure_page(address)
         rows.append((f"page {address} p50", f"n={timing['n']}", timing["p50"], None))
         rows.append((f"page {address} p95", f"n={timing['n']}", timing["p95"], None))
+    rows += measure_dashboard(dashboard_urls(year, regions), args.repeat)
+    _print(rows)
+
+
+def _print(rows: list) -> None:
     print("| step | size | seconds | ratio to baseline |\n| --- | --- | --- | --- |")
     for name, size, seconds, ratio in rows:
         print(f"| {name} | {size} | {seconds:.3f} | {'' if ratio is None else f'{ratio:.3f}'} |")

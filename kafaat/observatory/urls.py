@@ -1,9 +1,10 @@
 from django.urls import path
 
-from kafaat.observatory import views
+from kafaat.observatory import views, views_dashboard
 
 app_name = "observatory"
 urlpatterns = [
+    path("", views_dashboard.regional_dashboard, name="dashboard"),
     path("warehouse/", views.warehouse, name="warehouse"),
     path("warehouse/refresh/", views.refresh, name="refresh"),
 ]

@@ -27,3 +27,8 @@ def fake_gaps(monkeypatch):
 def open_data_dir(settings, tmp_path):
     settings.KAFAAT_OPEN_DATA_DIR = tmp_path / "open-data"
     return settings.KAFAAT_OPEN_DATA_DIR
+
+
+@pytest.fixture(autouse=True)
+def _no_dashboard_prewarm(settings):
+    settings.KAFAAT_DASHBOARD_PREWARM = False  # no background threads in tests (test_dashboard tests prewarm)

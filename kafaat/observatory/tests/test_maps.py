@@ -1,0 +1,142 @@
+"""The map module: geometry keyed by Territory codes, simplification that loses no territory, the SVG and
+its cache."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from shapely.geometry import Point
+
+from kafaat.core import charts
+from kafaat.core.models import Territory
+from kafaat.observatory import geometry, maps
+
+SOURCE = Path(__file__).resolve().parents[4] / "shared" / "data" / "morocco" / "geometry"
+if not SOURCE.exists():  # the worktree layout: /work/wt/<name> next to /work/shared
+    SOURCE = Path(__file__).resolve().parents[5] / "shared" / "data" / "morocco" / "geometry"
+
+
+@pytest.fixture(autouse=True)
+def _map_cache_in_tmp(settings, tmp_path):
+    settings.KAFAAT_MAP_CACHE = tmp_path / "maps"
+    charts.cache_clear()
+
+
+@pytest.mark.django_db
+def test_the_geometry_is_keyed_by_the_territory_codes():
+    regions = {f["id"] for f in geometry.features("regions")}
+    provinces = {f["id"]: f["properties"]["region"] for f in geometry.features("provinces")}
+    assert regions == set(Territory.objects.filter(level="region").values_list("code", flat=True))
+    assert len(regions) == 12
+    in_db = dict(Territory.objects.filter(level="province").values_list("code", "parent__code"))
+    assert provinces == in_db  # every province, under the same region as in the territorial tree
+    assert len(provinces) == 75
+
+
+def test_every_province_lies_in_its_region_on_the_simplified_map():
+    regions = geometry.shapes("regions")
+    for code, shape in geometry.shapes("provinces").items():
+        region = next(f["properties"]["region"] for f in geometry.features("provinces") if f["id"] == code)
+        assert shape.area > 0
+        assert regions[region].buffer(0.05).contains(shape.representative_point()), code
+    for feature in geometry.features("regions"):  # label points lie inside their territory
+        point = Point(feature["properties"]["lon"], feature["properties"]["lat"])
+        assert regions[feature["id"]].contains(point)
+
+
+def _square(x: int, y: int, size: int) -> list[list[int]]:
+    return [[x, y], [size, 0], [0, size], [-size, 0], [0, -size]]
+
+
+def test_simplification_keeps_a_territory_smaller_than_the_tolerance():
+    # Two regions sharing nothing: a big square and a tiny island, both closed arcs.
+    topo = {
+        "type": "Topology",
+        "transform": {"scale": [0.001, 0.001], "translate": [-10.0, 30.0]},
+        "arcs": [_square(0, 0, 5000), _square(6000, 0, 3)],
+        "objects": {"regions": {"type": "GeometryCollection", "geometries": [
+            {"type": "Polygon", "id": "MA-01", "arcs": [[0]], "properties": {}},
+            {"type": "Polygon", "id": "MA-02", "arcs": [[1]], "properties": {}},
+        ]}},
+    }  # fmt: skip
+    small = geometry.simplify(topo, "regions", tolerance=1.0)  # far coarser than the island
+    arcs = geometry.decoded_arcs(small)
+    shapes = {g["id"]: geometry.feature_shape(g, arcs) for g in small["objects"]["regions"]["geometries"]}
+    assert set(shapes) == {"MA-01", "MA-02"}
+    assert all(s.area > 0 for s in shapes.values())
+
+
+@pytest.mark.skipif(not SOURCE.exists(), reason="the shared source geometry is not here")
+def test_simplifying_the_source_keeps_every_region_and_shrinks_it(tmp_path):
+    sizes = geometry.build(SOURCE, tmp_path)
+    for level in geometry.LEVELS:
+        before, after = sizes[level]
+        assert after < before / 10
+        source = json.loads((SOURCE / f"{level}.topojson").read_text())
+        built = json.loads((tmp_path / f"{level}.topojson").read_text())
+        assert len(built["objects"][level]["geometries"]) == len(source["objects"][level]["geometries"])
+        arcs = geometry.decoded_arcs(built)
+        for g in built["objects"][level]["geometries"]:
+            assert geometry.feature_shape(g, arcs).area > 0, g["id"]
+    # The committed files are what the build makes.
+    committed = (geometry.GEOMETRY_DIR / "regions.topojson").read_text()
+    assert (tmp_path / "regions.topojson").read_text() == committed
+
+
+NAMES_AR = {"MA-01": "طنجة تطوان الحسيمة", "MA-02": "الشرق", "MA-06": "الدار البيضاء سطات"}
+
+
+def _regions(href: bool = True) -> list[maps.MapValue]:
+    return [
+        maps.MapValue(f["id"], 0.2 * i, f"{0.2 * i:.1f}", f"/observatory/?region={f['id']}" if href else "")
+        for i, f in enumerate(geometry.features("regions"))
+        if f["id"] != "MA-12"  # no data: drawn grey
+    ]
+
+
+def test_the_region_map_is_a_small_svg_with_links_arabic_labels_and_attribution():
+    spec = maps.choropleth("region", _regions(), indicator="ratio", language="ar", names=NAMES_AR,
+                           legend_title="العرض/الطلب")  # fmt: skip
+    svg = maps.render_svg(spec)
+    assert svg.startswith("<svg")
+    assert len(svg.encode()) < 60_000
+    assert len(re.findall(r'<a [^>]*href="/observatory/\?region=MA-\d\d"', svg)) == 11
+    assert "الشرق" in svg
+    assert "OpenStreetMap" in svg
+    assert maps.NO_DATA_COLOUR in svg
+
+
+def test_a_province_map_shows_the_provinces_of_one_region_only():
+    values = [maps.MapValue("06.141", -0.5, "-0.5")]  # Casablanca
+    spec = maps.choropleth("province", values, indicator="mismatch", language="fr", names={}, region="MA-06")
+    drawn = spec["layer"][0]["data"]["values"]["objects"]["provinces"]["geometries"]
+    assert {g["properties"]["region"] for g in drawn} == {"MA-06"}
+    assert "06.141" in {g["id"] for g in drawn}
+    assert "<svg" in maps.render_svg(spec)
+
+
+def test_bad_parameters_are_refused():
+    with pytest.raises(ValueError, match="not on this map"):
+        maps.choropleth("province", [maps.MapValue("01.511", 1.0)], indicator="ratio", language="fr",
+                        names={}, region="MA-06")  # fmt: skip
+    with pytest.raises(ValueError, match="indicator"):
+        maps.choropleth("region", [], indicator="salary", language="fr", names={})
+    with pytest.raises(ValueError, match="one region"):
+        maps.choropleth("province", [], indicator="ratio", language="fr", names={})
+
+
+def test_a_map_is_drawn_once_then_read_from_the_disk_cache(settings, tmp_path):
+    spec = maps.choropleth("region", _regions(), indicator="ratio", language="fr", names={})
+    before = maps.cache_info()
+    first = maps.render_svg(spec)
+    charts.cache_clear()  # another process: nothing in memory
+    second = maps.render_svg(spec)
+    after = maps.cache_info()
+    assert first == second
+    assert after["renders"] - before["renders"] == 1
+    assert after["memory_or_disk_hits"] - before["memory_or_disk_hits"] == 1
+    assert list((tmp_path / "maps").rglob("*.svg"))
+    other = maps.choropleth("region", _regions(href=False), indicator="ratio", language="fr", names={})
+    maps.render_svg(other)  # other numbers or parameters: another drawing
+    assert maps.cache_info()["renders"] - before["renders"] == 2
