@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
+from typing import Any
 
 from django.db import IntegrityError, connection, models, transaction
 from django.db.utils import DatabaseError
@@ -95,13 +96,31 @@ class BulkTable:
         """`row()` of many rows: the same stored values, with batched fields converted column by column."""
         if not self.batched:
             return [self.row(values) for values in rows]
-        columns = [list(column) for column in zip(*rows, strict=True)] if rows else []
+        return self.from_columns([list(column) for column in zip(*rows, strict=True)] if rows else [])
+
+    def from_columns(self, columns: list[Sequence]) -> list[tuple]:
+        """Rows of stored values from one list of Python values per field (the same values as `row()`).
+        A value object shared by several rows (a list or dict from a cache) is converted once."""
+        if not columns:
+            return []
+        columns = list(columns)
         for index, convert in self.converters:
-            column = columns[index] if columns else []
+            column = columns[index]
             if index in self.batched:
-                columns[index] = self.batched[index](column)
+                columns[index] = self.batched[index](list(column))
             else:
-                columns[index] = [None if value is None else convert(value) for value in column]
+                done: dict[int, Any] = {}
+                out = []
+                for value in column:
+                    if value is None:
+                        out.append(None)
+                        continue
+                    key = id(value)  # the column holds every value: no id is reused meanwhile
+                    stored = done.get(key)
+                    if stored is None:
+                        stored = done[key] = convert(value)
+                    out.append(stored)
+                columns[index] = out
         return list(zip(*columns, strict=True))
 
     def _copy_sql(self) -> str:

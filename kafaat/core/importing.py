@@ -105,6 +105,7 @@ class ImportSpec:
     required_groups: tuple[tuple[str, ...], ...] = ()  # at least one column of each group must be present
     error_columns: Mapping[str, tuple[str, ...]] = {}  # an error's field → the columns that may hold it
     parallel = False  # validate_rows is pure (no database) and may run in worker processes
+    columnar = False  # validate_rows receives `Columns` (numbers, a list of cells per field), not row dicts
     streaming = False  # write() may be called chunk by chunk as rows are checked (then finish() once)
     language = "en"
 
@@ -177,10 +178,10 @@ def map_headers(spec: ImportSpec, headers: list[str]) -> tuple[dict[str, int], l
 
 # --- Running ------------------------------------------------------------------------------------------------
 
-_worker: tuple[Callable, Any, list] | None = None
+_worker: tuple[Callable, Any, list, Callable] | None = None
 
 
-def _start_worker(spec_path: str, state: bytes, items: list, language: str) -> None:
+def _start_worker(spec_path: str, state: bytes, items: list, language: str, columnar: bool = False) -> None:
     global _worker
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kafaat.settings")
     import django
@@ -189,7 +190,17 @@ def _start_worker(spec_path: str, state: bytes, items: list, language: str) -> N
     from django.utils.module_loading import import_string
 
     translation.activate(language)
-    _worker = (import_string(spec_path).validate_rows, pickle.loads(state), items)  # noqa: S301 — our bytes
+    state = pickle.loads(state)  # noqa: S301 — our own bytes
+    _worker = (import_string(spec_path).validate_rows, state, items, _shaped(columnar))
+
+
+@dataclass
+class Columns:
+    """A chunk of rows as columns: the row numbers, and the cells of each mapped field (None where a row is
+    shorter than the header)."""
+
+    numbers: list[int]
+    columns: dict[str, list]
 
 
 def _as_raw(rows: list[tuple[int, list]], items: list[tuple[str, int]]) -> list[tuple[int, dict]]:
@@ -200,9 +211,23 @@ def _as_raw(rows: list[tuple[int, list]], items: list[tuple[str, int]]) -> list[
     return out
 
 
+def _as_columns(rows: list[tuple[int, list]], items: list[tuple[str, int]]) -> Columns:
+    width = max((i for _key, i in items), default=-1) + 1
+    cells = [row if len(row) >= width else [*row, *[None] * (width - len(row))] for _number, row in rows]
+    transposed = list(zip(*cells, strict=False)) if cells else []  # longer rows: extra cells unread
+    return Columns(
+        [number for number, _row in rows],
+        {key: list(transposed[i]) if transposed else [] for key, i in items},
+    )
+
+
+def _shaped(columnar: bool) -> Callable:
+    return _as_columns if columnar else _as_raw
+
+
 def _validate_in_worker(rows: list[tuple[int, list]]) -> list[Outcome]:
-    validate, state, items = _worker
-    return validate(state, _as_raw(rows, items))
+    validate, state, items, shape = _worker
+    return validate(state, shape(rows, items))
 
 
 def _chunks(rows: Iterator[tuple[int, list]], size: int) -> Iterator[list[tuple[int, list]]]:
@@ -236,10 +261,11 @@ def _no_threads_since_start() -> bool:
 
 def _validated(spec: ImportSpec, chunks: Iterator, items: list, workers: int) -> Iterator[tuple[list, list]]:
     """(chunk, outcomes) in file order; with workers, a few chunks are in flight at once."""
+    shape = _shaped(spec.columnar)
     if workers <= 1:
         state = spec.worker_state()
         for chunk in chunks:
-            yield chunk, spec.validate_rows(state, _as_raw(chunk, items))
+            yield chunk, spec.validate_rows(state, shape(chunk, items))
         return
     spec_path = f"{type(spec).__module__}.{type(spec).__qualname__}"
     state = pickle.dumps(spec.worker_state())
@@ -247,7 +273,7 @@ def _validated(spec: ImportSpec, chunks: Iterator, items: list, workers: int) ->
     # such as DuckDB's or vl-convert's: a forked child then crashes at random): spawn there.
     method = "fork" if _no_threads_since_start() else "spawn"
     context = multiprocessing.get_context(method)
-    initargs = (spec_path, state, items, spec.language)
+    initargs = (spec_path, state, items, spec.language, spec.columnar)
     with ProcessPoolExecutor(workers, context, _start_worker, initargs) as pool:
         pending: deque = deque()
         for chunk in chunks:

@@ -443,8 +443,11 @@ class _Typed:
         return cls(type(value), value)
 
 
+_TEXT_TYPES = {str, type(None)}
+
+
 def _typed(column: Sequence) -> Sequence:
-    if all(type(v) is str or v is None for v in column):
+    if set(map(type, column)) <= _TEXT_TYPES:
         return column
     return [v if type(v) is str or v is None else _Typed.of(v) for v in column]
 
@@ -468,22 +471,37 @@ def clean_columns(
     Rows whose inputs are unhashable (lists, from an API) must go through `clean_person` instead."""
     memo = {} if memo is None else memo
     out = Columns()
-    empty = [None] * rows
+    typed: dict[str, Sequence] = {}
     failed: dict[int, list] = {}
     for number, rule in enumerate(rules):
         known = memo.setdefault(number, {})
-        inputs = [_typed(columns.get(key) or empty) for key in rule.inputs]
-        keys = inputs[0] if len(inputs) == 1 else list(zip(*inputs, strict=True))
-        for key in set(keys).difference(known):
-            raw = key if len(inputs) > 1 else (key,)
-            known[key] = rule.check(ctx, *(v.value if type(v) is _Typed else v for v in raw))
-        results = [known[key] for key in keys]
-        if rule.outputs:
-            for name, column in zip(rule.outputs, zip(*(r[0] for r in results), strict=True), strict=True):
-                out.values[name] = list(column)
-        for index, result in enumerate(results):
-            if result[1]:
-                failed.setdefault(index, []).append(result[1])
+        present = []  # the positions of the inputs the file has: the others are None on every row
+        for position, key in enumerate(rule.inputs):
+            if columns.get(key) is not None:
+                if key not in typed:
+                    typed[key] = _typed(columns[key])
+                present.append(position)
+        if not present:
+            keys: Sequence = [()] * rows
+        elif len(present) == 1:
+            keys = typed[rule.inputs[present[0]]]
+        else:
+            keys = list(zip(*(typed[rule.inputs[i]] for i in present), strict=True))
+        distinct = set(keys)
+        for key in distinct.difference(known):
+            given = key if len(present) != 1 else (key,)
+            raw = [None] * len(rule.inputs)
+            for position, value in zip(present, given, strict=True):
+                raw[position] = value.value if type(value) is _Typed else value
+            known[key] = rule.check(ctx, *raw)
+        for position, name in enumerate(rule.outputs):
+            value_of = {key: known[key][0][position] for key in distinct}
+            out.values[name] = [value_of[key] for key in keys]
+        bad = {key for key in distinct if known[key][1]}
+        if bad:
+            for index, key in enumerate(keys):
+                if key in bad:
+                    failed.setdefault(index, []).append(known[key][1])
     for index in sorted(failed):
         errors: dict[str, str] = {}
         for found in failed[index]:
