@@ -6,9 +6,12 @@ is encrypted exactly as `save()` would), but without building model instances.
 
 from __future__ import annotations
 
+import datetime
 import json
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, connection, models, transaction
@@ -134,11 +137,18 @@ class BulkTable:
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 with cursor.cursor.copy(self._copy_sql()) as copy:
+                    batch = []
                     for row in rows:
-                        copy.write_row(row)
-                        written += 1
-                        if progress and written % 10_000 == 0:
-                            progress(written)
+                        batch.append(row)
+                        if len(batch) >= 10_000:
+                            copy.write(copy_text(batch, len(self.columns)))
+                            written += len(batch)
+                            batch = []
+                            if progress:
+                                progress(written)
+                    if batch:
+                        copy.write(copy_text(batch, len(self.columns)))
+                        written += len(batch)
                 return written
             sql = f'INSERT INTO "{table}" ({names}) VALUES ({", ".join(["%s"] * len(self.columns))})'  # noqa: S608
             batch: list[tuple] = []
@@ -154,6 +164,51 @@ class BulkTable:
                 cursor.executemany(sql, batch)
                 written += len(batch)
         return written
+
+
+# --- COPY's text format, a column at a time -----------------------------------------------------------------
+
+_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+_NULL = "\\N"
+_SPECIAL = ("\\", "\n", "\r", "\t")
+
+
+def _text_column(column: Sequence) -> list[str]:
+    """One column of rows in COPY's text format: NULL as \\N; backslash, newline, carriage return and tab
+    escaped; booleans t/f; dates, datetimes, numbers and UUIDs as PostgreSQL reads them from their str()."""
+    kinds = set(map(type, column))
+    if kinds <= {str, type(None)}:
+        texts = (
+            [_NULL if value is None else value for value in column] if type(None) in kinds else list(column)
+        )
+        joined = "\0".join(value for value in column if value is not None)
+        if any(special in joined for special in _SPECIAL):
+            texts = [_NULL if value is None else value.translate(_ESCAPES) for value in column]
+        return texts
+    out = []
+    for value in column:
+        if value is None:
+            out.append(_NULL)
+        elif value is True or value is False:
+            out.append("t" if value else "f")
+        elif isinstance(value, int | float | datetime.date | uuid.UUID | Decimal):
+            out.append(str(value))
+        elif isinstance(value, str):
+            out.append(value.translate(_ESCAPES))
+        else:
+            raise TypeError(f"no COPY text for {type(value).__name__}")
+    return out
+
+
+def copy_text(rows: Sequence[Sequence], width: int) -> str:
+    """Rows (each of `width` values) as the text of `COPY … FROM STDIN` (text format): built column by column
+    with C-level joins, instead of one Python call per row."""
+    if not rows:
+        return ""
+    columns = [_text_column(column) for column in zip(*rows, strict=True)]
+    if len(columns) != width:
+        raise ValueError(f"rows of {len(columns)} values for {width} columns")
+    return "\n".join(map("\t".join, zip(*columns, strict=True))) + "\n"
 
 
 # --- Foreign keys checked once per batch --------------------------------------------------------------------

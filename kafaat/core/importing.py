@@ -19,12 +19,13 @@ import io
 import multiprocessing
 import os
 import pickle
+import queue
 import threading
 import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -259,9 +260,52 @@ def _no_threads_since_start() -> bool:
     return now is None or _THREADS_AT_LOAD is None or now <= _THREADS_AT_LOAD
 
 
-def _validated(spec: ImportSpec, chunks: Iterator, items: list, workers: int) -> Iterator[tuple[list, list]]:
-    """(chunk, outcomes) in file order; with workers, a few chunks are in flight at once."""
+def _validated_ahead(spec: ImportSpec, chunks: Iterator, items: list) -> Iterator[tuple[list, list]]:
+    """(chunk, outcomes) in file order, validated by a thread of this process a few chunks ahead of the
+    caller: while the caller waits for the database (psycopg releases the GIL), the next chunks are checked.
+    No pickling, no second copy of the rows; the GIL keeps the two from running Python at the same time."""
     shape = _shaped(spec.columnar)
+    state = spec.worker_state()
+    language = translation.get_language()
+    ready: queue.Queue = queue.Queue(maxsize=3)
+    stop = threading.Event()
+    done = object()
+
+    def produce() -> None:
+        try:
+            with translation.override(language):
+                for chunk in chunks:
+                    if stop.is_set():
+                        return
+                    ready.put((chunk, spec.validate_rows(state, shape(chunk, items))))
+            ready.put(done)
+        except BaseException as error:  # handed to the caller, raised there
+            ready.put(error)
+
+    thread = threading.Thread(target=produce, name="import-validation", daemon=True)
+    thread.start()
+    try:
+        while (item := ready.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # unblock a producer waiting on a full queue
+            with suppress(queue.Empty):
+                ready.get(timeout=0.05)
+        thread.join()
+
+
+def _validated(
+    spec: ImportSpec, chunks: Iterator, items: list, workers: int, ahead: bool = False
+) -> Iterator[tuple[list, list]]:
+    """(chunk, outcomes) in file order; with workers, a few chunks are in flight at once; with `ahead` (and
+    one worker) a thread validates the next chunks while the caller writes."""
+    shape = _shaped(spec.columnar)
+    if workers <= 1 and ahead and spec.parallel:
+        yield from _validated_ahead(spec, chunks, items)
+        return
     if workers <= 1:
         state = spec.worker_state()
         for chunk in chunks:
@@ -362,7 +406,7 @@ def _validate_all(spec, table, mapping, result, workers, progress, stream, good_
     total = table.estimated_rows
     items = list(mapping.items())
     progress("validating", 0, total)
-    for chunk, outcomes in _validated(spec, _chunks(table.rows, CHUNK_ROWS), items, workers):
+    for chunk, outcomes in _validated(spec, _chunks(table.rows, CHUNK_ROWS), items, workers, ahead=stream):
         spec.check(outcomes)
         good = []
         for (number, cells), outcome in zip(chunk, outcomes, strict=True):

@@ -96,18 +96,20 @@ def normalise_phone(raw: str) -> str:
 
 
 def _usual_moroccan_phone(text: str) -> str | None:
-    """The usual form, without regular expressions: 0, then 5-8, then eight ASCII digits, with spaces, dots or
-    dashes between them; what `_phone_by_the_rules` gives for it (a test checks), or None otherwise."""
-    digits = text.translate(_SEPARATORS)
-    if (
-        len(digits) == 10
-        and digits[0] == "0"
-        and digits[1] in "5678"
-        and digits.isascii()
-        and digits.isdigit()
-    ):
-        return "+212" + digits[1:]
-    return None
+    """The usual forms, without regular expressions: a Moroccan number written 0…, +212… or 00212…, ASCII
+    digits with spaces, dots or dashes between them; what `_phone_by_the_rules` gives for it (a test checks),
+    or None for anything else."""
+    plus = text[:1] == "+"
+    digits = (text[1:] if plus else text).translate(_SEPARATORS)
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    if plus:  # +212 and nine digits
+        national = digits[3:] if len(digits) == 12 and digits[:3] == "212" else ""
+    elif len(digits) == 14 and digits[:5] == "00212":  # 00212 and nine digits
+        national = digits[5:]
+    else:  # 0 and nine digits
+        national = digits[1:] if len(digits) == 10 and digits[0] == "0" else ""
+    return "+212" + national if national[:1] in ("5", "6", "7", "8") else None
 
 
 def _phone_by_the_rules(text: str) -> str:

@@ -216,7 +216,7 @@ def _with_key(key: str, check: Callable) -> Callable:
 
 
 def _some_name(ctx: Context, *names: Any) -> tuple[tuple, dict | None]:
-    if any(normalise.clean_name(_t(name)) for name in names):
+    if any(map(_t, names)):  # trimmed text is empty exactly when the cleaned name is
         return (), None
     return (), {"last_name_latin": _("Give at least one name, in Arabic or Latin letters.")}
 
@@ -488,12 +488,22 @@ def clean_columns(
         else:
             keys = list(zip(*(typed[rule.inputs[i]] for i in present), strict=True))
         distinct = set(keys)
-        for key in distinct.difference(known):
-            given = key if len(present) != 1 else (key,)
-            raw = [None] * len(rule.inputs)
-            for position, value in zip(present, given, strict=True):
-                raw[position] = value.value if type(value) is _Typed else value
-            known[key] = rule.check(ctx, *raw)
+        missing = distinct.difference(known)
+        check = rule.check
+        plain = len(present) == len(rule.inputs) and all(typed[k] is columns[k] for k in rule.inputs)
+        if plain and len(present) == 1:  # the common cases first: every input given, all text
+            for key in missing:
+                known[key] = check(ctx, key)
+        elif plain:
+            for key in missing:
+                known[key] = check(ctx, *key)
+        else:
+            for key in missing:
+                given = key if len(present) != 1 else (key,)
+                raw = [None] * len(rule.inputs)
+                for position, value in zip(present, given, strict=True):
+                    raw[position] = value.value if type(value) is _Typed else value
+                known[key] = check(ctx, *raw)
         for position, name in enumerate(rule.outputs):
             value_of = {key: known[key][0][position] for key in distinct}
             out.values[name] = [value_of[key] for key in keys]

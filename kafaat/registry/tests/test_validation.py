@@ -187,10 +187,19 @@ def test_clean_columns_gives_what_clean_person_gives_row_by_row(index):
     assert 0 not in columns.errors and 2 in columns.errors
 
 
-@given(st.text(alphabet="0123456789 .-+()/٠١٢٣٤٥٦٧٨٩\t", max_size=20))
+@given(
+    st.text(alphabet="0123456789 .-+()/٠١٢٣٤٥٦٧٨٩\t", max_size=20)
+    | st.from_regex(r"(\+212|00212|0)[4-9][ .\-0-9]{8,12}", fullmatch=True)
+)
 @example("06 12 34 56 78")
 @example("06.12.34.56.78")
 @example("0-6-1-2-3-4-5-6-7-8")
+@example("+212 6 12 34 56 78")
+@example("00212612345678")
+@example("+2126123456789")
+@example("0012612345678")
+@example("+212412345678")
+@example("+")
 @settings(max_examples=300, deadline=None)
 def test_the_phone_fast_path_agrees_with_the_general_rules(text):
     from kafaat.registry import normalise
