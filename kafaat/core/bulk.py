@@ -173,31 +173,33 @@ _NULL = "\\N"
 _SPECIAL = ("\\", "\n", "\r", "\t")
 
 
+def _text_of(value: Any) -> str:
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, str):
+        return value.translate(_ESCAPES)
+    if isinstance(value, int | float | datetime.date | uuid.UUID | Decimal):
+        return str(value)
+    raise TypeError(f"no COPY text for {type(value).__name__}")
+
+
 def _text_column(column: Sequence) -> list[str]:
     """One column of rows in COPY's text format: NULL as \\N; backslash, newline, carriage return and tab
     escaped; booleans t/f; dates, datetimes, numbers and UUIDs as PostgreSQL reads them from their str()."""
     kinds = set(map(type, column))
     if kinds <= {str, type(None)}:
-        texts = (
+        joined = "\0".join(filter(None, column))
+        if any(special in joined for special in _SPECIAL):
+            return [_NULL if value is None else value.translate(_ESCAPES) for value in column]
+        return (
             [_NULL if value is None else value for value in column] if type(None) in kinds else list(column)
         )
-        joined = "\0".join(value for value in column if value is not None)
-        if any(special in joined for special in _SPECIAL):
-            texts = [_NULL if value is None else value.translate(_ESCAPES) for value in column]
-        return texts
-    out = []
-    for value in column:
-        if value is None:
-            out.append(_NULL)
-        elif value is True or value is False:
-            out.append("t" if value else "f")
-        elif isinstance(value, int | float | datetime.date | uuid.UUID | Decimal):
-            out.append(str(value))
-        elif isinstance(value, str):
-            out.append(value.translate(_ESCAPES))
-        else:
-            raise TypeError(f"no COPY text for {type(value).__name__}")
-    return out
+    if len(kinds - {type(None)}) == 1:  # one type: a value is its own key (no 1 == True == 1.0 clash)
+        texts: dict[Any, str] = {None: _NULL}
+        for value in set(column).difference(texts):
+            texts[value] = _text_of(value)
+        return [texts[value] for value in column]
+    return [_NULL if value is None else _text_of(value) for value in column]
 
 
 def copy_text(rows: Sequence[Sequence], width: int) -> str:

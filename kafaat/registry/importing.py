@@ -451,10 +451,8 @@ class PeopleImport(ImportSpec):
                 ((pid, *record[0][1:]) for pid, record in zip(ids, records, strict=True)), progress
             )
             stored_now = records[0][0][PERSON_FIELDS.index("created_at")]
-            tables.access.write(
-                tables.access.row((pid, org, PersonAccess.Reason.REGISTERED.value, True, stored_now))
-                for pid in ids
-            )
+            registered = PersonAccess.Reason.REGISTERED.value
+            tables.access.write(tables.access.row((pid, org, registered, True, stored_now)) for pid in ids)
             consents = tables.consent
             rows = [
                 consents.row((pid, "registration", r[1], user, org, ""))
