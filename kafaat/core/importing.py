@@ -338,11 +338,16 @@ def _column_of(spec: ImportSpec, key: str, headers: list[str], mapping: dict[str
     return (column.header(spec.language) if column else key), -1
 
 
-def default_workers() -> int:
+def default_workers(spec: ImportSpec | None = None) -> int:
+    """KAFAAT_IMPORT_WORKERS, or one process per CPU; one for a columnar spec, whose validation is cheap
+    enough that handing rows to other processes costs more than it saves (on PostgreSQL a thread of the
+    importing process then validates while the database writes)."""
     from django.conf import settings
 
     configured = getattr(settings, "KAFAAT_IMPORT_WORKERS", None)
-    return int(configured) if configured is not None else min(os.cpu_count() or 1, 8)
+    if configured is not None:
+        return int(configured)
+    return 1 if spec is not None and spec.columnar else min(os.cpu_count() or 1, 8)
 
 
 class _Rollback(Exception):
@@ -374,7 +379,7 @@ def run_import(
         for error in result.errors:
             error.row = table.header_row
         return result
-    workers = default_workers() if workers is None else workers
+    workers = default_workers(spec) if workers is None else workers
     if not spec.parallel or table.estimated_rows < PARALLEL_MIN_ROWS:
         workers = 1
     stream = spec.streaming and connection.vendor == "postgresql" and not dry_run
