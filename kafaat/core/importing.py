@@ -339,15 +339,13 @@ def _column_of(spec: ImportSpec, key: str, headers: list[str], mapping: dict[str
 
 
 def default_workers(spec: ImportSpec | None = None) -> int:
-    """KAFAAT_IMPORT_WORKERS, or one process per CPU; one for a columnar spec, whose validation is cheap
-    enough that handing rows to other processes costs more than it saves (on PostgreSQL a thread of the
-    importing process then validates while the database writes)."""
+    """KAFAAT_IMPORT_WORKERS, or one process per CPU (at most 8). With one, on PostgreSQL, a thread of the
+    importing process validates while the database writes (less CPU in all; measured about as fast on two
+    CPUs for the column-wise people import, docs/import.md)."""
     from django.conf import settings
 
     configured = getattr(settings, "KAFAAT_IMPORT_WORKERS", None)
-    if configured is not None:
-        return int(configured)
-    return 1 if spec is not None and spec.columnar else min(os.cpu_count() or 1, 8)
+    return int(configured) if configured is not None else min(os.cpu_count() or 1, 8)
 
 
 class _Rollback(Exception):
