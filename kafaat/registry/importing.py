@@ -42,6 +42,7 @@ from kafaat.registry.models import (
 )
 from kafaat.registry.services import identity_hash_of, organisation_for, search_name_of
 from kafaat.registry.validation import (
+    MEMO_LIMIT,
     NAME_FIELDS,
     PERSON_RULES,
     WG_FIELDS,
@@ -284,6 +285,8 @@ def _validate_columns(state: PeopleState, numbers: list[int], columns: dict[str,
     values = {name: [column[i] for i in good] for name, column in cleaned.values.items()}
     names = [values[key] for key in NAME_FIELDS]
     search_names = state.memo.setdefault("search_name", {})
+    if len(search_names) > MEMO_LIMIT:
+        search_names.clear()
     for combination in set(zip(*names, strict=True)).difference(search_names):
         search_names[combination] = search_name_of(*combination)
     values["search_name"] = [search_names[combination] for combination in zip(*names, strict=True)]

@@ -461,6 +461,9 @@ class Columns:
     errors: dict[int, dict[str, str]] = field(default_factory=dict)
 
 
+MEMO_LIMIT = 100_000  # results remembered per rule across the chunks of one file
+
+
 def clean_columns(
     rules: Sequence[Rule], columns: Mapping[str, Sequence], rows: int, ctx: Context, memo: dict | None = None
 ) -> Columns:
@@ -475,6 +478,8 @@ def clean_columns(
     failed: dict[int, list] = {}
     for number, rule in enumerate(rules):
         known = memo.setdefault(number, {})
+        if len(known) > MEMO_LIMIT:  # values unique to each row (phones, documents): keep memory bounded
+            known.clear()
         present = []  # the positions of the inputs the file has: the others are None on every row
         for position, key in enumerate(rule.inputs):
             if columns.get(key) is not None:

@@ -207,3 +207,17 @@ def test_the_phone_fast_path_agrees_with_the_general_rules(text):
     fast = normalise._usual_moroccan_phone(text.strip())
     if fast is not None:
         assert fast == normalise._phone_by_the_rules(text.strip())
+
+
+def test_clean_columns_forgets_past_its_memory_limit_without_changing_results(index, monkeypatch):
+    from kafaat.registry import validation
+    from kafaat.registry.validation import PERSON_RULES, Context, clean_columns
+
+    rows = len(_CELLS["sex"])
+    expected = clean_columns(PERSON_RULES, _CELLS, rows, Context(index, TODAY))
+    monkeypatch.setattr(validation, "MEMO_LIMIT", 2)
+    memo: dict = {}
+    for _twice in range(3):
+        got = clean_columns(PERSON_RULES, _CELLS, rows, Context(index, TODAY), memo)
+        assert got.errors == expected.errors and got.values == expected.values
+    assert all(len(known) <= rows for known in memo.values())
