@@ -12,13 +12,13 @@ they differ: an import never changes an existing record.
 from __future__ import annotations
 
 import hashlib
-import re
-import uuid
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from types import SimpleNamespace
 
+import numpy as np
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
@@ -40,12 +40,16 @@ from kafaat.registry.models import (
     PersonAccess,
     WashingtonGroup,
 )
-from kafaat.registry.services import apply_derived_fields, organisation_for
+from kafaat.registry.services import identity_hash_of, organisation_for, search_name_of
 from kafaat.registry.validation import (
+    MEMO_LIMIT,
     NAME_FIELDS,
+    PERSON_RULES,
     WG_FIELDS,
+    Context,
+    Rule,
     TerritoryIndex,
-    clean_person,
+    clean_columns,
     parse_bool,
     parse_date,
     territory_index,
@@ -188,7 +192,7 @@ CONSENT_FIELDS = ("person", "purpose", "given_on", "recorded_by", "recorded_for"
 @cache
 def _tables(vendor: str) -> SimpleNamespace:
     return SimpleNamespace(
-        person=BulkTable(Person, PERSON_FIELDS, vendor, raw=("created_at", "updated_at")),
+        person=BulkTable(Person, PERSON_FIELDS, vendor, raw=("created_at", "updated_at", "uid")),
         access=BulkTable(PersonAccess, ACCESS_FIELDS, vendor, raw=("granted_at",)),
         consent=BulkTable(Consent, CONSENT_FIELDS, vendor),
     )
@@ -207,19 +211,6 @@ def _sha(parts) -> str:
     return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()
 
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def _iso_date(value):
-    """An ISO date string as a date (what `parse_date` would read, without strptime); anything else as is."""
-    if type(value) is str and len(value) == 10 and _ISO_DATE.fullmatch(value):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return value
-    return value
-
-
 def _spreadsheet_text(value):
     """Undo what spreadsheets do to numbers: 612345678.0 was the phone 0612345678."""
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -234,48 +225,133 @@ class PeopleState:
     today: date
     constants: tuple  # registered_by, case_worker, created_by, created_at, updated_at as stored
     vendor: str
+    memo: dict = field(default_factory=dict)  # the rules' results by distinct input, kept between chunks
 
 
-def _person_row(state: PeopleState, number: int, raw: dict) -> Outcome:
-    """One row: `clean_person`, the consents, the derived fields and the row's key."""
-    for key in ("phone", "phone_alt", "id_number", "external_id"):
-        if type(raw.get(key)) not in (str, type(None)):
-            raw[key] = _spreadsheet_text(raw[key])
-    raw["birth_date"], consent = _iso_date(raw.get("birth_date")), _iso_date(raw.get("consent"))
-    cleaned = clean_person(raw, state.territories, today=state.today)
-    errors = cleaned.errors
-    consent_on = contact = None
-    if consent is None or (isinstance(consent, str) and not consent.strip()):
-        errors["consent"] = _("The person must agree to be registered: give the date of their consent.")
-    else:
-        try:
-            consent_on = parse_date(consent)
-        except ValueError as error:
-            errors["consent"] = str(error)
-        else:
-            if consent_on > state.today:
-                errors["consent"] = _("The consent date cannot be in the future.")
+def _consent(ctx: Context, raw) -> tuple[tuple, dict | None]:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return (None,), {
+            "consent": _("The person must agree to be registered: give the date of their consent.")
+        }
     try:
-        contact = parse_bool(raw.get("contact_consent"))
+        given_on = parse_date(raw)
     except ValueError as error:
-        errors["contact_consent"] = str(error)
-    if len(str(raw.get("external_id") or "").strip()) > 64:
-        errors["external_id"] = _("An external id has at most 64 characters.")
-    if errors:
-        return Outcome(number, errors)
-    values = cleaned.values
-    derived = SimpleNamespace(**{k: values[k] for k in (*NAME_FIELDS, "id_type", "id_number")})
-    apply_derived_fields(derived)
-    territory_id = values["territory"].pk
-    print_ = fingerprint(values, territory_id, derived.id_number_hash)
-    key = values["external_id"]
-    if not key:  # the row's own hash, with the age as written (not the birth day it gives today)
-        age = str(raw.get("age") or "").strip() if values["birth_date_estimated"] else ""
-        key = "sha:" + _sha([print_, age])[:20]
-    values.update(uid=uuid.uuid4(), external_id=key, territory=territory_id, **vars(derived))
-    # The values as Python objects; `validate_rows` converts the chunk's rows to stored values at once.
-    person = (0, *state.constants, *(values[name] for name in PERSON_FIELDS[6:]))
-    return Outcome(number, key=key, record=(person, consent_on, bool(contact), print_))
+        return (None,), {"consent": str(error)}
+    if given_on > ctx.today:
+        return (None,), {"consent": _("The consent date cannot be in the future.")}
+    return (given_on,), None
+
+
+def _contact_consent(ctx: Context, raw) -> tuple[tuple, dict | None]:
+    try:
+        return (bool(parse_bool(raw)),), None
+    except ValueError as error:
+        return (False,), {"contact_consent": str(error)}
+
+
+def _external_id_length(ctx: Context, raw) -> tuple[tuple, dict | None]:
+    if len(str(raw or "").strip()) > 64:
+        return (), {"external_id": _("An external id has at most 64 characters.")}
+    return (), None
+
+
+# A person's rules, then what only a file asks: the consent date, the contact consent, the external id's
+# length.
+IMPORT_RULES = (
+    *PERSON_RULES,
+    Rule(("consent",), ("consent_on",), _consent),
+    Rule(("contact_consent",), ("contact",), _contact_consent),
+    Rule(("external_id",), (), _external_id_length),
+)
+_SPREADSHEET_TEXT = ("phone", "phone_alt", "id_number", "external_id")
+
+
+def _validate_columns(state: PeopleState, numbers: list[int], columns: dict[str, list]) -> list[Outcome]:
+    """Every rule over whole columns (`clean_columns`), then the derived fields, the key and the stored values
+    of the good rows: the same outcome as `clean_person` and `register_person` row by row."""
+    count = len(numbers)
+    for key in _SPREADSHEET_TEXT:
+        column = columns.get(key)
+        if column is not None and not all(type(v) is str or v is None for v in column):
+            columns[key] = [v if type(v) is str or v is None else _spreadsheet_text(v) for v in column]
+    ctx = Context(state.territories, state.today)
+    cleaned = clean_columns(IMPORT_RULES, columns, count, ctx, state.memo)
+    outcomes = [Outcome(number) for number in numbers]
+    for index, errors in cleaned.errors.items():
+        outcomes[index].errors = errors
+    good = [i for i in range(count) if i not in cleaned.errors]
+    if not good:
+        return outcomes
+    values = {name: [column[i] for i in good] for name, column in cleaned.values.items()}
+    names = [values[key] for key in NAME_FIELDS]
+    search_names = state.memo.setdefault("search_name", {})
+    if len(search_names) > MEMO_LIMIT:
+        search_names.clear()
+    for combination in set(zip(*names, strict=True)).difference(search_names):
+        search_names[combination] = search_name_of(*combination)
+    values["search_name"] = [search_names[combination] for combination in zip(*names, strict=True)]
+    values["id_number_hash"] = list(map(identity_hash_of, values["id_type"], values["id_number"]))
+    values["territory"] = [territory.pk for territory in values["territory"]]
+    prints = _fingerprints(values)
+    ages = columns.get("age") or [None] * count
+    keys = []
+    for i, key, print_, estimated in zip(
+        good, values["external_id"], prints, values["birth_date_estimated"], strict=True
+    ):
+        if not key:  # the row's own hash, with the age as written (not the birth day it gives today)
+            age = str(ages[i] or "").strip() if estimated else ""
+            key = "sha:" + _sha([print_, age])[:20]
+        keys.append(key)
+    values["external_id"] = keys
+    values["uid"] = _uuid4_hex(len(good))
+    constants = [[value] * len(good) for value in (0, *state.constants)]
+    person = _tables(state.vendor).person.from_columns([*constants, *(values[f] for f in PERSON_FIELDS[6:])])
+    for i, key, stored, consent_on, contact, print_ in zip(
+        good, keys, person, values["consent_on"], values["contact"], prints, strict=True
+    ):
+        outcome = outcomes[i]
+        outcome.key, outcome.record = key, (stored, consent_on, contact, print_)
+    return outcomes
+
+
+def _uuid4_hex(count: int) -> list[str]:
+    """`uuid.uuid4().hex` of `count` new UUIDs at once (version 4, RFC 4122 variant, from os.urandom): what
+    a UUID column stores on SQLite, and what PostgreSQL reads into one."""
+    raw = np.frombuffer(os.urandom(16 * count), dtype=np.uint8).reshape(count, 16).copy()
+    raw[:, 6] = (raw[:, 6] & 0x0F) | 0x40
+    raw[:, 8] = (raw[:, 8] & 0x3F) | 0x80
+    text = raw.tobytes().hex()
+    return [text[i : i + 32] for i in range(0, 32 * count, 32)]
+
+
+def _fingerprints(values: dict[str, list]) -> list[str]:
+    """`fingerprint()` of every row, column by column (the same text hashed, so the same keys)."""
+    parts = [list(map(str, values[key])) for key in COMPARED_FIELDS]
+    parts.append(
+        [
+            "None" if estimated else str(birth)
+            for birth, estimated in zip(values["birth_date"], values["birth_date_estimated"], strict=True)
+        ]
+    )
+    parts += [list(map(str, values["territory"])), values["id_number_hash"]]
+    parts.append(_memo_str(values["languages"], lambda languages: str(sorted(languages or []))))
+    parts.append(
+        _memo_str(values["disability_answers"], lambda answers: str(sorted((answers or {}).items())))
+    )
+    sha = hashlib.sha256
+    return [sha("\x1f".join(row).encode()).hexdigest() for row in zip(*parts, strict=True)]
+
+
+def _memo_str(column: list, text) -> list[str]:
+    """`text(value)` of each value, once per value object (rows share the rules' cached lists and dicts)."""
+    done: dict[int, str] = {}
+    out = []
+    for value in column:
+        found = done.get(id(value))
+        if found is None:
+            found = done[id(value)] = text(value)
+        out.append(found)
+    return out
 
 
 class PeopleImport(ImportSpec):
@@ -283,7 +359,7 @@ class PeopleImport(ImportSpec):
     columns = PEOPLE_COLUMNS
     required_groups = (("sex",), ("commune", "territory"), NAME_FIELDS, ("consent",))
     error_columns = {"commune": ("commune", "territory")}
-    parallel = streaming = True
+    parallel = streaming = columnar = True
 
     def __init__(
         self,
@@ -311,13 +387,9 @@ class PeopleImport(ImportSpec):
 
     @staticmethod
     def validate_rows(state: PeopleState, rows) -> list[Outcome]:
-        outcomes = [_person_row(state, number, raw) for number, raw in rows]
-        good = [outcome for outcome in outcomes if not outcome.errors]
-        # Stored values (encrypted here, in the worker), the encrypted columns in one batch per chunk.
-        stored = _tables(state.vendor).person.rows([outcome.record[0] for outcome in good])
-        for outcome, person in zip(good, stored, strict=True):
-            outcome.record = (person, *outcome.record[1:])
-        return outcomes
+        """`rows` as `Columns` (row numbers and one list of cells per field): validated column by column.
+        Stored values (encrypted here, in the worker), the encrypted columns in one batch per chunk."""
+        return _validate_columns(state, rows.numbers, rows.columns)
 
     def check(self, outcomes: list[Outcome]) -> None:
         fresh = []
@@ -382,10 +454,8 @@ class PeopleImport(ImportSpec):
                 ((pid, *record[0][1:]) for pid, record in zip(ids, records, strict=True)), progress
             )
             stored_now = records[0][0][PERSON_FIELDS.index("created_at")]
-            tables.access.write(
-                tables.access.row((pid, org, PersonAccess.Reason.REGISTERED.value, True, stored_now))
-                for pid in ids
-            )
+            registered = PersonAccess.Reason.REGISTERED.value
+            tables.access.write(tables.access.row((pid, org, registered, True, stored_now)) for pid in ids)
             consents = tables.consent
             rows = [
                 consents.row((pid, "registration", r[1], user, org, ""))

@@ -80,6 +80,7 @@ def clean_name(text: str) -> str:
 # --- Phones -------------------------------------------------------------------------------------------------
 
 _PHONE_CHARS = re.compile(r"\+?[\d\s.\-()/]+")
+_SEPARATORS = str.maketrans("", "", " .-")
 
 
 def normalise_phone(raw: str) -> str:
@@ -91,6 +92,27 @@ def normalise_phone(raw: str) -> str:
     text = (raw or "").strip()
     if not text:
         raise ValueError("empty phone number")
+    return _usual_moroccan_phone(text) or _phone_by_the_rules(text)
+
+
+def _usual_moroccan_phone(text: str) -> str | None:
+    """The usual forms, without regular expressions: a Moroccan number written 0…, +212… or 00212…, ASCII
+    digits with spaces, dots or dashes between them; what `_phone_by_the_rules` gives for it (a test checks),
+    or None for anything else."""
+    plus = text[:1] == "+"
+    digits = (text[1:] if plus else text).translate(_SEPARATORS)
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    if plus:  # +212 and nine digits
+        national = digits[3:] if len(digits) == 12 and digits[:3] == "212" else ""
+    elif len(digits) == 14 and digits[:5] == "00212":  # 00212 and nine digits
+        national = digits[5:]
+    else:  # 0 and nine digits
+        national = digits[1:] if len(digits) == 10 and digits[0] == "0" else ""
+    return "+212" + national if national[:1] in ("5", "6", "7", "8") else None
+
+
+def _phone_by_the_rules(text: str) -> str:
     if not _PHONE_CHARS.fullmatch(text):
         raise ValueError("a phone number has only digits, spaces, dots, dashes and an optional leading +")
     international = text.startswith("+")
@@ -115,13 +137,16 @@ def normalise_phone(raw: str) -> str:
 
 ID_TYPES = ("cin", "passport", "residence_card", "refugee_card", "other")
 _CIN = re.compile(r"[A-Z]{1,2}\d{1,6}")
+_ID_SEPARATORS = re.compile(r"[\s\-./]")
 
 
 def normalise_id_number(id_type: str, raw: str) -> str:
     """Upper case without spaces, dashes or dots; a CIN must look like one (1–2 letters, up to 6 digits)."""
     if id_type not in ID_TYPES:
         raise ValueError(f"unknown document type {id_type!r}")
-    value = re.sub(r"[\s\-./]", "", (raw or "").upper())
+    value = (raw or "").upper()
+    if not value.isalnum():  # letters and digits only: nothing to remove
+        value = _ID_SEPARATORS.sub("", value)
     if not value:
         raise ValueError("empty document number")
     if not value.isalnum():

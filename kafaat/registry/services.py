@@ -31,16 +31,22 @@ EDITABLE_FIELDS = (
 )  # fmt: skip
 
 
+def search_name_of(first_name_ar: str, last_name_ar: str, first_name_latin: str, last_name_latin: str) -> str:
+    """The search key of a person's names (names in the order of `validation.NAME_FIELDS`)."""
+    return normalise.search_key(first_name_latin, last_name_latin, first_name_ar, last_name_ar)
+
+
+def identity_hash_of(id_type: str, id_number: str) -> str:
+    """The keyed hash that finds a person by identity document without the number in clear."""
+    return crypto.keyed_hash(normalise.id_lookup_key(id_type, id_number)) if id_number else ""
+
+
 def apply_derived_fields(person: Person) -> None:
     """Search key and identity hash, recomputed from the clear values before every save."""
-    person.search_name = normalise.search_key(
-        person.first_name_latin, person.last_name_latin, person.first_name_ar, person.last_name_ar
+    person.search_name = search_name_of(
+        person.first_name_ar, person.last_name_ar, person.first_name_latin, person.last_name_latin
     )
-    person.id_number_hash = (
-        crypto.keyed_hash(normalise.id_lookup_key(person.id_type, person.id_number))
-        if person.id_number
-        else ""
-    )
+    person.id_number_hash = identity_hash_of(person.id_type, person.id_number)
 
 
 def acting_organisation(actor, person: Person) -> Organisation:

@@ -6,7 +6,7 @@ output is the cleaned values ready for the model, or every error by field, in th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -102,17 +102,6 @@ class Cleaned:
         return not self.errors
 
 
-def _text(raw: Mapping[str, Any], key: str) -> str:
-    value = raw.get(key)
-    if value is None:
-        return ""
-    if type(value) is str:  # the common case, first: an import calls this 22 times a row
-        return value.strip()
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # spreadsheets turn 612345678 into 612345678.0
-    return str(value).strip()
-
-
 def parse_date(value: Any) -> date:
     if isinstance(value, datetime):
         return value.date()
@@ -169,46 +158,89 @@ def _choice(text: str, choices) -> str:
     raise ValueError(_("Choose one of: %(choices)s.") % {"choices": ", ".join(choices.values)})
 
 
-def clean_person(
-    raw: Mapping[str, Any], territories: TerritoryIndex, *, today: date | None = None
-) -> Cleaned:
-    """Validate and normalise one person. Never raises for bad input: every problem lands in `errors`."""
-    today = today or timezone.localdate()
-    out = Cleaned()
-    values, errors = out.values, out.errors
+# --- The rules of a person ----------------------------------------------------------------------------------
+#
+# One declaration, two ways to apply it. Each rule reads a few raw fields and gives the cleaned values of a
+# few fields, or errors by field; it is a pure function of its inputs and of the context (territories, today).
+# `clean_person` applies every rule to one person (the form, the API, a service); `clean_columns` applies them
+# to whole columns of a file, each rule once per distinct combination of its inputs (an import of 100,000
+# people holds a few dozen sexes, statuses and communes, a few thousand names and dates). Both give the same
+# values and the same messages because they run the same functions.
 
-    for key in NAME_FIELDS:
-        values[key] = normalise.clean_name(_text(raw, key))
-        if len(values[key]) > NAME_MAX_LENGTH:
-            errors[key] = _("At most %(n)s characters.") % {"n": NAME_MAX_LENGTH}
-    for key in ("first_name_ar", "last_name_ar"):
-        if values[key] and not normalise.has_arabic(values[key]):
-            errors[key] = _("Write this name in Arabic letters.")
-    for key in ("first_name_latin", "last_name_latin"):
-        if values[key] and normalise.has_arabic(values[key]):
-            errors[key] = _("Write this name in Latin letters.")
-    if not any(values[key] for key in NAME_FIELDS):
-        errors["last_name_latin"] = _("Give at least one name, in Arabic or Latin letters.")
 
-    sex = _text(raw, "sex")
+@dataclass(frozen=True)
+class Context:
+    territories: TerritoryIndex
+    today: date
+
+
+@dataclass(frozen=True)
+class Rule:
+    inputs: tuple[str, ...]  # raw fields read
+    outputs: tuple[str, ...]  # cleaned fields given, in this order
+    check: Callable[..., tuple[tuple, dict[str, str] | None]]  # (context, *raw values) → (values, errors)
+
+
+def _t(value: Any) -> str:
+    """A raw value as trimmed text; a whole float (a spreadsheet's 612345678.0) as an integer."""
+    if value is None:
+        return ""
+    if type(value) is str:
+        return value.strip()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # spreadsheets turn 612345678 into 612345678.0
+    return str(value).strip()
+
+
+def _name_rule(arabic: bool) -> Callable:
+    def check(ctx: Context, raw: Any) -> tuple[tuple, dict | None]:
+        value = normalise.clean_name(_t(raw))
+        error = None
+        if len(value) > NAME_MAX_LENGTH:
+            error = _("At most %(n)s characters.") % {"n": NAME_MAX_LENGTH}
+        if value and normalise.has_arabic(value) != arabic:
+            error = (
+                _("Write this name in Arabic letters.") if arabic else _("Write this name in Latin letters.")
+            )
+        return (value,), error
+
+    return check
+
+
+def _with_key(key: str, check: Callable) -> Callable:
+    def keyed(ctx: Context, *raw: Any) -> tuple[tuple, dict | None]:
+        values, error = check(ctx, *raw)
+        return values, {key: error} if error else None
+
+    return keyed
+
+
+def _some_name(ctx: Context, *names: Any) -> tuple[tuple, dict | None]:
+    if any(map(_t, names)):  # trimmed text is empty exactly when the cleaned name is
+        return (), None
+    return (), {"last_name_latin": _("Give at least one name, in Arabic or Latin letters.")}
+
+
+def _sex(ctx: Context, raw: Any) -> tuple[tuple, dict | None]:
+    sex = _t(raw)
     if not sex:
-        errors["sex"] = _("This field is required.")
-    else:
-        found = SEX_WORDS.get(sex.lower()) or SEX_WORDS.get(sex)
-        if found is None:
-            errors["sex"] = _("Write F or M.")
-        else:
-            values["sex"] = found
+        return (None,), {"sex": _("This field is required.")}
+    found = SEX_WORDS.get(sex.lower()) or SEX_WORDS.get(sex)
+    if found is None:
+        return (None,), {"sex": _("Write F or M.")}
+    return (found,), None
 
-    birth, age = raw.get("birth_date"), _text(raw, "age")
-    values["birth_date"], values["birth_date_estimated"] = None, False
+
+def _birth(ctx: Context, birth: Any, age_raw: Any, estimated_raw: Any) -> tuple[tuple, dict | None]:
+    age = _t(age_raw)
+    value, estimated, errors = None, False, {}
     if birth not in (None, ""):
         try:
-            values["birth_date"] = parse_date(birth)
+            value = parse_date(birth)
         except ValueError as error:
             errors["birth_date"] = str(error)
         # An edit that keeps an estimated date keeps it estimated.
-        values["birth_date_estimated"] = raw.get("birth_date_estimated") is True
+        estimated = estimated_raw is True
     elif age:
         try:
             years = int(float(age))
@@ -217,110 +249,279 @@ def clean_person(
         else:
             if MIN_AGE <= years <= MAX_AGE:
                 # Mid-year of the birth year that this age implies: half a year off at worst.
-                values["birth_date"] = today - timedelta(days=round(365.25 * years + 182))
-                values["birth_date_estimated"] = True
+                value = ctx.today - timedelta(days=round(365.25 * years + 182))
+                estimated = True
             else:  # checked before the date arithmetic: an age of 2030 years is no date at all
                 errors["age"] = _("The age must be between %(min)s and %(max)s years.") % {
                     "min": MIN_AGE,
                     "max": MAX_AGE,
                 }
-    if values["birth_date"] is not None and "birth_date" not in errors:
-        years = (today - values["birth_date"]).days / 365.25
+    if value is not None and "birth_date" not in errors:
+        years = (ctx.today - value).days / 365.25
         if not MIN_AGE <= years <= MAX_AGE:
-            errors["age" if values["birth_date_estimated"] else "birth_date"] = _(
+            errors["age" if estimated else "birth_date"] = _(
                 "The age must be between %(min)s and %(max)s years."
             ) % {"min": MIN_AGE, "max": MAX_AGE}
+    return (value, estimated), errors or None
 
-    nationality = (_text(raw, "nationality") or "MA").upper()
+
+def _nationality_of(raw: Any) -> str:
+    return (_t(raw) or "MA").upper()
+
+
+def _nationality(ctx: Context, raw: Any) -> tuple[tuple, dict | None]:
+    nationality = _nationality_of(raw)
     if len(nationality) != 2 or not nationality.isalpha():
-        errors["nationality"] = _("Use the two-letter country code (MA, SN, SY…).")
-    values["nationality"] = nationality
+        return (nationality,), {"nationality": _("Use the two-letter country code (MA, SN, SY…).")}
+    return (nationality,), None
 
-    status = _text(raw, "migration_status")
+
+def _migration_status(ctx: Context, raw: Any, nationality: Any) -> tuple[tuple, dict | None]:
+    status = _t(raw)
+    if not status:
+        moroccan = _nationality_of(nationality) == "MA"
+        return (MigrationStatus.MOROCCAN if moroccan else MigrationStatus.REGULAR_MIGRANT,), None
     try:
-        values["migration_status"] = (
-            _choice(status, MigrationStatus)
-            if status
-            else (MigrationStatus.MOROCCAN if nationality == "MA" else MigrationStatus.REGULAR_MIGRANT)
-        )
+        return (_choice(status, MigrationStatus),), None
     except ValueError as error:
-        errors["migration_status"] = str(error)
+        return (None,), {"migration_status": str(error)}
 
-    residence = _text(raw, "commune") or _text(raw, "territory")
-    territory = territories.find(residence) if residence else None
+
+def _residence_text(commune: Any, territory: Any) -> str:
+    return _t(commune) or _t(territory)
+
+
+def _territory(ctx: Context, commune: Any, territory: Any) -> tuple[tuple, dict | None]:
+    residence = _residence_text(commune, territory)
     if not residence:
-        errors["commune"] = _("This field is required.")
-    elif territory is None:
-        errors["commune"] = _("Unknown commune or province: %(value)s.") % {"value": residence}
-    values["territory"] = territory
+        return (None,), {"commune": _("This field is required.")}
+    found = ctx.territories.find(residence)
+    if found is None:
+        return (None,), {"commune": _("Unknown commune or province: %(value)s.") % {"value": residence}}
+    return (found,), None
 
-    area = _text(raw, "area")
+
+def _area(ctx: Context, raw: Any, commune: Any, territory: Any) -> tuple[tuple, dict | None]:
+    area = _t(raw)
+    if not area:
+        residence = _residence_text(commune, territory)
+        return (_area_of(ctx.territories.find(residence) if residence else None),), None
     try:
-        values["area"] = _choice(area, Area) if area else _area_of(territory)
+        return (_choice(area, Area),), None
     except ValueError as error:
-        errors["area"] = str(error)
+        return (None,), {"area": str(error)}
 
-    for key in ("phone", "phone_alt"):
-        text = _text(raw, key)
-        values[key] = ""
-        if text:
-            try:
-                values[key] = normalise.normalise_phone(text)
-            except ValueError as error:
-                errors[key] = _("Not a valid phone number (%(reason)s).") % {"reason": error}
 
-    id_type, id_number = _text(raw, "id_type"), _text(raw, "id_number")
-    values["id_type"], values["id_number"] = "", ""
-    if id_number or id_type:
+def _phone(key: str) -> Callable:
+    def check(ctx: Context, raw: Any) -> tuple[tuple, dict | None]:
+        text = _t(raw)
+        if not text:
+            return ("",), None
         try:
-            values["id_type"] = _choice(id_type, IdType) if id_type else IdType.CIN
+            return (normalise.normalise_phone(text),), None
         except ValueError as error:
-            errors["id_type"] = str(error)
-        if not id_number:
-            errors["id_number"] = _("Give the document number, or leave the document type empty.")
-        elif "id_type" not in errors:
-            try:
-                values["id_number"] = normalise.normalise_id_number(values["id_type"], id_number)
-            except ValueError as error:
-                errors["id_number"] = _("Not a valid document number (%(reason)s).") % {"reason": error}
+            return ("",), {key: _("Not a valid phone number (%(reason)s).") % {"reason": error}}
 
-    education = _text(raw, "education_level")
+    return check
+
+
+def _document(ctx: Context, type_raw: Any, number_raw: Any) -> tuple[tuple, dict | None]:
+    id_type, id_number = _t(type_raw), _t(number_raw)
+    if not (id_number or id_type):
+        return ("", ""), None
+    errors = {}
+    value_type = value_number = ""
     try:
-        values["education_level"] = _choice(education, EducationLevel) if education else ""
+        value_type = _choice(id_type, IdType) if id_type else IdType.CIN
     except ValueError as error:
-        errors["education_level"] = str(error)
-
-    for key in ("neet", "household_head"):
+        errors["id_type"] = str(error)
+    if not id_number:
+        errors["id_number"] = _("Give the document number, or leave the document type empty.")
+    elif "id_type" not in errors:
         try:
-            values[key] = parse_bool(raw.get(key))
+            value_number = normalise.normalise_id_number(value_type, id_number)
         except ValueError as error:
-            errors[key] = str(error)
-    values["household_head"] = bool(values.get("household_head"))
+            errors["id_number"] = _("Not a valid document number (%(reason)s).") % {"reason": error}
+    return (value_type, value_number), errors or None
 
-    languages = raw.get("languages") or []
+
+def _education(ctx: Context, raw: Any) -> tuple[tuple, dict | None]:
+    education = _t(raw)
+    try:
+        return (_choice(education, EducationLevel) if education else "",), None
+    except ValueError as error:
+        return (None,), {"education_level": str(error)}
+
+
+def _yes_no(key: str, default: Any) -> Callable:
+    def check(ctx: Context, raw: Any) -> tuple[tuple, dict | None]:
+        try:
+            value = parse_bool(raw)
+        except ValueError as error:
+            return (default,), {key: str(error)}
+        return (value if default is None else bool(value),), None
+
+    return check
+
+
+def _languages(ctx: Context, raw: Any) -> tuple[tuple, dict | None]:
+    languages = raw or []
     if isinstance(languages, str):
         languages = [part for part in languages.replace(";", ",").split(",") if part.strip()]
-    values["languages"] = []
+    values, error = [], None
     for language in languages:
         try:
-            values["languages"].append(_choice(str(language).strip(), Language))
+            values.append(_choice(str(language).strip(), Language))
         except ValueError:
-            errors["languages"] = _("Unknown language: %(value)s.") % {"value": language}
+            error = {"languages": _("Unknown language: %(value)s.") % {"value": language}}
+    return (values,), error
 
-    answers = {}
-    for key, (domain, _label) in zip(WG_FIELDS, WashingtonGroup.DOMAINS, strict=True):
-        text = _text(raw, key)
+
+def _washington_group(ctx: Context, *raw: Any) -> tuple[tuple, dict | None]:
+    answers, errors = {}, {}
+    for key, (domain, _label), value in zip(WG_FIELDS, WashingtonGroup.DOMAINS, raw, strict=True):
+        text = _t(value)
         if not text:
             continue
         if text not in {"1", "2", "3", "4"}:
             errors[key] = _("Answer 1 (no difficulty) to 4 (cannot do at all).")
         else:
             answers[domain] = int(text)
-    if answers and len(answers) != len(WG_FIELDS) and not any(k in errors for k in WG_FIELDS):
+    if answers and len(answers) != len(WG_FIELDS) and not errors:
         errors[WG_FIELDS[0]] = _("Answer all six Washington Group questions, or none.")
-    values["disability_answers"] = answers or None
+    return (answers or None,), errors or None
 
-    values["external_id"] = _text(raw, "external_id")[:64]
+
+def _external_id(ctx: Context, raw: Any) -> tuple[tuple, dict | None]:
+    return (_t(raw)[:64],), None
+
+
+PERSON_RULES: tuple[Rule, ...] = (
+    *(Rule((key,), (key,), _with_key(key, _name_rule(key.endswith("_ar")))) for key in NAME_FIELDS),
+    Rule(NAME_FIELDS, (), _some_name),
+    Rule(("sex",), ("sex",), _sex),
+    Rule(("birth_date", "age", "birth_date_estimated"), ("birth_date", "birth_date_estimated"), _birth),
+    Rule(("nationality",), ("nationality",), _nationality),
+    Rule(("migration_status", "nationality"), ("migration_status",), _migration_status),
+    Rule(("commune", "territory"), ("territory",), _territory),
+    Rule(("area", "commune", "territory"), ("area",), _area),
+    Rule(("phone",), ("phone",), _phone("phone")),
+    Rule(("phone_alt",), ("phone_alt",), _phone("phone_alt")),
+    Rule(("id_type", "id_number"), ("id_type", "id_number"), _document),
+    Rule(("education_level",), ("education_level",), _education),
+    Rule(("neet",), ("neet",), _yes_no("neet", None)),
+    Rule(("household_head",), ("household_head",), _yes_no("household_head", False)),
+    Rule(("languages",), ("languages",), _languages),
+    Rule(WG_FIELDS, ("disability_answers",), _washington_group),
+    Rule(("external_id",), ("external_id",), _external_id),
+)
+
+
+def clean_person(
+    raw: Mapping[str, Any], territories: TerritoryIndex, *, today: date | None = None
+) -> Cleaned:
+    """Validate and normalise one person. Never raises for bad input: every problem lands in `errors`."""
+    ctx = Context(territories, today or timezone.localdate())
+    out = Cleaned()
+    for rule in PERSON_RULES:
+        values, errors = rule.check(ctx, *(raw.get(key) for key in rule.inputs))
+        out.values.update(zip(rule.outputs, values, strict=True))
+        if errors:
+            out.errors.update(errors)
+    return out
+
+
+@dataclass(frozen=True)
+class _Typed:
+    """A cell that is not text, with its type: 1, 1.0 and True are equal keys of a dict, not equal cells."""
+
+    kind: type
+    value: Any
+
+    @classmethod
+    def of(cls, value: Any) -> _Typed:
+        return cls(type(value), value)
+
+
+_TEXT_TYPES = {str, type(None)}
+
+
+def _typed(column: Sequence) -> Sequence:
+    if set(map(type, column)) <= _TEXT_TYPES:
+        return column
+    return [v if type(v) is str or v is None else _Typed.of(v) for v in column]
+
+
+@dataclass
+class Columns:
+    """`clean_columns`' result: cleaned values by field (one list per field, one item per row) and the errors
+    of the rows that have any, by row index."""
+
+    values: dict[str, list] = field(default_factory=dict)
+    errors: dict[int, dict[str, str]] = field(default_factory=dict)
+
+
+MEMO_LIMIT = 100_000  # results remembered per rule across the chunks of one file
+
+
+def clean_columns(
+    rules: Sequence[Rule], columns: Mapping[str, Sequence], rows: int, ctx: Context, memo: dict | None = None
+) -> Columns:
+    """`rules` applied to whole columns (raw values by field; a missing field is empty): each rule runs once
+    per distinct combination of its inputs, and `memo` (one dict per rule, kept by the caller between chunks
+    of one file) remembers the results. Values are shared between rows with the same inputs: read only.
+
+    Rows whose inputs are unhashable (lists, from an API) must go through `clean_person` instead."""
+    memo = {} if memo is None else memo
+    out = Columns()
+    typed: dict[str, Sequence] = {}
+    failed: dict[int, list] = {}
+    for number, rule in enumerate(rules):
+        known = memo.setdefault(number, {})
+        if len(known) > MEMO_LIMIT:  # values unique to each row (phones, documents): keep memory bounded
+            known.clear()
+        present = []  # the positions of the inputs the file has: the others are None on every row
+        for position, key in enumerate(rule.inputs):
+            if columns.get(key) is not None:
+                if key not in typed:
+                    typed[key] = _typed(columns[key])
+                present.append(position)
+        if not present:
+            keys: Sequence = [()] * rows
+        elif len(present) == 1:
+            keys = typed[rule.inputs[present[0]]]
+        else:
+            keys = list(zip(*(typed[rule.inputs[i]] for i in present), strict=True))
+        distinct = set(keys)
+        missing = distinct.difference(known)
+        check = rule.check
+        plain = len(present) == len(rule.inputs) and all(typed[k] is columns[k] for k in rule.inputs)
+        if plain and len(present) == 1:  # the common cases first: every input given, all text
+            for key in missing:
+                known[key] = check(ctx, key)
+        elif plain:
+            for key in missing:
+                known[key] = check(ctx, *key)
+        else:
+            for key in missing:
+                given = key if len(present) != 1 else (key,)
+                raw = [None] * len(rule.inputs)
+                for position, value in zip(present, given, strict=True):
+                    raw[position] = value.value if type(value) is _Typed else value
+                known[key] = check(ctx, *raw)
+        for position, name in enumerate(rule.outputs):
+            value_of = {key: known[key][0][position] for key in distinct}
+            out.values[name] = [value_of[key] for key in keys]
+        bad = {key for key in distinct if known[key][1]}
+        if bad:
+            for index, key in enumerate(keys):
+                if key in bad:
+                    failed.setdefault(index, []).append(known[key][1])
+    for index in sorted(failed):
+        errors: dict[str, str] = {}
+        for found in failed[index]:
+            errors.update(found)
+        out.errors[index] = errors
     return out
 
 

@@ -135,3 +135,89 @@ def test_the_shared_index_follows_changes_to_the_territories(reference_territori
     commune.name_fr = "Oujda-Ville"
     commune.save()
     assert territory_index().find("Oujda-Ville") == commune
+
+
+# --- The same rules over columns (the import) ---------------------------------------------------------------
+
+_CELLS = {
+    "first_name_latin": ["Fatima", " Aït  Baha ", "", "فاطمة", "x" * 120, None, "Mamadou"],
+    "last_name_ar": ["العلوي", "", "", "Alaoui", "", None, "ديالو"],
+    "sex": ["F", "homme", "", "X", "أنثى", 1, "m"],
+    "birth_date": ["2001-03-12", "12/03/2001", "", "31/02/2001", "1900-01-01", date(2000, 1, 1), ""],
+    "age": ["", "", "27", "abc", "", 27.0, "2030"],
+    "nationality": ["", "sn", "MAR", "MA", None, "ma", "SY"],
+    "migration_status": ["", "refugee", "réfugié", "nope", "", "", "asylum_seeker"],
+    "commune": ["Oujda", "", "Nowhere", "oujda", "", "Oujda", "Oujda"],
+    "territory": ["", "Oujda-Angad", "", "", "", "", ""],
+    "area": ["", "rural", "", "moon", "", "", "urbain"],
+    "phone": [
+        "06 12 34 56 78",
+        "+212 6-12-34-56-78",
+        "0612",
+        "06.12.34.56.78",
+        "",
+        612345678.0,
+        "06 12 (34)",
+    ],
+    "id_type": ["", "passport", "cin", "", "wrong", "", "cin"],
+    "id_number": ["ab 123456", "X-99", "", "F00012", "1", "", "12AB"],
+    "neet": ["oui", "", "peut-être", True, 0, None, "نعم"],
+    "household_head": ["", "1", "non", "x", "??", 1, False],
+    "languages": ["ary, fr", "", "klingon", "fr;en", None, "ar", ""],
+    "wg_seeing": ["", "1", "5", "", "", "", "2"],
+    "wg_hearing": ["", "1", "", "", "", "", "2"],
+    "external_id": ["P-1", "", 12.0, "", "", "", "P-7"],
+}
+
+
+def test_clean_columns_gives_what_clean_person_gives_row_by_row(index):
+    """One declaration (PERSON_RULES), two ways to apply it: same values, same errors, row for row, including
+    cells that are not text (1, 1.0 and True are equal dict keys, not equal cells)."""
+    from kafaat.registry.validation import PERSON_RULES, Context, clean_columns
+
+    rows = len(_CELLS["sex"])
+    memo: dict = {}
+    for _twice in range(2):  # the second time from the memo alone
+        columns = clean_columns(PERSON_RULES, _CELLS, rows, Context(index, TODAY), memo)
+        for i in range(rows):
+            single = clean_person({key: cells[i] for key, cells in _CELLS.items()}, index, today=TODAY)
+            assert columns.errors.get(i, {}) == single.errors, i
+            if single.ok:
+                assert {key: column[i] for key, column in columns.values.items()} == single.values, i
+    assert 0 not in columns.errors and 2 in columns.errors
+
+
+@given(
+    st.text(alphabet="0123456789 .-+()/٠١٢٣٤٥٦٧٨٩\t", max_size=20)
+    | st.from_regex(r"(\+212|00212|0)[4-9][ .\-0-9]{8,12}", fullmatch=True)
+)
+@example("06 12 34 56 78")
+@example("06.12.34.56.78")
+@example("0-6-1-2-3-4-5-6-7-8")
+@example("+212 6 12 34 56 78")
+@example("00212612345678")
+@example("+2126123456789")
+@example("0012612345678")
+@example("+212412345678")
+@example("+")
+@settings(max_examples=300, deadline=None)
+def test_the_phone_fast_path_agrees_with_the_general_rules(text):
+    from kafaat.registry import normalise
+
+    fast = normalise._usual_moroccan_phone(text.strip())
+    if fast is not None:
+        assert fast == normalise._phone_by_the_rules(text.strip())
+
+
+def test_clean_columns_forgets_past_its_memory_limit_without_changing_results(index, monkeypatch):
+    from kafaat.registry import validation
+    from kafaat.registry.validation import PERSON_RULES, Context, clean_columns
+
+    rows = len(_CELLS["sex"])
+    expected = clean_columns(PERSON_RULES, _CELLS, rows, Context(index, TODAY))
+    monkeypatch.setattr(validation, "MEMO_LIMIT", 2)
+    memo: dict = {}
+    for _twice in range(3):
+        got = clean_columns(PERSON_RULES, _CELLS, rows, Context(index, TODAY), memo)
+        assert got.errors == expected.errors and got.values == expected.values
+    assert all(len(known) <= rows for known in memo.values())
