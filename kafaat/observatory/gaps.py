@@ -505,51 +505,34 @@ def _round(value: float | None) -> float | None:
 
 # --- The published form -------------------------------------------------------------------------------------
 
-_RATES_OF_GRADUATES = ("ratio", "mismatch", "coverage")
-
 
 def published_table(rows: list[GapRow], *, threshold: int = suppression.THRESHOLD) -> list[PublishedGapRow]:
-    """The gap table as the public sees it (docs/observatory.md, "Publication"):
+    """The gap rows as the public sees them: the one rule of kafaat/observatory/disclosure.py.
 
-    graduates and hires are suppressed as territory × group tables with their totals (primary below
-    `threshold`, then secondary so that no total gives a hidden cell back) — one table per region for
-    provinces, one for the regions; a women's count and share when the women or the men are fewer than the
-    threshold; S/D, mismatch and coverage with the graduates they reveal; the placement rate as a rate of the
-    pathways cohort. Vacancies (employers' ads, not people), the location quotient and youth population are
-    shown.
+    The rows may be any rows of the year's gap tables (regions, provinces) or their sums that the dashboard
+    shows: the country's figure of a group (territory_code "MA"), a territory's figure of all groups
+    (group_code "*"). Each value is looked up in the protection computed once for the whole country (linked
+    territory × group and group × sex tables, threshold 5 and secondary suppression), so a figure is shown
+    or hidden as in every open-data package. Hidden fields are None and named in `suppressed`.
     """
-    blocks: dict[str, list[GapRow]] = {}
-    for row in rows:
-        key = row.territory_code.split(".")[0] if row.level == "province" else "regions"
-        blocks.setdefault(key, []).append(row)
-    hidden: dict[int, set[str]] = {id(row): set() for row in rows}
-    for block in blocks.values():
-        territories = sorted({r.territory_code for r in block})
-        groups = sorted({r.group_code for r in block})
-        for measure in ("graduates", "hires"):
-            table = suppression.suppress_2d(
-                {(r.territory_code, r.group_code): getattr(r, measure) for r in block},
-                territories,
-                groups,
-                threshold=threshold,
-            )
-            for r in block:
-                cell = table.cells[(r.territory_code, r.group_code)]
-                if cell.suppressed:
-                    hidden[id(r)].add(measure)
-                women = suppression.suppress_rate(
-                    getattr(r, f"{measure}_women"), getattr(r, measure), threshold=threshold
-                )
-                if cell.suppressed or women.suppressed:
-                    hidden[id(r)] |= {f"{measure}_women", f"women_share_{measure}"}
-    out = []
+    from kafaat.observatory import disclosure
+
+    out: list[PublishedGapRow] = []
+    protections: dict[tuple[int, str], disclosure.Protection] = {}
     for r in rows:
-        names = hidden[id(r)]
-        if "graduates" in names:
-            names |= set(_RATES_OF_GRADUATES)
-        if suppression.suppress_rate(r.placed, r.certified, threshold=threshold).suppressed:
-            names.add("placement_rate")
+        key = (r.year, r.dimension)
+        if key not in protections:
+            protections[key] = disclosure.protection(r.year, r.dimension, threshold=threshold)
+        published = disclosure.published_fields(
+            protections[key],
+            r.territory_code,
+            r.group_code,
+            location_quotient=r.location_quotient,
+            cohort=(r.placed, r.certified),
+            youth=r.youth_population,
+        )
         values = {f.name: getattr(r, f.name) for f in fields(PublishedGapRow) if f.name != "suppressed"}
+        names = {name for name, value in published.items() if value == suppression.MARKER}
         for name in names:
             values[name] = None
         out.append(PublishedGapRow(**values, suppressed=frozenset(names)))
