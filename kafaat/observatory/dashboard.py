@@ -68,18 +68,38 @@ def sees_exact_figures(user) -> bool:
     return gaps.sees_exact_figures(user)
 
 
-def allowed(user, filters: Filters, regions: set[str] | None) -> Filters:
-    """The filters within the user's regions (`gaps.visible_regions`; None: the whole country): a user scoped
-    to regions starts at (the first of) theirs and may not open another (PermissionDenied)."""
+def allowed(user, filters: Filters, regions: set[str] | None, provinces: set[str] | None = None) -> Filters:
+    """The filters within the user's territories (`gaps.visible_regions`, `gaps.visible_provinces`; None: the
+    whole country): a user scoped to regions starts at (the first of) theirs and may not open another; one
+    scoped to a province starts at it and may open neither its region's figures nor another province's
+    (PermissionDenied)."""
     if regions is None:
         return filters
+    provinces = provinces or set()
     if filters.region is None:
-        if not regions:
-            raise PermissionDenied
-        return replace(filters, region=sorted(regions)[0], province=None)
-    if filters.region not in regions:
+        if regions:
+            return replace(filters, region=sorted(regions)[0], province=None)
+        if provinces:
+            first = sorted(provinces)[0]
+            return replace(filters, region=gaps.region_of(first), province=first)
+        raise PermissionDenied
+    if filters.region in regions:
+        return filters
+    mine = sorted(p for p in provinces if gaps.region_of(p) == filters.region)
+    if not mine:
+        raise PermissionDenied
+    if filters.province is None:
+        return replace(filters, province=mine[0])
+    if filters.province not in mine:
         raise PermissionDenied
     return filters
+
+
+def only_provinces(filters: Filters, regions: set[str] | None, provinces: set[str] | None) -> frozenset[str]:
+    """The provinces a reader scoped to provinces sees on the map of `filters.region` (empty: every one)."""
+    if regions is None or filters.region is None or filters.region in regions:
+        return frozenset()
+    return frozenset(p for p in provinces or () if gaps.region_of(p) == filters.region)
 
 
 @dataclass(frozen=True)
@@ -396,18 +416,27 @@ def build(user, filters: Filters, language: str) -> Dashboard:
     version = snapshot_version()
     available = years()
     visible = gaps.visible_regions(user)
-    filters = allowed(user, check(filters, available, default_year()), visible)
+    provinces = gaps.visible_provinces(user)
+    filters = allowed(user, check(filters, available, default_year()), visible, provinces)
     _prewarm_in_background(version)
-    board = _board(version, language, exact, filters, available)
+    only = only_provinces(filters, visible, provinces)
+    board = _board(version, language, exact, filters, available, only)
     if visible is None:
         return board
-    # A reader scoped to regions: no way back to the national map.
-    return replace(board, national=False, trail=board.trail[1:])
+    # A reader scoped to regions: no way back to the national map; to a province: nor to its region.
+    return replace(board, national=False, trail=board.trail[2:] if only else board.trail[1:])
 
 
-def _board(version: int, language: str, exact: bool, filters: Filters, available: list[int]) -> Dashboard:
-    key = ("dashboard", version, language, exact, filters)
-    compute = lambda: _compute(filters, language, exact, version, available)  # noqa: E731
+def _board(
+    version: int,
+    language: str,
+    exact: bool,
+    filters: Filters,
+    available: list[int],
+    only: frozenset[str] = frozenset(),
+) -> Dashboard:
+    key = ("dashboard", version, language, exact, filters, only)
+    compute = lambda: _compute(filters, language, exact, version, available, only)  # noqa: E731
     return _memo(key, compute)  # type: ignore[return-value]
 
 
@@ -478,13 +507,25 @@ def _trail(filters: Filters, language: str) -> list[tuple[str, Filters]]:
     return trail
 
 
-def _compute(filters: Filters, language: str, exact: bool, version: int, available: list[int]) -> Dashboard:
+def _compute(
+    filters: Filters,
+    language: str,
+    exact: bool,
+    version: int,
+    available: list[int],
+    only: frozenset[str] = frozenset(),
+) -> Dashboard:
     with translation.override(language):
-        return _compute_in_language(filters, language, exact, version, available)
+        return _compute_in_language(filters, language, exact, version, available, only)
 
 
 def _compute_in_language(
-    filters: Filters, language: str, exact: bool, version: int, available: list[int]
+    filters: Filters,
+    language: str,
+    exact: bool,
+    version: int,
+    available: list[int],
+    only: frozenset[str] = frozenset(),
 ) -> Dashboard:
     known = territories()
     year, dimension = filters.year, filters.dimension
@@ -540,7 +581,7 @@ def _compute_in_language(
     board.group = group
     board.group_name = gaps.group_name(dimension, group) if group else ""
 
-    _map(board, regions if level == "region" else provinces, level, language, exact)
+    _map(board, regions if level == "region" else provinces, level, language, exact, only)
     _sectors(board, version, language, year, exact)
     _projection(board, language, exact)
     return board
@@ -585,8 +626,19 @@ def _link(filters: Filters, **changes) -> str:
     return url(replace(filters, shortage_page=1, surplus_page=1, **changes))
 
 
-def _map(board: Dashboard, rows: list[gaps.GapRow], level: str, language: str, exact: bool) -> None:
+def _map(
+    board: Dashboard,
+    rows: list[gaps.GapRow],
+    level: str,
+    language: str,
+    exact: bool,
+    only: frozenset[str] = frozenset(),
+) -> None:
+    """The choropleth; `only`: the provinces a reader scoped to provinces may see (the others stay grey,
+    without figures or links)."""
     filters = board.filters
+    if only:
+        rows = [r for r in rows if r.territory_code in only]
     indicator = filters.indicator
     known = territories()
     codes = (
@@ -622,8 +674,10 @@ def _map(board: Dashboard, rows: list[gaps.GapRow], level: str, language: str, e
         )
         values.append(maps.MapValue(code, item.value(indicator), item.text(indicator, language), href))
     present = {v.code for v in values}
-    for code in codes:  # territories without figures still lead somewhere
-        if code not in present:
+    for code in codes:  # territories without figures still lead somewhere (unless out of the reader's reach)
+        if only and code not in only:
+            values.append(maps.MapValue(code, None, "–", ""))
+        elif code not in present:
             href = (
                 _link(filters, region=code, province=None)
                 if level == "region"

@@ -50,6 +50,7 @@ __all__ = [
     "coding_summary",
     "may_read",
     "sees_exact_figures",
+    "visible_provinces",
     "visible_regions",
     "gap_table",
     "latest_complete_year",
@@ -165,6 +166,26 @@ def visible_regions(user) -> set[str] | None:
         access.scoped(user, access.Permission.VIEW_AGGREGATES, regions).values_list("code", flat=True)
     )
     return None if codes == set(regions.values_list("code", flat=True)) else codes
+
+
+def visible_provinces(user) -> set[str] | None:
+    """Provinces whose figures `user` may read outside the regions of `visible_regions` (a membership scoped
+    to a province); None for the whole country. Least privilege: such a reader sees the province alone:
+    neither its region's figures (its territorial scope does not hold the region) nor the other provinces'."""
+    from kafaat.core import access
+    from kafaat.core.models import Territory
+
+    regions = visible_regions(user)
+    if regions is None:
+        return None
+    provinces = Territory.objects.filter(level=Territory.Level.PROVINCE)
+    codes = access.scoped(user, access.Permission.VIEW_AGGREGATES, provinces).values_list("code", flat=True)
+    return {code for code in codes if region_of(code) not in regions}
+
+
+def region_of(province: str) -> str:
+    """The region code of a province code (HCP codes start with the region's number: 02.411 -> MA-02)."""
+    return f"MA-{province.split('.')[0]}"
 
 
 # --- Names --------------------------------------------------------------------------------------------------

@@ -87,6 +87,11 @@ def may_publish(actor, territory: Territory | None = None) -> bool:
     return access.has_permission(actor, PUBLISH_OPEN_DATA, territory)
 
 
+def may_publish_somewhere(actor) -> bool:
+    """Whether the actor holds the publish permission at all (a province scope holds it for no package)."""
+    return actor is not None and access.has_permission(actor, PUBLISH_OPEN_DATA)
+
+
 def publishable_scopes(actor) -> list[tuple[str, str]]:
     """(code, name) of what the actor may publish: the country when allowed, then the regions."""
     scopes = [(NATIONAL, _("Morocco (national)"))] if may_publish(actor, None) else []

@@ -63,7 +63,7 @@ def regional_dashboard(request):
     context = {
         "indicators": list(dashboard.INDICATORS.items()),
         "dimensions": list(dashboard.DIMENSIONS.items()),
-        "regions": _regions(language, gaps.visible_regions(request.user)),
+        "regions": _regions(language, _reachable_regions(request.user)),
     }
     try:
         filters = parse_filters(request.GET)
@@ -82,6 +82,7 @@ def regional_dashboard(request):
                 dashboard_url(replace(board.filters, province=code, shortage_page=1, surplus_page=1)),
             )
             for code in dashboard.provinces_of(board.filters.region)
+            if _may_open(request.user, board.filters.region, code)
         ]
         if board.filters.region
         else [],
@@ -95,6 +96,19 @@ def regional_dashboard(request):
     if request.htmx:  # the address bar shows the clean URL of what is shown, not the raw form
         response = push_url(response, dashboard_url(board.filters))
     return response
+
+
+def _reachable_regions(user) -> set[str] | None:
+    """Regions the reader may choose: theirs, and the regions of the provinces they are scoped to."""
+    regions = gaps.visible_regions(user)
+    if regions is None:
+        return None
+    return regions | {gaps.region_of(p) for p in gaps.visible_provinces(user) or ()}
+
+
+def _may_open(user, region: str, province: str) -> bool:
+    regions = gaps.visible_regions(user)
+    return regions is None or region in regions or province in (gaps.visible_provinces(user) or ())
 
 
 def _regions(language: str, visible: set[str] | None) -> list[tuple[str, str]]:
