@@ -62,7 +62,7 @@ class GapTableOut(Schema):
 
 
 class ProjectionIn(Schema):
-    level: Literal["region", "province"] = "region"
+    level: Literal["national", "region", "province"] = "region"  # national: territory MA
     territory: str = Field(..., max_length=20)
     dimension: Literal["occupation", "sector"] = "occupation"
     group: str = Field(..., max_length=30)
@@ -96,7 +96,9 @@ def _allow(user, region: str | None, province: str | None = None) -> set[str] | 
     return mine
 
 
-def _region_of(level: str, code: str) -> str:
+def _region_of(level: str, code: str) -> str | None:
+    if level == "national":
+        return None  # the country: readers of the whole country only
     return code if level == "region" else f"MA-{code.split('.')[0]}"
 
 

@@ -740,10 +740,7 @@ def _projection(board: Dashboard, language: str, exact: bool) -> None:
     filters = board.filters
     if not board.group:
         return
-    if not filters.region:
-        board.projection_note = _("Choose a region (or a province) to see the projection of a group.")
-        return
-    level = "province" if filters.province else "region"
+    level = "province" if filters.province else "region" if filters.region else "national"
     try:
         rows = gaps.projection(
             level=level,

@@ -32,6 +32,8 @@ from kafaat.observatory.snapshot import NoSnapshot
 from kafaat.results import suppression
 
 Level = Literal["region", "province"]
+ProjectionLevel = Literal["national", "region", "province"]  # projection also has the country's series
+NATIONAL = "MA"  # the country's territory code (ISO 3166-1 alpha-2), for level "national"
 Dimension = Literal["occupation", "sector"]  # occupation = ISCO-08 sub-major group; sector = training sector
 LEVELS: tuple[str, ...] = get_args(Level)
 DIMENSIONS: tuple[str, ...] = get_args(Dimension)
@@ -46,6 +48,7 @@ __all__ = [
     "Level",
     "NoSnapshot",
     "ProjectionRow",
+    "ProjectionLevel",
     "PublishedGapRow",
     "coding_summary",
     "may_read",
@@ -429,7 +432,7 @@ def trend(xs: list[int], ys: list[float], future: list[int]) -> tuple[list[tuple
 
 def projection(
     *,
-    level: Level,
+    level: ProjectionLevel,
     territory_code: str,
     dimension: Dimension,
     group_code: str,
@@ -443,32 +446,41 @@ def projection(
     is 0); see `_complete_years`. The demand of a projected year that surveyed
     employers' hiring intentions cover is the mean of the trend and the intentions, its interval widened to
     hold both.
+
+    level="national" (territory_code "MA"): the country's series, the sum of the regions' (figures placed in
+    no region are left out, as in the gap tables).
     """
-    _check(level, dimension)
+    national = level == "national"
+    _check("region" if national else level, dimension)
     if not 1 <= horizon <= 10:
         raise GapError(_("The horizon must be between 1 and 10 years."))
     con = snapshot.cursor(path)
-    known = con.execute(
-        "SELECT 1 FROM territories WHERE code = ? AND level = ?", [territory_code, level]
-    ).fetchall()
+    known = (
+        [(1,)]
+        if national and territory_code == NATIONAL
+        else con.execute(
+            "SELECT 1 FROM territories WHERE code = ? AND level = ?", [territory_code, level]
+        ).fetchall()
+    )
     if not known:
         raise GapError(_("Unknown territory “%(value)s” at this level.") % {"value": territory_code})
     if group_code not in group_codes(dimension):
         raise GapError(_("Unknown group “%(value)s”.") % {"value": group_code})
     g = _GROUP[dimension]
+    where = "region IS NOT NULL" if national else f"{level} = $t"
     rows = con.execute(
         f"""WITH any_published AS (SELECT count(*) > 0 AS yes FROM supply WHERE source = 'published'),
         sy AS (SELECT DISTINCT year FROM supply WHERE year <= $supply_until
             AND (source = 'published' OR NOT (SELECT yes FROM any_published))),
         dy AS (SELECT DISTINCT year FROM demand WHERE year <= $demand_until),
-        s AS (SELECT year, sum(graduates) AS v FROM supply WHERE {level} = $t AND {g} = $g GROUP BY year),
-        d AS (SELECT year, sum(positions) AS v FROM demand WHERE {level} = $t AND {g} = $g GROUP BY year),
-        i AS (SELECT year, sum(positions) AS v FROM intentions WHERE {level} = $t AND {g} = $g GROUP BY year)
+        s AS (SELECT year, sum(graduates) AS v FROM supply WHERE {where} AND {g} = $g GROUP BY year),
+        d AS (SELECT year, sum(positions) AS v FROM demand WHERE {where} AND {g} = $g GROUP BY year),
+        i AS (SELECT year, sum(positions) AS v FROM intentions WHERE {where} AND {g} = $g GROUP BY year)
         SELECT 'supply', sy.year, coalesce(s.v, 0) FROM sy LEFT JOIN s USING (year)
         UNION ALL SELECT 'demand', dy.year, coalesce(d.v, 0) FROM dy LEFT JOIN d USING (year)
         UNION ALL SELECT 'intentions', year, v FROM i
         ORDER BY 1, 2""",  # noqa: S608 — level and group column come from LEVELS and _GROUP
-        {"t": territory_code, "g": group_code, **_complete_years(con)},
+        {"g": group_code, **({} if national else {"t": territory_code}), **_complete_years(con)},
     ).fetchall()
     series: dict[str, dict[int, float]] = {"supply": {}, "demand": {}, "intentions": {}}
     for kind, year, value in rows:

@@ -319,12 +319,13 @@ def total_rows(year: int, scope: Scope, figures: Figures) -> list[dict]:
 
 
 def projection_rows(year: int, scope: Scope, figures: Figures) -> list[dict]:
-    """Projections of the parent territory (a region) or, for the country, of each region, per group."""
+    """Projections of the parent territory (a region, or the country) and, for the country, of each region,
+    per group."""
     gaps = _gaps()
     if scope.region is not None:
         targets = [(TOTAL, scope.region.code, "region")]
-    else:
-        targets = [(t, t, "region") for t in figures.children]
+    else:  # the country's series, then each region's
+        targets = [(TOTAL, NATIONAL, "national"), *((t, t, "region") for t in figures.children)]
     out = []
     for territory, code, level in targets:
         for group in figures.groups:

@@ -63,7 +63,7 @@ def test_the_national_view_maps_the_regions_and_ranks_the_occupations(client, ga
     assert surplus[1][1][:4] == ["50", "30", "1,67", "0,25"]  # graduates, vacancies, S/D, mismatch (fr)
     assert surplus[1][1][4] == "50\u00a0%"  # placement rate: 1 placed of 2 certified
     assert '<figure class="chart" id="sector-chart">' in html and "<svg" in html.split('id="sector-chart"')[1]
-    assert "Choisissez une région" in html  # no national projection
+    assert "Choisissez une région" not in html  # the national projection is drawn
 
 
 @pytest.mark.django_db
