@@ -173,7 +173,10 @@ class Dashboard:
     territory_name: str
     trail: list[tuple[str, Filters]]  # national › region › province, each with the filters that show it
     national: bool = True  # whether the user may see the whole country (else their regions only)
-    map_svg: str = ""
+    map_svg: str = ""  # drawn when the board was computed, or "" (lazy: the page loads it as a fragment)
+    map_spec: dict | None = None  # the Vega-Lite spec of each chart (None: no chart)
+    sector_spec: dict | None = None
+    projection_spec: dict | None = None
     map_note: str = ""
     shortage: list[RankedRow] = field(default_factory=list)
     surplus: list[RankedRow] = field(default_factory=list)
@@ -465,7 +468,11 @@ def prewarm(version: int | None = None) -> int:
             break  # refreshed meanwhile: the next request prewarms the new snapshot
         for language, _name in settings.LANGUAGES:
             for exact in (True, False):
-                _board(version, language, exact, filters, available)
+                board = _board(version, language, exact, filters, available)
+                for which in CHARTS:  # drawn here, so no reader waits for them
+                    spec = getattr(board, f"{which}_spec")
+                    if spec is not None:
+                        maps.render_svg(spec)
                 done += 1
     return done
 
@@ -587,6 +594,45 @@ def _compute_in_language(
     return board
 
 
+# --- Charts: drawn with the page, or afterwards as fragments (lazy) --------------------------------
+
+CHARTS = ("map", "sector", "projection")
+
+
+def lazy_charts() -> bool:
+    """Setting KAFAAT_DASHBOARD_LAZY_CHARTS (default on): a chart not drawn yet (by any process: the disk
+    cache) is not drawn while the page waits; the page asks for it as an htmx fragment (`chart`)."""
+    from django.conf import settings
+
+    return getattr(settings, "KAFAAT_DASHBOARD_LAZY_CHARTS", True)
+
+
+def _draw(spec: dict) -> str:
+    if lazy_charts():
+        return maps.cached_svg(spec) or ""
+    return maps.render_svg(spec)
+
+
+def svgs(board: Dashboard) -> dict[str, str]:
+    """Each chart's SVG when it is drawn already (in the board, or on disk by any process), else ""."""
+    out = {}
+    for which in CHARTS:
+        svg = getattr(board, f"{which}_svg")
+        spec = getattr(board, f"{which}_spec")
+        out[which] = svg or (maps.cached_svg(spec) if spec is not None else "") or ""
+    return out
+
+
+def chart(user, filters: Filters, language: str, which: str) -> str:
+    """One chart of a dashboard as SVG, drawn now if no process drew it before (the page's lazy fragments).
+    DashboardError for an unknown chart; "" when the board has none (e.g. no group to project)."""
+    if which not in CHARTS:
+        raise DashboardError(_("Unknown chart “%(value)s”.") % {"value": which[:20]})
+    board = build(user, filters, language)
+    spec = getattr(board, f"{which}_spec")
+    return "" if spec is None else maps.render_svg(spec)
+
+
 def _stamp(board: Dashboard) -> str:
     """ "Snapshot of <time>", in the board's language: drawn into every chart, which may be saved alone."""
     if board.taken_at is None:
@@ -696,7 +742,7 @@ def _map(
         legend_title=title,
         note=_stamp(board),
     )
-    board.map_svg = maps.render_svg(spec)
+    board.map_spec, board.map_svg = spec, _draw(spec)
 
 
 def _sectors(board: Dashboard, version: int, language: str, year: int, exact: bool) -> None:
@@ -733,7 +779,7 @@ def _sectors(board: Dashboard, version: int, language: str, year: int, exact: bo
     ]
     if bars:
         spec = sector_chart(bars, language=language, title=board.territory_name, subtitle=_stamp(board))
-        board.sector_svg = maps.render_svg(spec)
+        board.sector_spec, board.sector_svg = spec, _draw(spec)
 
 
 def _projection(board: Dashboard, language: str, exact: bool) -> None:
@@ -757,7 +803,7 @@ def _projection(board: Dashboard, language: str, exact: bool) -> None:
     board.projection_method = next((r.method for r in rows if not r.observed), "")
     title = f"{board.group_name} · {board.territory_name}"
     spec = projection_chart(rows, language=language, title=title, subtitle=_stamp(board))
-    board.projection_svg = maps.render_svg(spec)
+    board.projection_spec, board.projection_svg = spec, _draw(spec)
 
 
 def _published_projection(rows: list[gaps.ProjectionRow]) -> tuple[list[gaps.ProjectionRow], bool]:
