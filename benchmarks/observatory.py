@@ -300,8 +300,8 @@ def main() -> None:
     parser.add_argument("--page-only", action="store_true", help="time the dashboard page only")
     args = parser.parse_args()
     url = os.environ["DATABASE_URL"]
-    if "gaps" not in url and "observatory" not in url:
-        raise SystemExit("use a scratch database whose name contains 'gaps' or 'observatory'")
+    if not any(word in url for word in ("gaps", "observatory", "bench")):
+        raise SystemExit("use a scratch database whose name contains 'gaps', 'observatory' or 'bench'")
     if url.startswith("sqlite") and not args.reuse:
         Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
     import tempfile
