@@ -182,15 +182,8 @@ def projection(request: HttpRequest, params: Query[ProjectionIn]):
 
 
 def _suppress_projection(rows: list[gaps.ProjectionRow]) -> list[gaps.ProjectionRow]:
-    """Observed supply below the threshold is hidden for aggregate-only readers (projections are estimates
-    and are shown); demand counts ads, not people."""
-    from dataclasses import replace
+    """For aggregate-only readers: the published projection (disclosure.published_projection, the rule of the
+    dashboard and the packages): small observed counts hidden, and the projected values that follow them."""
+    from kafaat.observatory import disclosure
 
-    from kafaat.results.suppression import is_small
-
-    out = []
-    for row in rows:
-        if row.observed and row.supply is not None and is_small(int(row.supply)):
-            row = replace(row, supply=None, supply_low=None, supply_high=None)
-        out.append(row)
-    return out
+    return disclosure.published_projection(rows)[0]

@@ -798,7 +798,7 @@ def _projection(board: Dashboard, language: str, exact: bool) -> None:
         board.projection_note = str(error)
         return
     if not exact:  # observed counts below the threshold are hidden; projections are rounded estimates
-        rows, board.suppressed_projection = _published_projection(rows)
+        rows, board.suppressed_projection = _published_projection(rows, board)
     board.projection = rows
     board.projection_method = next((r.method for r in rows if not r.observed), "")
     title = f"{board.group_name} · {board.territory_name}"
@@ -806,34 +806,26 @@ def _projection(board: Dashboard, language: str, exact: bool) -> None:
     board.projection_spec, board.projection_svg = spec, _draw(spec)
 
 
-def _published_projection(rows: list[gaps.ProjectionRow]) -> tuple[list[gaps.ProjectionRow], bool]:
-    from kafaat.results.suppression import THRESHOLD
+def _published_projection(
+    rows: list[gaps.ProjectionRow], board: Dashboard
+) -> tuple[list[gaps.ProjectionRow], bool]:
+    """The projection as published (disclosure.published_projection: the rule of the open-data packages, the
+    board's year as in its gap table), projected values rounded."""
+    from kafaat.observatory import disclosure
 
-    out, hidden = [], False
-    for r in rows:
-        if r.observed:
-            small = r.supply is not None and 0 < r.supply < THRESHOLD
-            hidden |= small
-            supply = None if small else r.supply
-            out.append(replace(r, supply=supply, supply_low=supply, supply_high=supply))
-        else:
-            out.append(
-                replace(
-                    r,
-                    **{
-                        k: None if getattr(r, k) is None else round(getattr(r, k))
-                        for k in (
-                            "supply",
-                            "supply_low",
-                            "supply_high",
-                            "demand",
-                            "demand_low",
-                            "demand_high",
-                        )
-                    },
-                )
-            )
-    return out, hidden
+    year, dimension = board.filters.year, board.filters.dimension
+    protection = disclosure.protection(year, dimension) if year is not None else None  # type: ignore[arg-type]
+    shown, hidden = disclosure.published_projection(
+        rows, protection=protection, territory=board.territory_code, group=board.group
+    )
+    names = ("supply", "supply_low", "supply_high", "demand", "demand_low", "demand_high")
+    out = [
+        r
+        if r.observed
+        else replace(r, **{k: None if getattr(r, k) is None else round(getattr(r, k)) for k in names})
+        for r in shown
+    ]
+    return out, bool(hidden)
 
 
 # --- Charts (Vega-Lite specs, drawn by core.charts) --------------------------------------------------------

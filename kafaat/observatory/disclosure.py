@@ -28,7 +28,7 @@ import importlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kafaat.results import suppression
 from kafaat.results.suppression import MARKER, THRESHOLD, TOTAL
@@ -315,3 +315,41 @@ def published_fields(
     else:
         out["coverage"] = None if not youth else graduates.value * 1000 / youth
     return out
+
+
+# --- projections: observed figures as published, projected ones with them -----------------------------------
+
+
+def published_projection(
+    rows,
+    *,
+    protection: Protection | None = None,
+    territory: str | None = None,
+    group: str | None = None,
+) -> tuple[list, set[tuple[int, str]]]:
+    """A projection (gaps.ProjectionRow) as published, and the (year, "supply" | "demand") hidden.
+
+    An observed value is hidden when it is a small count, and in the protection's year exactly as in the
+    gap table (the graduates, or the vacancies, of `territory` × `group`); a projected value when the last
+    observed one is hidden or it is itself between 0 and the threshold. The dashboard, the API and the
+    packages use it.
+    """
+    hidden: set[tuple[int, str]] = set()
+    last = {"supply": False, "demand": False}
+    out = []
+    for point in sorted(rows, key=lambda p: p.year):
+        changes: dict[str, None] = {}
+        for side, measure in (("supply", "graduates"), ("demand", "vacancies")):
+            value = getattr(point, side)
+            if point.observed:
+                hide = value is not None and suppression.is_small(round(value))
+                if protection is not None and point.year == protection.year:
+                    hide = protection.is_hidden(measure, territory, group)  # type: ignore[arg-type]
+                last[side] = hide
+            else:
+                hide = last[side] or (value is not None and 0 < value < THRESHOLD)
+            if hide:
+                hidden.add((point.year, side))
+                changes |= {side: None, f"{side}_low": None, f"{side}_high": None}
+        out.append(replace(point, **changes) if changes else point)
+    return out, hidden

@@ -339,8 +339,11 @@ def projection_rows(year: int, scope: Scope, figures: Figures) -> list[dict]:
                 )
             except ValueError:  # gaps.GapError: no series for this group
                 continue
-            last_hidden = {"supply": False, "demand": False}
-            for point in sorted(series, key=lambda p: p.year):
+            shown, hidden = disclosure.published_projection(
+                series, protection=figures.protection, territory=figures.where((territory, group))[0],
+                group=group,
+            )  # fmt: skip
+            for point in shown:
                 row = {
                     "dimension": figures.dimension,
                     "territory_code": code,
@@ -349,23 +352,15 @@ def projection_rows(year: int, scope: Scope, figures: Figures) -> list[dict]:
                     "observed": bool(point.observed),
                     "method": point.method,
                 }
-                for side, measure in (("supply", "graduates"), ("demand", "vacancies")):
-                    values = [
-                        getattr(point, side),
-                        getattr(point, f"{side}_low"),
-                        getattr(point, f"{side}_high"),
-                    ]
-                    if point.observed:
-                        exact = round(values[0] or 0)
-                        hide = suppression.is_small(exact)
-                        if point.year == year:  # the published year: exactly as in the gap table
-                            hide = figures.is_hidden(measure, (territory, group))
-                        last_hidden[side] = hide
-                    else:
-                        hide = last_hidden[side] or (values[0] is not None and 0 < values[0] < THRESHOLD)
-                    for suffix, value in zip(("", "_low", "_high"), values, strict=True):
+                for side in ("supply", "demand"):
+                    for suffix in ("", "_low", "_high"):
+                        value = getattr(point, f"{side}{suffix}")
                         row[f"{side}{suffix}"] = (
-                            MARKER if hide else (None if value is None else round(value, 1))
+                            MARKER
+                            if (point.year, side) in hidden
+                            else None
+                            if value is None
+                            else round(value, 1)
                         )
                 out.append(row)
     return out
