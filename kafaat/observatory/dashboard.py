@@ -295,9 +295,12 @@ def cache_info() -> dict[str, int]:
 
 
 def cache_clear() -> None:
+    from kafaat.observatory import disclosure
+
     with _lock:
         _cache.clear()
         _stats.update(hits=0, misses=0)
+    disclosure.cache_clear()  # the suppression pattern too: "nothing cached" means nothing
 
 
 def _table(version: int, language: str, year: int, level: str, region: str | None, dimension: str) -> list:
@@ -460,9 +463,15 @@ def prewarm(version: int | None = None) -> int:
     cache, so other processes draw nothing either. Returns the number of views computed."""
     from django.conf import settings
 
+    from kafaat.observatory import disclosure
+
     version = version or snapshot_version()
     available = years()
     done = 0
+    year = default_year() or (available[-1] if available else None)
+    if year is not None:  # the published form's suppression pattern first: every published view needs it
+        for dimension in DIMENSIONS:
+            disclosure.protection(year, dimension)
     for filters in default_views(available):
         if snapshot_version() != version:
             break  # refreshed meanwhile: the next request prewarms the new snapshot

@@ -132,45 +132,57 @@ def _hidden_keys(table, rows, cols) -> Iterable[tuple]:
 
 
 def _protect(p: Protection, threshold: int) -> None:
+    """The linked suppression (module docstring). A table whose forced entries did not change since it was
+    last suppressed gives the same answer (suppression is deterministic): it is not suppressed again."""
     hidden = p.hidden
+    by_territory: dict[str, dict[str, set[str]]] = {m: {} for m in COUNTS}  # measure -> territory -> groups
     territories = [NATIONAL, *p.regions, *(c for children in p.provinces.values() for c in children)]
     cols = p.groups
+    last: dict[tuple, frozenset] = {}
+    territory_tables = list(p.tables())
+    sex_tables = []
+    for base, (women, men) in SEXED.items():
+        for territory in territories:
+            sexes = {(g, "women"): p.value(women, territory, g) for g in cols}
+            sexes |= {(g, "men"): p.value(men, territory, g) for g in cols}
+            sex_tables.append((base, women, men, territory, {k: v for k, v in sexes.items() if v}))
+
+    def add(measure: str, key: Key) -> bool:
+        if key in hidden[measure]:
+            return False
+        hidden[measure].add(key)
+        by_territory[measure].setdefault(key[0], set()).add(key[1])
+        return True
+
     changed = True
     while changed:
         changed = False
-        for measure, cells, rows, columns, key_of in p.tables():
-            forced = [
-                (TOTAL if t == _parent(key_of) else t, TOTAL if g == ALL else g)
-                for t, g in hidden[measure]
-                if t in rows or t == _parent(key_of)
-            ]
-            forced = [k for k in forced if k[0] in rows or k[0] == TOTAL]
+        for measure, cells, rows, columns, key_of in territory_tables:
+            parent = _parent(key_of)
+            forced = frozenset(
+                (TOTAL if t == parent else t, TOTAL if g == ALL else g)
+                for t in (*rows, parent)
+                for g in by_territory[measure].get(t, ())
+            )
+            if last.get((measure, parent)) == forced:
+                continue
+            last[(measure, parent)] = forced
             table = suppression.suppress_2d(cells, rows, columns, threshold=threshold, forced=forced)
             for key in _hidden_keys(table, rows, columns):
-                mapped = key_of(key)
-                if mapped not in hidden[measure]:
-                    hidden[measure].add(mapped)
-                    changed = True
-        for base, (women, men) in SEXED.items():
-            for territory in territories:
-                sexes = {(g, "women"): p.value(women, territory, g) for g in cols}
-                sexes |= {(g, "men"): p.value(men, territory, g) for g in cols}
-                sexes = {k: v for k, v in sexes.items() if v}
-                by_measure = {TOTAL: base, "women": women, "men": men}
-                forced = [
-                    (TOTAL if g == ALL else g, s)
-                    for s, m in by_measure.items()
-                    for t, g in hidden[m]
-                    if t == territory
-                ]
-                table = suppression.suppress_2d(
-                    sexes, cols, ("women", "men"), threshold=threshold, forced=forced
-                )
-                for g, s in _hidden_keys(table, cols, ("women", "men")):
-                    mapped = (territory, ALL if g == TOTAL else g)
-                    if mapped not in hidden[by_measure[s]]:
-                        hidden[by_measure[s]].add(mapped)
-                        changed = True
+                changed |= add(measure, key_of(key))
+        for base, women, men, territory, sexes in sex_tables:
+            by_measure = {TOTAL: base, "women": women, "men": men}
+            forced = frozenset(
+                (TOTAL if g == ALL else g, s)
+                for s, m in by_measure.items()
+                for g in by_territory[m].get(territory, ())
+            )
+            if last.get((base, territory, "sex")) == forced:
+                continue
+            last[(base, territory, "sex")] = forced
+            table = suppression.suppress_2d(sexes, cols, ("women", "men"), threshold=threshold, forced=forced)
+            for g, s in _hidden_keys(table, cols, ("women", "men")):
+                changed |= add(by_measure[s], (territory, ALL if g == TOTAL else g))
 
 
 def _parent(key_of: Callable[[object], Key]) -> str:
@@ -223,7 +235,8 @@ def build(year: int, dimension: str, region_rows, province_rows, *, threshold: i
 
 # --- one protection per (year, dimension, figures), shared by every reader ---------------------------------
 
-_cache: OrderedDict[str, Protection] = OrderedDict()
+_cache: OrderedDict[str, Protection] = OrderedDict()  # by a digest of the figures
+_by_version: dict[tuple, Protection] = {}  # by snapshot version: no gap table read at all
 _lock = threading.Lock()
 CACHE_SIZE = 16
 
@@ -233,27 +246,52 @@ def _engine():
     return importlib.import_module("kafaat.observatory.gaps")
 
 
+def _snapshot_version() -> tuple[str, int] | None:
+    from kafaat.observatory import warehouse
+
+    path = warehouse.warehouse_path()
+    try:
+        return str(path), path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return None
+
+
 def protection(year: int, dimension: str, *, threshold: int = THRESHOLD) -> Protection:
-    """The country's protection for a year and dimension, from the gap engine (cached by its figures)."""
+    """The country's protection for a year and dimension, from the gap engine: computed once per snapshot
+    (a refresh replaces the snapshot file, hence its version), and kept for the same figures."""
     engine = _engine()
+    version = _snapshot_version()
+    fast = (id(engine), version, int(year), dimension, threshold)
+    with _lock:
+        if version is not None and fast in _by_version:
+            return _by_version[fast]
     regions = engine.gap_table(year, level="region", region=None, dimension=dimension)
     provinces = engine.gap_table(year, level="province", region=None, dimension=dimension)
     digest = hashlib.sha256(repr((year, dimension, threshold)).encode())
     for row in (*regions, *provinces):
-        digest.update(
-            repr((row.territory_code, row.group_code, *(getattr(row, m) for m in PUBLISHED_COUNTS))).encode()
-        )
+        counts = (row.territory_code, row.group_code, *(getattr(row, m) for m in PUBLISHED_COUNTS))
+        digest.update(repr(counts).encode())
     key = digest.hexdigest()
     with _lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
-    built = build(year, dimension, regions, provinces, threshold=threshold)
+        built = _cache.get(key)
+    if built is None:
+        built = build(year, dimension, regions, provinces, threshold=threshold)
     with _lock:
         _cache[key] = built
+        _cache.move_to_end(key)
         while len(_cache) > CACHE_SIZE:
             _cache.popitem(last=False)
+        if version is not None:
+            _by_version[fast] = built
+            while len(_by_version) > CACHE_SIZE:
+                _by_version.pop(next(iter(_by_version)))
     return built
+
+
+def cache_clear() -> None:
+    with _lock:
+        _cache.clear()
+        _by_version.clear()
 
 
 # --- rates: hidden with the counts they come from ---------------------------------------------------------

@@ -230,4 +230,6 @@ def test_the_rule_is_computed_once_per_figures(demo_engine, db):
         [replace(regions[0], graduates=regions[0].graduates + 1), *regions[1:]],
         provinces,
     )
-    assert disclosure.protection(YEAR, "occupation") is not first  # other figures: computed again
+    assert disclosure.protection(YEAR, "occupation") is first  # the same snapshot: no gap table read again
+    warehouse.refresh()  # a new snapshot: the figures are read, and they differ
+    assert disclosure.protection(YEAR, "occupation") is not first
