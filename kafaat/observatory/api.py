@@ -62,7 +62,7 @@ class GapTableOut(Schema):
 
 
 class ProjectionIn(Schema):
-    level: Literal["region", "province"] = "region"
+    level: Literal["national", "region", "province"] = "region"  # national: territory MA
     territory: str = Field(..., max_length=20)
     dimension: Literal["occupation", "sector"] = "occupation"
     group: str = Field(..., max_length=30)
@@ -81,15 +81,24 @@ class ProjectionRowOut(Schema):
     method: str
 
 
-def _allow(user, region: str | None) -> None:
+def _allow(user, region: str | None, province: str | None = None) -> set[str] | None:
+    """PermissionDenied outside the user's territories; else the provinces the answer is limited to (a reader
+    scoped to provinces of `region`: least privilege, not the region's nor its other provinces' figures), or
+    None (no limit)."""
     if not gaps.may_read(user):
         raise PermissionDenied
     regions = gaps.visible_regions(user)
-    if regions is not None and (region is None or region not in regions):
+    if regions is None or (region is not None and region in regions):
+        return None
+    mine = {p for p in gaps.visible_provinces(user) or () if gaps.region_of(p) == region}
+    if region is None or not mine or (province is not None and province not in mine):
         raise PermissionDenied
+    return mine
 
 
-def _region_of(level: str, code: str) -> str:
+def _region_of(level: str, code: str) -> str | None:
+    if level == "national":
+        return None  # the country: readers of the whole country only
     return code if level == "region" else f"MA-{code.split('.')[0]}"
 
 
@@ -109,12 +118,19 @@ def years(request: HttpRequest):
 
 @router.get("/observatory/gaps", response={200: GapTableOut, 400: Error, 409: Error})
 def gap_table(request: HttpRequest, params: Query[GapIn]):
-    _allow(request.user, params.region)
+    only = _allow(request.user, params.region)
+    if only is not None and params.level != "province":
+        raise PermissionDenied  # a reader scoped to provinces may not read their region's row
     try:
         rows = gaps.gap_table(
             params.year, level=params.level, region=params.region, dimension=params.dimension
         )
-        uncoded = gaps.coding_summary(params.year, level="region", region=params.region)
+        if only is None:
+            uncoded = gaps.coding_summary(params.year, level="region", region=params.region)
+        else:
+            rows = [r for r in rows if r.territory_code in only]
+            summary = gaps.coding_summary(params.year, level="province", region=params.region)
+            uncoded = {t: v for t, v in summary.items() if t in only}
         info = snapshot.info()
     except gaps.GapError as error:
         return Status(400, {"detail": str(error)})
@@ -144,7 +160,10 @@ def gap_table(request: HttpRequest, params: Query[GapIn]):
 
 @router.get("/observatory/projection", response={200: list[ProjectionRowOut], 400: Error, 409: Error})
 def projection(request: HttpRequest, params: Query[ProjectionIn]):
-    _allow(request.user, _region_of(params.level, params.territory))
+    province = params.territory if params.level == "province" else None
+    only = _allow(request.user, _region_of(params.level, params.territory), province)
+    if only is not None and province is None:
+        raise PermissionDenied
     try:
         rows = gaps.projection(
             level=params.level,
@@ -163,15 +182,8 @@ def projection(request: HttpRequest, params: Query[ProjectionIn]):
 
 
 def _suppress_projection(rows: list[gaps.ProjectionRow]) -> list[gaps.ProjectionRow]:
-    """Observed supply below the threshold is hidden for aggregate-only readers (projections are estimates
-    and are shown); demand counts ads, not people."""
-    from dataclasses import replace
+    """For aggregate-only readers: the published projection (disclosure.published_projection, the rule of the
+    dashboard and the packages): small observed counts hidden, and the projected values that follow them."""
+    from kafaat.observatory import disclosure
 
-    from kafaat.results.suppression import is_small
-
-    out = []
-    for row in rows:
-        if row.observed and row.supply is not None and is_small(int(row.supply)):
-            row = replace(row, supply=None, supply_low=None, supply_high=None)
-        out.append(row)
-    return out
+    return disclosure.published_projection(rows)[0]

@@ -68,18 +68,38 @@ def sees_exact_figures(user) -> bool:
     return gaps.sees_exact_figures(user)
 
 
-def allowed(user, filters: Filters, regions: set[str] | None) -> Filters:
-    """The filters within the user's regions (`gaps.visible_regions`; None: the whole country): a user scoped
-    to regions starts at (the first of) theirs and may not open another (PermissionDenied)."""
+def allowed(user, filters: Filters, regions: set[str] | None, provinces: set[str] | None = None) -> Filters:
+    """The filters within the user's territories (`gaps.visible_regions`, `gaps.visible_provinces`; None: the
+    whole country): a user scoped to regions starts at (the first of) theirs and may not open another; one
+    scoped to a province starts at it and may open neither its region's figures nor another province's
+    (PermissionDenied)."""
     if regions is None:
         return filters
+    provinces = provinces or set()
     if filters.region is None:
-        if not regions:
-            raise PermissionDenied
-        return replace(filters, region=sorted(regions)[0], province=None)
-    if filters.region not in regions:
+        if regions:
+            return replace(filters, region=sorted(regions)[0], province=None)
+        if provinces:
+            first = sorted(provinces)[0]
+            return replace(filters, region=gaps.region_of(first), province=first)
+        raise PermissionDenied
+    if filters.region in regions:
+        return filters
+    mine = sorted(p for p in provinces if gaps.region_of(p) == filters.region)
+    if not mine:
+        raise PermissionDenied
+    if filters.province is None:
+        return replace(filters, province=mine[0])
+    if filters.province not in mine:
         raise PermissionDenied
     return filters
+
+
+def only_provinces(filters: Filters, regions: set[str] | None, provinces: set[str] | None) -> frozenset[str]:
+    """The provinces a reader scoped to provinces sees on the map of `filters.region` (empty: every one)."""
+    if regions is None or filters.region is None or filters.region in regions:
+        return frozenset()
+    return frozenset(p for p in provinces or () if gaps.region_of(p) == filters.region)
 
 
 @dataclass(frozen=True)
@@ -153,7 +173,10 @@ class Dashboard:
     territory_name: str
     trail: list[tuple[str, Filters]]  # national › region › province, each with the filters that show it
     national: bool = True  # whether the user may see the whole country (else their regions only)
-    map_svg: str = ""
+    map_svg: str = ""  # drawn when the board was computed, or "" (lazy: the page loads it as a fragment)
+    map_spec: dict | None = None  # the Vega-Lite spec of each chart (None: no chart)
+    sector_spec: dict | None = None
+    projection_spec: dict | None = None
     map_note: str = ""
     shortage: list[RankedRow] = field(default_factory=list)
     surplus: list[RankedRow] = field(default_factory=list)
@@ -272,9 +295,12 @@ def cache_info() -> dict[str, int]:
 
 
 def cache_clear() -> None:
+    from kafaat.observatory import disclosure
+
     with _lock:
         _cache.clear()
         _stats.update(hits=0, misses=0)
+    disclosure.cache_clear()  # the suppression pattern too: "nothing cached" means nothing
 
 
 def _table(version: int, language: str, year: int, level: str, region: str | None, dimension: str) -> list:
@@ -396,18 +422,27 @@ def build(user, filters: Filters, language: str) -> Dashboard:
     version = snapshot_version()
     available = years()
     visible = gaps.visible_regions(user)
-    filters = allowed(user, check(filters, available, default_year()), visible)
+    provinces = gaps.visible_provinces(user)
+    filters = allowed(user, check(filters, available, default_year()), visible, provinces)
     _prewarm_in_background(version)
-    board = _board(version, language, exact, filters, available)
+    only = only_provinces(filters, visible, provinces)
+    board = _board(version, language, exact, filters, available, only)
     if visible is None:
         return board
-    # A reader scoped to regions: no way back to the national map.
-    return replace(board, national=False, trail=board.trail[1:])
+    # A reader scoped to regions: no way back to the national map; to a province: nor to its region.
+    return replace(board, national=False, trail=board.trail[2:] if only else board.trail[1:])
 
 
-def _board(version: int, language: str, exact: bool, filters: Filters, available: list[int]) -> Dashboard:
-    key = ("dashboard", version, language, exact, filters)
-    compute = lambda: _compute(filters, language, exact, version, available)  # noqa: E731
+def _board(
+    version: int,
+    language: str,
+    exact: bool,
+    filters: Filters,
+    available: list[int],
+    only: frozenset[str] = frozenset(),
+) -> Dashboard:
+    key = ("dashboard", version, language, exact, filters, only)
+    compute = lambda: _compute(filters, language, exact, version, available, only)  # noqa: E731
     return _memo(key, compute)  # type: ignore[return-value]
 
 
@@ -428,15 +463,25 @@ def prewarm(version: int | None = None) -> int:
     cache, so other processes draw nothing either. Returns the number of views computed."""
     from django.conf import settings
 
+    from kafaat.observatory import disclosure
+
     version = version or snapshot_version()
     available = years()
     done = 0
+    year = default_year() or (available[-1] if available else None)
+    if year is not None:  # the published form's suppression pattern first: every published view needs it
+        for dimension in DIMENSIONS:
+            disclosure.protection(year, dimension)
     for filters in default_views(available):
         if snapshot_version() != version:
             break  # refreshed meanwhile: the next request prewarms the new snapshot
         for language, _name in settings.LANGUAGES:
             for exact in (True, False):
-                _board(version, language, exact, filters, available)
+                board = _board(version, language, exact, filters, available)
+                for which in CHARTS:  # drawn here, so no reader waits for them
+                    spec = getattr(board, f"{which}_spec")
+                    if spec is not None:
+                        maps.render_svg(spec)
                 done += 1
     return done
 
@@ -478,13 +523,25 @@ def _trail(filters: Filters, language: str) -> list[tuple[str, Filters]]:
     return trail
 
 
-def _compute(filters: Filters, language: str, exact: bool, version: int, available: list[int]) -> Dashboard:
+def _compute(
+    filters: Filters,
+    language: str,
+    exact: bool,
+    version: int,
+    available: list[int],
+    only: frozenset[str] = frozenset(),
+) -> Dashboard:
     with translation.override(language):
-        return _compute_in_language(filters, language, exact, version, available)
+        return _compute_in_language(filters, language, exact, version, available, only)
 
 
 def _compute_in_language(
-    filters: Filters, language: str, exact: bool, version: int, available: list[int]
+    filters: Filters,
+    language: str,
+    exact: bool,
+    version: int,
+    available: list[int],
+    only: frozenset[str] = frozenset(),
 ) -> Dashboard:
     known = territories()
     year, dimension = filters.year, filters.dimension
@@ -540,10 +597,49 @@ def _compute_in_language(
     board.group = group
     board.group_name = gaps.group_name(dimension, group) if group else ""
 
-    _map(board, regions if level == "region" else provinces, level, language, exact)
+    _map(board, regions if level == "region" else provinces, level, language, exact, only)
     _sectors(board, version, language, year, exact)
     _projection(board, language, exact)
     return board
+
+
+# --- Charts: drawn with the page, or afterwards as fragments (lazy) --------------------------------
+
+CHARTS = ("map", "sector", "projection")
+
+
+def lazy_charts() -> bool:
+    """Setting KAFAAT_DASHBOARD_LAZY_CHARTS (default on): a chart not drawn yet (by any process: the disk
+    cache) is not drawn while the page waits; the page asks for it as an htmx fragment (`chart`)."""
+    from django.conf import settings
+
+    return getattr(settings, "KAFAAT_DASHBOARD_LAZY_CHARTS", True)
+
+
+def _draw(spec: dict) -> str:
+    if lazy_charts():
+        return maps.cached_svg(spec) or ""
+    return maps.render_svg(spec)
+
+
+def svgs(board: Dashboard) -> dict[str, str]:
+    """Each chart's SVG when it is drawn already (in the board, or on disk by any process), else ""."""
+    out = {}
+    for which in CHARTS:
+        svg = getattr(board, f"{which}_svg")
+        spec = getattr(board, f"{which}_spec")
+        out[which] = svg or (maps.cached_svg(spec) if spec is not None else "") or ""
+    return out
+
+
+def chart(user, filters: Filters, language: str, which: str) -> str:
+    """One chart of a dashboard as SVG, drawn now if no process drew it before (the page's lazy fragments).
+    DashboardError for an unknown chart; "" when the board has none (e.g. no group to project)."""
+    if which not in CHARTS:
+        raise DashboardError(_("Unknown chart “%(value)s”.") % {"value": which[:20]})
+    board = build(user, filters, language)
+    spec = getattr(board, f"{which}_spec")
+    return "" if spec is None else maps.render_svg(spec)
 
 
 def _stamp(board: Dashboard) -> str:
@@ -585,8 +681,19 @@ def _link(filters: Filters, **changes) -> str:
     return url(replace(filters, shortage_page=1, surplus_page=1, **changes))
 
 
-def _map(board: Dashboard, rows: list[gaps.GapRow], level: str, language: str, exact: bool) -> None:
+def _map(
+    board: Dashboard,
+    rows: list[gaps.GapRow],
+    level: str,
+    language: str,
+    exact: bool,
+    only: frozenset[str] = frozenset(),
+) -> None:
+    """The choropleth; `only`: the provinces a reader scoped to provinces may see (the others stay grey,
+    without figures or links)."""
     filters = board.filters
+    if only:
+        rows = [r for r in rows if r.territory_code in only]
     indicator = filters.indicator
     known = territories()
     codes = (
@@ -622,8 +729,10 @@ def _map(board: Dashboard, rows: list[gaps.GapRow], level: str, language: str, e
         )
         values.append(maps.MapValue(code, item.value(indicator), item.text(indicator, language), href))
     present = {v.code for v in values}
-    for code in codes:  # territories without figures still lead somewhere
-        if code not in present:
+    for code in codes:  # territories without figures still lead somewhere (unless out of the reader's reach)
+        if only and code not in only:
+            values.append(maps.MapValue(code, None, "–", ""))
+        elif code not in present:
             href = (
                 _link(filters, region=code, province=None)
                 if level == "region"
@@ -642,7 +751,7 @@ def _map(board: Dashboard, rows: list[gaps.GapRow], level: str, language: str, e
         legend_title=title,
         note=_stamp(board),
     )
-    board.map_svg = maps.render_svg(spec)
+    board.map_spec, board.map_svg = spec, _draw(spec)
 
 
 def _sectors(board: Dashboard, version: int, language: str, year: int, exact: bool) -> None:
@@ -679,17 +788,14 @@ def _sectors(board: Dashboard, version: int, language: str, year: int, exact: bo
     ]
     if bars:
         spec = sector_chart(bars, language=language, title=board.territory_name, subtitle=_stamp(board))
-        board.sector_svg = maps.render_svg(spec)
+        board.sector_spec, board.sector_svg = spec, _draw(spec)
 
 
 def _projection(board: Dashboard, language: str, exact: bool) -> None:
     filters = board.filters
     if not board.group:
         return
-    if not filters.region:
-        board.projection_note = _("Choose a region (or a province) to see the projection of a group.")
-        return
-    level = "province" if filters.province else "region"
+    level = "province" if filters.province else "region" if filters.region else "national"
     try:
         rows = gaps.projection(
             level=level,
@@ -701,42 +807,34 @@ def _projection(board: Dashboard, language: str, exact: bool) -> None:
         board.projection_note = str(error)
         return
     if not exact:  # observed counts below the threshold are hidden; projections are rounded estimates
-        rows, board.suppressed_projection = _published_projection(rows)
+        rows, board.suppressed_projection = _published_projection(rows, board)
     board.projection = rows
     board.projection_method = next((r.method for r in rows if not r.observed), "")
     title = f"{board.group_name} · {board.territory_name}"
     spec = projection_chart(rows, language=language, title=title, subtitle=_stamp(board))
-    board.projection_svg = maps.render_svg(spec)
+    board.projection_spec, board.projection_svg = spec, _draw(spec)
 
 
-def _published_projection(rows: list[gaps.ProjectionRow]) -> tuple[list[gaps.ProjectionRow], bool]:
-    from kafaat.results.suppression import THRESHOLD
+def _published_projection(
+    rows: list[gaps.ProjectionRow], board: Dashboard
+) -> tuple[list[gaps.ProjectionRow], bool]:
+    """The projection as published (disclosure.published_projection: the rule of the open-data packages, the
+    board's year as in its gap table), projected values rounded."""
+    from kafaat.observatory import disclosure
 
-    out, hidden = [], False
-    for r in rows:
-        if r.observed:
-            small = r.supply is not None and 0 < r.supply < THRESHOLD
-            hidden |= small
-            supply = None if small else r.supply
-            out.append(replace(r, supply=supply, supply_low=supply, supply_high=supply))
-        else:
-            out.append(
-                replace(
-                    r,
-                    **{
-                        k: None if getattr(r, k) is None else round(getattr(r, k))
-                        for k in (
-                            "supply",
-                            "supply_low",
-                            "supply_high",
-                            "demand",
-                            "demand_low",
-                            "demand_high",
-                        )
-                    },
-                )
-            )
-    return out, hidden
+    year, dimension = board.filters.year, board.filters.dimension
+    protection = disclosure.protection(year, dimension) if year is not None else None  # type: ignore[arg-type]
+    shown, hidden = disclosure.published_projection(
+        rows, protection=protection, territory=board.territory_code, group=board.group
+    )
+    names = ("supply", "supply_low", "supply_high", "demand", "demand_low", "demand_high")
+    out = [
+        r
+        if r.observed
+        else replace(r, **{k: None if getattr(r, k) is None else round(getattr(r, k)) for k in names})
+        for r in shown
+    ]
+    return out, bool(hidden)
 
 
 # --- Charts (Vega-Lite specs, drawn by core.charts) --------------------------------------------------------

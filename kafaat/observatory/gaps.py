@@ -32,6 +32,8 @@ from kafaat.observatory.snapshot import NoSnapshot
 from kafaat.results import suppression
 
 Level = Literal["region", "province"]
+ProjectionLevel = Literal["national", "region", "province"]  # projection also has the country's series
+NATIONAL = "MA"  # the country's territory code (ISO 3166-1 alpha-2), for level "national"
 Dimension = Literal["occupation", "sector"]  # occupation = ISCO-08 sub-major group; sector = training sector
 LEVELS: tuple[str, ...] = get_args(Level)
 DIMENSIONS: tuple[str, ...] = get_args(Dimension)
@@ -46,10 +48,12 @@ __all__ = [
     "Level",
     "NoSnapshot",
     "ProjectionRow",
+    "ProjectionLevel",
     "PublishedGapRow",
     "coding_summary",
     "may_read",
     "sees_exact_figures",
+    "visible_provinces",
     "visible_regions",
     "gap_table",
     "latest_complete_year",
@@ -165,6 +169,26 @@ def visible_regions(user) -> set[str] | None:
         access.scoped(user, access.Permission.VIEW_AGGREGATES, regions).values_list("code", flat=True)
     )
     return None if codes == set(regions.values_list("code", flat=True)) else codes
+
+
+def visible_provinces(user) -> set[str] | None:
+    """Provinces whose figures `user` may read outside the regions of `visible_regions` (a membership scoped
+    to a province); None for the whole country. Least privilege: such a reader sees the province alone:
+    neither its region's figures (its territorial scope does not hold the region) nor the other provinces'."""
+    from kafaat.core import access
+    from kafaat.core.models import Territory
+
+    regions = visible_regions(user)
+    if regions is None:
+        return None
+    provinces = Territory.objects.filter(level=Territory.Level.PROVINCE)
+    codes = access.scoped(user, access.Permission.VIEW_AGGREGATES, provinces).values_list("code", flat=True)
+    return {code for code in codes if region_of(code) not in regions}
+
+
+def region_of(province: str) -> str:
+    """The region code of a province code (HCP codes start with the region's number: 02.411 -> MA-02)."""
+    return f"MA-{province.split('.')[0]}"
 
 
 # --- Names --------------------------------------------------------------------------------------------------
@@ -408,7 +432,7 @@ def trend(xs: list[int], ys: list[float], future: list[int]) -> tuple[list[tuple
 
 def projection(
     *,
-    level: Level,
+    level: ProjectionLevel,
     territory_code: str,
     dimension: Dimension,
     group_code: str,
@@ -422,32 +446,41 @@ def projection(
     is 0); see `_complete_years`. The demand of a projected year that surveyed
     employers' hiring intentions cover is the mean of the trend and the intentions, its interval widened to
     hold both.
+
+    level="national" (territory_code "MA"): the country's series, the sum of the regions' (figures placed in
+    no region are left out, as in the gap tables).
     """
-    _check(level, dimension)
+    national = level == "national"
+    _check("region" if national else level, dimension)
     if not 1 <= horizon <= 10:
         raise GapError(_("The horizon must be between 1 and 10 years."))
     con = snapshot.cursor(path)
-    known = con.execute(
-        "SELECT 1 FROM territories WHERE code = ? AND level = ?", [territory_code, level]
-    ).fetchall()
+    known = (
+        [(1,)]
+        if national and territory_code == NATIONAL
+        else con.execute(
+            "SELECT 1 FROM territories WHERE code = ? AND level = ?", [territory_code, level]
+        ).fetchall()
+    )
     if not known:
         raise GapError(_("Unknown territory “%(value)s” at this level.") % {"value": territory_code})
     if group_code not in group_codes(dimension):
         raise GapError(_("Unknown group “%(value)s”.") % {"value": group_code})
     g = _GROUP[dimension]
+    where = "region IS NOT NULL" if national else f"{level} = $t"
     rows = con.execute(
         f"""WITH any_published AS (SELECT count(*) > 0 AS yes FROM supply WHERE source = 'published'),
         sy AS (SELECT DISTINCT year FROM supply WHERE year <= $supply_until
             AND (source = 'published' OR NOT (SELECT yes FROM any_published))),
         dy AS (SELECT DISTINCT year FROM demand WHERE year <= $demand_until),
-        s AS (SELECT year, sum(graduates) AS v FROM supply WHERE {level} = $t AND {g} = $g GROUP BY year),
-        d AS (SELECT year, sum(positions) AS v FROM demand WHERE {level} = $t AND {g} = $g GROUP BY year),
-        i AS (SELECT year, sum(positions) AS v FROM intentions WHERE {level} = $t AND {g} = $g GROUP BY year)
+        s AS (SELECT year, sum(graduates) AS v FROM supply WHERE {where} AND {g} = $g GROUP BY year),
+        d AS (SELECT year, sum(positions) AS v FROM demand WHERE {where} AND {g} = $g GROUP BY year),
+        i AS (SELECT year, sum(positions) AS v FROM intentions WHERE {where} AND {g} = $g GROUP BY year)
         SELECT 'supply', sy.year, coalesce(s.v, 0) FROM sy LEFT JOIN s USING (year)
         UNION ALL SELECT 'demand', dy.year, coalesce(d.v, 0) FROM dy LEFT JOIN d USING (year)
         UNION ALL SELECT 'intentions', year, v FROM i
         ORDER BY 1, 2""",  # noqa: S608 — level and group column come from LEVELS and _GROUP
-        {"t": territory_code, "g": group_code, **_complete_years(con)},
+        {"g": group_code, **({} if national else {"t": territory_code}), **_complete_years(con)},
     ).fetchall()
     series: dict[str, dict[int, float]] = {"supply": {}, "demand": {}, "intentions": {}}
     for kind, year, value in rows:
@@ -505,51 +538,34 @@ def _round(value: float | None) -> float | None:
 
 # --- The published form -------------------------------------------------------------------------------------
 
-_RATES_OF_GRADUATES = ("ratio", "mismatch", "coverage")
-
 
 def published_table(rows: list[GapRow], *, threshold: int = suppression.THRESHOLD) -> list[PublishedGapRow]:
-    """The gap table as the public sees it (docs/observatory.md, "Publication"):
+    """The gap rows as the public sees them: the one rule of kafaat/observatory/disclosure.py.
 
-    graduates and hires are suppressed as territory × group tables with their totals (primary below
-    `threshold`, then secondary so that no total gives a hidden cell back) — one table per region for
-    provinces, one for the regions; a women's count and share when the women or the men are fewer than the
-    threshold; S/D, mismatch and coverage with the graduates they reveal; the placement rate as a rate of the
-    pathways cohort. Vacancies (employers' ads, not people), the location quotient and youth population are
-    shown.
+    The rows may be any rows of the year's gap tables (regions, provinces) or their sums that the dashboard
+    shows: the country's figure of a group (territory_code "MA"), a territory's figure of all groups
+    (group_code "*"). Each value is looked up in the protection computed once for the whole country (linked
+    territory × group and group × sex tables, threshold 5 and secondary suppression), so a figure is shown
+    or hidden as in every open-data package. Hidden fields are None and named in `suppressed`.
     """
-    blocks: dict[str, list[GapRow]] = {}
-    for row in rows:
-        key = row.territory_code.split(".")[0] if row.level == "province" else "regions"
-        blocks.setdefault(key, []).append(row)
-    hidden: dict[int, set[str]] = {id(row): set() for row in rows}
-    for block in blocks.values():
-        territories = sorted({r.territory_code for r in block})
-        groups = sorted({r.group_code for r in block})
-        for measure in ("graduates", "hires"):
-            table = suppression.suppress_2d(
-                {(r.territory_code, r.group_code): getattr(r, measure) for r in block},
-                territories,
-                groups,
-                threshold=threshold,
-            )
-            for r in block:
-                cell = table.cells[(r.territory_code, r.group_code)]
-                if cell.suppressed:
-                    hidden[id(r)].add(measure)
-                women = suppression.suppress_rate(
-                    getattr(r, f"{measure}_women"), getattr(r, measure), threshold=threshold
-                )
-                if cell.suppressed or women.suppressed:
-                    hidden[id(r)] |= {f"{measure}_women", f"women_share_{measure}"}
-    out = []
+    from kafaat.observatory import disclosure
+
+    out: list[PublishedGapRow] = []
+    protections: dict[tuple[int, str], disclosure.Protection] = {}
     for r in rows:
-        names = hidden[id(r)]
-        if "graduates" in names:
-            names |= set(_RATES_OF_GRADUATES)
-        if suppression.suppress_rate(r.placed, r.certified, threshold=threshold).suppressed:
-            names.add("placement_rate")
+        key = (r.year, r.dimension)
+        if key not in protections:
+            protections[key] = disclosure.protection(r.year, r.dimension, threshold=threshold)
+        published = disclosure.published_fields(
+            protections[key],
+            r.territory_code,
+            r.group_code,
+            location_quotient=r.location_quotient,
+            cohort=(r.placed, r.certified),
+            youth=r.youth_population,
+        )
         values = {f.name: getattr(r, f.name) for f in fields(PublishedGapRow) if f.name != "suppressed"}
+        names = {name for name, value in published.items() if value == suppression.MARKER}
         for name in names:
             values[name] = None
         out.append(PublishedGapRow(**values, suppressed=frozenset(names)))

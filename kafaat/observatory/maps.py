@@ -244,6 +244,18 @@ def cache_key(spec: dict) -> str:
     return charts.spec_hash(spec, "map-svg")
 
 
+def cached_svg(spec: dict) -> str | None:
+    """The SVG of `spec` if some process drew it already (the disk cache), else None; never draws."""
+    key = cache_key(spec)
+    try:
+        svg = (cache_dir() / key[:2] / f"{key}.svg").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    with _lock:
+        _stats["memory_or_disk_hits"] += 1
+    return svg
+
+
 def render_svg(spec: dict) -> str:
     """The map (or any chart spec) as SVG: from the disk cache when this exact spec was drawn before, by any
     process; else drawn by `charts` and written there."""

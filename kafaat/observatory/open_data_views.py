@@ -73,7 +73,11 @@ def download(request, code: str, year: int, version: int, name: str):
 def publish(request):
     scopes = publication.publishable_scopes(request.user)
     if not scopes:
-        raise PermissionDenied
+        if not publication.may_publish_somewhere(request.user):
+            raise PermissionDenied
+        # A publisher scoped to provinces: packages cover a region (every province) or the country.
+        context = {"scopes": [], "years": [], "errors": [], "chosen": {}, "out_of_scope": True}
+        return render(request, "observatory/open_data/publish.html", context, status=403)
     years = publication.years_available()
     errors: list[str] = []
     chosen = {

@@ -33,7 +33,7 @@ from django.utils.translation import gettext_noop
 
 from kafaat.core import access, audit
 from kafaat.core.models import Territory
-from kafaat.observatory import snapshot
+from kafaat.observatory import disclosure, snapshot
 from kafaat.observatory.access_rules import PUBLISH_OPEN_DATA
 from kafaat.observatory.publication_models import NATIONAL, Publication, PublicationFile
 from kafaat.results import suppression
@@ -52,9 +52,9 @@ ALL_GROUPS = "ALL"
 
 # The counts of the gap table that are published (each one suppressed) and the complements that are protected
 # with them but never published (men = all − women), so that "all − women" cannot reveal a small count.
-PUBLISHED_COUNTS = ("graduates", "graduates_women", "vacancies", "hires", "hires_women")
-SEXED = {"graduates": ("graduates_women", "graduates_men"), "hires": ("hires_women", "hires_men")}
-COUNTS = (*PUBLISHED_COUNTS, "graduates_men", "hires_men")
+PUBLISHED_COUNTS = disclosure.PUBLISHED_COUNTS
+SEXED = disclosure.SEXED
+COUNTS = disclosure.COUNTS
 
 
 class PackageInvalid(ValidationError):
@@ -85,6 +85,11 @@ def may_publish(actor, territory: Territory | None = None) -> bool:
             for m in access.active_memberships(actor)
         )
     return access.has_permission(actor, PUBLISH_OPEN_DATA, territory)
+
+
+def may_publish_somewhere(actor) -> bool:
+    """Whether the actor holds the publish permission at all (a province scope holds it for no package)."""
+    return actor is not None and access.has_permission(actor, PUBLISH_OPEN_DATA)
 
 
 def publishable_scopes(actor) -> list[tuple[str, str]]:
@@ -130,39 +135,49 @@ def years_available() -> list[int]:
 
 @dataclass
 class Figures:
-    """The exact figures of one dimension, keyed by (territory code or TOTAL, group code or TOTAL)."""
+    """The figures of one dimension, keyed by (territory code or TOTAL, group code or TOTAL).
+
+    Every count and whether it is hidden come from the country's protection (kafaat.observatory.disclosure):
+    the one rule the dashboard and the API apply too."""
 
     dimension: str
+    scope_code: str  # the parent territory: a region's code, or NATIONAL
     children: list[str]
     groups: list[str]
-    counts: dict[str, dict[tuple[str, str], int]]
     group_names: dict[str, dict[str, str]]  # group code -> language -> name
     youth: dict[str, int | None]  # territory code (TOTAL for the parent) -> young people
     location_quotient: dict[tuple[str, str], float | None]
     placement_rate: dict[tuple[str, str], float | None]
     cohort: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)  # (placed, certified)
-    hidden: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
-    # Entries the gap engine's own public table (gaps.published_table, shown by the dashboard) hides: hidden
-    # here too, so that the package and the dashboard together never show more than either alone.
-    seed: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    protection: disclosure.Protection | None = None
+
+    def where(self, key: tuple[str, str]) -> tuple[str, str]:
+        """The protection's key of a package key."""
+        row, col = key
+        return (self.scope_code if row == TOTAL else row, disclosure.ALL if col == TOTAL else col)
 
     def value(self, measure: str, key: tuple[str, str]) -> int:
-        row, col = key
-        table = self.counts[measure]
-        if row != TOTAL and col != TOTAL:
-            return table.get(key, 0)
-        rows = self.children if row == TOTAL else [row]
-        cols = self.groups if col == TOTAL else [col]
-        return sum(table.get((r, c), 0) for r in rows for c in cols)
+        assert self.protection is not None
+        return self.protection.value(measure, *self.where(key))
 
     def cell(self, measure: str, key: tuple[str, str]) -> suppression.Cell:
-        value = self.value(measure, key)
-        if key in self.hidden[measure]:
-            status = (
-                suppression.Status.PRIMARY if suppression.is_small(value) else suppression.Status.SECONDARY
-            )
-            return suppression.Cell(status, None)
-        return suppression.Cell(suppression.Status.SHOWN, value)
+        assert self.protection is not None
+        return self.protection.cell(measure, *self.where(key))
+
+    def is_hidden(self, measure: str, key: tuple[str, str]) -> bool:
+        assert self.protection is not None
+        return self.protection.is_hidden(measure, *self.where(key))
+
+    def published(self, key: tuple[str, str]) -> dict:
+        """Every published field of an entry, as the dashboard shows it (disclosure.published_fields)."""
+        assert self.protection is not None
+        return disclosure.published_fields(
+            self.protection,
+            *self.where(key),
+            location_quotient=self.location_quotient.get(key),
+            cohort=self.cohort.get(key),
+            youth=self.youth.get(key[0]),
+        )
 
 
 def _collect(year: int, region: Territory | None, dimension: str) -> Figures:
@@ -174,7 +189,6 @@ def _collect(year: int, region: Territory | None, dimension: str) -> Figures:
         with translation.override(language):
             by_language[language] = gaps.gap_table(year, level=level, region=code, dimension=dimension)
     rows = by_language["fr"]
-    counts: dict[str, dict[tuple[str, str], int]] = {m: {} for m in COUNTS}
     youth: dict[str, int | None] = {}
     lq: dict[tuple[str, str], float | None] = {}
     placement: dict[tuple[str, str], float | None] = {}
@@ -184,181 +198,56 @@ def _collect(year: int, region: Territory | None, dimension: str) -> Figures:
         key = (row.territory_code, row.group_code)
         children.add(row.territory_code)
         groups.add(row.group_code)
-        for measure in PUBLISHED_COUNTS:
-            counts[measure][key] = counts[measure].get(key, 0) + int(getattr(row, measure) or 0)
         if row.youth_population is not None:
             youth[row.territory_code] = row.youth_population
         lq[key], placement[key] = row.location_quotient, row.placement_rate
-        if hasattr(row, "certified"):
-            cohort[key] = (int(row.placed), int(row.certified))
+        cohort[key] = (int(row.placed), int(row.certified))
     known_youth = [youth.get(c) for c in sorted(children)]
     youth[TOTAL] = sum(known_youth) if known_youth and None not in known_youth else None
-    if region is not None:  # the region's own row: its rates, and what no province holds
+    protection = disclosure.protection(year, dimension)
+    if region is not None:  # the region's own row: its rates; what no province holds is its -NA row
         for row in gaps.gap_table(year, level="region", region=region.code, dimension=dimension):
             if row.territory_code != region.code:
                 continue
             key = (TOTAL, row.group_code)
+            groups.add(row.group_code)
             lq[key], placement[key] = row.location_quotient, row.placement_rate
-            if hasattr(row, "certified"):
-                cohort[key] = (int(row.placed), int(row.certified))
+            cohort[key] = (int(row.placed), int(row.certified))
             if row.youth_population is not None:
                 youth[TOTAL] = row.youth_population
-            rest = {
-                m: int(getattr(row, m) or 0) - sum(counts[m].get((c, row.group_code), 0) for c in children)
-                for m in PUBLISHED_COUNTS
-            }
-            if any(rest.values()):  # figures of the region not allocated to a province: their own row
-                groups.add(row.group_code)
-                for measure, value in rest.items():
-                    counts[measure][(unallocated_code(region), row.group_code)] = max(value, 0)
-        if any(t == unallocated_code(region) for m in counts.values() for t, _g in m):
+        if unallocated_code(region) in protection.children(region.code):
             children.add(unallocated_code(region))
             youth[unallocated_code(region)] = None
-    for base, (women, men) in SEXED.items():
-        for key, total in counts[base].items():
-            counts[men][key] = max(total - counts[women].get(key, 0), 0)
+    else:  # the country's row: the regions added up (as the dashboard's national figures)
+        for group in groups:
+            cells = [cohort[(c, group)] for c in children if (c, group) in cohort]
+            cohort[(TOTAL, group)] = (sum(p for p, _c in cells), sum(c for _p, c in cells))
     names: dict[str, dict[str, str]] = {g: {} for g in groups}
     for language, language_rows in by_language.items():
         for row in language_rows:
             names[row.group_code][language] = row.group_name
     for group, named in names.items():
         for language in LANGUAGES:
-            if language not in named and hasattr(gaps, "group_name"):
+            if language not in named:
                 with translation.override(language):
                     named[language] = gaps.group_name(dimension, group)
-    figures = Figures(
-        dimension, sorted(children), sorted(groups), counts, names, youth, lq, placement, cohort
-    )
-    figures.seed = _hidden_elsewhere(gaps, year, region, dimension, rows)
-    return figures
-
-
-UNALLOCATED = "-NA"
+    scope_code = NATIONAL if region is None else region.code
+    return Figures(
+        dimension, scope_code, sorted(children), sorted(groups), names, youth, lq, placement, cohort,
+        protection,
+    )  # fmt: skip
 
 
 def unallocated_code(region: Territory) -> str:
     """The row of a region's figures that no province holds (e.g. a vacancy placed in the region only)."""
-    return f"{region.code}{UNALLOCATED}"
-
-
-SEEDED = ("graduates", "graduates_women", "hires", "hires_women")
-
-
-def _hidden_elsewhere(gaps, year: int, region: Territory | None, dimension: str, rows) -> dict[str, set]:
-    """What gaps.published_table hides of the same figures: the children's rows, and the region's own row
-    (published by the engine in its table of all regions)."""
-    seed: dict[str, set[tuple[str, str]]] = {m: set() for m in SEEDED}
-    published_table = getattr(gaps, "published_table", None)
-    if published_table is None:
-        return seed
-
-    def add(published, territory_of) -> None:
-        for row in published:
-            for measure in SEEDED:
-                if measure in row.suppressed:
-                    seed[measure].add((territory_of(row), row.group_code))
-
-    add(published_table(rows), lambda row: row.territory_code)
-    if region is not None:
-        regions = gaps.gap_table(year, level="region", region=None, dimension=dimension)
-        add([r for r in published_table(regions) if r.territory_code == region.code], lambda row: TOTAL)
-    return seed
-
-
-def protect(figures: Figures, threshold: int = THRESHOLD) -> Figures:
-    """Small-cell suppression of every count, linked across tables until no table hides anything new.
-
-    Tables: for each count, territories × groups with their totals (the parent territory's figures are the
-    column totals, each territory's all-groups figure the row totals); for graduates and hires, for each
-    territory, groups × (women, men) with their totals. An entry shared by two tables is hidden in both
-    whenever either hides it; each table is then re-protected with those entries forced. The loop only ever
-    hides more, so it ends, and in its last round every table is protected as published.
-    """
-    hidden: dict[str, set[tuple[str, str]]] = {m: set(figures.seed.get(m, ())) for m in COUNTS}
-    rows, cols = figures.children, figures.groups
-    territories = [*rows, TOTAL]
-
-    def merge(measure: str, keys: Iterable[tuple[str, str]]) -> bool:
-        before = len(hidden[measure])
-        hidden[measure].update(keys)
-        return len(hidden[measure]) != before
-
-    def hidden_keys(table, row_keys, col_keys) -> Iterable[tuple[object, object]]:
-        for key, cell in table.cells.items():
-            if cell.suppressed:
-                yield key
-        for r in row_keys:
-            if table.row_totals[r].suppressed:
-                yield (r, TOTAL)
-        for c in col_keys:
-            if table.col_totals[c].suppressed:
-                yield (TOTAL, c)
-        if table.grand_total.suppressed:
-            yield (TOTAL, TOTAL)
-
-    changed = True
-    while changed:
-        changed = False
-        for measure in COUNTS:
-            table = suppression.suppress_2d(
-                figures.counts[measure], rows, cols, threshold=threshold, forced=hidden[measure]
-            )
-            changed |= merge(measure, hidden_keys(table, rows, cols))
-        for base, (women, men) in SEXED.items():
-            for territory in territories:
-                sexes = {(g, "women"): figures.value(women, (territory, g)) for g in cols}
-                sexes |= {(g, "men"): figures.value(men, (territory, g)) for g in cols}
-                forced = [(g, TOTAL) for g in cols if (territory, g) in hidden[base]]
-                forced += [(g, "women") for g in cols if (territory, g) in hidden[women]]
-                forced += [(g, "men") for g in cols if (territory, g) in hidden[men]]
-                forced += [
-                    (TOTAL, s) for s, m in (("women", women), ("men", men)) if (territory, TOTAL) in hidden[m]
-                ]
-                if (territory, TOTAL) in hidden[base]:
-                    forced.append((TOTAL, TOTAL))
-                table = suppression.suppress_2d(
-                    sexes, cols, ("women", "men"), threshold=threshold, forced=forced
-                )
-                by_measure = {TOTAL: base, "women": women, "men": men}
-                for g, s in hidden_keys(table, cols, ("women", "men")):
-                    measure = by_measure[s]
-                    changed |= merge(measure, [(territory, g)])
-    figures.hidden = hidden
-    return figures
+    return disclosure.unallocated_code(region.code)
 
 
 # --- rows of the resources --------------------------------------------------------------------------------
 
 
-def _ratio(numerator: suppression.Cell, denominator: suppression.Cell) -> float | str | None:
-    if numerator.suppressed or denominator.suppressed:
-        return MARKER
-    return None if not denominator.value else round(numerator.value / denominator.value, 4)
-
-
-def _mismatch(supply: suppression.Cell, demand: suppression.Cell) -> float | str | None:
-    if supply.suppressed or demand.suppressed:
-        return MARKER
-    both = supply.value + demand.value
-    return None if not both else round((supply.value - demand.value) / both, 4)
-
-
-def _share(part: suppression.Cell | int, whole: suppression.Cell | int) -> float | str | None:
-    rate = suppression.suppress_rate(part, whole)
-    if rate.suppressed:
-        return MARKER
-    return None if rate.value is None else round(float(rate.value), 4)
-
-
-def _guarded(value: float | None, *inputs: suppression.Cell) -> float | str | None:
-    """A rate the gap engine computed: hidden whenever a count it is computed from is hidden."""
-    if any(c.suppressed for c in inputs):
-        return MARKER
-    return None if value is None else round(float(value), 4)
-
-
-def _text(cell: suppression.Cell) -> int | str:
-    return MARKER if cell.suppressed else cell.value
+def _rounded(value: object) -> object:
+    return round(value, 4) if isinstance(value, float) else value
 
 
 @dataclass(frozen=True)
@@ -383,7 +272,7 @@ def _territory_names(codes: Iterable[str]) -> dict[str, dict[str, str]]:
     found = Territory.objects.filter(code__in=codes)
     names = {t.code: {lang: getattr(t, f"name_{lang}") or t.name_fr for lang in LANGUAGES} for t in found}
     for code in codes:
-        if code.endswith(UNALLOCATED):
+        if code.endswith(disclosure.UNALLOCATED):
             names[code] = translated(gettext_noop("Not allocated to a province"))
     return names
 
@@ -395,11 +284,8 @@ def gap_rows(year: int, scope: Scope, figures: Figures) -> list[dict]:
         code = scope.code if territory == TOTAL else territory
         level = scope.parent_level if territory == TOTAL else scope.child_level
         t_names = scope.names if territory == TOTAL else names.get(territory, {})
-        youth = figures.youth.get(territory)
         for group in figures.groups:
-            key = (territory, group)
-            cells = {m: figures.cell(m, key) for m in PUBLISHED_COUNTS}
-            graduates = cells["graduates"]
+            published = figures.published((territory, group))
             row = {
                 "year": year,
                 "level": level,
@@ -407,44 +293,18 @@ def gap_rows(year: int, scope: Scope, figures: Figures) -> list[dict]:
                 **{f"territory_name_{lang}": t_names.get(lang, "") for lang in LANGUAGES},
                 "group_code": group,
                 **{f"group_name_{lang}": figures.group_names[group].get(lang, "") for lang in LANGUAGES},
-                **{m: _text(c) for m, c in cells.items()},
-                "ratio": _ratio(graduates, cells["vacancies"]),
-                "mismatch": _mismatch(graduates, cells["vacancies"]),
-                "location_quotient": _guarded(figures.location_quotient.get(key), cells["vacancies"]),
-                "placement_rate": _placement(figures, key, cells),
-                "women_share_graduates": _share(cells["graduates_women"], graduates),
-                "women_share_hires": _share(cells["hires_women"], cells["hires"]),
-                "youth_population": youth,
-                "coverage": _coverage(graduates, youth),
+                **{name: _rounded(published[name]) for name in GAP_FIELDS if name in published},
             }
             out.append(row)
     return out
-
-
-def _placement(
-    figures: Figures, key: tuple[str, str], cells: dict[str, suppression.Cell]
-) -> float | str | None:
-    """The placement rate of the pathways cohort, suppressed as a rate of its counts (placed / certified)."""
-    if key not in figures.cohort:  # an engine that does not give the counts: hidden with the hires
-        return _guarded(figures.placement_rate.get(key), cells["hires"], cells["graduates"])
-    placed, certified = figures.cohort[key]
-    return _share(placed, certified)
-
-
-def _coverage(graduates: suppression.Cell, youth: int | None) -> float | str | None:
-    if graduates.suppressed:
-        return MARKER
-    return None if not youth else round(graduates.value * 1000 / youth, 3)
 
 
 def total_rows(year: int, scope: Scope, figures: Figures) -> list[dict]:
     names = _territory_names(figures.children)
     out = []
     for territory in [TOTAL, *figures.children]:
-        key = (territory, TOTAL)
-        cells = {m: figures.cell(m, key) for m in PUBLISHED_COUNTS}
+        published = figures.published((territory, TOTAL))
         t_names = scope.names if territory == TOTAL else names.get(territory, {})
-        youth = figures.youth.get(territory)
         out.append(
             {
                 "year": year,
@@ -452,25 +312,20 @@ def total_rows(year: int, scope: Scope, figures: Figures) -> list[dict]:
                 "level": scope.parent_level if territory == TOTAL else scope.child_level,
                 "territory_code": scope.code if territory == TOTAL else territory,
                 **{f"territory_name_{lang}": t_names.get(lang, "") for lang in LANGUAGES},
-                **{m: _text(c) for m, c in cells.items()},
-                "ratio": _ratio(cells["graduates"], cells["vacancies"]),
-                "mismatch": _mismatch(cells["graduates"], cells["vacancies"]),
-                "women_share_graduates": _share(cells["graduates_women"], cells["graduates"]),
-                "women_share_hires": _share(cells["hires_women"], cells["hires"]),
-                "youth_population": youth,
-                "coverage": _coverage(cells["graduates"], youth),
+                **{name: _rounded(published[name]) for name in TOTAL_FIELDS if name in published},
             }
         )
     return out
 
 
 def projection_rows(year: int, scope: Scope, figures: Figures) -> list[dict]:
-    """Projections of the parent territory (a region) or, for the country, of each region, per group."""
+    """Projections of the parent territory (a region, or the country) and, for the country, of each region,
+    per group."""
     gaps = _gaps()
     if scope.region is not None:
         targets = [(TOTAL, scope.region.code, "region")]
-    else:
-        targets = [(t, t, "region") for t in figures.children]
+    else:  # the country's series, then each region's
+        targets = [(TOTAL, NATIONAL, "national"), *((t, t, "region") for t in figures.children)]
     out = []
     for territory, code, level in targets:
         for group in figures.groups:
@@ -484,8 +339,11 @@ def projection_rows(year: int, scope: Scope, figures: Figures) -> list[dict]:
                 )
             except ValueError:  # gaps.GapError: no series for this group
                 continue
-            last_hidden = {"supply": False, "demand": False}
-            for point in sorted(series, key=lambda p: p.year):
+            shown, hidden = disclosure.published_projection(
+                series, protection=figures.protection, territory=figures.where((territory, group))[0],
+                group=group,
+            )  # fmt: skip
+            for point in shown:
                 row = {
                     "dimension": figures.dimension,
                     "territory_code": code,
@@ -494,23 +352,15 @@ def projection_rows(year: int, scope: Scope, figures: Figures) -> list[dict]:
                     "observed": bool(point.observed),
                     "method": point.method,
                 }
-                for side, measure in (("supply", "graduates"), ("demand", "vacancies")):
-                    values = [
-                        getattr(point, side),
-                        getattr(point, f"{side}_low"),
-                        getattr(point, f"{side}_high"),
-                    ]
-                    if point.observed:
-                        exact = round(values[0] or 0)
-                        hide = suppression.is_small(exact)
-                        if point.year == year:  # the published year: exactly as in the gap table
-                            hide = (territory, group) in figures.hidden[measure]
-                        last_hidden[side] = hide
-                    else:
-                        hide = last_hidden[side] or (values[0] is not None and 0 < values[0] < THRESHOLD)
-                    for suffix, value in zip(("", "_low", "_high"), values, strict=True):
+                for side in ("supply", "demand"):
+                    for suffix in ("", "_low", "_high"):
+                        value = getattr(point, f"{side}{suffix}")
                         row[f"{side}{suffix}"] = (
-                            MARKER if hide else (None if value is None else round(value, 1))
+                            MARKER
+                            if (point.year, side) in hidden
+                            else None
+                            if value is None
+                            else round(value, 1)
                         )
                 out.append(row)
     return out
@@ -987,7 +837,7 @@ def publish(
     say(f"Reading the gap tables of {scope.code} for {year}")
     refused = getattr(_gaps(), "GapError", ValueError)
     try:
-        figures = {d: protect(_collect(year, region, d)) for d in DIMENSIONS}
+        figures = {d: _collect(year, region, d) for d in DIMENSIONS}
     except refused as error:  # a request the snapshot cannot answer: a 4xx with the engine's message
         raise ValidationError(str(error)) from None
     if not any(figures[d].children and figures[d].groups for d in DIMENSIONS):

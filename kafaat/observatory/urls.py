@@ -5,6 +5,7 @@ from kafaat.observatory import views, views_dashboard
 app_name = "observatory"
 urlpatterns = [
     path("", views_dashboard.regional_dashboard, name="dashboard"),
+    path("chart/<str:which>/", views_dashboard.dashboard_chart, name="dashboard_chart"),
     path("warehouse/", views.warehouse, name="warehouse"),
     path("warehouse/refresh/", views.refresh, name="refresh"),
 ]

@@ -4,7 +4,10 @@ by htmx when a filter changes; the figures come from `dashboard` (a service, no 
 from dataclasses import replace
 
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_htmx.http import push_url
@@ -63,7 +66,7 @@ def regional_dashboard(request):
     context = {
         "indicators": list(dashboard.INDICATORS.items()),
         "dimensions": list(dashboard.DIMENSIONS.items()),
-        "regions": _regions(language, gaps.visible_regions(request.user)),
+        "regions": _regions(language, _reachable_regions(request.user)),
     }
     try:
         filters = parse_filters(request.GET)
@@ -82,10 +85,13 @@ def regional_dashboard(request):
                 dashboard_url(replace(board.filters, province=code, shortage_page=1, surplus_page=1)),
             )
             for code in dashboard.provinces_of(board.filters.region)
+            if _may_open(request.user, board.filters.region, code)
         ]
         if board.filters.region
         else [],
         trail=[(label, dashboard_url(f)) for label, f in board.trail],
+        svgs=dashboard.svgs(board),
+        chart_urls={which: chart_url(which, board.filters) for which in dashboard.CHARTS},
         shortage=board.shortage_page(),
         surplus=board.surplus_page(),
     )
@@ -95,6 +101,42 @@ def regional_dashboard(request):
     if request.htmx:  # the address bar shows the clean URL of what is shown, not the raw form
         response = push_url(response, dashboard_url(board.filters))
     return response
+
+
+def chart_url(which: str, filters: dashboard.Filters) -> str:
+    """The address of one chart of a dashboard (the same query string as the page's)."""
+    page = dashboard_url(filters)
+    query = page.split("?", 1)[1] if "?" in page else ""
+    path = reverse("observatory:dashboard_chart", args=[which])
+    return f"{path}?{query}" if query else path
+
+
+def dashboard_chart(request, which: str):
+    """One chart (SVG) of the dashboard, for the page's lazy htmx fragments: drawn once, then cached."""
+    if not dashboard.may_view(request.user):
+        raise PermissionDenied
+    try:
+        svg = dashboard.chart(request.user, parse_filters(request.GET), get_language()[:2], which)
+    except gaps.NoSnapshot:
+        return HttpResponse(_("No snapshot of the data yet."), status=409)
+    except (dashboard.DashboardError, gaps.GapError) as error:
+        return HttpResponse(escape(str(error)), status=400)
+    response = HttpResponse(svg)
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+def _reachable_regions(user) -> set[str] | None:
+    """Regions the reader may choose: theirs, and the regions of the provinces they are scoped to."""
+    regions = gaps.visible_regions(user)
+    if regions is None:
+        return None
+    return regions | {gaps.region_of(p) for p in gaps.visible_provinces(user) or ()}
+
+
+def _may_open(user, region: str, province: str) -> bool:
+    regions = gaps.visible_regions(user)
+    return regions is None or region in regions or province in (gaps.visible_provinces(user) or ())
 
 
 def _regions(language: str, visible: set[str] | None) -> list[tuple[str, str]]:

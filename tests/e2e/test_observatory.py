@@ -61,6 +61,10 @@ def test_the_dashboard_and_its_map_in_arabic(page, sign_in, world, make_organisa
         page.evaluate("window.notReloaded = true")
         page.select_option("#id_dimension", "sector")
         expect(page.locator("#surpluses tr[data-group='electrical']")).to_be_visible()
+        # Charts not drawn yet come as htmx fragments after the page: each one replaces its placeholder.
+        expect(page.locator("#sector-chart svg")).to_be_visible()
+        expect(page.locator("#map svg")).to_contain_text("OpenStreetMap")
+        expect(page.locator(".chart-loading")).to_have_count(0)
         assert page.evaluate("window.notReloaded") is True  # no full page load
         expect(page).to_have_url("/observatory/?year=2025&region=MA-02&province=02.411&dimension=sector")
         page.screenshot(path=str(tmp_path / "dashboard-ar.png"), full_page=True)

@@ -32,3 +32,4 @@ def open_data_dir(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _no_dashboard_prewarm(settings):
     settings.KAFAAT_DASHBOARD_PREWARM = False  # no background threads in tests (test_dashboard tests prewarm)
+    settings.KAFAAT_DASHBOARD_LAZY_CHARTS = False  # charts in the page (test_dashboard tests the lazy ones)

@@ -11,7 +11,7 @@ import re
 import pytest
 
 from kafaat.core import charts
-from kafaat.observatory import dashboard, warehouse
+from kafaat.observatory import dashboard, maps, warehouse
 from kafaat.observatory.tests.gap_fixture import build_gap_world
 
 
@@ -63,7 +63,7 @@ def test_the_national_view_maps_the_regions_and_ranks_the_occupations(client, ga
     assert surplus[1][1][:4] == ["50", "30", "1,67", "0,25"]  # graduates, vacancies, S/D, mismatch (fr)
     assert surplus[1][1][4] == "50\u00a0%"  # placement rate: 1 placed of 2 certified
     assert '<figure class="chart" id="sector-chart">' in html and "<svg" in html.split('id="sector-chart"')[1]
-    assert "Choisissez une région" in html  # no national projection
+    assert "Choisissez une région" not in html  # the national projection is drawn
 
 
 @pytest.mark.django_db
@@ -187,3 +187,22 @@ def test_prewarming_computes_the_default_views_of_a_snapshot(client, gap_world):
     _as(client, gap_world, "manager").get("/observatory/?region=MA-02")  # latest year, the defaults
     _as(client, gap_world, "donor", "ar").get("/observatory/")
     assert dashboard.cache_info()["misses"] == before["misses"]
+
+
+@pytest.mark.django_db
+def test_lazy_charts_answer_the_page_first_then_each_chart_as_a_fragment(client, gap_world, settings):
+    settings.KAFAAT_DASHBOARD_LAZY_CHARTS = True
+    client = _as(client, gap_world, "manager")
+    html = client.get("/observatory/?year=2025&region=MA-02").content.decode()
+    loading = re.findall(r'id="(\w+)-loading" hx-get="([^"]+)" hx-trigger="load"', html)
+    assert [which for which, _url in loading] == ["map", "sector", "projection"]  # nothing drawn yet
+    renders = maps.cache_info()["renders"]
+    for which, url in loading:
+        fragment = client.get(url.replace("&amp;", "&"))
+        assert fragment.status_code == 200 and fragment.content.decode().lstrip().startswith("<svg"), which
+    assert maps.cache_info()["renders"] == renders + 3
+    again = client.get("/observatory/?year=2025&region=MA-02").content.decode()
+    assert "-loading" not in again and again.count("<svg") >= 3  # drawn now: in the page (from the disk)
+    assert client.get("/observatory/chart/nothing/?year=2025").status_code == 400
+    assert client.get("/observatory/chart/map/?year=1990").status_code == 400
+    assert _as(client, gap_world, "caseworker_a").get("/observatory/chart/map/").status_code == 403

@@ -166,3 +166,25 @@ def test_published_form_hides_small_cells_and_what_reveals_them(gap_world):
     regions = _by_key(gaps.published_table(gaps.gap_table(2025)))
     assert regions[("MA-02", "74")].placement_rate is None  # 1 of 2 certified
     assert regions[("MA-01", "51")].graduates_women == 15 and regions[("MA-01", "51")].suppressed == set()
+
+
+@pytest.mark.django_db
+def test_the_suppression_pattern_is_shared_by_the_servers_processes(
+    gap_world, settings, tmp_path, monkeypatch
+):
+    from kafaat.observatory import disclosure
+
+    settings.KAFAAT_MAP_CACHE = tmp_path / "maps"
+    disclosure.cache_clear()
+    first = disclosure.protection(2025, "occupation")
+    disclosure.cache_clear()  # another process: nothing in memory, the pattern on disk
+
+    def no_computing(*args, **kwargs):
+        raise AssertionError("computed again")
+
+    monkeypatch.setattr(disclosure, "build", no_computing)
+    again = disclosure.protection(2025, "occupation")
+    assert again.hidden == first.hidden and again.counts == first.counts and again is not first
+    warehouse.refresh()  # a new snapshot: computed again (not read from the old one's file)
+    with pytest.raises(AssertionError, match="computed again"):
+        disclosure.protection(2025, "occupation")
