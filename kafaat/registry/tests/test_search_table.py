@@ -138,10 +138,11 @@ def test_search_outside_one_organisation_uses_the_access_rule(world, fatima):
 
 # --- Property: random writes straight to the tables -----------------------------------------------------
 
+_REASONS = st.sampled_from(["referral", "merged", "registered"])
 _OPS = st.lists(
     st.one_of(
         st.tuples(st.just("register"), st.integers(0, 2), st.sampled_from(["ali", "ben", "sara", "omar"])),
-        st.tuples(st.just("access"), st.integers(0, 5), st.integers(0, 2), st.sampled_from(["referral", "merged", "registered"])),
+        st.tuples(st.just("access"), st.integers(0, 5), st.integers(0, 2), _REASONS),
         st.tuples(st.just("toggle"), st.integers(0, 5), st.integers(0, 2)),
         st.tuples(st.just("revoke_all"), st.integers(0, 5)),
         st.tuples(st.just("unshare"), st.integers(0, 5), st.integers(0, 2)),
