@@ -12,9 +12,9 @@ table plus those. `--heavy-referrals N` also searches as the second NGO after gi
 Queries are drawn from the organisation's own people: Arabic and Latin partial names (3 to 5 letters of a
 name word), phone numbers as people write them, CIN numbers. Each kind is measured twice in the same run:
 "before" searches through the access rule on `registry_person` (the plan of migrations 0007 and 0008), "after"
-the current code (a case worker's name search reads the search table of migration 0009). The scratch database `kafaat_search_bench` is
-created, migrated, vacuumed and dropped (`--keep` keeps it; `--reuse` searches a kept one again, after
-applying any new migration, without loading it).
+the current code (a case worker's name search reads the search table of migration 0009). The scratch
+database `kafaat_search_bench` is created, migrated, vacuumed and dropped (`--keep` keeps it; `--reuse`
+searches a kept one again, after applying any new migration, without loading it).
 """
 
 from __future__ import annotations
