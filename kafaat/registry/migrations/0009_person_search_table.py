@@ -95,6 +95,16 @@ PG_FORWARD = [
        FOR EACH STATEMENT EXECUTE FUNCTION registry_personsearch_access()""",
     """CREATE TRIGGER registry_personsearch_access_delete AFTER DELETE ON registry_personaccess
        REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION registry_personsearch_access()""",
+    # Fired even under `session_replication_role = replica`, which the import sets to skip foreign-key checks
+    # (core.bulk.references_checked_once): the table stays in step with every write.
+    *(
+        f"ALTER TABLE {table} ENABLE ALWAYS TRIGGER registry_personsearch_{name}"
+        for table, names in (
+            ("registry_person", ("person_insert", "person_update", "person_delete", "person_truncate")),
+            ("registry_personaccess", ("access_insert", "access_update", "access_delete")),
+        )
+        for name in names
+    ),
     "ANALYZE registry_personsearch",
 ]
 
