@@ -192,8 +192,8 @@ def search_people(actor, query: str = "", filters: SearchFilters | None = None) 
     if query:
         condition, kind = _query_condition(query)
         organisation_id = _searching_organisation(actor)
-        if kind == "name" and organisation_id is not None:
-            people = _name_search(organisation_id, query)
+        if organisation_id is not None:
+            people = _table_search(organisation_id, query, condition, kind)
         else:
             people = people.filter(condition)
         # The terms may themselves be personal data: the log keeps what was searched by, not for.
@@ -228,22 +228,27 @@ def _searching_organisation(actor) -> int | None:
     return organisations.pop() if len(organisations) == 1 else None
 
 
-def _name_search(organisation_id: int, query: str) -> QuerySet[Person]:
-    """The organisation's people whose name key holds every word of the query, from the search table
-    (`PersonSearch`: one row per person and organisation that sees them, kept by triggers), newest first.
+def _table_search(organisation_id: int, query: str, condition: Q, kind: str) -> QuerySet[Person]:
+    """The organisation's people matching a search, found through the search table (`PersonSearch`: one
+    row per person and organisation that sees them, kept by triggers), newest first.
 
-    One join on the table's rows of the organisation: on PostgreSQL its partition's trigram index, ANDed
-    with its (organisation, created_at) index, finds the matches of this organisation only, and the order
-    is the table's own (the same `created_at` and id as the person's), so only the page's people are read
-    from `registry_person`. Same people as `visible_people(actor).filter(search_name__contains=…)`
-    (the triggers maintain exactly the access rule; tests/test_search_table.py)."""
-    tokens = normalise.name_tokens(query)
-    if not tokens:
-        return Person.objects.none()
-    condition = Q(search_rows__organisation_id=organisation_id)
-    for token in tokens:
-        condition &= Q(search_rows__search_name__contains=token)
-    return Person.objects.filter(condition, merged_into__isnull=True).order_by(
+    A name is matched on the table's own name key: on PostgreSQL the trigram index of the organisation's
+    partition, ANDed with its (organisation, created_at) index, finds this organisation's matches only, and
+    the order is the table's (the same `created_at` and id as the person's), so that only the page's people
+    are read from `registry_person`. A phone or document number is found by its index on the person, and
+    the table tells whether the organisation sees them (one primary-key probe): no list of shared people to
+    read first. Same people as `visible_people(actor).filter(condition)`, because the triggers maintain
+    exactly the access rule (tests/test_search_table.py)."""
+    rows = Q(search_rows__organisation_id=organisation_id)
+    if kind == "name":
+        tokens = normalise.name_tokens(query)
+        if not tokens:
+            return Person.objects.none()
+        for token in tokens:
+            rows &= Q(search_rows__search_name__contains=token)
+    else:
+        rows &= condition
+    return Person.objects.filter(rows, merged_into__isnull=True).order_by(
         "-search_rows__created_at", "-search_rows__person_id"
     )
 
