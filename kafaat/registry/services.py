@@ -19,7 +19,7 @@ from kafaat.core.models import Organisation, Territory
 from kafaat.core.services import organisation_for
 from kafaat.registry import normalise
 from kafaat.registry.access_rules import CHANGE_PERSON, VIEW_PERSON
-from kafaat.registry.models import Consent, Person, PersonAccess, PersonVersion
+from kafaat.registry.models import Consent, Person, PersonAccess, PersonSearch, PersonVersion
 from kafaat.registry.validation import TerritoryIndex, clean_person, territory_index
 
 # Fields whose values never enter the history or the audit log (only the fact that they changed).
@@ -228,6 +228,33 @@ def _searching_organisation(actor) -> int | None:
     return organisations.pop() if len(organisations) == 1 else None
 
 
+class _TableSearch(QuerySet):
+    """A name search answered by the search table, which it can also count on its own (`PersonSearch`
+    holds no merged people): the search page's capped count then reads no `registry_person` row. Any
+    further `filter`/`exclude` (sex, territory, …) goes back to counting the people themselves."""
+
+    _table_rows: QuerySet | None = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._table_rows = self._table_rows
+        return clone
+
+    def _filter_or_exclude(self, negate, args, kwargs):
+        clone = super()._filter_or_exclude(negate, args, kwargs)
+        clone._table_rows = None
+        return clone
+
+    def _filter_or_exclude_inplace(self, negate, args, kwargs):
+        self._table_rows = None
+        super()._filter_or_exclude_inplace(negate, args, kwargs)
+
+    def count(self) -> int:
+        if self._table_rows is None or self._result_cache is not None or self.query.distinct:
+            return super().count()
+        return self._table_rows[self.query.low_mark : self.query.high_mark].count()
+
+
 def _table_search(organisation_id: int, query: str, condition: Q, kind: str) -> QuerySet[Person]:
     """The organisation's people matching a search, found through the search table (`PersonSearch`: one
     row per person and organisation that sees them, kept by triggers), newest first.
@@ -244,13 +271,15 @@ def _table_search(organisation_id: int, query: str, condition: Q, kind: str) -> 
         tokens = normalise.name_tokens(query)
         if not tokens:
             return Person.objects.none()
+        table_rows = PersonSearch.objects.filter(organisation_id=organisation_id)
         for token in tokens:
             rows &= Q(search_rows__search_name__contains=token)
+            table_rows = table_rows.filter(search_name__contains=token)
+        people = _TableSearch(Person).filter(rows, merged_into__isnull=True)
+        people._table_rows = table_rows
     else:
-        rows &= condition
-    return Person.objects.filter(rows, merged_into__isnull=True).order_by(
-        "-search_rows__created_at", "-search_rows__person_id"
-    )
+        people = Person.objects.filter(rows & condition, merged_into__isnull=True)
+    return people.order_by("-search_rows__created_at", "-search_rows__person_id")
 
 
 def _query_condition(query: str) -> tuple[Q, str]:

@@ -211,6 +211,10 @@ def test_the_table_always_agrees_with_the_access_rule(world, ops):
                 for token in text.split():
                     expected = expected.filter(search_name__contains=token)
                 assert names(world["users"][user], text) == [p.pk for p in expected], (user, text)
+                found = services.search_people(world["users"][user], text)
+                assert found.count() == expected.count()
+                assert found.order_by()[:2].count() == min(2, len(expected))
+                assert found.filter(sex="M").count() == 0
             phoned = services.visible_people(world["users"][user]).filter(phone="+212612345678")
             assert names(world["users"][user], "06 12 34 56 78") == [p.pk for p in phoned], user
         transaction.set_rollback(True)
