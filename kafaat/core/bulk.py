@@ -229,8 +229,9 @@ def references_checked_once(
     locked `FOR KEY SHARE` in one query per table — the lock those triggers take, held to the end of the
     transaction — checked to exist, and the triggers are skipped for the write (`session_replication_role =
     replica`). Only where the database allows it (a superuser, or `GRANT SET ON PARAMETER
-    session_replication_role`), and only when the tables have no triggers of their own (those would be skipped
-    too). Otherwise, and on SQLite, the usual per-row checks run. Yields whether the triggers were skipped.
+    session_replication_role`), and only when the tables have no triggers of their own that the replica role
+    would skip too (a trigger enabled ALWAYS, like those of the people search table, still fires).
+    Otherwise, and on SQLite, the usual per-row checks run. Yields whether the triggers were skipped.
     """
     if connection.vendor != "postgresql" or not connection.in_atomic_block or not _can_skip(tables):
         yield False
@@ -258,10 +259,12 @@ def references_checked_once(
 
 
 def _can_skip(tables: Sequence[type[models.Model]]) -> bool:
-    """No trigger of the tables' own, and the role may set the replication role (asked in a savepoint)."""
+    """No trigger of the tables' own that the replica role skips (`tgenabled = 'O'`, the default; ALWAYS
+    triggers fire anyway), and the role may set the replication role (asked in a savepoint)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal AND tgrelid = ANY(%s::regclass[])",
+            "SELECT count(*) FROM pg_trigger"
+            " WHERE NOT tgisinternal AND tgenabled = 'O' AND tgrelid = ANY(%s::regclass[])",
             [[model._meta.db_table for model in tables]],
         )
         if cursor.fetchone()[0]:

@@ -39,7 +39,12 @@ def _person_relations() -> list[models.ForeignKey]:
     relations = []
     for relation in Person._meta.related_objects:
         field = relation.field
-        if relation.one_to_many and field.model is not Person and field.model not in _OWN_MODELS:
+        if (
+            relation.one_to_many
+            and field.model is not Person
+            and field.model not in _OWN_MODELS
+            and field.model._meta.managed  # the search table follows the accesses by itself (triggers)
+        ):
             relations.append(field)
     return relations
 

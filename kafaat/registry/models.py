@@ -250,6 +250,28 @@ class PersonAccess(models.Model):
         return f"{self.organisation} → {self.person}"
 
 
+class PersonSearch(models.Model):
+    """Who finds whom by name: one row per person and organisation that sees them (the access rule:
+    the registering organisation, and those holding an active referral or merge access), with the person's
+    name key and creation time. Written only by database triggers on `Person` and `PersonAccess` (migration
+    0009), so that every writer (forms, the COPY import, merges, consent withdrawal, deletes) keeps it in
+    step; read only by name search (`services.search_people`). On PostgreSQL the table is partitioned by
+    organisation, so that the trigram index a search reads holds only a few organisations' people."""
+
+    pk = models.CompositePrimaryKey("person_id", "organisation_id")
+    person = models.ForeignKey(Person, on_delete=models.DO_NOTHING, related_name="search_rows")
+    organisation = models.ForeignKey(Organisation, on_delete=models.DO_NOTHING, related_name="+")
+    search_name = models.CharField(max_length=500)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        managed = False
+        db_table = "registry_personsearch"
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} → {self.person_id}"
+
+
 class Consent(models.Model):
     """What the person agreed to, when, recorded by whom; a withdrawal ends it."""
 

@@ -19,7 +19,7 @@ from kafaat.core.models import Organisation, Territory
 from kafaat.core.services import organisation_for
 from kafaat.registry import normalise
 from kafaat.registry.access_rules import CHANGE_PERSON, VIEW_PERSON
-from kafaat.registry.models import Consent, Person, PersonAccess, PersonVersion
+from kafaat.registry.models import Consent, Person, PersonAccess, PersonSearch, PersonVersion
 from kafaat.registry.validation import TerritoryIndex, clean_person, territory_index
 
 # Fields whose values never enter the history or the audit log (only the fact that they changed).
@@ -191,7 +191,11 @@ def search_people(actor, query: str = "", filters: SearchFilters | None = None) 
     query = (query or "").strip()
     if query:
         condition, kind = _query_condition(query)
-        people = people.filter(condition)
+        organisation_id = _searching_organisation(actor)
+        if organisation_id is not None:
+            people = _table_search(organisation_id, query, condition, kind)
+        else:
+            people = people.filter(condition)
         # The terms may themselves be personal data: the log keeps what was searched by, not for.
         audit.record(audit.Action.LIST, actor, target_type="registry.person", details={"search_by": kind})
     filters = filters or SearchFilters()
@@ -205,6 +209,77 @@ def search_people(actor, query: str = "", filters: SearchFilters | None = None) 
     if filters.mine_only:
         people = people.filter(case_worker=actor)
     return people.select_related("territory", "registered_by")
+
+
+def _searching_organisation(actor) -> int | None:
+    """The one organisation whose people the actor sees, when that is all they see (one organisation's
+    reach, no territorial limit): the case of every case worker, answered by the search table. None for
+    anyone else (several organisations, a territorial scope, a superuser), searched with the access rule."""
+    if getattr(actor, "is_superuser", False):
+        return None
+    organisations: set[int] = set()
+    for membership in access.active_memberships(actor):
+        reach = access.ROLE_PERMISSIONS.get(membership.role, {}).get(VIEW_PERSON)
+        if reach is None:
+            continue
+        if reach is not access.Reach.OWN_ORGANISATION or membership.territory_scope_id is not None:
+            return None
+        organisations.add(membership.organisation_id)
+    return organisations.pop() if len(organisations) == 1 else None
+
+
+class _TableSearch(QuerySet):
+    """A name search answered by the search table, which it can also count on its own (`PersonSearch`
+    holds no merged people): the search page's capped count then reads no `registry_person` row. Any
+    further `filter`/`exclude` (sex, territory, …) goes back to counting the people themselves."""
+
+    _table_rows: QuerySet | None = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._table_rows = self._table_rows
+        return clone
+
+    def _filter_or_exclude(self, negate, args, kwargs):
+        clone = super()._filter_or_exclude(negate, args, kwargs)
+        clone._table_rows = None
+        return clone
+
+    def _filter_or_exclude_inplace(self, negate, args, kwargs):
+        self._table_rows = None
+        super()._filter_or_exclude_inplace(negate, args, kwargs)
+
+    def count(self) -> int:
+        if self._table_rows is None or self._result_cache is not None or self.query.distinct:
+            return super().count()
+        return self._table_rows[self.query.low_mark : self.query.high_mark].count()
+
+
+def _table_search(organisation_id: int, query: str, condition: Q, kind: str) -> QuerySet[Person]:
+    """The organisation's people matching a search, found through the search table (`PersonSearch`: one
+    row per person and organisation that sees them, kept by triggers), newest first.
+
+    A name is matched on the table's own name key: on PostgreSQL the trigram index of the organisation's
+    partition, ANDed with its (organisation, created_at) index, finds this organisation's matches only, and
+    the order is the table's (the same `created_at` and id as the person's), so that only the page's people
+    are read from `registry_person`. A phone or document number is found by its index on the person, and
+    the table tells whether the organisation sees them (one primary-key probe): no list of shared people to
+    read first. Same people as `visible_people(actor).filter(condition)`, because the triggers maintain
+    exactly the access rule (tests/test_search_table.py)."""
+    rows = Q(search_rows__organisation_id=organisation_id)
+    if kind == "name":
+        tokens = normalise.name_tokens(query)
+        if not tokens:
+            return Person.objects.none()
+        table_rows = PersonSearch.objects.filter(organisation_id=organisation_id)
+        for token in tokens:
+            rows &= Q(search_rows__search_name__contains=token)
+            table_rows = table_rows.filter(search_name__contains=token)
+        people = _TableSearch(Person).filter(rows, merged_into__isnull=True)
+        people._table_rows = table_rows
+    else:
+        people = Person.objects.filter(rows & condition, merged_into__isnull=True)
+    return people.order_by("-search_rows__created_at", "-search_rows__person_id")
 
 
 def _query_condition(query: str) -> tuple[Q, str]:
