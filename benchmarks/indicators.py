@@ -2,9 +2,12 @@
 
     .venv/bin/python benchmarks/indicators.py --people 1000000 [--reuse] [--keep] [--orm-indicators 26]
 
+The scratch database is `kafaat_bench_engine`, or `$KAFAAT_BENCH_DATABASE` (one per session).
+
 1. Loads `--people` synthetic people and their pathways (about 10 steps per person over three projects)
    into the scratch database `kafaat_bench_engine` (`--reuse` keeps a database already loaded).
-2. Refresh: a plain `COPY (same columns) TO STDOUT (FORMAT binary)` of the tables the warehouse reads,
+2. Refresh: a plain `COPY (same query) TO STDOUT (FORMAT binary)` of every query the refresh reads (the
+   indicator tables and the observatory's supply and demand sources),
    against `warehouse.refresh()` — full (every record decrypted) and incremental (nothing changed) — in
    rows read per second.
 3. Engine: 26 indicators × 4 disaggregations (sex, age band, region, province; all four are plain columns
@@ -51,6 +54,9 @@ def prepare(server: str, reuse: bool) -> bool:
     """Point Django at the scratch database; returns whether it must be loaded."""
     import psycopg
 
+    global DATABASE  # noqa: PLW0603 — set once from the command line
+    DATABASE = os.environ.get("KAFAAT_BENCH_DATABASE", DATABASE)
+
     url = f"{server}/{DATABASE}"
     with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
         exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]).fetchone()
@@ -89,11 +95,13 @@ def specs():
 def copy_rate(server: str) -> tuple[int, float]:
     import psycopg
 
-    from kafaat.observatory.warehouse import SOURCES
+    from kafaat.observatory import supply_demand, warehouse
 
+    # Exactly the queries the refresh reads: the indicator tables and the observatory's sources.
+    queries = {**warehouse.SOURCES, **supply_demand.SOURCES}
     rows, started = 0, time.perf_counter()
     with psycopg.connect(f"{server}/{DATABASE}") as conn, conn.cursor() as cursor:
-        for sql in SOURCES.values():
+        for sql in queries.values():
             with cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT binary)") as copy:
                 for _data in copy:
                     pass
