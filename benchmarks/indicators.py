@@ -204,11 +204,15 @@ def main() -> None:
     log(f"COPY TO: {rows_copy:,} rows in {copy_seconds:.1f} s")
     folder = Path(tempfile.mkdtemp(prefix="engine-bench-"))
     path = folder / "warehouse.duckdb"
+    cpu = time.process_time()  # this process's CPU time, all threads: the client's share of the work
     full = warehouse.refresh(path=path, full=True)
+    full_cpu, cpu = time.process_time() - cpu, time.process_time()
     log(f"refresh (full): {full.read:,} rows in {full.seconds:.1f} s (read {full.read_seconds:.1f} s), "
         f"decrypted {full.decrypted:,} (decryption thread {full.decrypt_seconds:.1f} s)")  # fmt: skip
     incremental = warehouse.refresh(path=path)
+    incremental_cpu = time.process_time() - cpu
     log(f"refresh (incremental): {incremental.seconds:.1f} s, decrypted {incremental.decrypted:,}")
+    log(f"client CPU (s, all threads): full {full_cpu:.1f}, incremental {incremental_cpu:.1f}")
     # The machine is shared: COPY again after the refreshes, and compare with the mean of both rates.
     rows_again, seconds_again = copy_rate(args.server)
     log(f"COPY TO again: {rows_again:,} rows in {seconds_again:.1f} s")
