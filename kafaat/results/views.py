@@ -256,15 +256,20 @@ def _direction(request) -> str | None:
     return form.cleaned_data["direction"] if form.is_valid() else None
 
 
-@require_POST
-def node_move(request, code: str, pk: int):
+def _move(request, code: str, model, pk: int, move):
+    """Move a logframe item (result or indicator) up or down among its siblings."""
     project = _managed_project(request, code)
-    node = get_object_or_404(LogframeNode, project=project, pk=pk)
+    item = get_object_or_404(model, project=project, pk=pk)
     direction = _direction(request)
     if direction is None:
         return HttpResponseBadRequest(_("Move up or down."))
-    services.move_node(request.user, node, direction)
+    move(request.user, item, direction)
     return _editor_response(request, project)
+
+
+@require_POST
+def node_move(request, code: str, pk: int):
+    return _move(request, code, LogframeNode, pk, services.move_node)
 
 
 @require_http_methods(["GET", "POST"])
@@ -294,13 +299,7 @@ def indicator_edit(request, code: str, pk: int):
 
 @require_POST
 def indicator_move(request, code: str, pk: int):
-    project = _managed_project(request, code)
-    indicator = get_object_or_404(Indicator, project=project, pk=pk)
-    direction = _direction(request)
-    if direction is None:
-        return HttpResponseBadRequest(_("Move up or down."))
-    services.move_indicator(request.user, indicator, direction)
-    return _editor_response(request, project)
+    return _move(request, code, Indicator, pk, services.move_indicator)
 
 
 @require_POST
