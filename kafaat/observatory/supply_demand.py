@@ -225,10 +225,10 @@ def _resolve(rows: list[tuple[int, str, str]]) -> list[int | None]:
 def _pathways(con: duckdb.DuckDBPyConnection, resolve) -> None:
     """Hires and certified cohorts, by the person's territory and their enrolment's programme group.
 
-    Needs the refresh's temporary tables (raw_steps, person_map, people_full)."""
+    Needs the refresh's `events` and its temporary table people_full."""
     labels = con.execute(
         """SELECT DISTINCT o.id AS organisation_id, s.organisation, s.programme, p.region, p.province
-        FROM raw_steps s JOIN person_map m ON m.id = s.person_id JOIN people_full p ON p.pnum = m.pnum
+        FROM events s JOIN people_full p ON p.pnum = s.pnum
         JOIN arrow_sd_enrolment_orgs o ON CAST(o.code AS VARCHAR) = s.organisation
         WHERE s.kind = 'enrolment'"""
     ).fetchall()
@@ -250,8 +250,8 @@ def _pathways(con: duckdb.DuckDBPyConnection, resolve) -> None:
     # Each person's enrolments in a project, with the programme they resolve to and its groups.
     con.execute(
         """CREATE TEMP TABLE enrolments AS
-        SELECT m.pnum, s.project, s.day, r.programme_id, g.isco2, g.sector
-        FROM raw_steps s JOIN person_map m ON m.id = s.person_id JOIN people_full p ON p.pnum = m.pnum
+        SELECT s.pnum, s.project, s.day, r.programme_id, g.isco2, g.sector
+        FROM events s JOIN people_full p ON p.pnum = s.pnum
         JOIN arrow_resolved r ON r.organisation = s.organisation AND r.programme = s.programme
             AND r.region IS NOT DISTINCT FROM p.region AND r.province IS NOT DISTINCT FROM p.province
         LEFT JOIN programme_groups g USING (programme_id)
@@ -263,10 +263,10 @@ def _pathways(con: duckdb.DuckDBPyConnection, resolve) -> None:
         """CREATE TEMP TABLE outcome_steps AS
         WITH programmes AS (SELECT pnum, project, arg_max(isco2, day) AS isco2, arg_max(sector, day) AS sector
             FROM enrolments GROUP BY pnum, project)
-        SELECT s.kind, s.day, m.pnum, s.project, e.isco2, e.sector, p.sex,
+        SELECT s.kind, s.day, s.pnum, s.project, e.isco2, e.sector, p.sex,
             nullif(p.region, 'unknown') AS region, nullif(p.province, 'unknown') AS province
-        FROM raw_steps s JOIN person_map m ON m.id = s.person_id JOIN people_full p ON p.pnum = m.pnum
-        LEFT JOIN programmes e ON e.pnum = m.pnum AND e.project = s.project
+        FROM events s JOIN people_full p ON p.pnum = s.pnum
+        LEFT JOIN programmes e ON e.pnum = s.pnum AND e.project = s.project
         WHERE s.kind IN ('placement', 'certification')"""
     )
     # Hires: a person placed in a year counts once in it (their first placement of the year).

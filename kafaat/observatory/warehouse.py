@@ -236,6 +236,8 @@ def _resolve_survivors(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _load_raw(con: duckdb.DuckDBPyConnection, source: dict[str, pa.Table]) -> None:
+    """raw_people and raw_participations from the Arrow tables; the steps stay in Arrow (`arrow_steps`,
+    with `arrow_projects` and `arrow_organisations`) until `_load_events` reads them, once."""
     # An enum: the stage aggregations compare kinds as small integers, and the column stores compactly.
     con.execute(f"CREATE TYPE step_kind AS ENUM ({', '.join(repr(k) for k in StepKind.values)})")
     for name, table in source.items():
@@ -250,24 +252,61 @@ def _load_raw(con: duckdb.DuckDBPyConnection, source: dict[str, pa.Table]) -> No
         [pseudonym_key()],
     )
     con.execute(
-        """CREATE TEMP TABLE raw_steps AS SELECT CAST(s.person_id AS BIGINT) AS person_id, p.code AS project,
-            o.code AS organisation, CAST(s.organisation_id AS BIGINT) AS organisation_id,
-            CAST(s.kind AS step_kind) AS kind, CAST(s.day AS DATE) AS day,
-            CAST(s.status AS VARCHAR) AS status, coalesce(CAST(s.programme AS VARCHAR), '') AS programme,
-            coalesce(CAST(s.sector AS VARCHAR), '') AS sector,
-            coalesce(CAST(s.placement_type AS VARCHAR), '') AS placement_type,
-            CAST(s.follow_up_months AS INTEGER) AS follow_up_months,
-            CAST(s.still_employed AS BOOLEAN) AS still_employed
-            FROM arrow_steps s JOIN arrow_projects p ON p.id = s.project_id
-            JOIN arrow_organisations o ON o.id = s.organisation_id"""
-    )
-    con.execute(
         """CREATE TEMP TABLE raw_participations AS SELECT CAST(a.person_id AS BIGINT) AS person_id,
             p.code AS project, CAST(a.joined_on AS DATE) AS joined_on
             FROM arrow_participations a JOIN arrow_projects p ON p.id = a.project_id"""
     )
-    for name in source:
-        con.unregister(f"arrow_{name}")
+
+
+def _number_people(con: duckdb.DuckDBPyConnection) -> None:
+    """numbers, person_map and births: every record (merged or not) → its survivor's number and birthdays."""
+    # pnum: the person's number in this snapshot, numbered in the order of the pseudonyms (so it says nothing
+    # of the database ids); events and journeys carry it — an integer is much cheaper to write 10M times than
+    # the pseudonym, which people holds once per person.
+    con.execute(
+        """CREATE TEMP TABLE numbers AS SELECT pid, CAST(row_number() OVER (ORDER BY pid) AS INTEGER) AS pnum
+            FROM raw_people WHERE merged_into_id IS NULL"""
+    )
+    # Each record (merged or not) → its survivor's integer id, number and 18th/25th/35th birthdays: the
+    # heavy joins and groupings below work on integers.
+    con.execute(
+        """CREATE TEMP TABLE person_map AS SELECT r.id, s.id AS survivor, s.pid, n.pnum, s.birth_date,
+            CAST(s.birth_date + INTERVAL 18 YEAR AS DATE) AS b18,
+            CAST(s.birth_date + INTERVAL 25 YEAR AS DATE) AS b25,
+            CAST(s.birth_date + INTERVAL 35 YEAR AS DATE) AS b35
+            FROM raw_people r JOIN raw_people s ON s.id = r.survivor JOIN numbers n ON n.pid = s.pid"""
+    )
+    con.execute(  # each surviving person's birthdays and place, by number
+        f"""CREATE TEMP TABLE births AS SELECT m.pnum, m.birth_date, m.b18, m.b25, m.b35,
+            {PLACE_SQL} AS place
+            FROM person_map m JOIN raw_people r ON r.id = m.id WHERE m.id = m.survivor"""
+    )
+
+
+def _load_events(con: duckdb.DuckDBPyConnection) -> None:
+    """`events`: every step under its survivor's number, with the survivor's age band on the day of the step.
+
+    Straight from the Arrow steps (the largest table, about ten rows a person), once: the conversion, the
+    survivor look-up and the write are one pass, which DuckDB splits between its threads. (Converting the
+    batches as they arrive from the database instead was measured slower: a stream is scanned by one
+    thread, and the client's core is already busy decoding.)"""
+    con.execute(
+        f"""CREATE TABLE events AS SELECT m.pnum, p.code AS project, o.code AS organisation,
+            CAST(s.kind AS step_kind) AS kind, CAST(s.day AS DATE) AS day,
+            CAST(s.status AS VARCHAR) AS status,
+            coalesce(CAST(s.programme AS VARCHAR), '') AS programme,
+            coalesce(CAST(s.sector AS VARCHAR), '') AS sector,
+            coalesce(CAST(s.placement_type AS VARCHAR), '') AS placement_type,
+            CAST(s.follow_up_months AS INTEGER) AS follow_up_months,
+            CAST(s.still_employed AS BOOLEAN) AS still_employed,
+            {_band("m", "CAST(s.day AS DATE)")} AS age_band
+            FROM arrow_steps s JOIN arrow_projects p ON p.id = s.project_id
+            JOIN arrow_organisations o ON o.id = s.organisation_id
+            JOIN person_map m ON m.id = CAST(s.person_id AS BIGINT)"""
+    )
+    con.execute(  # the organisations' codes and ids, for matching enrolments to programmes
+        "CREATE TEMP TABLE organisation_ids AS SELECT CAST(id AS BIGINT) AS id, code FROM arrow_organisations"
+    )
 
 
 @dataclass
@@ -345,9 +384,9 @@ def _training_sectors(con: duckdb.DuckDBPyConnection) -> None:
     if not sectors:
         return
     labels = con.execute(  # the place of the person the steps count under (the survivor of a merge)
-        f"""SELECT DISTINCT s.organisation_id, s.organisation, s.programme, {PLACE_SQL}
-           FROM raw_steps s JOIN raw_people p ON p.id = s.person_id JOIN raw_people r ON r.id = p.survivor
-           WHERE s.kind = 'enrolment' AND s.programme <> ''"""
+        """SELECT DISTINCT o.id, e.organisation, e.programme, b.place
+           FROM events e JOIN births b USING (pnum) JOIN organisation_ids o ON o.code = e.organisation
+           WHERE e.kind = 'enrolment' AND e.programme <> ''"""
     ).fetchall()
     resolver = Resolver()
     found = []
@@ -382,26 +421,7 @@ def _band(m: str, day: str) -> str:
 
 
 def _build_tables(con: duckdb.DuckDBPyConnection) -> None:
-    # pnum: the person's number in this snapshot, numbered in the order of the pseudonyms (so it says nothing
-    # of the database ids); events and journeys carry it — an integer is much cheaper to write 10M times than
-    # the pseudonym, which people holds once per person.
-    con.execute(
-        """CREATE TEMP TABLE numbers AS SELECT pid, CAST(row_number() OVER (ORDER BY pid) AS INTEGER) AS pnum
-            FROM raw_people WHERE merged_into_id IS NULL"""
-    )
-    # Each record (merged or not) → its survivor's integer id, number and 18th/25th/35th birthdays: the
-    # heavy joins and groupings below work on integers.
-    con.execute(
-        """CREATE TEMP TABLE person_map AS SELECT r.id, s.id AS survivor, s.pid, n.pnum, s.birth_date,
-            CAST(s.birth_date + INTERVAL 18 YEAR AS DATE) AS b18,
-            CAST(s.birth_date + INTERVAL 25 YEAR AS DATE) AS b25,
-            CAST(s.birth_date + INTERVAL 35 YEAR AS DATE) AS b35
-            FROM raw_people r JOIN raw_people s ON s.id = r.survivor JOIN numbers n ON n.pid = s.pid"""
-    )
-    con.execute(  # each surviving person's birthdays, by number
-        "CREATE TEMP TABLE births AS SELECT pnum, birth_date, b18, b25, b35 FROM person_map "
-        "WHERE id = survivor"
-    )
+    """people and journeys, once the decrypted categories are in person_cache."""
     con.execute(
         f"""CREATE TEMP TABLE people_full AS SELECT r.id, m.pnum, r.pid, r.sex, c.disability, c.migration,
             coalesce(nullif(split_part(r.territory_path, '/', 1), ''), '{UNKNOWN}') AS region,
@@ -411,13 +431,6 @@ def _build_tables(con: duckdb.DuckDBPyConnection) -> None:
             WHERE r.merged_into_id IS NULL"""
     )
     con.execute("CREATE TABLE people AS SELECT * EXCLUDE (id) FROM people_full")
-    # Every step under its survivor's pseudonym, with the survivor's age band on the day of the step.
-    con.execute(
-        f"""CREATE TABLE events AS SELECT m.pnum, s.project, s.organisation, s.kind, s.day, s.status,
-            s.programme, s.sector, s.placement_type, s.follow_up_months, s.still_employed,
-            {_band("m", "s.day")} AS age_band
-            FROM raw_steps s JOIN person_map m ON m.id = s.person_id"""
-    )
     con.execute(
         f"""CREATE TABLE journeys AS
         WITH joined AS (
@@ -509,8 +522,12 @@ def refresh(
     con.execute("SET preserve_insertion_order = false")  # lets DuckDB write the big tables in parallel
     try:
         _load_raw(con, source)
-        del source
         _resolve_survivors(con)
+        _number_people(con)
+        _load_events(con)  # while the decryption thread may still work
+        for name in source:
+            con.unregister(f"arrow_{name}")
+        del source
         _training_sectors(con)
         stage("decrypting", 55)  # what is left of the decryption once the copy is done
         categories = pending[0].result()
