@@ -42,18 +42,17 @@ from kafaat.registry.models import (
 )
 from kafaat.registry.services import identity_hash_of, organisation_for, search_name_of
 from kafaat.registry.validation import (
-    MEMO_LIMIT,
     NAME_FIELDS,
     PERSON_RULES,
     WG_FIELDS,
     Context,
     Rule,
     TerritoryIndex,
-    clean_columns,
     parse_bool,
     parse_date,
     territory_index,
 )
+from kafaat.registry.validation_columns import MEMO_LIMIT, clean_columns
 
 KINDS = ("people", "steps")
 YES_NO = gettext_lazy("yes or no (oui/non, نعم/لا, 1/0)")
