@@ -10,34 +10,47 @@ publication) is in the module's public names: `gap_table`, `projection`, `years_
 * placement rate = people of the pathways cohort certified in the year who have a placement in the same
   project / people certified; women's shares of graduates and of hires;
 * coverage = graduates per 1,000 young people (15-24, estimated: supply_demand.YOUTH_SHARE_15_24).
+
+The engine's terms (levels, dimensions, row types, group names) are in ``gaps_rows.py`` and who reads what in
+``gaps_access.py``; both are re-exported here, the one module its callers (and the tests' stand-in) know.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import math
-from dataclasses import dataclass, field, fields
+from dataclasses import fields
 from datetime import date, datetime
-from functools import cache
 from pathlib import Path
-from typing import Literal, get_args
 
 import numpy as np
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kafaat.observatory import snapshot
+from kafaat.observatory.gaps_access import (
+    may_read,
+    region_of,
+    sees_exact_figures,
+    visible_provinces,
+    visible_regions,
+)
+from kafaat.observatory.gaps_rows import (
+    DIMENSIONS,
+    LEVELS,
+    NATIONAL,
+    Dimension,
+    GapError,
+    GapRow,
+    Level,
+    ProjectionLevel,
+    ProjectionRow,
+    PublishedGapRow,
+    active_language,
+    group_codes,
+    group_name,
+)
 from kafaat.observatory.snapshot import NoSnapshot
 from kafaat.results import suppression
-
-Level = Literal["region", "province"]
-ProjectionLevel = Literal["national", "region", "province"]  # projection also has the country's series
-NATIONAL = "MA"  # the country's territory code (ISO 3166-1 alpha-2), for level "national"
-Dimension = Literal["occupation", "sector"]  # occupation = ISCO-08 sub-major group; sector = training sector
-LEVELS: tuple[str, ...] = get_args(Level)
-DIMENSIONS: tuple[str, ...] = get_args(Dimension)
-ISCO_FILE = Path(__file__).resolve().parents[1] / "labour" / "data" / "isco08.csv"
 
 __all__ = [
     "DIMENSIONS",
@@ -56,175 +69,14 @@ __all__ = [
     "visible_provinces",
     "visible_regions",
     "gap_table",
+    "group_codes",
+    "group_name",
     "latest_complete_year",
     "projection",
     "published_table",
+    "region_of",
     "years_available",
 ]
-
-
-class GapError(ValueError):
-    """A request the snapshot cannot answer: unknown level, dimension, region or group, year without data."""
-
-
-@dataclass(frozen=True)
-class GapRow:
-    year: int
-    level: Level
-    territory_code: str  # core Territory code of the region or province
-    territory_name: str  # in the active language
-    dimension: Dimension
-    group_code: str  # ISCO 2-digit code, or training sector code
-    group_name: str  # in the active language
-    graduates: int  # supply S
-    graduates_women: int
-    vacancies: int  # demand D (positions posted in the year, re-posts counted once)
-    hires: int  # placements recorded in pathways in the year
-    hires_women: int
-    ratio: float | None  # S / D  (None when D == 0)
-    mismatch: float | None  # (S - D) / (S + D), in [-1, 1]  (None when S + D == 0)
-    location_quotient: float | None  # (D_tg / D_t) / (D_g / D_national)
-    placement_rate: float | None  # pathway cohort certified in the year: placed / certified
-    women_share_graduates: float | None
-    women_share_hires: float | None
-    youth_population: int | None  # 15-24, estimated from provinces_hcp.csv
-    coverage: float | None  # graduates per 1,000 young people
-    certified: int = 0  # the placement rate's denominator (pathways cohort), for suppression
-    placed: int = 0  # its numerator
-
-
-@dataclass(frozen=True)
-class ProjectionRow:
-    year: int
-    supply: float | None
-    supply_low: float | None
-    supply_high: float | None
-    demand: float | None
-    demand_low: float | None
-    demand_high: float | None
-    observed: bool  # True: the year's figures; False: projected
-    method: str  # how the projected figures were made (same text on every projected row)
-
-
-@dataclass(frozen=True)
-class PublishedGapRow:
-    """A GapRow as shown to the public: small counts and what would reveal them are None (MARKER)."""
-
-    year: int
-    level: Level
-    territory_code: str
-    territory_name: str
-    dimension: Dimension
-    group_code: str
-    group_name: str
-    graduates: int | None
-    graduates_women: int | None
-    vacancies: int | None
-    hires: int | None
-    hires_women: int | None
-    ratio: float | None
-    mismatch: float | None
-    location_quotient: float | None
-    placement_rate: float | None
-    women_share_graduates: float | None
-    women_share_hires: float | None
-    youth_population: int | None
-    coverage: float | None
-    suppressed: frozenset[str] = field(default_factory=frozenset)  # names of the fields hidden
-
-    def text(self, name: str, marker: str = suppression.MARKER) -> str:
-        """A field as published: the marker when suppressed, empty when not defined."""
-        if name in self.suppressed:
-            return marker
-        value = getattr(self, name)
-        return "" if value is None else str(value)
-
-
-# --- Who reads what (the API, the dashboard and the publication ask here) ----------------------------------
-
-
-def may_read(user) -> bool:
-    """Gap tables are aggregates: whoever may read aggregates (managers, analysts, donor viewers)."""
-    from kafaat.core import access
-
-    return access.has_permission(user, access.Permission.VIEW_AGGREGATES)
-
-
-def sees_exact_figures(user) -> bool:
-    """Those who may also refresh the warehouse (programme managers, national administrators) see exact
-    figures; every other reader of aggregates sees the published (suppressed) form."""
-    from kafaat.core import access
-    from kafaat.observatory.access_rules import REFRESH_WAREHOUSE
-
-    return may_read(user) and access.has_permission(user, REFRESH_WAREHOUSE)
-
-
-def visible_regions(user) -> set[str] | None:
-    """The region codes whose gap tables `user` may read; None for the whole country."""
-    from kafaat.core import access
-    from kafaat.core.models import Territory
-
-    regions = Territory.objects.filter(level=Territory.Level.REGION)
-    codes = set(
-        access.scoped(user, access.Permission.VIEW_AGGREGATES, regions).values_list("code", flat=True)
-    )
-    return None if codes == set(regions.values_list("code", flat=True)) else codes
-
-
-def visible_provinces(user) -> set[str] | None:
-    """Provinces whose figures `user` may read outside the regions of `visible_regions` (a membership scoped
-    to a province); None for the whole country. Least privilege: such a reader sees the province alone:
-    neither its region's figures (its territorial scope does not hold the region) nor the other provinces'."""
-    from kafaat.core import access
-    from kafaat.core.models import Territory
-
-    regions = visible_regions(user)
-    if regions is None:
-        return None
-    provinces = Territory.objects.filter(level=Territory.Level.PROVINCE)
-    codes = access.scoped(user, access.Permission.VIEW_AGGREGATES, provinces).values_list("code", flat=True)
-    return {code for code in codes if region_of(code) not in regions}
-
-
-def region_of(province: str) -> str:
-    """The region code of a province code (HCP codes start with the region's number: 02.411 -> MA-02)."""
-    return f"MA-{province.split('.')[0]}"
-
-
-# --- Names --------------------------------------------------------------------------------------------------
-
-
-def _language() -> str:
-    language = (get_language() or "fr")[:2]
-    return language if language in ("fr", "ar", "en") else "fr"
-
-
-@cache
-def _isco_names() -> dict[str, dict[str, str]]:
-    with ISCO_FILE.open(encoding="utf-8") as handle:
-        return {
-            row["code"]: {"en": row["label_en"], "fr": row["label_fr"], "ar": row["label_ar"]}
-            for row in csv.DictReader(handle)
-            if len(row["code"]) == 2
-        }
-
-
-@cache
-def _sector_names() -> dict[str, dict[str, str]]:
-    from kafaat.training.sectors import SECTORS
-
-    return {code: {"fr": fr, "ar": ar, "en": en} for code, fr, ar, en in SECTORS}
-
-
-def group_name(dimension: Dimension, code: str) -> str:
-    names = (_isco_names() if dimension == "occupation" else _sector_names()).get(code)
-    if not names:
-        return code
-    return names.get(_language()) or names["en"] or code
-
-
-def group_codes(dimension: Dimension) -> list[str]:
-    return sorted(_isco_names() if dimension == "occupation" else _sector_names())
 
 
 # --- Checking the request -----------------------------------------------------------------------------------
@@ -322,7 +174,7 @@ def gap_table(
     if region:
         params["region"] = region
     rows = con.execute(_gap_sql(level, dimension, region), params).fetchall()
-    language = _language()
+    language = active_language()
     result = []
     for (t, g, s, sw, d, h, hw, ratio, mismatch, lq, rate, wsg, wsh, youth, coverage, c, p,
          name_fr, name_ar, name_en) in rows:  # fmt: skip

@@ -1,6 +1,7 @@
 """The description of an open-data package: each resource's Table Schema and the methodology note (fr/ar/en).
 
-Split from ``publication.py``, which writes, validates and stores the package with these descriptions.
+Split from ``publication.py``; ``publication_package.py`` writes and validates the package with these
+descriptions.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from kafaat.observatory.disclosure import PUBLISHED_COUNTS
 from kafaat.results.suppression import MARKER, THRESHOLD
 
 if TYPE_CHECKING:
-    from kafaat.observatory.publication import Scope
+    from kafaat.observatory.publication_figures import Scope
 
 LANGUAGES = ("fr", "ar", "en")
 HORIZON = 3

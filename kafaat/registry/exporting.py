@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from kafaat.core import audit
 from kafaat.core.spreadsheets import xlsx_row
-from kafaat.registry.importing import PEOPLE_COLUMNS
+from kafaat.registry.importing_columns import PEOPLE_COLUMNS
 from kafaat.registry.models import Person
 from kafaat.registry.services import SENSITIVE_FIELDS, SearchFilters, search_people
 

@@ -31,7 +31,8 @@ from kafaat.pathways.models import (
 from kafaat.pathways.services import KIND_FIELDS, check_step, initial_status, projects_for
 from kafaat.registry import normalise
 from kafaat.registry.access_rules import CHANGE_PERSON
-from kafaat.registry.importing import DATE_FORMAT, YES_NO, _codes, _sha, _spreadsheet_text, build_columns
+from kafaat.registry.importing import _sha, _spreadsheet_text
+from kafaat.registry.importing_columns import DATE_FORMAT, YES_NO, _codes, build_columns
 from kafaat.registry.models import Person
 from kafaat.registry.services import active_sharing_consent, organisation_for
 from kafaat.registry.validation import _choice, parse_bool, parse_date

@@ -199,12 +199,12 @@ def test_xlsx_cells_never_become_formulas(tmp_path):
 def test_a_process_running_native_threads_validates_in_spawned_workers_not_forked():
     import duckdb
 
-    from kafaat.core import importing
+    from kafaat.core import import_workers
 
     connection = duckdb.connect()
     connection.execute("SELECT 1").fetchall()  # DuckDB starts its native thread pool
     try:
         # Forking now would copy a process whose other threads hold locks: workers must be spawned.
-        assert importing._no_threads_since_start() is False
+        assert import_workers._no_threads_since_start() is False
     finally:
         connection.close()

@@ -18,7 +18,7 @@ from django.utils import translation
 
 import kafaat.observatory
 from kafaat.core.models import Territory
-from kafaat.observatory import dashboard, disclosure, gaps, publication, warehouse
+from kafaat.observatory import dashboard, disclosure, gaps, publication, publication_schema, warehouse
 from kafaat.results import suppression
 from kafaat.results.suppression import MARKER, TOTAL
 
@@ -109,7 +109,7 @@ def _as_text(value) -> str:
     return str(value)
 
 
-FIELDS = [name for name in publication.GAP_FIELDS if name in gaps.PublishedGapRow.__dataclass_fields__]
+FIELDS = [name for name in publication_schema.GAP_FIELDS if name in gaps.PublishedGapRow.__dataclass_fields__]
 FIELDS = [f for f in FIELDS if f not in ("year", "level", "territory_code", "group_code")]
 
 

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 
-from kafaat.observatory import publication, warehouse
+from kafaat.observatory import publication, publication_package, warehouse
 from kafaat.observatory.publication_models import Publication
 from kafaat.registry.services import register_person
 
@@ -78,7 +78,8 @@ def test_anonymous_visitors_read_the_list_the_package_and_its_files(client, read
     download = client.get("/open-data/MA-02/2025/v1/datapackage.json")
     assert download.status_code == 200
     body = b"".join(download.streaming_content)
-    assert publication.sha256_of(publication.open_data_root() / package.directory / "datapackage.json")
+    descriptor = publication.open_data_root() / package.directory / "datapackage.json"
+    assert publication_package.sha256_of(descriptor)
     assert json.loads(body)["id"] == "kafaat-ma-02-2025-v1"
     assert client.get("/open-data/MA-02/2025/v9/").status_code == 404
     assert client.get("/open-data/MA-02/2025/v1/../../settings.py").status_code == 404

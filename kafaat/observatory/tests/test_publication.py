@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 from openpyxl import load_workbook
 
-from kafaat.observatory import publication, warehouse
+from kafaat.observatory import publication, publication_package, warehouse
 from kafaat.observatory.publication_models import ImmutableError, Publication, PublicationFile
 from kafaat.results.suppression import MARKER, THRESHOLD
 
@@ -65,8 +65,8 @@ def test_the_package_is_a_valid_data_package(ready, db):
         "kafaat-ma-02-2025-v1.xlsx",
     } <= names
     for item in package.files.all():
-        assert publication.sha256_of(folder / item.name) == item.sha256
-    assert package.package_sha256 == publication.sha256_of(folder / "datapackage.json")
+        assert publication_package.sha256_of(folder / item.name) == item.sha256
+    assert package.package_sha256 == publication_package.sha256_of(folder / "datapackage.json")
     assert package.snapshot_taken_at is not None
 
 
@@ -157,7 +157,7 @@ def test_a_published_package_is_immutable_and_republishing_makes_a_new_version(r
     assert (second.version, Publication.objects.get(pk=first.pk).version) == (2, 1)
     assert second.directory.endswith("v2") and stored(first) != stored(second)
     for item in Publication.objects.get(pk=first.pk).files.all():  # the first version's files are untouched
-        assert publication.sha256_of(stored(first) / item.name) == before[item.name]
+        assert publication_package.sha256_of(stored(first) / item.name) == before[item.name]
     assert publication.latest("MA-02", 2025).pk == second.pk
 
 
@@ -169,14 +169,14 @@ def test_an_existing_folder_is_never_overwritten(ready, db):
 
 
 def test_an_invalid_package_is_refused_and_nothing_is_stored(ready, db, monkeypatch):
-    real = publication.table_schema
+    real = publication_package.table_schema
 
     def broken(spec):
         schema = real(spec)
         schema["fields"][2]["type"] = "integer"  # territory_code declared as a number: every row is wrong
         return schema
 
-    monkeypatch.setattr(publication, "table_schema", broken)
+    monkeypatch.setattr(publication_package, "table_schema", broken)
     with pytest.raises(publication.PackageInvalid) as refused:
         publication.publish(None, "MA-02", 2025)
     assert "not valid" in refused.value.messages[0]

@@ -173,7 +173,8 @@ _CELLS = {
 def test_clean_columns_gives_what_clean_person_gives_row_by_row(index):
     """One declaration (PERSON_RULES), two ways to apply it: same values, same errors, row for row, including
     cells that are not text (1, 1.0 and True are equal dict keys, not equal cells)."""
-    from kafaat.registry.validation import PERSON_RULES, Context, clean_columns
+    from kafaat.registry.validation import PERSON_RULES, Context
+    from kafaat.registry.validation_columns import clean_columns
 
     rows = len(_CELLS["sex"])
     memo: dict = {}
@@ -210,12 +211,13 @@ def test_the_phone_fast_path_agrees_with_the_general_rules(text):
 
 
 def test_clean_columns_forgets_past_its_memory_limit_without_changing_results(index, monkeypatch):
-    from kafaat.registry import validation
-    from kafaat.registry.validation import PERSON_RULES, Context, clean_columns
+    from kafaat.registry import validation_columns
+    from kafaat.registry.validation import PERSON_RULES, Context
+    from kafaat.registry.validation_columns import clean_columns
 
     rows = len(_CELLS["sex"])
     expected = clean_columns(PERSON_RULES, _CELLS, rows, Context(index, TODAY))
-    monkeypatch.setattr(validation, "MEMO_LIMIT", 2)
+    monkeypatch.setattr(validation_columns, "MEMO_LIMIT", 2)
     memo: dict = {}
     for _twice in range(3):
         got = clean_columns(PERSON_RULES, _CELLS, rows, Context(index, TODAY), memo)
