@@ -1,16 +1,16 @@
 """The analytics warehouse: a pseudonymised DuckDB snapshot of the operational database.
 
-`refresh()` reads the operational tables in bulk — ADBC on PostgreSQL (binary COPY straight into Arrow, in
-one repeatable-read transaction so that every table is read as of the same instant), a plain cursor on
-SQLite — and builds a new DuckDB file that atomically replaces the old one, so readers never see half a
-snapshot. In the snapshot:
+`refresh()` reads the operational tables in bulk (`warehouse_source.py`: ADBC on PostgreSQL, in one
+repeatable-read transaction so that every table is read as of the same instant; a cursor on SQLite) and
+builds a new DuckDB file that atomically replaces the old one, so readers never see half a snapshot.
+In the snapshot:
 
 * a person is a pseudonym (`pid`: a keyed hash of the record's uid, never its database id or name); merged
   records are resolved to their survivor, so a person registered twice counts once;
 * sensitive fields (migration status, Washington Group answers) are decrypted here, in bulk, only to be
   reduced to coarse categories; the decrypted values are never written. What was decrypted is cached by
   pseudonym and record version (`person_cache`), so the next refresh decrypts only the records that
-  changed — the one step that costs more than the copy itself;
+  changed (`pseudonyms.py`); the decryption runs in a thread while the other tables are read;
 * `people` (one row per surviving person: `pid`, and `pnum`, the person's number in this snapshot, given
   in the order of the pseudonyms), `events` (one per pathway step, by `pnum`, age band at the step's date),
   `journeys` (one per person and project: the date each stage was first reached, and the attributes the
@@ -28,33 +28,28 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import quote
 
 import duckdb
 import pyarrow as pa
 from django.conf import settings
 from django.db import connection
 
-from kafaat.core import crypto
 from kafaat.observatory import supply_demand
+from kafaat.observatory.pseudonyms import (
+    PID_SQL,
+    UNKNOWN,
+    Categories,
+    person_categories,
+    pseudonym_key,
+    store_categories,
+)
+from kafaat.observatory.warehouse_source import read_source
 from kafaat.pathways.models import StepKind
 
 VERSION = 1
-UNKNOWN = "unknown"
 AGE_BANDS = ("15-17", "18-24", "25-34", "35+")
-DISABILITY_CUTOFF = 3  # Washington Group "disability 3" (kafaat.registry.models.WashingtonGroup.CUTOFF)
-MIGRATION_GROUPS = {
-    "moroccan": "national",
-    "regular_migrant": "migrant",
-    "refugee": "refugee",
-    "asylum_seeker": "refugee",  # asylum seekers and recognised refugees are reported together
-}
-
 Progress = Callable[[str, int], None]  # (stage, percent)
 STAGES = ("reading", "pseudonymising", "decrypting", "building", "writing")
-
-# A person's pseudonym (the parameter is `pseudonym_key()`): the same expression wherever it is computed.
-PID_SQL = "left(sha256(? || replace(CAST(uid AS VARCHAR), '-', '')), 16)"
 
 # A person's region and province ("MA-02/MA-02-411", as people.region and people.province), the place the
 # programme of an enrolment is looked up in.
@@ -92,131 +87,6 @@ class RefreshResult:
 
 def warehouse_path() -> Path:
     return Path(settings.KAFAAT_WAREHOUSE_PATH)
-
-
-def pseudonym_key() -> str:
-    """The secret that keys the pseudonyms: derived from the look-up hash key, stable across refreshes."""
-    return crypto.keyed_hash("observatory:pseudonym")
-
-
-# --- Reading the operational database ---------------------------------------------------------------------
-
-
-def _postgres_uri() -> str:
-    s = connection.settings_dict
-    user = quote(s.get("USER") or "", safe="")
-    password = f":{quote(str(s['PASSWORD']), safe='')}" if s.get("PASSWORD") else ""
-    host = s.get("HOST") or "localhost"
-    port = f":{s['PORT']}" if s.get("PORT") else ""
-    credentials = f"{user}{password}@" if user else ""
-    return f"postgresql://{credentials}{host}{port}/{quote(s['NAME'], safe='')}"
-
-
-Arrived = Callable[[str, pa.Table], None]  # called with each table as soon as it is read
-
-
-def _read_adbc(queries: dict[str, str], arrived: Arrived) -> dict[str, pa.Table]:
-    import adbc_driver_postgresql.dbapi as adbc
-
-    tables = {}
-    with adbc.connect(_postgres_uri()) as conn, conn.cursor() as cursor:
-        # Every table as of one instant: the snapshot is consistent even while case workers keep writing.
-        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        for name, sql in queries.items():
-            cursor.execute(sql)
-            tables[name] = cursor.fetch_arrow_table()
-            arrived(name, tables[name])
-        conn.rollback()
-    return tables
-
-
-def _read_cursor(queries: dict[str, str], arrived: Arrived, batch: int = 50_000) -> dict[str, pa.Table]:
-    tables = {}
-    with connection.cursor() as cursor:
-        for name, sql in queries.items():
-            cursor.execute(sql)
-            names = [column[0] for column in cursor.description]
-            batches = []
-            while rows := cursor.fetchmany(batch):
-                columns = list(zip(*rows, strict=True))
-                batches.append(pa.table({n: pa.array(list(c)) for n, c in zip(names, columns, strict=True)}))
-            if not batches:
-                tables[name] = pa.table({n: pa.array([], pa.null()) for n in names})
-            else:
-                tables[name] = pa.concat_tables(batches, promote_options="permissive")
-            arrived(name, tables[name])
-    return tables
-
-
-def read_source(queries: dict[str, str] = SOURCES, arrived: Arrived | None = None) -> dict[str, pa.Table]:
-    """The operational tables as Arrow, in the order of `queries`; `arrived(name, table)` is called as each
-    one is read. ADBC needs committed data: inside a transaction (tests), a cursor."""
-    arrived = arrived or (lambda name, table: None)
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        try:
-            import adbc_driver_postgresql.dbapi  # noqa: F401 — optional at run time
-        except ImportError:  # the cursor path gives the same tables
-            pass
-        else:
-            return _read_adbc(queries, arrived)
-    return _read_cursor(queries, arrived)
-
-
-# --- Decrypting, once, to coarse categories ---------------------------------------------------------------
-
-
-def migration_group(status: str | None, nationality: str | None) -> str:
-    if status:
-        return MIGRATION_GROUPS.get(status, UNKNOWN)
-    return "national" if nationality == "MA" else UNKNOWN
-
-
-def disability_group(answers: dict | None) -> str:
-    if not answers:
-        return UNKNOWN
-    return "yes" if any(int(v) >= DISABILITY_CUTOFF for v in answers.values() if v) else "no"
-
-
-DECRYPT_BATCH = 100_000  # tokens decrypted per call: bounds the memory the clear values take at a time
-
-
-def _categories_of(tokens: list[str | None], reduce: Callable[[str | None], str]) -> list[str]:
-    """The coarse category of each encrypted value (`reduce(None)` for an absent one), decrypted in batches.
-
-    The clear values live only inside this function, a batch at a time. Categories are memoised by clear
-    value: a field with few distinct values (a status, a set of Washington Group answers) is reduced once
-    per distinct value rather than once per person.
-    """
-    out: list[str] = [reduce(None)] * len(tokens)
-    present = [i for i, token in enumerate(tokens) if token]
-    memo: dict[str, str] = {}
-    for begin in range(0, len(present), DECRYPT_BATCH):
-        chunk = present[begin : begin + DECRYPT_BATCH]
-        for index, clear in zip(chunk, crypto.decrypt_many([tokens[i] for i in chunk]), strict=True):
-            category = memo.get(clear)
-            if category is None:
-                category = memo[clear] = reduce(clear)
-            out[index] = category
-    return out
-
-
-def _decrypt_categories(rows: pa.Table) -> pa.Table:
-    """pid, stamp, migration, disability for records whose encrypted fields must be read (again)."""
-    statuses = _categories_of(rows["migration_status"].to_pylist(), lambda clear: clear or "")
-    nationalities = rows["nationality"].to_pylist()
-    migration = [migration_group(s, n) for s, n in zip(statuses, nationalities, strict=True)]
-    disability = _categories_of(
-        rows["disability_answers"].to_pylist(),
-        lambda clear: disability_group(json.loads(clear) if clear else None),
-    )
-    return pa.table(
-        {
-            "pid": rows["pid"],
-            "stamp": rows["stamp"],
-            "migration": pa.array(migration, pa.string()),
-            "disability": pa.array(disability, pa.string()),
-        }
-    )
 
 
 # --- Building the snapshot --------------------------------------------------------------------------------
@@ -307,65 +177,6 @@ def _load_events(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(  # the organisations' codes and ids, for matching enrolments to programmes
         "CREATE TEMP TABLE organisation_ids AS SELECT CAST(id AS BIGINT) AS id, code FROM arrow_organisations"
     )
-
-
-@dataclass
-class Categories:
-    """The person_cache rows of a refresh: what was reused, what was decrypted, and how long it took."""
-
-    table: pa.Table  # pid, stamp, migration, disability — one row per surviving person
-    decrypted: int
-    seconds: float
-
-
-def person_categories(people: pa.Table, previous: Path | None) -> Categories:
-    """Reuse what the previous snapshot decrypted for unchanged records, decrypt the rest.
-
-    Self-contained (its own in-memory DuckDB, no Django database access) so that `refresh` runs it in a
-    thread while the other tables are still being read: the readers (ADBC, DuckDB) release the GIL, so the
-    decryption — the one per-row Python step — overlaps the copy instead of following it.
-    """
-    started = time.monotonic()
-    con = duckdb.connect()
-    try:
-        con.register("arrow_people", people)
-        survivors = f"""SELECT {PID_SQL} AS pid, CAST(stamp AS VARCHAR) AS stamp,
-            CAST(nationality AS VARCHAR) AS nationality,
-            CAST(migration_status AS VARCHAR) AS migration_status,
-            CAST(disability_answers AS VARCHAR) AS disability_answers
-            FROM arrow_people WHERE merged_into_id IS NULL"""
-        con.execute(f"CREATE TABLE survivors AS {survivors}", [pseudonym_key()])
-        con.execute("CREATE TABLE reused (pid VARCHAR, stamp VARCHAR, migration VARCHAR, disability VARCHAR)")
-        if previous is not None:
-            # Through Arrow rather than ATTACH: the process may hold the file open already (readers' cache).
-            reader = duckdb.connect(str(previous), read_only=True)
-            try:
-                cached = reader.sql(
-                    "SELECT pid, stamp, migration, disability FROM person_cache"
-                ).to_arrow_table()
-            finally:
-                reader.close()
-            con.register("cached", cached)
-            con.execute(
-                """INSERT INTO reused SELECT c.pid, c.stamp, c.migration, c.disability
-                   FROM survivors r JOIN cached c ON c.pid = r.pid AND c.stamp = r.stamp"""
-            )
-        todo = con.sql("SELECT * FROM survivors r ANTI JOIN reused c USING (pid)").to_arrow_table()
-        table = con.sql("SELECT * FROM reused").to_arrow_table()
-    finally:
-        con.close()
-    if todo.num_rows:
-        table = pa.concat_tables([table, _decrypt_categories(todo)])
-    return Categories(table=table, decrypted=todo.num_rows, seconds=time.monotonic() - started)
-
-
-def _store_categories(con: duckdb.DuckDBPyConnection, categories: Categories) -> None:
-    con.execute(
-        "CREATE TABLE person_cache (pid VARCHAR, stamp VARCHAR, migration VARCHAR, disability VARCHAR)"
-    )
-    con.register("categories", categories.table)
-    con.execute("INSERT INTO person_cache SELECT pid, stamp, migration, disability FROM categories")
-    con.unregister("categories")
 
 
 def _training_sectors(con: duckdb.DuckDBPyConnection) -> None:
@@ -532,7 +343,7 @@ def refresh(
         stage("decrypting", 55)  # what is left of the decryption once the copy is done
         categories = pending[0].result()
         result.decrypted, result.decrypt_seconds = categories.decrypted, categories.seconds
-        _store_categories(con, categories)
+        store_categories(con, categories)
         del categories
         stage("building", 75)
         _build_tables(con)
