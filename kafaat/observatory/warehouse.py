@@ -257,24 +257,29 @@ def _build_tables(con: duckdb.DuckDBPyConnection) -> None:
               min(day) FILTER (WHERE kind = 'completion') AS completed_on,
               min(day) FILTER (WHERE kind = 'certification') AS certified_on,
               min(day) FILTER (WHERE kind = 'placement') AS placed_on,
-              arg_min(placement_type, day) FILTER (WHERE kind = 'placement') AS placement_type,
-              arg_min(sector, day) FILTER (WHERE kind = 'placement') AS placement_sector,
-              arg_min(programme, day) FILTER (WHERE kind = 'enrolment') AS programme,
               min(day) FILTER (WHERE kind = 'follow_up' AND follow_up_months = 12) AS followed_12_on,
               min(day) FILTER (WHERE kind = 'follow_up' AND follow_up_months = 12 AND still_employed)
                 AS employed_12_on
             FROM events GROUP BY pnum, project),
-        trained AS (  -- the training sector of the first enrolment's programme (over enrolments only)
-            SELECT e.pnum, e.project, arg_min(coalesce(t.training_sector, ''), e.day) AS training_sector
+        -- The attributes of a step kind's first step, over that kind's rows only: cheaper than arg_min
+        -- with a FILTER over every event (measured: a fifth less CPU for the whole journeys table).
+        placed AS (  -- the first placement's type and sector
+            SELECT pnum, project, arg_min(placement_type, day) AS placement_type,
+                arg_min(sector, day) AS placement_sector
+            FROM events WHERE kind = 'placement' GROUP BY pnum, project),
+        trained AS (  -- the first enrolment's programme and the training sector it resolves to
+            SELECT e.pnum, e.project, arg_min(e.programme, e.day) AS programme,
+                arg_min(coalesce(t.training_sector, ''), e.day) AS training_sector
             FROM events e JOIN people_full p ON p.pnum = e.pnum
             LEFT JOIN training_sectors t ON t.organisation = e.organisation AND t.label = e.programme
                 AND t.place = p.region || '/' || p.province
             WHERE e.kind = 'enrolment' GROUP BY e.pnum, e.project),
         both_ AS (
             SELECT pnum, project, coalesce(j.joined_on, s.intake_on) AS registered_on,
-                s.* EXCLUDE (pnum, project), t.training_sector
+                s.* EXCLUDE (pnum, project), t.programme, t.training_sector, d.placement_type,
+                d.placement_sector
             FROM joined j FULL JOIN stages s USING (pnum, project)
-            LEFT JOIN trained t USING (pnum, project))
+            LEFT JOIN trained t USING (pnum, project) LEFT JOIN placed d USING (pnum, project))
         SELECT p.pnum, b.project, p.sex, p.disability, p.migration, p.region, p.province, b.registered_on,
             {_band("m", "b.registered_on")} AS age_band,
             coalesce(nullif(b.programme, ''), '{UNKNOWN}') AS programme,
