@@ -109,6 +109,30 @@ def copy_rate(server: str) -> tuple[int, float]:
     return rows, time.perf_counter() - started
 
 
+def source_tables() -> list[str]:
+    """Every table a query of the refresh reads (its FROM and JOIN clauses)."""
+    import re
+
+    from kafaat.observatory import supply_demand, warehouse
+
+    queries = {**warehouse.SOURCES, **supply_demand.SOURCES}
+    return sorted({t for sql in queries.values() for t in re.findall(r"(?:FROM|JOIN)\s+(\w+)", sql)})
+
+
+def plain_copy_seconds(server: str) -> float:
+    """The issue's wording of the baseline: a plain `COPY table TO STDOUT` (text, every column) of each table
+    the refresh reads. Reported beside the strict baseline above (binary, exactly the refresh's queries)."""
+    import psycopg
+
+    started = time.perf_counter()
+    with psycopg.connect(f"{server}/{DATABASE}") as conn, conn.cursor() as cursor:
+        for table in source_tables():
+            with cursor.copy(f"COPY {table} TO STDOUT") as copy:
+                for _data in copy:
+                    pass
+    return time.perf_counter() - started
+
+
 def orm_baseline(project_code: str, limit: int) -> tuple[float, int, dict[str, int]]:
     """The same indicators with the ORM: one query per indicator and grouping (and per rate's two terms)."""
     from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Value, When
