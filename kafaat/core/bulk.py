@@ -102,8 +102,13 @@ class BulkTable:
         return self.from_columns([list(column) for column in zip(*rows, strict=True)] if rows else [])
 
     def from_columns(self, columns: list[Sequence]) -> list[tuple]:
-        """Rows of stored values from one list of Python values per field (the same values as `row()`).
-        A value object shared by several rows (a list or dict from a cache) is converted once."""
+        """Rows of stored values from one list of Python values per field (the same values as `row()`)."""
+        stored = self.stored_columns(columns)
+        return list(zip(*stored, strict=True)) if stored else []
+
+    def stored_columns(self, columns: list[Sequence]) -> list[Sequence]:
+        """The stored values, still one list per field. A value object shared by several rows (a list or
+        dict from a cache) is converted once."""
         if not columns:
             return []
         columns = list(columns)
@@ -124,7 +129,22 @@ class BulkTable:
                         stored = done[key] = convert(value)
                     out.append(stored)
                 columns[index] = out
-        return list(zip(*columns, strict=True))
+        return columns
+
+    def write_lines(
+        self, ids: Sequence[int], lines: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> int:
+        """COPY rows given as a primary key and the rest of the row already in COPY's text (`copy_lines` of
+        the other columns): the text of a row is built where it was validated, not again here."""
+        if not ids:
+            return 0
+        with connection.cursor() as cursor, cursor.cursor.copy(self._copy_sql()) as copy:
+            for start in range(0, len(ids), 10_000):
+                part = zip(map(str, ids[start : start + 10_000]), lines[start : start + 10_000], strict=True)
+                copy.write("\n".join(map("\t".join, part)) + "\n")
+                if progress:
+                    progress(min(start + 10_000, len(ids)))
+        return len(ids)
 
     def _copy_sql(self) -> str:
         names = ", ".join(f'"{c}"' for c in self.columns)
@@ -200,6 +220,12 @@ def _text_column(column: Sequence) -> list[str]:
             texts[value] = _text_of(value)
         return [texts[value] for value in column]
     return [_NULL if value is None else _text_of(value) for value in column]
+
+
+def copy_lines(columns: Sequence[Sequence]) -> list[str]:
+    """One line of COPY's text format a row (no newline), from one list of stored values per column."""
+    texts = [_text_column(column) for column in columns]
+    return list(map("\t".join, zip(*texts, strict=True))) if texts else []
 
 
 def copy_text(rows: Sequence[Sequence], width: int) -> str:
