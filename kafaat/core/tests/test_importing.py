@@ -208,3 +208,11 @@ def test_a_process_running_native_threads_validates_in_spawned_workers_not_forke
         assert importing._no_threads_since_start() is False
     finally:
         connection.close()
+
+
+def test_blank_csv_rows_are_skipped_and_numbers_stay_those_of_the_file(tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text("name,amount\n\nAmina,3\n , \t,\n,\nSara, 4\n", encoding="utf-8")
+    table = read_table(path)
+    assert table.headers == ["name", "amount"]
+    assert list(table.rows) == [(3, ["Amina", "3"]), (6, ["Sara", " 4"])]
