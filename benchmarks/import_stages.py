@@ -163,6 +163,70 @@ def run(args) -> None:
     stage.print(f"Stages of the import, one after the other ({connection.vendor}; µs a row)")
     if connection.vendor == "postgresql":
         copy_variants(args, connection, stage, captured, PERSON_FIELDS)
+    else:
+        sqlite_variants(args, connection, stage, captured)
+
+
+def sqlite_variants(args, connection, stage, captured) -> None:
+    """The rows the import wrote, inserted again table by table (executemany, as the import does) under
+    several set-ups, each in a rolled-back transaction."""
+    from django.db import transaction
+
+    from kafaat.registry.importing import _tables
+
+    tables = _tables("sqlite")
+    order = [("registry_person", tables.person), ("registry_personaccess", tables.access),
+             ("registry_consent", tables.consent)]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%insert'")
+        triggers = cursor.fetchall()
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'registry_person'"
+            " AND sql IS NOT NULL"
+        )
+        indexes = [row[0] for row in cursor.fetchall()]
+
+    ids = [row[0] for row in captured["registry_person"]]
+
+    def variant(name: str, setup: list[str], search: bool = False, pragmas: tuple = ()) -> None:
+        with connection.cursor() as cursor:
+            for pragma in pragmas:  # outside the transaction (temp_store cannot change inside one)
+                cursor.execute(pragma)
+        with transaction.atomic(), connection.cursor() as cursor:
+            for statement in setup:
+                cursor.execute(statement)
+            for table, bulk in order:
+                names = ", ".join(f'"{c}"' for c in bulk.columns)
+                sql = f'INSERT INTO "{table}" ({names}) VALUES ({", ".join(["%s"] * len(bulk.columns))})'
+                rows = captured[table]
+                with stage(f"{name}: insert {table.removeprefix('registry_')}"):
+                    for start in range(0, len(rows), 10_000):
+                        cursor.executemany(sql, rows[start : start + 10_000])
+            if search:
+                with stage(f"{name}: search rows by INSERT … SELECT"):
+                    cursor.execute(
+                        "INSERT INTO registry_personsearch (person_id, organisation_id, search_name, created_at)"
+                        " SELECT id, registered_by_id, search_name, created_at FROM registry_person"
+                        " WHERE id BETWEEN %s AND %s",
+                        [min(ids), max(ids)],
+                    )
+            transaction.set_rollback(True)
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA temp_store = DEFAULT")
+            cursor.execute("PRAGMA cache_size = -2000")
+        stage.print(f"SQLite inserts: {name} (µs a row, rolled back)")
+
+    drop_triggers = [f"DROP TRIGGER {name}" for name, _sql in triggers]
+    big = "PRAGMA cache_size = -65536"
+    for repeat in range(args.repeat):
+        variant(f"as is #{repeat + 1}", [])
+        variant(f"temp_store memory #{repeat + 1}", [], pragmas=("PRAGMA temp_store = MEMORY",))
+        variant(f"cache 64 MB #{repeat + 1}", [big])
+        variant(f"no search-table triggers #{repeat + 1}", drop_triggers)
+        variant(f"no person indexes #{repeat + 1}", [f"DROP INDEX {name}" for name in indexes])
+        variant(f"cache 64 MB, no search-table triggers #{repeat + 1}", [big, *drop_triggers])
+        variant(f"search rows by INSERT SELECT #{repeat + 1}", drop_triggers, search=True)
+        variant(f"cache 64 MB, search rows by INSERT SELECT #{repeat + 1}", [big, *drop_triggers], search=True)
 
 
 def copy_variants(args, connection, stage, captured, person_fields) -> None:

@@ -186,6 +186,24 @@ class BulkTable:
         return written
 
 
+@contextmanager
+def larger_sqlite_cache(kibibytes: int = 65_536) -> Iterator[None]:
+    """A larger page cache for the connection during a bulk write on SQLite: its default (2 MB) is smaller
+    than the index pages a large import keeps touching (100,000 people: about 9 µs a person less with
+    64 MB, benchmarks/import_stages.py). Pages are allocated as used; the setting is restored after."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size = {-int(kibibytes)}")
+        try:
+            yield
+        finally:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
+
+
 # --- COPY's text format, a column at a time -----------------------------------------------------------------
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})

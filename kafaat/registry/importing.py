@@ -26,7 +26,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kafaat.core import audit
-from kafaat.core.bulk import BulkTable, copy_lines, references_checked_once, reserve_ids
+from kafaat.core.bulk import (
+    BulkTable,
+    copy_lines,
+    larger_sqlite_cache,
+    references_checked_once,
+    reserve_ids,
+)
 from kafaat.core.importing import Column, ImportSpec, Outcome
 from kafaat.core.models import Organisation, Territory
 from kafaat.registry.access_rules import CHANGE_PERSON
@@ -40,6 +46,7 @@ from kafaat.registry.models import (
     PersonAccess,
     WashingtonGroup,
 )
+from kafaat.registry.search_rows import insert_triggers_paused
 from kafaat.registry.services import identity_hashes_of, organisation_for, search_name_of
 from kafaat.registry.validation import (
     MEMO_LIMIT,
@@ -450,7 +457,11 @@ class PeopleImport(ImportSpec):
         # written just before: checked once for the chunk rather than by a trigger per row and key.
         territories = {record[4] for record in records}
         references = {Organisation: [org], get_user_model(): [user], Territory: territories}
-        with references_checked_once((Person, PersonAccess, Consent), references) as checked_once:
+        with (
+            references_checked_once((Person, PersonAccess, Consent), references) as checked_once,
+            larger_sqlite_cache(),
+            insert_triggers_paused(ids),  # SQLite: the search rows in one statement, not a trigger a row
+        ):
             if not checked_once:
                 _check_as_written()
             if isinstance(records[0][0], str):  # COPY lines (PostgreSQL)
