@@ -197,7 +197,8 @@ def sqlite_variants(args, connection, stage, captured) -> None:
                 cursor.execute(statement)
             for table, bulk in order:
                 names = ", ".join(f'"{c}"' for c in bulk.columns)
-                sql = f'INSERT INTO "{table}" ({names}) VALUES ({", ".join(["%s"] * len(bulk.columns))})'
+                marks = ", ".join(["%s"] * len(bulk.columns))
+                sql = f'INSERT INTO "{table}" ({names}) VALUES ({marks})'  # noqa: S608 — model names
                 rows = captured[table]
                 with stage(f"{name}: insert {table.removeprefix('registry_')}"):
                     for start in range(0, len(rows), 10_000):
@@ -205,7 +206,8 @@ def sqlite_variants(args, connection, stage, captured) -> None:
             if search:
                 with stage(f"{name}: search rows by INSERT … SELECT"):
                     cursor.execute(
-                        "INSERT INTO registry_personsearch (person_id, organisation_id, search_name, created_at)"
+                        "INSERT INTO registry_personsearch"
+                        " (person_id, organisation_id, search_name, created_at)"
                         " SELECT id, registered_by_id, search_name, created_at FROM registry_person"
                         " WHERE id BETWEEN %s AND %s",
                         [min(ids), max(ids)],
@@ -226,7 +228,9 @@ def sqlite_variants(args, connection, stage, captured) -> None:
         variant(f"no person indexes #{repeat + 1}", [f"DROP INDEX {name}" for name in indexes])
         variant(f"cache 64 MB, no search-table triggers #{repeat + 1}", [big, *drop_triggers])
         variant(f"search rows by INSERT SELECT #{repeat + 1}", drop_triggers, search=True)
-        variant(f"cache 64 MB, search rows by INSERT SELECT #{repeat + 1}", [big, *drop_triggers], search=True)
+        variant(
+            f"cache 64 MB, search rows by INSERT SELECT #{repeat + 1}", [big, *drop_triggers], search=True
+        )
 
 
 def copy_variants(args, connection, stage, captured, person_fields) -> None:
