@@ -11,7 +11,6 @@ they differ: an import never changes an existing record.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass, field
 from datetime import date
@@ -36,6 +35,11 @@ from kafaat.core.bulk import (
 from kafaat.core.importing import Column, ImportSpec, Outcome
 from kafaat.core.models import Organisation, Territory
 from kafaat.registry.access_rules import CHANGE_PERSON
+from kafaat.registry.import_keys import (
+    _fingerprints,
+    _sha,
+    stored_fingerprints,
+)
 from kafaat.registry.models import (
     Consent,
     EducationLevel,
@@ -179,18 +183,6 @@ PERSON_FIELDS = (
     "nationality", "migration_status", "territory", "area", "phone", "phone_alt", "id_type", "id_number",
     "id_number_hash", "education_level", "neet", "household_head", "languages", "disability_answers",
 )  # fmt: skip
-COMPARED_FIELDS = (
-    *NAME_FIELDS, "sex", "birth_date_estimated", "nationality", "migration_status", "area", "phone",
-    "phone_alt", "id_type", "education_level", "neet", "household_head",
-)  # fmt: skip
-FINGERPRINT_FIELDS = (
-    *COMPARED_FIELDS,
-    "birth_date",
-    "territory",
-    "id_number_hash",
-    "languages",
-    "disability_answers",
-)
 KEYS_READ_AT_ONCE = 500_000
 ACCESS_FIELDS = ("person", "organisation", "reason", "is_active", "granted_at")
 CONSENT_FIELDS = ("person", "purpose", "given_on", "recorded_by", "recorded_for", "note")
@@ -203,19 +195,6 @@ def _tables(vendor: str) -> SimpleNamespace:
         access=BulkTable(PersonAccess, ACCESS_FIELDS, vendor, raw=("granted_at",)),
         consent=BulkTable(Consent, CONSENT_FIELDS, vendor),
     )
-
-
-def fingerprint(values, territory_id: int | None, id_hash: str) -> str:
-    """The values an import compares; an estimated birth date is compared as "estimated", not by its day."""
-    parts = [values[k] for k in COMPARED_FIELDS]
-    birth = None if values["birth_date_estimated"] else values["birth_date"]
-    answers = sorted((values["disability_answers"] or {}).items())
-    parts += [birth, territory_id, id_hash, sorted(values["languages"] or []), answers]
-    return _sha(parts)
-
-
-def _sha(parts) -> str:
-    return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()
 
 
 def _spreadsheet_text(value):
@@ -335,36 +314,6 @@ def _uuid4_hex(count: int) -> list[str]:
     return [text[i : i + 32] for i in range(0, 32 * count, 32)]
 
 
-def _fingerprints(values: dict[str, list]) -> list[str]:
-    """`fingerprint()` of every row, column by column (the same text hashed, so the same keys)."""
-    parts = [list(map(str, values[key])) for key in COMPARED_FIELDS]
-    parts.append(
-        [
-            "None" if estimated else str(birth)
-            for birth, estimated in zip(values["birth_date"], values["birth_date_estimated"], strict=True)
-        ]
-    )
-    parts += [list(map(str, values["territory"])), values["id_number_hash"]]
-    parts.append(_memo_str(values["languages"], lambda languages: str(sorted(languages or []))))
-    parts.append(
-        _memo_str(values["disability_answers"], lambda answers: str(sorted((answers or {}).items())))
-    )
-    sha = hashlib.sha256
-    return [sha("\x1f".join(row).encode()).hexdigest() for row in zip(*parts, strict=True)]
-
-
-def _memo_str(column: list, text) -> list[str]:
-    """`text(value)` of each value, once per value object (rows share the rules' cached lists and dicts)."""
-    done: dict[int, str] = {}
-    out = []
-    for value in column:
-        found = done.get(id(value))
-        if found is None:
-            found = done[id(value)] = text(value)
-        out.append(found)
-    return out
-
-
 class PeopleImport(ImportSpec):
     kind = "people"
     columns = PEOPLE_COLUMNS
@@ -419,17 +368,12 @@ class PeopleImport(ImportSpec):
             self.seen[outcome.key] = outcome.row
             fresh.append(outcome)
         found = self._existing([outcome.key for outcome in fresh])
-        existing = {}
-        if found:
-            people = Person.objects.filter(registered_by=self.organisation, external_id__in=found)
-            existing = {p.external_id: p for p in people.only("external_id", *FINGERPRINT_FIELDS)}
+        existing = stored_fingerprints(self.organisation.pk, found) if found else {}
         for outcome in fresh:
-            person = existing.get(outcome.key)
-            if person is None:
+            stored = existing.get(outcome.key)
+            if stored is None:
                 continue
-            if outcome.key.startswith("sha:") or outcome.record[3] == fingerprint(
-                vars(person), person.territory_id, person.id_number_hash
-            ):
+            if outcome.key.startswith("sha:") or outcome.record[3] == stored:
                 outcome.skipped = True
             else:
                 outcome.errors["external_id"] = _(
