@@ -124,7 +124,7 @@ def run(args) -> None:
         captured.setdefault(self.model._meta.db_table, []).extend(rows)
         return real_write(self, rows, progress)
 
-    real_write_lines = BulkTable.write_lines
+    real_write_lines = getattr(BulkTable, "write_lines", None)  # absent before 2026-11-29 (import3)
 
     def capturing_lines(self, ids, lines, progress=None):
         started = time.thread_time()
@@ -134,7 +134,8 @@ def run(args) -> None:
         return real_write_lines(self, ids, lines, progress)
 
     BulkTable.write = capturing
-    BulkTable.write_lines = capturing_lines
+    if real_write_lines is not None:
+        BulkTable.write_lines = capturing_lines
     texts: dict[str, list] = {}
     real_copy_text = copy_text
 
@@ -155,7 +156,8 @@ def run(args) -> None:
             transaction.set_rollback(True)
     finally:
         BulkTable.write = real_write
-        BulkTable.write_lines = real_write_lines
+        if real_write_lines is not None:
+            BulkTable.write_lines = real_write_lines
         bulk.copy_text = real_copy_text
     if texts:
         copy_us = sum(texts["seconds"]) / args.rows * 1e6
