@@ -340,11 +340,10 @@ def _column_of(spec: ImportSpec, key: str, headers: list[str], mapping: dict[str
 
 def default_workers(spec: ImportSpec | None = None) -> int:
     """KAFAAT_IMPORT_WORKERS, or: on SQLite one (the importing process validates, then writes); elsewhere one
-    process per CPU but the one the database writes with (at least one, at most 8). With one, on PostgreSQL,
-    a thread of the importing process validates while the database writes. Measured at 2 CPUs, 100,000
-    people (docs/import.md): on SQLite 12,600 rows/s with one process against 5,000 with two (sending every
-    checked row back costs more than checking it); on PostgreSQL the same wall time with one or two
-    (8,963–9,123 against 8,451–8,958 rows/s) for 12–19 % less CPU."""
+    process per CPU (at most 8). With one, on PostgreSQL, a thread of the importing process validates while
+    the database writes: less CPU in all, as fast as two processes on a loaded two-CPU machine, slower on a
+    quiet one. On SQLite, sending every checked row back from worker processes costs more than checking it
+    (100,000 people, 2 CPUs: 12,400 rows/s with one against 5,000 with two; docs/import.md)."""
     from django.conf import settings
 
     configured = getattr(settings, "KAFAAT_IMPORT_WORKERS", None)
@@ -352,7 +351,7 @@ def default_workers(spec: ImportSpec | None = None) -> int:
         return int(configured)
     if connection.vendor == "sqlite":
         return 1
-    return max(1, min((os.cpu_count() or 1) - 1, 8))
+    return min(os.cpu_count() or 1, 8)
 
 
 class _Rollback(Exception):

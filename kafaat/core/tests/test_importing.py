@@ -223,7 +223,7 @@ def test_default_workers_are_the_setting_else_one_on_sqlite(settings):
     from django.db import connection
 
     settings.KAFAAT_IMPORT_WORKERS = None
-    expected = 1 if connection.vendor == "sqlite" else max(1, min((os.cpu_count() or 1) - 1, 8))
+    expected = 1 if connection.vendor == "sqlite" else min(os.cpu_count() or 1, 8)
     assert importing.default_workers() == expected
     settings.KAFAAT_IMPORT_WORKERS = 3
     assert importing.default_workers() == 3
