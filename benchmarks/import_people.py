@@ -26,7 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
-SCRATCH_DB = "kafaat_bench_import"  # dropped and created again by every run
+# Dropped and created again by every run; KAFAAT_BENCH_DB names another (several people benchmarking at once).
+SCRATCH_DB = os.environ.get("KAFAAT_BENCH_DB", "kafaat_bench_import")
 CONSENT = "2025-01-15"
 
 

@@ -56,7 +56,7 @@ class SpreadsheetImportCommand(BaseCommand):
         )
         parser.add_argument("--language", default=settings.LANGUAGE_CODE, choices=["fr", "ar", "en"])
         if self.workers_option:
-            parser.add_argument("--workers", type=int, help="validation processes (default: one per CPU)")
+            parser.add_argument("--workers", type=int, help="validation processes (default: docs/import.md)")
 
     def handle(self, *args, **options):
         path = Path(options["file"])

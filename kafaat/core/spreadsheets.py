@@ -74,7 +74,8 @@ def _read_csv(data: bytes) -> Table:
     text = decode(data)
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
-    numbered = ((number, cells) for number, cells in enumerate(reader, start=1) if not _blank(cells))
+    # csv gives text only: a row is blank when its cells joined are (one C call instead of one per cell).
+    numbered = ((number, cells) for number, cells in enumerate(reader, start=1) if "".join(cells).strip())
     header_row, headers = next(numbered, (0, []))
     return Table([h.strip() for h in headers], header_row, numbered, max(text.count("\n") - header_row, 0))
 

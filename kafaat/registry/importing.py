@@ -13,7 +13,6 @@ The people template's columns (headers, help, examples) are in ``importing_colum
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,13 +26,29 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kafaat.core import audit
-from kafaat.core.bulk import BulkTable, references_checked_once, reserve_ids
+from kafaat.core.bulk import (
+    BulkTable,
+    copy_lines,
+    larger_sqlite_cache,
+    references_checked_once,
+    reserve_ids,
+)
 from kafaat.core.importing import Column, ImportSpec, Outcome
 from kafaat.core.models import Organisation, Territory
 from kafaat.registry.access_rules import CHANGE_PERSON
+from kafaat.registry.import_keys import (
+    _fingerprints,
+    _sha,
+    stored_fingerprints,
+)
 from kafaat.registry.importing_columns import PEOPLE_COLUMNS
-from kafaat.registry.models import Consent, Person, PersonAccess
-from kafaat.registry.services import identity_hash_of, organisation_for, search_name_of
+from kafaat.registry.models import (
+    Consent,
+    Person,
+    PersonAccess,
+)
+from kafaat.registry.search_rows import insert_triggers_paused
+from kafaat.registry.services import identity_hashes_of, organisation_for, search_name_of
 from kafaat.registry.validation import (
     NAME_FIELDS,
     PERSON_RULES,
@@ -54,18 +69,6 @@ PERSON_FIELDS = (
     "nationality", "migration_status", "territory", "area", "phone", "phone_alt", "id_type", "id_number",
     "id_number_hash", "education_level", "neet", "household_head", "languages", "disability_answers",
 )  # fmt: skip
-COMPARED_FIELDS = (
-    *NAME_FIELDS, "sex", "birth_date_estimated", "nationality", "migration_status", "area", "phone",
-    "phone_alt", "id_type", "education_level", "neet", "household_head",
-)  # fmt: skip
-FINGERPRINT_FIELDS = (
-    *COMPARED_FIELDS,
-    "birth_date",
-    "territory",
-    "id_number_hash",
-    "languages",
-    "disability_answers",
-)
 KEYS_READ_AT_ONCE = 500_000
 ACCESS_FIELDS = ("person", "organisation", "reason", "is_active", "granted_at")
 CONSENT_FIELDS = ("person", "purpose", "given_on", "recorded_by", "recorded_for", "note")
@@ -78,19 +81,6 @@ def _tables(vendor: str) -> SimpleNamespace:
         access=BulkTable(PersonAccess, ACCESS_FIELDS, vendor, raw=("granted_at",)),
         consent=BulkTable(Consent, CONSENT_FIELDS, vendor),
     )
-
-
-def fingerprint(values, territory_id: int | None, id_hash: str) -> str:
-    """The values an import compares; an estimated birth date is compared as "estimated", not by its day."""
-    parts = [values[k] for k in COMPARED_FIELDS]
-    birth = None if values["birth_date_estimated"] else values["birth_date"]
-    answers = sorted((values["disability_answers"] or {}).items())
-    parts += [birth, territory_id, id_hash, sorted(values["languages"] or []), answers]
-    return _sha(parts)
-
-
-def _sha(parts) -> str:
-    return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()
 
 
 def _spreadsheet_text(value):
@@ -172,7 +162,7 @@ def _validate_columns(state: PeopleState, numbers: list[int], columns: dict[str,
     for combination in set(zip(*names, strict=True)).difference(search_names):
         search_names[combination] = search_name_of(*combination)
     values["search_name"] = [search_names[combination] for combination in zip(*names, strict=True)]
-    values["id_number_hash"] = list(map(identity_hash_of, values["id_type"], values["id_number"]))
+    values["id_number_hash"] = identity_hashes_of(values["id_type"], values["id_number"])
     values["territory"] = [territory.pk for territory in values["territory"]]
     prints = _fingerprints(values)
     ages = columns.get("age") or [None] * count
@@ -187,12 +177,16 @@ def _validate_columns(state: PeopleState, numbers: list[int], columns: dict[str,
     values["external_id"] = keys
     values["uid"] = _uuid4_hex(len(good))
     constants = [[value] * len(good) for value in (0, *state.constants)]
-    person = _tables(state.vendor).person.from_columns([*constants, *(values[f] for f in PERSON_FIELDS[6:])])
-    for i, key, stored, consent_on, contact, print_ in zip(
-        good, keys, person, values["consent_on"], values["contact"], prints, strict=True
+    columns = [*constants, *(values[name] for name in PERSON_FIELDS[6:])]
+    stored = _tables(state.vendor).person.stored_columns(columns)
+    # PostgreSQL: each row as its COPY line but the id (given when written), built here — in the validation
+    # worker — rather than in the writing process; one string is also cheaper to send back than 30 values.
+    person = copy_lines(stored[1:]) if state.vendor == "postgresql" else list(zip(*stored, strict=True))
+    for i, key, row, consent_on, contact, print_, territory in zip(
+        good, keys, person, values["consent_on"], values["contact"], prints, values["territory"], strict=True
     ):
         outcome = outcomes[i]
-        outcome.key, outcome.record = key, (stored, consent_on, contact, print_)
+        outcome.key, outcome.record = key, (row, consent_on, contact, print_, territory)
     return outcomes
 
 
@@ -204,36 +198,6 @@ def _uuid4_hex(count: int) -> list[str]:
     raw[:, 8] = (raw[:, 8] & 0x3F) | 0x80
     text = raw.tobytes().hex()
     return [text[i : i + 32] for i in range(0, 32 * count, 32)]
-
-
-def _fingerprints(values: dict[str, list]) -> list[str]:
-    """`fingerprint()` of every row, column by column (the same text hashed, so the same keys)."""
-    parts = [list(map(str, values[key])) for key in COMPARED_FIELDS]
-    parts.append(
-        [
-            "None" if estimated else str(birth)
-            for birth, estimated in zip(values["birth_date"], values["birth_date_estimated"], strict=True)
-        ]
-    )
-    parts += [list(map(str, values["territory"])), values["id_number_hash"]]
-    parts.append(_memo_str(values["languages"], lambda languages: str(sorted(languages or []))))
-    parts.append(
-        _memo_str(values["disability_answers"], lambda answers: str(sorted((answers or {}).items())))
-    )
-    sha = hashlib.sha256
-    return [sha("\x1f".join(row).encode()).hexdigest() for row in zip(*parts, strict=True)]
-
-
-def _memo_str(column: list, text) -> list[str]:
-    """`text(value)` of each value, once per value object (rows share the rules' cached lists and dicts)."""
-    done: dict[int, str] = {}
-    out = []
-    for value in column:
-        found = done.get(id(value))
-        if found is None:
-            found = done[id(value)] = text(value)
-        out.append(found)
-    return out
 
 
 class PeopleImport(ImportSpec):
@@ -290,17 +254,12 @@ class PeopleImport(ImportSpec):
             self.seen[outcome.key] = outcome.row
             fresh.append(outcome)
         found = self._existing([outcome.key for outcome in fresh])
-        existing = {}
-        if found:
-            people = Person.objects.filter(registered_by=self.organisation, external_id__in=found)
-            existing = {p.external_id: p for p in people.only("external_id", *FINGERPRINT_FIELDS)}
+        existing = stored_fingerprints(self.organisation.pk, found) if found else {}
         for outcome in fresh:
-            person = existing.get(outcome.key)
-            if person is None:
+            stored = existing.get(outcome.key)
+            if stored is None:
                 continue
-            if outcome.key.startswith("sha:") or outcome.record[3] == fingerprint(
-                vars(person), person.territory_id, person.id_number_hash
-            ):
+            if outcome.key.startswith("sha:") or outcome.record[3] == stored:
                 outcome.skipped = True
             else:
                 outcome.errors["external_id"] = _(
@@ -324,18 +283,24 @@ class PeopleImport(ImportSpec):
         tables = _tables(connection.vendor)
         ids = reserve_ids(Person, len(records))
         org, user = self.organisation.pk, self.user.pk
-        territory = PERSON_FIELDS.index("territory")
         # Every foreign key of these rows points at the organisation, the user, a territory or a person
         # written just before: checked once for the chunk rather than by a trigger per row and key.
-        territories = {record[0][territory] for record in records}
+        territories = {record[4] for record in records}
         references = {Organisation: [org], get_user_model(): [user], Territory: territories}
-        with references_checked_once((Person, PersonAccess, Consent), references) as checked_once:
+        with (
+            references_checked_once((Person, PersonAccess, Consent), references) as checked_once,
+            larger_sqlite_cache(),
+            insert_triggers_paused(ids),  # SQLite: the search rows in one statement, not a trigger a row
+        ):
             if not checked_once:
                 _check_as_written()
-            tables.person.write(
-                ((pid, *record[0][1:]) for pid, record in zip(ids, records, strict=True)), progress
-            )
-            stored_now = records[0][0][PERSON_FIELDS.index("created_at")]
+            if isinstance(records[0][0], str):  # COPY lines (PostgreSQL)
+                tables.person.write_lines(ids, [record[0] for record in records], progress)
+            else:
+                tables.person.write(
+                    ((pid, *record[0][1:]) for pid, record in zip(ids, records, strict=True)), progress
+                )
+            stored_now = Person._meta.get_field("created_at").get_db_prep_save(self.now, connection)
             registered = PersonAccess.Reason.REGISTERED.value
             tables.access.write(tables.access.row((pid, org, registered, True, stored_now)) for pid in ids)
             consents = tables.consent

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -39,6 +39,16 @@ def search_name_of(first_name_ar: str, last_name_ar: str, first_name_latin: str,
 def identity_hash_of(id_type: str, id_number: str) -> str:
     """The keyed hash that finds a person by identity document without the number in clear."""
     return crypto.keyed_hash(normalise.id_lookup_key(id_type, id_number)) if id_number else ""
+
+
+def identity_hashes_of(id_types: Sequence[str], id_numbers: Sequence[str]) -> list[str]:
+    """`identity_hash_of` of many documents at once (a bulk import)."""
+    hashes = iter(
+        crypto.keyed_hashes(
+            [normalise.id_lookup_key(t, n) for t, n in zip(id_types, id_numbers, strict=True) if n]
+        )
+    )
+    return [next(hashes) if number else "" for number in id_numbers]
 
 
 def apply_derived_fields(person: Person) -> None:

@@ -7,6 +7,7 @@ output is the cleaned values ready for the model, or every error by field, in th
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -108,6 +109,14 @@ def parse_date(value: Any) -> date:
     if isinstance(value, date):
         return value
     text = str(value).strip()
+    # The two usual forms without strptime (which looks up the locale on every call): what it gives for them.
+    if len(text) == 10 and text.isascii() and text.replace("-", "").replace("/", "").isdigit():
+        if text[4] == "-" == text[7]:
+            with suppress(ValueError):
+                return date(int(text[:4]), int(text[5:7]), int(text[8:]))
+        elif text[2] == "/" == text[5]:
+            with suppress(ValueError):
+                return date(int(text[6:]), int(text[3:5]), int(text[:2]))
     for fmt in DATE_FORMATS:
         try:
             return datetime.strptime(text, fmt).date()  # noqa: DTZ007 — a calendar date, no time zone

@@ -5,8 +5,10 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from kafaat.core.bulk import copy_text
+from kafaat.core.bulk import copy_lines, copy_text
 
 
 def test_nulls_empty_strings_and_special_characters():
@@ -36,3 +38,18 @@ def test_a_value_copy_cannot_write_is_refused():
         copy_text([(object(),)], 1)
     with pytest.raises(ValueError):
         copy_text([(1, 2)], 3)
+
+
+_CELLS = st.one_of(st.none(), st.booleans(), st.integers(-(2**40), 2**40), st.text(max_size=12), st.dates())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 5).flatmap(lambda n: st.lists(st.tuples(*[_CELLS] * n), min_size=1, max_size=8)))
+def test_lines_written_with_their_ids_are_the_rows_copy_text(rows):
+    """`copy_lines` of every column but the first, joined with the first as `BulkTable.write_lines` does,
+    is `copy_text` of the whole rows."""
+    ids = list(range(len(rows)))
+    full = [(pk, *row) for pk, row in zip(ids, rows, strict=True)]
+    lines = copy_lines([list(column) for column in zip(*rows, strict=True)])
+    joined = "".join(f"{pk}\t{line}\n" for pk, line in zip(ids, lines, strict=True))
+    assert joined == copy_text(full, len(full[0]))

@@ -95,6 +95,12 @@ def test_a_valid_hmac_over_bad_padding_is_refused(keys):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.binary(min_size=0, max_size=64), st.binary(max_size=300))
+@given(st.binary(min_size=0, max_size=200), st.binary(max_size=300))
 def test_the_batched_hmac_is_hmac_sha256(key, message):
     assert crypto._hmac_sha256(key)(message) == hmac.digest(key, message, "sha256")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(max_size=40), max_size=20))
+def test_keyed_hashes_are_keyed_hash_of_each_value(values):
+    assert crypto.keyed_hashes(values) == [crypto.keyed_hash(value) for value in values]

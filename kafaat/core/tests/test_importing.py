@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import os
 from datetime import UTC, datetime
 
 import pytest
@@ -208,3 +209,21 @@ def test_a_process_running_native_threads_validates_in_spawned_workers_not_forke
         assert import_workers._no_threads_since_start() is False
     finally:
         connection.close()
+
+
+def test_blank_csv_rows_are_skipped_and_numbers_stay_those_of_the_file(tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text("name,amount\n\nAmina,3\n , \t,\n,\nSara, 4\n", encoding="utf-8")
+    table = read_table(path)
+    assert table.headers == ["name", "amount"]
+    assert list(table.rows) == [(3, ["Amina", "3"]), (6, ["Sara", " 4"])]
+
+
+def test_default_workers_are_the_setting_else_one_on_sqlite(settings):
+    from django.db import connection
+
+    settings.KAFAAT_IMPORT_WORKERS = None
+    expected = 1 if connection.vendor == "sqlite" else min(os.cpu_count() or 1, 8)
+    assert importing.default_workers() == expected
+    settings.KAFAAT_IMPORT_WORKERS = 3
+    assert importing.default_workers() == 3

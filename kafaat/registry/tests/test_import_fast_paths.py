@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import os
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from cryptography.fernet import Fernet
@@ -20,7 +20,8 @@ from kafaat.core.bulk import BulkTable, references_checked_once
 from kafaat.core.models import Territory
 from kafaat.registry.importing import PERSON_FIELDS, PeopleImport
 from kafaat.registry.models import Consent, Person, PersonAccess
-from kafaat.registry.services import search_people
+from kafaat.registry.services import identity_hash_of, identity_hashes_of, search_people
+from kafaat.registry.validation import DATE_FORMATS, parse_date
 
 texts = st.text(max_size=80)
 
@@ -199,3 +200,69 @@ def test_an_error_while_writing_surfaces_as_itself(world):
         assert skipped
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1 / 0")
+
+
+def _date_by_strptime(text: str):
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()  # noqa: DTZ007 — a calendar date
+        except ValueError:
+            continue
+    return None
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.one_of(
+        st.dates().flatmap(lambda day: st.sampled_from([day.strftime(f) for f in DATE_FORMATS])),
+        st.text(alphabet="0123456789-/+ .٣", min_size=8, max_size=12),
+    )
+)
+def test_dates_read_without_strptime_are_what_strptime_reads(text):
+    expected = _date_by_strptime(text.strip())
+    if expected is None:
+        with pytest.raises(ValueError):
+            parse_date(text)
+    else:
+        assert parse_date(text) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["cin", "passport", ""]), st.text(max_size=12)), max_size=20))
+def test_identity_hashes_of_a_batch_are_each_documents_hash(documents):
+    types, numbers = [t for t, _n in documents], [n for _t, n in documents]
+    assert identity_hashes_of(types, numbers) == list(map(identity_hash_of, types, numbers))
+
+
+@pytest.mark.django_db
+def test_stored_fingerprints_are_those_of_the_people_read_one_by_one(world):
+    """The fingerprints a re-import compares, read with the encrypted fields decrypted in one batch, are those
+    of the model instances (each field decrypted by itself), whatever is empty or present."""
+    from kafaat.registry import services
+    from kafaat.registry.import_keys import fingerprint, stored_fingerprints
+    from kafaat.registry.tests.conftest import PERSON
+
+    answers = {f"wg_{domain}": "2" for domain in ("seeing", "hearing", "mobility", "cognition", "self_care",
+                                                  "communication")}  # fmt: skip
+    variants = [
+        {**PERSON, "external_id": "F-1"},
+        {
+            **PERSON,
+            "external_id": "F-2",
+            "migration_status": "refugee",
+            "nationality": "SN",
+            **answers,
+            "languages": "fr, ar",
+            "id_number": "",
+            "id_type": "",
+        },  # fmt: skip
+        {**PERSON, "external_id": "F-3", "migration_status": "", "birth_date": "", "age": "30", "phone": ""},
+    ]
+    worker = world["users"]["caseworker_a"]
+    people = [services.register_person(worker, raw, consent_given_on=date(2026, 1, 5)) for raw in variants]
+    stored = stored_fingerprints(people[0].registered_by_id, ["F-1", "F-2", "F-3", "F-4"])
+    assert set(stored) == {"F-1", "F-2", "F-3"}
+    for person in Person.objects.filter(pk__in=[p.pk for p in people]):
+        expected = fingerprint(vars(person), person.territory_id, person.id_number_hash)
+        assert stored[person.external_id] == expected
+    assert len(set(stored.values())) == 3

@@ -188,6 +188,31 @@ def test_clean_columns_gives_what_clean_person_gives_row_by_row(index):
     assert 0 not in columns.errors and 2 in columns.errors
 
 
+def test_columns_of_values_all_different_give_what_clean_person_gives(index):
+    """Phones, document numbers, external ids and names different on every row skip the memo: same values,
+    same errors, and nothing remembered for them."""
+    from kafaat.registry.validation import PERSON_RULES, Context, clean_columns
+
+    cells = {
+        **_CELLS,
+        "phone": ["06 12 34 56 78", "+212 6-12-34-56-79", "0612", "06.12.34.56.70", "", "0712345678", "6"],
+        "id_number": ["ab 123456", "X-99", "", "F00012", "1", "Z 7", "12AB"],
+        "external_id": ["P-1", "", "x" * 70, "P-4", " P-5 ", "P-6", "P-7"],
+    }
+    rows = len(cells["sex"])
+    memo: dict = {}
+    columns = clean_columns(PERSON_RULES, cells, rows, Context(index, TODAY), memo)
+    for i in range(rows):
+        single = clean_person({key: column[i] for key, column in cells.items()}, index, today=TODAY)
+        assert columns.errors.get(i, {}) == single.errors, i
+        if single.ok:
+            assert {key: column[i] for key, column in columns.values.items()} == single.values, i
+    assert any(columns.errors.get(i, {}).get("phone") for i in range(rows))
+    for number, rule in enumerate(PERSON_RULES):
+        if rule.inputs in (("phone",), ("id_type", "id_number"), ("external_id",)):
+            assert memo[number] == {}, rule.inputs
+
+
 @given(
     st.text(alphabet="0123456789 .-+()/٠١٢٣٤٥٦٧٨٩\t", max_size=20)
     | st.from_regex(r"(\+212|00212|0)[4-9][ .\-0-9]{8,12}", fullmatch=True)
