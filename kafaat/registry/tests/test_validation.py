@@ -191,7 +191,8 @@ def test_clean_columns_gives_what_clean_person_gives_row_by_row(index):
 def test_columns_of_values_all_different_give_what_clean_person_gives(index):
     """Phones, document numbers, external ids and names different on every row skip the memo: same values,
     same errors, and nothing remembered for them."""
-    from kafaat.registry.validation import PERSON_RULES, Context, clean_columns
+    from kafaat.registry.validation import PERSON_RULES, Context
+    from kafaat.registry.validation_columns import clean_columns
 
     cells = {
         **_CELLS,
