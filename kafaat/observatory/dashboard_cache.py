@@ -1,0 +1,140 @@
+"""The dashboard's caches: everything computed from a warehouse snapshot is kept in memory under the
+snapshot's version (the `CACHE_SIZE` most recent), and the views readers open first are computed ahead of
+them (`prewarm`), once per snapshot, in the background.
+
+Split from ``dashboard.py``, which computes one board.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+
+from kafaat.observatory import gaps, maps, warehouse
+from kafaat.observatory.dashboard_state import DIMENSIONS, Filters, territories
+
+logger = logging.getLogger(__name__)
+CACHE_SIZE = 256
+
+# --- Caching per snapshot ---------------------------------------------------------------------------------
+
+_cache: OrderedDict[tuple, object] = OrderedDict()
+_lock = threading.Lock()
+_stats = {"hits": 0, "misses": 0}
+
+
+def snapshot_version() -> int:
+    """Changes with every refresh (the snapshot file is replaced): the key of everything computed from it."""
+    try:
+        return warehouse.warehouse_path().stat().st_mtime_ns
+    except FileNotFoundError as error:
+        raise gaps.NoSnapshot(str(warehouse.warehouse_path())) from error
+
+
+def memo(key: tuple, compute: Callable[[], object]) -> object:
+    with _lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            _stats["hits"] += 1
+            return _cache[key]
+    value = compute()
+    with _lock:
+        _stats["misses"] += 1
+        _cache[key] = value
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return value
+
+
+def cache_info() -> dict[str, int]:
+    with _lock:
+        return {**_stats, "size": len(_cache)}
+
+
+def cache_clear() -> None:
+    from kafaat.observatory import disclosure
+
+    with _lock:
+        _cache.clear()
+        _stats.update(hits=0, misses=0)
+    disclosure.cache_clear()  # the suppression pattern too: "nothing cached" means nothing
+
+
+def table(version: int, language: str, year: int, level: str, region: str | None, dimension: str) -> list:
+    key = ("table", version, language, year, level, region, dimension)
+    return memo(key, lambda: gaps.gap_table(year, level=level, region=region, dimension=dimension))  # type: ignore[return-value]
+
+
+def years() -> list[int]:
+    version = snapshot_version()
+    return memo(("years", version), gaps.years_available)  # type: ignore[return-value]
+
+
+def default_year() -> int | None:
+    """The year shown when none is asked for: the last whose supply and demand are both complete."""
+    version = snapshot_version()
+    return memo(("default year", version), gaps.latest_complete_year)  # type: ignore[return-value]
+
+
+# --- Prewarming: the common views drawn once per snapshot, in the background ------------------------------
+
+_prewarmed: set[int] = set()
+
+
+def default_views(available: list[int]) -> list[Filters]:
+    """What readers open first: the country and each region, default year, by occupation, S/D on the map."""
+    year = default_year() or available[-1]
+    regions = [code for code, t in territories().items() if t.level == "region"]
+    return [Filters(year=year)] + [Filters(year=year, region=code) for code in regions]
+
+
+def prewarm(version: int | None = None) -> int:
+    """Compute the default views in every language, exact and published; their charts land in the disk
+    cache, so other processes draw nothing either. Returns the number of views computed."""
+    from django.conf import settings
+
+    from kafaat.observatory import disclosure
+    from kafaat.observatory.dashboard import CHARTS, cached_board  # computes the boards this module caches
+
+    version = version or snapshot_version()
+    available = years()
+    done = 0
+    year = default_year() or (available[-1] if available else None)
+    if year is not None:  # the published form's suppression pattern first: every published view needs it
+        for dimension in DIMENSIONS:
+            disclosure.protection(year, dimension)
+    for filters in default_views(available):
+        if snapshot_version() != version:
+            break  # refreshed meanwhile: the next request prewarms the new snapshot
+        for language, _name in settings.LANGUAGES:
+            for exact in (True, False):
+                board = cached_board(version, language, exact, filters, available)
+                for which in CHARTS:  # drawn here, so no reader waits for them
+                    spec = getattr(board, f"{which}_spec")
+                    if spec is not None:
+                        maps.render_svg(spec)
+                done += 1
+    return done
+
+
+def prewarm_in_background(version: int) -> None:
+    """Once per snapshot and process, on the first dashboard request that sees it (unless the setting
+    KAFAAT_DASHBOARD_PREWARM is False)."""
+    from django.conf import settings
+
+    if not getattr(settings, "KAFAAT_DASHBOARD_PREWARM", True):
+        return
+    with _lock:
+        if version in _prewarmed:
+            return
+        _prewarmed.add(version)
+
+    def run() -> None:
+        try:
+            prewarm(version)
+        except Exception:  # a cache filler: the pages compute what it could not; the log says why
+            logger.exception("Prewarming the observatory dashboard failed")
+
+    threading.Thread(target=run, name="dashboard-prewarm", daemon=True).start()
