@@ -119,6 +119,16 @@ def prewarm(version: int | None = None) -> int:
     return done
 
 
+def prewarm_now() -> int:
+    """`prewarm` of the current snapshot, here and now (after a refresh), unless this process did it."""
+    version = snapshot_version()
+    with _lock:
+        if version in _prewarmed:
+            return 0
+        _prewarmed.add(version)
+    return prewarm(version)
+
+
 def prewarm_in_background(version: int) -> None:
     """Once per snapshot and process, on the first dashboard request that sees it (unless the setting
     KAFAAT_DASHBOARD_PREWARM is False)."""

@@ -391,10 +391,12 @@ FEW_POINTS = 3
 CONFIDENCE = 0.95
 
 
+@cache
 def _t_quantile(df: int) -> float:
-    from scipy.stats import t
+    # scipy.special, not scipy.stats (the same quantile): stats takes 1–2 s to import on a reader's request.
+    from scipy.special import stdtrit
 
-    return float(t.ppf(0.5 + CONFIDENCE / 2, df))
+    return float(stdtrit(df, 0.5 + CONFIDENCE / 2))
 
 
 def trend(xs: list[int], ys: list[float], future: list[int]) -> tuple[list[tuple[float, float, float]], str]:

@@ -36,7 +36,7 @@ from django.conf import settings
 from django.db import connection
 
 from kafaat.core import crypto
-from kafaat.observatory import supply_demand
+from kafaat.observatory import disclosure_store, supply_demand
 from kafaat.pathways.models import StepKind
 
 VERSION = 1
@@ -51,7 +51,7 @@ MIGRATION_GROUPS = {
 }
 
 Progress = Callable[[str, int], None]  # (stage, percent)
-STAGES = ("reading", "pseudonymising", "decrypting", "building", "writing")
+STAGES = ("reading", "pseudonymising", "decrypting", "building", "writing", "protecting")
 
 # A person's pseudonym (the parameter is `pseudonym_key()`): the same expression wherever it is computed.
 PID_SQL = "left(sha256(? || replace(CAST(uid AS VARCHAR), '-', '')), 16)"
@@ -542,6 +542,12 @@ def refresh(
     finally:
         pool.shutdown(cancel_futures=True)
     con.close()
+    stage("protecting", 95)  # the published form's suppression patterns, so that no reader computes one
+    try:
+        result.rows[disclosure_store.PATTERNS] = disclosure_store.store_patterns(building)
+    except BaseException:
+        building.unlink(missing_ok=True)
+        raise
     os.replace(building, path)  # readers holding the old file keep it until they reopen
     stage("done", 100)
     result.stages, result.seconds = stages, time.monotonic() - started

@@ -190,6 +190,38 @@ def test_prewarming_computes_the_default_views_of_a_snapshot(client, gap_world):
 
 
 @pytest.mark.django_db
+def test_after_a_refresh_no_reader_computes_a_suppression_pattern(client, gap_world, monkeypatch):
+    from kafaat.observatory import disclosure, disclosure_store, gaps
+
+    def no_computing(*args, **kwargs):
+        raise AssertionError("computed on a request")
+
+    monkeypatch.setattr(disclosure, "build", no_computing)
+    dashboard.cache_clear()  # a fresh process: nothing in memory, nothing on disk (a new map cache)
+    donor = _as(client, gap_world, "donor")
+    html = donor.get("/observatory/?year=2025").content.decode()
+    assert dict(_ranked(html, "surpluses"))["74"][4] == "*"  # published form: from the stored pattern
+    for year in gaps.years_available():
+        for dimension in gaps.DIMENSIONS:
+            response = donor.get(f"/observatory/?year={year}&dimension={dimension}&region=MA-01")
+            assert response.status_code == 200, (year, dimension)
+    assert disclosure_store.stored(2025, "sector", disclosure.THRESHOLD) is not None
+
+
+@pytest.mark.django_db
+def test_the_refresh_job_prewarms_the_dashboard_once(client, gap_world, settings):
+    from kafaat.observatory import services
+
+    settings.KAFAAT_DASHBOARD_PREWARM = True
+    assert services.prewarm_dashboard() == 13 * 3 * 2
+    assert services.prewarm_dashboard() == 0  # once per snapshot and process
+    renders = maps.cache_info()["renders"]
+    html = _as(client, gap_world, "donor", "en").get("/observatory/?region=MA-01").content.decode()
+    assert "-loading" not in html and html.count("<svg") >= 3  # every chart drawn already
+    assert maps.cache_info()["renders"] == renders
+
+
+@pytest.mark.django_db
 def test_lazy_charts_answer_the_page_first_then_each_chart_as_a_fragment(client, gap_world, settings):
     settings.KAFAAT_DASHBOARD_LAZY_CHARTS = True
     client = _as(client, gap_world, "manager")

@@ -95,6 +95,7 @@ def test_command_reports_progress_and_records_the_snapshot(programme, capsys):
     call_command("refresh_warehouse")
     out = capsys.readouterr().out
     assert "[100%] done" in out and "5 people" in out
+    assert "[ 95%] protecting" in out  # the published form's suppression patterns, stored in the snapshot
     record = Snapshot.objects.get()
     assert record.status == Snapshot.Status.DONE and record.rows["people"] == 5
 
