@@ -54,12 +54,13 @@ def cache_info() -> dict[str, int]:
 
 
 def cache_clear() -> None:
-    from kafaat.observatory import disclosure
+    from kafaat.observatory import disclosure, map_template
 
     with _lock:
         _cache.clear()
         _stats.update(hits=0, misses=0)
-    disclosure.cache_clear()  # the suppression pattern too: "nothing cached" means nothing
+    disclosure.cache_clear()  # the suppression patterns and map templates too: "nothing cached" means nothing
+    map_template.cache_clear()
 
 
 def table(version: int, language: str, year: int, level: str, region: str | None, dimension: str) -> list:
@@ -116,7 +117,32 @@ def prewarm(version: int | None = None) -> int:
                     if spec is not None:
                         maps.render_svg(spec)
                 done += 1
+    if snapshot_version() == version:
+        map_templates()
     return done
+
+
+def map_templates() -> int:
+    """Every choropleth's template (`map_template`: the country's regions and each region's provinces, every
+    language, every indicator with a fixed colour scale), so that any view's map is only coloured. Returns
+    how many were drawn (those already on disk are not drawn again)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from kafaat.observatory import map_template
+    from kafaat.observatory.dashboard_panels import map_spec
+    from kafaat.observatory.dashboard_state import INDICATORS
+
+    regions = [code for code, t in territories().items() if t.level == "region"]
+    drawn = maps.cache_info()["renders"]
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for indicator in INDICATORS:
+                for level, region in [("region", None), *(("province", r) for r in regions)]:
+                    spec = map_spec(level, region, indicator, language, [])
+                    if map_template.scale_of(spec) is not None:
+                        maps.render_svg(spec)
+    return maps.cache_info()["renders"] - drawn
 
 
 def prewarm_now() -> int:

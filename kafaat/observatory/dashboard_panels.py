@@ -239,19 +239,26 @@ def choropleth(
                 else _link(filters, province=code)
             )
             values.append(maps.MapValue(code, None, "–", href))
-    names = {code: known[code].name(language) for code in codes}
-    title = str(INDICATORS[indicator])
-    spec = maps.choropleth(
+    spec = map_spec(level, filters.region, indicator, language, values, note=_stamp(board))
+    board.map_spec, board.map_svg = spec, _draw(spec)
+
+
+def map_spec(
+    level: str, region: str | None, indicator: str, language: str, values: list[maps.MapValue], note: str = ""
+) -> dict:
+    """The choropleth's spec (in the active language: `language` names the territories and the legend)."""
+    known = territories()
+    codes = provinces_of(region) if region else [c for c, t in known.items() if t.level == "region"]
+    return maps.choropleth(
         level,
         values,
         indicator=indicator,
         language=language,
-        names=names,
-        region=filters.region,
-        legend_title=title,
-        note=_stamp(board),
+        names={code: known[code].name(language) for code in codes},
+        region=region,
+        legend_title=str(INDICATORS[indicator]),
+        note=note,
     )
-    board.map_spec, board.map_svg = spec, _draw(spec)
 
 
 def sectors(board: Dashboard, version: int, language: str, year: int, exact: bool) -> None:

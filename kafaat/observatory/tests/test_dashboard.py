@@ -190,6 +190,24 @@ def test_prewarming_computes_the_default_views_of_a_snapshot(client, gap_world):
 
 
 @pytest.mark.django_db
+def test_after_prewarming_every_map_with_a_fixed_scale_is_only_coloured(client, gap_world, settings):
+    settings.KAFAAT_DASHBOARD_LAZY_CHARTS = True
+    dashboard.prewarm()
+    renders = maps.cache_info()["renders"]
+    client = _as(client, gap_world, "donor", "en")
+    for query in (
+        "region=MA-03&indicator=placement_rate&dimension=sector",
+        "indicator=location_quotient&group=74",
+        "region=MA-01&province=01.511&indicator=mismatch",
+    ):
+        html = client.get(f"/observatory/?year=2025&{query}").content.decode()
+        assert "map-loading" not in html and "<svg" in _map(html)[1], query
+    assert maps.cache_info()["renders"] == renders
+    html = client.get("/observatory/?year=2025&indicator=coverage").content.decode()
+    assert "map-loading" in html  # no fixed scale (the legend follows the values): drawn whole, later
+
+
+@pytest.mark.django_db
 def test_after_a_refresh_no_reader_computes_a_suppression_pattern(client, gap_world, monkeypatch):
     from kafaat.observatory import disclosure, disclosure_store, gaps
 
@@ -232,7 +250,10 @@ def test_lazy_charts_answer_the_page_first_then_each_chart_as_a_fragment(client,
     for which, url in loading:
         fragment = client.get(url.replace("&amp;", "&"))
         assert fragment.status_code == 200 and fragment.content.decode().lstrip().startswith("<svg"), which
-    assert maps.cache_info()["renders"] == renders + 3
+    assert maps.cache_info()["renders"] == renders + 4  # the map's template and its scale's colours
+    other = client.get("/observatory/?year=2025&region=MA-02&dimension=sector").content.decode()
+    assert "map-loading" not in other and "sector-loading" not in other  # the same template, the same chart
+    assert "projection-loading" in other  # another group: not drawn yet
     again = client.get("/observatory/?year=2025&region=MA-02").content.decode()
     assert "-loading" not in again and again.count("<svg") >= 3  # drawn now: in the page (from the disk)
     assert client.get("/observatory/chart/nothing/?year=2025").status_code == 400
