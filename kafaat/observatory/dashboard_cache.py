@@ -13,7 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 from kafaat.observatory import gaps, maps, warehouse
-from kafaat.observatory.dashboard_state import DIMENSIONS, Filters, territories
+from kafaat.observatory.dashboard_state import Filters, territories
 
 logger = logging.getLogger(__name__)
 CACHE_SIZE = 256
@@ -84,41 +84,39 @@ def default_year() -> int | None:
 _prewarmed: set[int] = set()
 
 
-def default_views(available: list[int]) -> list[Filters]:
-    """What readers open first: the country and each region, default year, by occupation, S/D on the map."""
+def default_views(available: list[int], dimension: str = "occupation") -> list[Filters]:
+    """What readers open first: the country and each region, default year, by `dimension`, S/D on the map."""
     year = default_year() or available[-1]
     regions = [code for code, t in territories().items() if t.level == "region"]
-    return [Filters(year=year)] + [Filters(year=year, region=code) for code in regions]
+    return [Filters(year=year, region=code, dimension=dimension) for code in (None, *regions)]
 
 
 def prewarm(version: int | None = None) -> int:
-    """Compute the default views in every language, exact and published; their charts land in the disk
-    cache, so other processes draw nothing either. Returns the number of views computed."""
+    """Compute the default views (by occupation, then every map's template, then by sector) in every language,
+    exact and published; their charts land in the disk cache, so other processes draw nothing either. The
+    suppression patterns are in the snapshot already (computed at refresh). Returns the number of views."""
     from django.conf import settings
 
-    from kafaat.observatory import disclosure
     from kafaat.observatory.dashboard import CHARTS, cached_board  # computes the boards this module caches
 
     version = version or snapshot_version()
     available = years()
     done = 0
-    year = default_year() or (available[-1] if available else None)
-    if year is not None:  # the published form's suppression pattern first: every published view needs it
-        for dimension in DIMENSIONS:
-            disclosure.protection(year, dimension)
-    for filters in default_views(available):
-        if snapshot_version() != version:
-            break  # refreshed meanwhile: the next request prewarms the new snapshot
-        for language, _name in settings.LANGUAGES:
-            for exact in (True, False):
-                board = cached_board(version, language, exact, filters, available)
-                for which in CHARTS:  # drawn here, so no reader waits for them
-                    spec = getattr(board, f"{which}_spec")
-                    if spec is not None:
-                        maps.render_svg(spec)
-                done += 1
-    if snapshot_version() == version:
-        map_templates()
+    for step in ("occupation", "maps", "sector"):
+        if step == "maps":
+            map_templates()
+            continue
+        for filters in default_views(available, step):
+            if snapshot_version() != version:
+                return done  # refreshed meanwhile: the next request prewarms the new snapshot
+            for language, _name in settings.LANGUAGES:
+                for exact in (True, False):
+                    board = cached_board(version, language, exact, filters, available)
+                    for which in CHARTS:  # drawn here, so no reader waits for them
+                        spec = getattr(board, f"{which}_spec")
+                        if spec is not None:
+                            maps.render_svg(spec)
+                    done += 1
     return done
 
 
