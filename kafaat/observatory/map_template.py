@@ -168,6 +168,12 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
+def fits(spec: dict, shape: Template) -> bool:
+    """Whether the template has one shape per territory of the spec, and a place for the note."""
+    rows = spec["layer"][0]["transform"][0]["from"]["data"]["values"]
+    return sorted(shape.codes) == sorted(r["code"] for r in rows) and any(NOTE in p for p in shape.parts)
+
+
 def fill(spec: dict, note: str, shape: Template, table: list[tuple[int, int, int]]) -> str:
     """The map of `spec` from its template: each shape's colour, link and label, and the note."""
     from kafaat.observatory.maps import NO_DATA_COLOUR

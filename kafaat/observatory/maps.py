@@ -308,6 +308,8 @@ def _templated(spec: dict, *, draw: bool) -> str | None:
     else:
         with _lock:
             _stats["memory_or_disk_hits"] += 1
+    if not map_template.fits(spec, shape):  # type: ignore[arg-type]
+        return None  # the drawing did not have the expected shapes (another vl-convert?): drawn whole
     return _links(map_template.fill(spec, note, shape, table))  # type: ignore[arg-type]
 
 

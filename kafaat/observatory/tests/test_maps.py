@@ -183,3 +183,10 @@ def test_a_map_from_its_template_is_the_whole_drawing(indicator, language):
     rest = [re.sub(r"gradient_\d+", "g", re.sub(_SHAPE, "", svg)) for svg in (templated, whole)]
     assert rest[0] == rest[1]  # legend, labels, the note and the credit: identical
     assert "Snapshot of 29/11 · " in templated
+
+
+def test_a_template_without_the_expected_shapes_is_not_used(monkeypatch):
+    monkeypatch.setattr(map_template, "parse", lambda svg: map_template.Template(("<svg/>",), (), ()))
+    spec = maps.choropleth("region", _regions(), indicator="ratio", language="fr", names={})
+    svg = maps.render_svg(spec)  # drawn whole instead
+    assert svg.startswith("<svg") and len(re.findall(r'<a href="/observatory/\?region=MA-\d\d"', svg)) == 11
