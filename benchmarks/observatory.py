@@ -177,16 +177,15 @@ def measure_dashboard(urls: list[str], repeat: int = 3) -> list[tuple[str, str, 
         settings.KAFAAT_MAP_CACHE = Path(tempfile.mkdtemp(prefix="kafaat-maps-"))
 
     results: dict[str, list[tuple[str, tuple[list[float], list[float]]]]] = {label: [] for label in readers}
-    for label in readers:
+    prewarms = []
+    for label in readers:  # each reader alone: no chart drawn for the other on disk
         empty()
         results[label].append(("cold, no prewarm", _times(clients[label], urls)))
-    empty()
-    started = time.perf_counter()
-    views = dashboard.prewarm()
-    prewarm_seconds = time.perf_counter() - started
-    for label in readers:
+        empty()
+        started = time.perf_counter()
+        views = dashboard.prewarm()
+        prewarms.append(time.perf_counter() - started)
         results[label].append(("after prewarm, first visit", _times(clients[label], urls)))
-    for label in readers:
         dashboard.cache_clear()
         charts.cache_clear()
         results[label].append(("charts on disk (another process)", _times(clients[label], urls)))
@@ -206,7 +205,7 @@ def measure_dashboard(urls: list[str], repeat: int = 3) -> list[tuple[str, str, 
             worst = _worst(pages, fragments, urls)
             rows.append((f"slowest page + slowest fragment, {label}, {name}", "", worst, None))
     prewarm = "dashboard.prewarm (13 territories x 2 dimensions x 3 languages x 2 forms; every map template)"
-    rows.append((prewarm, f"{views} views", prewarm_seconds, None))
+    rows.append((prewarm, f"{views} views, best of {len(prewarms)}", min(prewarms), None))
     return rows
 
 

@@ -1,6 +1,7 @@
 """The dashboard's caches: everything computed from a warehouse snapshot is kept in memory under the
-snapshot's version (the `CACHE_SIZE` most recent), and the views readers open first are computed ahead of
-them (`prewarm`), once per snapshot, in the background.
+snapshot's version (the `CACHE_SIZE` most recent), and the views readers open first, and every map's
+template, are computed ahead of them (`prewarm`), once per snapshot: right after the refresh, or in the
+background on the first request of a process that sees a new snapshot.
 
 Split from ``dashboard.py``, which computes one board.
 """
