@@ -92,10 +92,14 @@ def cached_board(
     filters: Filters,
     available: list[int],
     only: frozenset[str] = frozenset(),
+    *,
+    keep: bool = True,
 ) -> Dashboard:
+    """The board, computed once and kept in memory; `keep` False: computed without being kept (prewarming
+    many views for their charts on disk, without pushing the common ones out of memory)."""
     key = ("dashboard", version, language, exact, filters, only)
     compute = lambda: _compute(filters, language, exact, version, available, only)  # noqa: E731
-    return memo(key, compute)  # type: ignore[return-value]
+    return memo(key, compute) if keep else compute()  # type: ignore[return-value]
 
 
 def _trail(filters: Filters, language: str) -> list[tuple[str, Filters]]:

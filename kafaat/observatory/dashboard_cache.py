@@ -85,17 +85,30 @@ def default_year() -> int | None:
 _prewarmed: set[int] = set()
 
 
-def default_views(available: list[int], dimension: str = "occupation") -> list[Filters]:
-    """What readers open first: the country and each region, default year, by `dimension`, S/D on the map."""
+def default_views(
+    available: list[int], dimension: str = "occupation", provinces: bool = False
+) -> list[Filters]:
+    """What readers open first: the country and each region (or, `provinces`, each province: the drill-down),
+    default year, by `dimension`, S/D on the map."""
     year = default_year() or available[-1]
-    regions = [code for code, t in territories().items() if t.level == "region"]
-    return [Filters(year=year, region=code, dimension=dimension) for code in (None, *regions)]
+    if not provinces:
+        return [Filters(year=year, region=code, dimension=dimension) for code in (None, *_regions())]
+    return [
+        Filters(year=year, region=t.parent, province=code, dimension=dimension)
+        for code, t in territories().items()
+        if t.level == "province"
+    ]
+
+
+def _regions() -> list[str]:
+    return [code for code, t in territories().items() if t.level == "region"]
 
 
 def prewarm(version: int | None = None) -> int:
-    """Compute the default views (by occupation, then every map's template, then by sector) in every language,
-    exact and published; their charts land in the disk cache, so other processes draw nothing either. The
-    suppression patterns are in the snapshot already (computed at refresh). Returns the number of views."""
+    """Compute the default views (the country and regions by occupation, every map's template, the country
+    and regions by sector, then each province by occupation) in every language, exact and published; their
+    charts land in the disk cache, so other processes draw nothing either. The suppression patterns are in
+    the snapshot already (computed at refresh). Returns the number of views."""
     from django.conf import settings
 
     from kafaat.observatory.dashboard import CHARTS, cached_board  # computes the boards this module caches
@@ -103,16 +116,18 @@ def prewarm(version: int | None = None) -> int:
     version = version or snapshot_version()
     available = years()
     done = 0
-    for step in ("occupation", "maps", "sector"):
+    steps = (("occupation", False), ("maps", False), ("sector", False), ("occupation", True))
+    for step, provinces in steps:
         if step == "maps":
             map_templates()
             continue
-        for filters in default_views(available, step):
+        for filters in default_views(available, step, provinces):
             if snapshot_version() != version:
                 return done  # refreshed meanwhile: the next request prewarms the new snapshot
             for language, _name in settings.LANGUAGES:
                 for exact in (True, False):
-                    board = cached_board(version, language, exact, filters, available)
+                    # Provinces: their charts on disk, their boards not kept (the memory is for the others).
+                    board = cached_board(version, language, exact, filters, available, keep=not provinces)
                     for which in CHARTS:  # drawn here, so no reader waits for them
                         spec = getattr(board, f"{which}_spec")
                         if spec is not None:
@@ -132,7 +147,7 @@ def map_templates() -> int:
     from kafaat.observatory.dashboard_panels import map_spec
     from kafaat.observatory.dashboard_state import INDICATORS
 
-    regions = [code for code, t in territories().items() if t.level == "region"]
+    regions = _regions()
     drawn = maps.cache_info()["renders"]
     for language, _name in settings.LANGUAGES:
         with translation.override(language):

@@ -180,14 +180,22 @@ def test_the_dashboard_in_arabic_names_the_regions_in_arabic(client, gap_world):
 
 
 @pytest.mark.django_db
-def test_prewarming_computes_the_default_views_of_a_snapshot(client, gap_world):
+def test_prewarming_computes_the_default_views_of_a_snapshot(client, gap_world, settings):
     views = dashboard.prewarm()
-    assert views == 13 * 2 * 3 * 2  # the country and 12 regions, 2 dimensions, 3 languages, 2 forms
+    # The country and the regions by both dimensions, the 75 provinces; 3 languages, exact and published.
+    assert views == (13 * 2 + 75) * 3 * 2
     before = dashboard.cache_info()
     _as(client, gap_world, "manager").get("/observatory/?region=MA-02")  # latest year, the defaults
     _as(client, gap_world, "donor", "ar").get("/observatory/")
     _as(client, gap_world, "donor", "fr").get("/observatory/?region=MA-01&dimension=sector")
     assert dashboard.cache_info()["misses"] == before["misses"]
+    renders = maps.cache_info()["renders"]
+    settings.KAFAAT_DASHBOARD_LAZY_CHARTS = True
+    html = _as(client, gap_world, "manager", "en").get("/observatory/?region=MA-02&province=02.411").content
+    assert (
+        b"-loading" not in html and html.count(b"<svg") >= 3
+    )  # a province: its board computed, charts on disk
+    assert maps.cache_info()["renders"] == renders
 
 
 @pytest.mark.django_db
@@ -232,7 +240,7 @@ def test_the_refresh_job_prewarms_the_dashboard_once(client, gap_world, settings
     from kafaat.observatory import services
 
     settings.KAFAAT_DASHBOARD_PREWARM = True
-    assert services.prewarm_dashboard() == 13 * 2 * 3 * 2
+    assert services.prewarm_dashboard() == (13 * 2 + 75) * 3 * 2
     assert services.prewarm_dashboard() == 0  # once per snapshot and process
     renders = maps.cache_info()["renders"]
     html = _as(client, gap_world, "donor", "en").get("/observatory/?region=MA-01").content.decode()
