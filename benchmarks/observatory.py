@@ -213,7 +213,7 @@ def measure_dashboard(urls: list[str], repeat: int = 3) -> list[tuple[str, str, 
                              percentile(fragments, 95), None))  # fmt: skip
             worst = _worst(pages, fragments, urls)
             rows.append((f"slowest page + slowest fragment, {label}, {name}", "", worst, None))
-    prewarm = "dashboard.prewarm (13 territories x 2 dimensions x 3 languages x 2 forms; every map template)"
+    prewarm = "dashboard.prewarm (default views x 3 languages x 2 forms; map templates)"
     rows.append((prewarm, f"{views} views, best of {len(prewarms)}", min(prewarms), None))
     return rows
 
