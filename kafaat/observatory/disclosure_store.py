@@ -101,7 +101,8 @@ def store_patterns(path: Path, *, threshold: int = THRESHOLD) -> int:
     try:
         columns = "year INTEGER, dimension VARCHAR, threshold INTEGER, pattern VARCHAR"
         con.execute(f"CREATE OR REPLACE TABLE {PATTERNS} ({columns})")
-        con.executemany(f"INSERT INTO {PATTERNS} VALUES (?, ?, ?, ?)", rows)  # noqa: S608 — a constant
+        if rows:  # none before the first supply or demand figures
+            con.executemany(f"INSERT INTO {PATTERNS} VALUES (?, ?, ?, ?)", rows)  # noqa: S608 — a constant
         con.execute("CHECKPOINT")
     finally:
         con.close()

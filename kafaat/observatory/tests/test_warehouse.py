@@ -91,6 +91,15 @@ def test_a_failed_refresh_keeps_the_previous_snapshot(programme, monkeypatch):
 
 
 @pytest.mark.django_db
+def test_a_refresh_without_supply_or_demand_figures_stores_no_pattern(db):
+    from kafaat.observatory import disclosure, disclosure_store, gaps
+
+    result = warehouse.refresh()
+    assert gaps.years_available() == [] and result.rows[disclosure_store.PATTERNS] == 0
+    assert disclosure_store.stored(2025, "occupation", disclosure.THRESHOLD) is None
+
+
+@pytest.mark.django_db
 def test_command_reports_progress_and_records_the_snapshot(programme, capsys):
     call_command("refresh_warehouse")
     out = capsys.readouterr().out
