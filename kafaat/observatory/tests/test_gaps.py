@@ -121,6 +121,13 @@ def test_trend_recovers_an_exact_line(english):
     assert "least squares" in method and "5" in method
 
 
+def test_the_t_quantiles_are_scipys():
+    from scipy.stats import t
+
+    for df in (*range(1, 31), 31, 100):  # the table, then scipy itself
+        assert gaps._t_quantile(df) == pytest.approx(float(t.ppf(0.975, df)), rel=1e-12), df
+
+
 def test_trend_interval_widens_with_the_horizon_and_noise():
     points, _ = gaps.trend([2019, 2020, 2021, 2022, 2023], [10, 14, 15, 20, 21], [2024, 2025, 2026])
     widths = [high - low for _point, low, high in points]
