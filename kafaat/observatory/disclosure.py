@@ -25,14 +25,10 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import json
-import os
-import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from kafaat.results import suppression
 from kafaat.results.suppression import MARKER, THRESHOLD, TOTAL
@@ -269,9 +265,14 @@ def protection(year: int, dimension: str, *, threshold: int = THRESHOLD) -> Prot
     with _lock:
         if version is not None and fast in _by_version:
             return _by_version[fast]
-    stored = _disk_path(engine, version, year, dimension, threshold)
-    loaded = _load(stored) if stored is not None else None
-    if loaded is not None:  # another process computed it for this snapshot
+    from kafaat.observatory import disclosure_store as store
+
+    real = store.is_real(engine)
+    loaded = store.stored(year, dimension, threshold) if real and version is not None else None
+    path = store.disk_path(version, year, dimension, threshold) if real and version is not None else None
+    if loaded is None and path is not None:
+        loaded = store.load(path)
+    if loaded is not None:  # computed at refresh (in the snapshot), or by another process (on disk)
         with _lock:
             _by_version[fast] = loaded
         return loaded
@@ -295,53 +296,9 @@ def protection(year: int, dimension: str, *, threshold: int = THRESHOLD) -> Prot
             _by_version[fast] = built
             while len(_by_version) > CACHE_SIZE:
                 _by_version.pop(next(iter(_by_version)))
-    if stored is not None:
-        _save(stored, built)
+    if path is not None:
+        store.save(path, built)
     return built
-
-
-def _disk_path(engine, version, year: int, dimension: str, threshold: int) -> Path | None:
-    """Where the pattern of a snapshot is kept for the server's other processes (the real engine only)."""
-    if version is None or Path(getattr(engine, "__file__", None) or "-").name != "gaps.py":
-        return None
-    from kafaat.observatory import maps
-
-    root = maps.cache_dir()  # beside the drawn charts: the same lifetime, shared by every process
-    name = hashlib.sha256(repr((version, int(year), dimension, threshold)).encode()).hexdigest()
-    return root / "disclosure" / f"{name}.json"
-
-
-def _save(path: Path, p: Protection) -> None:
-    data = {
-        "year": p.year,
-        "dimension": p.dimension,
-        "regions": p.regions,
-        "provinces": p.provinces,
-        "groups": p.groups,
-        "counts": {m: [[t, g, v] for (t, g), v in table.items()] for m, table in p.counts.items()},
-        "hidden": {m: sorted([t, g] for t, g in keys) for m, keys in p.hidden.items()},
-    }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        json.dump(data, out)
-    os.replace(temporary, path)  # atomic: a reader never sees half a file
-
-
-def _load(path: Path) -> Protection | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
-        return None
-    return Protection(
-        data["year"],
-        data["dimension"],
-        data["regions"],
-        data["provinces"],
-        data["groups"],
-        {m: {(t, g): v for t, g, v in rows} for m, rows in data["counts"].items()},
-        {m: {(t, g) for t, g in keys} for m, keys in data["hidden"].items()},
-    )
 
 
 def cache_clear() -> None:

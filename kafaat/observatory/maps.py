@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from kafaat.core import charts
-from kafaat.observatory import geometry
+from kafaat.observatory import geometry, map_template
 
 NO_DATA_COLOUR = "#c8c8c8"
 # Vega resolves relative links against its own base URL: links go in under this origin, which is then cut off.
@@ -227,6 +227,7 @@ def choropleth(
         },
     ]
     spec["usermeta"]["territory"] = territory
+    spec["usermeta"]["map_note"] = note  # a choropleth: drawn from its template (map_template)
     return spec
 
 
@@ -245,12 +246,13 @@ def cache_key(spec: dict) -> str:
 
 
 def cached_svg(spec: dict) -> str | None:
-    """The SVG of `spec` if some process drew it already (the disk cache), else None; never draws."""
+    """The SVG of `spec` if some process drew it already (the disk cache) or, for a choropleth, its template;
+    else None; never draws."""
     key = cache_key(spec)
     try:
         svg = (cache_dir() / key[:2] / f"{key}.svg").read_text(encoding="utf-8")
     except FileNotFoundError:
-        return None
+        return _templated(spec, draw=False)
     with _lock:
         _stats["memory_or_disk_hits"] += 1
     return svg
@@ -258,7 +260,7 @@ def cached_svg(spec: dict) -> str | None:
 
 def render_svg(spec: dict) -> str:
     """The map (or any chart spec) as SVG: from the disk cache when this exact spec was drawn before, by any
-    process; else drawn by `charts` and written there."""
+    process; a choropleth from its template (`map_template`); else drawn by `charts` and written there."""
     key = cache_key(spec)
     path = cache_dir() / key[:2] / f"{key}.svg"
     try:
@@ -268,16 +270,55 @@ def render_svg(spec: dict) -> str:
         return svg
     except FileNotFoundError:
         pass
-    # Plain SVG 2 `href` (every current browser; CSS and scripts find it without the xlink namespace).
-    svg = charts.render_svg(spec).replace(f'xlink:href="{LINK_ORIGIN}/', 'href="/')
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        out.write(svg)
-    os.replace(temporary, path)  # atomic: a reader never sees half a file
+    templated = _templated(spec, draw=True)
+    if templated is not None:
+        return templated
+    svg = _links(draw(spec))
+    write_atomically(path, svg)
+    return svg
+
+
+def draw(spec: dict) -> str:
+    """A drawing by vl-convert (counted in `cache_info`)."""
+    svg = charts.render_svg(spec)
     with _lock:
         _stats["renders"] += 1
     return svg
+
+
+def _links(svg: str) -> str:
+    # Plain SVG 2 `href` (every current browser; CSS and scripts find it without the xlink namespace).
+    return svg.replace(f'xlink:href="{LINK_ORIGIN}/', 'href="/')
+
+
+def _templated(spec: dict, *, draw: bool) -> str | None:
+    """A choropleth with a fixed colour scale from its template and the scale's samples (None for any other
+    spec, or when they are not drawn yet and `draw` is False)."""
+    note = spec.get("usermeta", {}).get("map_note")
+    scale = map_template.scale_of(spec) if note is not None else None
+    if scale is None:
+        return None
+    shape = map_template.template(spec, note, draw=False)
+    table = map_template.samples(scale, draw=False)
+    if shape is None or table is None:
+        if not draw:
+            return None
+        shape = shape or map_template.template(spec, note)
+        table = table or map_template.samples(scale)
+    else:
+        with _lock:
+            _stats["memory_or_disk_hits"] += 1
+    if not map_template.fits(spec, shape):  # type: ignore[arg-type]
+        return None  # the drawing did not have the expected shapes (another vl-convert?): drawn whole
+    return _links(map_template.fill(spec, note, shape, table))  # type: ignore[arg-type]
+
+
+def write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(text)
+    os.replace(temporary, path)  # atomic: a reader never sees half a file
 
 
 def cache_info() -> dict[str, int]:

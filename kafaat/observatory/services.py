@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 
@@ -15,6 +16,7 @@ from kafaat.observatory import snapshot, warehouse
 from kafaat.observatory.access_rules import REFRESH_WAREHOUSE
 from kafaat.observatory.models import Snapshot
 
+logger = logging.getLogger(__name__)
 # A refresh that has not reported for this long is taken for dead (the process that ran it stopped).
 STALE_AFTER_SECONDS = 3600
 
@@ -56,6 +58,8 @@ def _run_in_thread(record_id: int, full: bool) -> None:
         execute(Snapshot.objects.get(pk=record_id), full=full)
     except Exception:  # noqa: S110 — the record says what failed; a thread has no one to raise to
         pass
+    else:
+        prewarm_dashboard()  # in this thread: the first readers of the new snapshot find its default views
     finally:
         close_old_connections()
 
@@ -80,3 +84,19 @@ def execute(record: Snapshot, *, full: bool = False, progress=None) -> Snapshot:
         record.finished_at, record.seconds = timezone.now(), time.monotonic() - started
         record.save()
     return record
+
+
+def prewarm_dashboard() -> int:
+    """The dashboard's default views of the new snapshot computed now, their charts drawn to the disk cache
+    that every server process reads (setting KAFAAT_DASHBOARD_PREWARM, default on); 0 when off or failed."""
+    from django.conf import settings
+
+    from kafaat.observatory import dashboard_cache
+
+    if not getattr(settings, "KAFAAT_DASHBOARD_PREWARM", True):
+        return 0
+    try:
+        return dashboard_cache.prewarm_now()
+    except Exception:  # a cache filler: the pages compute what it could not; the log says why
+        logger.exception("Prewarming the observatory dashboard failed")
+        return 0

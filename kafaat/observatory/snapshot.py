@@ -44,6 +44,14 @@ def cursor(path: Path | None = None) -> duckdb.DuckDBPyConnection:
         return _open[key][1].cursor()
 
 
+def close(path: Path) -> None:
+    """Close the connection to one file (e.g. a snapshot being built, before writing to it)."""
+    with _lock:
+        held = _open.pop(str(path), None)
+        if held is not None:
+            held[1].close()
+
+
 def close_all() -> None:
     with _lock:
         for _, con in _open.values():

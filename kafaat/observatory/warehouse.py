@@ -34,7 +34,7 @@ import pyarrow as pa
 from django.conf import settings
 from django.db import connection
 
-from kafaat.observatory import supply_demand
+from kafaat.observatory import disclosure_store, supply_demand
 from kafaat.observatory.pseudonyms import (
     PID_SQL,
     UNKNOWN,
@@ -49,7 +49,7 @@ from kafaat.pathways.models import StepKind
 VERSION = 1
 AGE_BANDS = ("15-17", "18-24", "25-34", "35+")
 Progress = Callable[[str, int], None]  # (stage, percent)
-STAGES = ("reading", "pseudonymising", "decrypting", "building", "writing")
+STAGES = ("reading", "pseudonymising", "decrypting", "building", "writing", "protecting")
 
 # A person's region and province ("MA-02/MA-02-411", as people.region and people.province), the place the
 # programme of an enrolment is looked up in.
@@ -375,6 +375,12 @@ def refresh(
     finally:
         pool.shutdown(cancel_futures=True)
     con.close()
+    stage("protecting", 95)  # the published form's suppression patterns, so that no reader computes one
+    try:
+        result.rows[disclosure_store.PATTERNS] = disclosure_store.store_patterns(building)
+    except BaseException:
+        building.unlink(missing_ok=True)
+        raise
     os.replace(building, path)  # readers holding the old file keep it until they reopen
     stage("done", 100)
     result.stages, result.seconds = stages, time.monotonic() - started

@@ -180,13 +180,72 @@ def test_the_dashboard_in_arabic_names_the_regions_in_arabic(client, gap_world):
 
 
 @pytest.mark.django_db
-def test_prewarming_computes_the_default_views_of_a_snapshot(client, gap_world):
+def test_prewarming_computes_the_default_views_of_a_snapshot(client, gap_world, settings):
     views = dashboard.prewarm()
-    assert views == 13 * 3 * 2  # the country and 12 regions, 3 languages, exact and published
+    # The country and the regions by both dimensions, the 75 provinces; 3 languages, exact and published.
+    assert views == (13 * 2 + 75) * 3 * 2
     before = dashboard.cache_info()
     _as(client, gap_world, "manager").get("/observatory/?region=MA-02")  # latest year, the defaults
     _as(client, gap_world, "donor", "ar").get("/observatory/")
+    _as(client, gap_world, "donor", "fr").get("/observatory/?region=MA-01&dimension=sector")
     assert dashboard.cache_info()["misses"] == before["misses"]
+    renders = maps.cache_info()["renders"]
+    settings.KAFAAT_DASHBOARD_LAZY_CHARTS = True
+    html = _as(client, gap_world, "manager", "en").get("/observatory/?region=MA-02&province=02.411").content
+    assert (
+        b"-loading" not in html and html.count(b"<svg") >= 3
+    )  # a province: its board computed, charts on disk
+    assert maps.cache_info()["renders"] == renders
+
+
+@pytest.mark.django_db
+def test_after_prewarming_every_map_with_a_fixed_scale_is_only_coloured(client, gap_world, settings):
+    settings.KAFAAT_DASHBOARD_LAZY_CHARTS = True
+    dashboard.prewarm()
+    renders = maps.cache_info()["renders"]
+    client = _as(client, gap_world, "donor", "en")
+    for query in (
+        "region=MA-03&indicator=placement_rate&dimension=sector",
+        "indicator=location_quotient&group=74",
+        "region=MA-01&province=01.511&indicator=mismatch",
+    ):
+        html = client.get(f"/observatory/?year=2025&{query}").content.decode()
+        assert "map-loading" not in html and "<svg" in _map(html)[1], query
+    assert maps.cache_info()["renders"] == renders
+    html = client.get("/observatory/?year=2025&indicator=coverage").content.decode()
+    assert "map-loading" in html  # no fixed scale (the legend follows the values): drawn whole, later
+
+
+@pytest.mark.django_db
+def test_after_a_refresh_no_reader_computes_a_suppression_pattern(client, gap_world, monkeypatch):
+    from kafaat.observatory import disclosure, disclosure_store, gaps
+
+    def no_computing(*args, **kwargs):
+        raise AssertionError("computed on a request")
+
+    monkeypatch.setattr(disclosure, "build", no_computing)
+    dashboard.cache_clear()  # a fresh process: nothing in memory, nothing on disk (a new map cache)
+    donor = _as(client, gap_world, "donor")
+    html = donor.get("/observatory/?year=2025").content.decode()
+    assert dict(_ranked(html, "surpluses"))["74"][4] == "*"  # published form: from the stored pattern
+    for year in gaps.years_available():
+        for dimension in gaps.DIMENSIONS:
+            response = donor.get(f"/observatory/?year={year}&dimension={dimension}&region=MA-01")
+            assert response.status_code == 200, (year, dimension)
+    assert disclosure_store.stored(2025, "sector", disclosure.THRESHOLD) is not None
+
+
+@pytest.mark.django_db
+def test_the_refresh_job_prewarms_the_dashboard_once(client, gap_world, settings):
+    from kafaat.observatory import services
+
+    settings.KAFAAT_DASHBOARD_PREWARM = True
+    assert services.prewarm_dashboard() == (13 * 2 + 75) * 3 * 2
+    assert services.prewarm_dashboard() == 0  # once per snapshot and process
+    renders = maps.cache_info()["renders"]
+    html = _as(client, gap_world, "donor", "en").get("/observatory/?region=MA-01").content.decode()
+    assert "-loading" not in html and html.count("<svg") >= 3  # every chart drawn already
+    assert maps.cache_info()["renders"] == renders
 
 
 @pytest.mark.django_db
@@ -200,7 +259,10 @@ def test_lazy_charts_answer_the_page_first_then_each_chart_as_a_fragment(client,
     for which, url in loading:
         fragment = client.get(url.replace("&amp;", "&"))
         assert fragment.status_code == 200 and fragment.content.decode().lstrip().startswith("<svg"), which
-    assert maps.cache_info()["renders"] == renders + 3
+    assert maps.cache_info()["renders"] == renders + 4  # the map's template and its scale's colours
+    other = client.get("/observatory/?year=2025&region=MA-02&dimension=sector").content.decode()
+    assert "map-loading" not in other and "sector-loading" not in other  # the same template, the same chart
+    assert "projection-loading" in other  # another group: not drawn yet
     again = client.get("/observatory/?year=2025&region=MA-02").content.decode()
     assert "-loading" not in again and again.count("<svg") >= 3  # drawn now: in the page (from the disk)
     assert client.get("/observatory/chart/nothing/?year=2025").status_code == 400

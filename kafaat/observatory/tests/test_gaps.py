@@ -121,6 +121,13 @@ def test_trend_recovers_an_exact_line(english):
     assert "least squares" in method and "5" in method
 
 
+def test_the_t_quantiles_are_scipys():
+    from scipy.stats import t
+
+    for df in (*range(1, 31), 31, 100):  # the table, then scipy itself
+        assert gaps._t_quantile(df) == pytest.approx(float(t.ppf(0.975, df)), rel=1e-12), df
+
+
 def test_trend_interval_widens_with_the_horizon_and_noise():
     points, _ = gaps.trend([2019, 2020, 2021, 2022, 2023], [10, 14, 15, 20, 21], [2024, 2025, 2026])
     widths = [high - low for _point, low, high in points]
@@ -185,6 +192,41 @@ def test_the_suppression_pattern_is_shared_by_the_servers_processes(
     monkeypatch.setattr(disclosure, "build", no_computing)
     again = disclosure.protection(2025, "occupation")
     assert again.hidden == first.hidden and again.counts == first.counts and again is not first
-    warehouse.refresh()  # a new snapshot: computed again (not read from the old one's file)
+    monkeypatch.undo()
+    warehouse.refresh()  # a new snapshot: its patterns computed by the refresh, stored in the snapshot
+    monkeypatch.setattr(disclosure, "build", no_computing)
+    stored = disclosure.protection(2025, "occupation")
+    assert stored.hidden == first.hidden and stored is not again
+
+
+@pytest.mark.django_db
+def test_a_snapshot_without_stored_patterns_computes_them_once_shared_on_disk(
+    gap_world, settings, tmp_path, monkeypatch
+):
+    from kafaat.observatory import disclosure, disclosure_store
+
+    settings.KAFAAT_MAP_CACHE = tmp_path / "maps"
+    monkeypatch.setattr(disclosure_store, "stored", lambda *args: None)  # a snapshot from before them
+    disclosure.cache_clear()
+    first = disclosure.protection(2025, "occupation")
+    disclosure.cache_clear()  # another process: nothing in memory, the pattern on disk
+
+    def no_computing(*args, **kwargs):
+        raise AssertionError("computed again")
+
+    monkeypatch.setattr(disclosure, "build", no_computing)
+    assert disclosure.protection(2025, "occupation").hidden == first.hidden
+    monkeypatch.setattr(warehouse, "disclosure_store", _NoStore(disclosure_store))
+    warehouse.refresh()  # a new snapshot without patterns: computed again (not read from the old one's file)
     with pytest.raises(AssertionError, match="computed again"):
         disclosure.protection(2025, "occupation")
+
+
+class _NoStore:
+    """disclosure_store, without storing the patterns at refresh (as before they were)."""
+
+    def __init__(self, store):
+        self.PATTERNS = store.PATTERNS
+
+    def store_patterns(self, path):
+        return 0

@@ -10,7 +10,7 @@ from shapely.geometry import Point
 
 from kafaat.core import charts
 from kafaat.core.models import Territory
-from kafaat.observatory import geometry, maps
+from kafaat.observatory import geometry, map_template, maps
 
 SOURCE = Path(__file__).resolve().parents[4] / "shared" / "data" / "morocco" / "geometry"
 if not SOURCE.exists():  # the worktree layout: /work/wt/<name> next to /work/shared
@@ -129,14 +129,64 @@ def test_bad_parameters_are_refused():
 def test_a_map_is_drawn_once_then_read_from_the_disk_cache(settings, tmp_path):
     spec = maps.choropleth("region", _regions(), indicator="ratio", language="fr", names={})
     before = maps.cache_info()
-    first = maps.render_svg(spec)
-    charts.cache_clear()  # another process: nothing in memory
+    first = maps.render_svg(spec)  # the template and the scale's colours are drawn
+    drawn = maps.cache_info()["renders"] - before["renders"]
+    assert drawn == 2
+    charts.cache_clear()
+    map_template.cache_clear()  # another process: nothing in memory
     second = maps.render_svg(spec)
     after = maps.cache_info()
     assert first == second
-    assert after["renders"] - before["renders"] == 1
+    assert after["renders"] - before["renders"] == drawn
     assert after["memory_or_disk_hits"] - before["memory_or_disk_hits"] == 1
-    assert list((tmp_path / "maps").rglob("*.svg"))
+    assert list((tmp_path / "maps" / "templates").rglob("*.txt"))
     other = maps.choropleth("region", _regions(href=False), indicator="ratio", language="fr", names={})
-    maps.render_svg(other)  # other numbers or parameters: another drawing
-    assert maps.cache_info()["renders"] - before["renders"] == 2
+    assert 'href="/observatory' not in maps.render_svg(other)  # other numbers or links: only coloured
+    assert maps.cache_info()["renders"] - before["renders"] == drawn
+    maps.render_svg(maps.choropleth("region", _regions(), indicator="ratio", language="ar", names={}))
+    assert maps.cache_info()["renders"] - before["renders"] == drawn + 1  # another language: its template
+    coverage = maps.choropleth("region", _regions(), indicator="coverage", language="fr", names={})
+    maps.render_svg(coverage)  # no fixed colour scale (its legend depends on the values): drawn whole
+    assert maps.cache_info()["renders"] - before["renders"] == drawn + 2
+    assert list((tmp_path / "maps").glob("*/*.svg"))
+    assert maps.cached_svg(coverage) == maps.render_svg(coverage)
+
+
+_SHAPE = r'(?:<a href="([^"]*)">)?<path aria-label="([^"]*)" role="graphics-symbol" aria-roledescription="geoshape"[^>]*?fill="([^"]*)"[^>]*/>(?:</a>)?'  # noqa: E501
+
+
+def _rgb(colour: str) -> tuple[int, ...]:
+    if colour.startswith("#"):
+        return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return tuple(int(x) for x in colour[4:-1].split(","))
+
+
+@pytest.mark.parametrize(("indicator", "language"), [("mismatch", "fr"), ("placement_rate", "ar")])
+def test_a_map_from_its_template_is_the_whole_drawing(indicator, language):
+    values = [
+        maps.MapValue(code, None if i % 4 == 0 else -0.9 + 0.13 * i, "*" if i % 4 == 0 else f"{i}",
+                      "" if i == 3 else f"/observatory/?year=2025&province={code}")
+        for i, code in enumerate(f["id"] for f in maps.level_features("province", "MA-06"))
+    ]  # fmt: skip
+    names = {values[1].code: "Casa <Anfa> & co"}  # escaped alike
+    spec = maps.choropleth("province", values, indicator=indicator, language=language, region="MA-06",
+                           names=names, legend_title="Titre", note="Snapshot of 29/11")  # fmt: skip
+    whole = charts.render_svg(spec).replace(f'xlink:href="{maps.LINK_ORIGIN}/', 'href="/')
+    templated = maps.render_svg(spec)
+    assert templated != whole  # not drawn whole: from the template
+    shapes, drawn = re.findall(_SHAPE, templated), re.findall(_SHAPE, whole)
+    assert [(h, label) for h, label, _ in shapes] == [(h, label) for h, label, _ in drawn]  # links, labels
+    assert len([h for h, _label, _fill in shapes if h]) == len(drawn) - 1  # the fourth has no link
+    for (_h, _l, ours), (_h2, _l2, vega) in zip(shapes, drawn, strict=True):
+        assert max(abs(a - b) for a, b in zip(_rgb(ours), _rgb(vega), strict=True)) <= 1  # Vega's colours
+    assert maps.NO_DATA_COLOUR in {fill for _h, _l, fill in shapes}
+    rest = [re.sub(r"gradient_\d+", "g", re.sub(_SHAPE, "", svg)) for svg in (templated, whole)]
+    assert rest[0] == rest[1]  # legend, labels, the note and the credit: identical
+    assert "Snapshot of 29/11 · " in templated
+
+
+def test_a_template_without_the_expected_shapes_is_not_used(monkeypatch):
+    monkeypatch.setattr(map_template, "parse", lambda svg: map_template.Template(("<svg/>",), (), ()))
+    spec = maps.choropleth("region", _regions(), indicator="ratio", language="fr", names={})
+    svg = maps.render_svg(spec)  # drawn whole instead
+    assert svg.startswith("<svg") and len(re.findall(r'<a href="/observatory/\?region=MA-\d\d"', svg)) == 11

@@ -91,10 +91,20 @@ def test_a_failed_refresh_keeps_the_previous_snapshot(programme, monkeypatch):
 
 
 @pytest.mark.django_db
+def test_a_refresh_without_supply_or_demand_figures_stores_no_pattern(db):
+    from kafaat.observatory import disclosure, disclosure_store, gaps
+
+    result = warehouse.refresh()
+    assert gaps.years_available() == [] and result.rows[disclosure_store.PATTERNS] == 0
+    assert disclosure_store.stored(2025, "occupation", disclosure.THRESHOLD) is None
+
+
+@pytest.mark.django_db
 def test_command_reports_progress_and_records_the_snapshot(programme, capsys):
     call_command("refresh_warehouse")
     out = capsys.readouterr().out
     assert "[100%] done" in out and "5 people" in out
+    assert "[ 95%] protecting" in out  # the published form's suppression patterns, stored in the snapshot
     record = Snapshot.objects.get()
     assert record.status == Snapshot.Status.DONE and record.rows["people"] == 5
 
