@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.utils import translation
 from django.utils.translation import pgettext
+
+from kafaat.core.memo import RecentMemo
 
 VL_VERSION = "5.21"
 CACHE_SIZE = 256
@@ -183,9 +183,7 @@ def funnel_chart(
 
 # --- rendering, with a small cache ----------------------------------------------------------------------
 
-_cache: OrderedDict[str, str | bytes] = OrderedDict()
-_lock = threading.Lock()
-_stats = {"hits": 0, "misses": 0}
+_rendered = RecentMemo(CACHE_SIZE)
 
 
 def spec_hash(spec: dict, kind: str = "svg") -> str:
@@ -196,25 +194,15 @@ def spec_hash(spec: dict, kind: str = "svg") -> str:
 def _render(spec: dict, kind: str, scale: float) -> str | bytes:
     import vl_convert as vlc
 
-    key = spec_hash(spec, f"{kind}@{scale}")
-    with _lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            _stats["hits"] += 1
-            return _cache[key]
-    language = spec.get("usermeta", {}).get("language", "fr")
-    options = {"vl_version": VL_VERSION, "allowed_base_urls": [],  # never fetch anything
-               "format_locale": FORMAT_LOCALE.get(language, "fr-FR")}  # fmt: skip
-    if kind == "svg":
-        image: str | bytes = vlc.vegalite_to_svg(spec, **options)
-    else:
-        image = vlc.vegalite_to_png(spec, scale=scale, **options)
-    with _lock:
-        _stats["misses"] += 1
-        _cache[key] = image
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-    return image
+    def draw() -> str | bytes:
+        language = spec.get("usermeta", {}).get("language", "fr")
+        options = {"vl_version": VL_VERSION, "allowed_base_urls": [],  # never fetch anything
+                   "format_locale": FORMAT_LOCALE.get(language, "fr-FR")}  # fmt: skip
+        if kind == "svg":
+            return vlc.vegalite_to_svg(spec, **options)
+        return vlc.vegalite_to_png(spec, scale=scale, **options)
+
+    return _rendered.get(spec_hash(spec, f"{kind}@{scale}"), draw)
 
 
 def render_svg(spec: dict) -> str:
@@ -228,11 +216,8 @@ def render_png(spec: dict, scale: float = 2.0) -> bytes:
 
 
 def cache_info() -> dict[str, int]:
-    with _lock:
-        return {**_stats, "size": len(_cache)}
+    return _rendered.info()
 
 
 def cache_clear() -> None:
-    with _lock:
-        _cache.clear()
-        _stats.update(hits=0, misses=0)
+    _rendered.clear()

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 
+from kafaat.core.memo import RecentMemo
 from kafaat.observatory import gaps, maps, warehouse
 from kafaat.observatory.dashboard_state import Filters, territories
 
@@ -21,9 +21,7 @@ CACHE_SIZE = 256
 
 # --- Caching per snapshot ---------------------------------------------------------------------------------
 
-_cache: OrderedDict[tuple, object] = OrderedDict()
-_lock = threading.Lock()
-_stats = {"hits": 0, "misses": 0}
+_boards = RecentMemo(CACHE_SIZE)
 
 
 def snapshot_version() -> int:
@@ -35,31 +33,17 @@ def snapshot_version() -> int:
 
 
 def memo(key: tuple, compute: Callable[[], object]) -> object:
-    with _lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            _stats["hits"] += 1
-            return _cache[key]
-    value = compute()
-    with _lock:
-        _stats["misses"] += 1
-        _cache[key] = value
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-    return value
+    return _boards.get(key, compute)
 
 
 def cache_info() -> dict[str, int]:
-    with _lock:
-        return {**_stats, "size": len(_cache)}
+    return _boards.info()
 
 
 def cache_clear() -> None:
     from kafaat.observatory import disclosure, map_template
 
-    with _lock:
-        _cache.clear()
-        _stats.update(hits=0, misses=0)
+    _boards.clear()
     disclosure.cache_clear()  # the suppression patterns and map templates too: "nothing cached" means nothing
     map_template.cache_clear()
 
@@ -83,6 +67,7 @@ def default_year() -> int | None:
 # --- Prewarming: the common views drawn once per snapshot, in the background ------------------------------
 
 _prewarmed: set[int] = set()
+_prewarm_lock = threading.Lock()  # guards _prewarmed
 
 
 def default_views(
@@ -162,7 +147,7 @@ def map_templates() -> int:
 def prewarm_now() -> int:
     """`prewarm` of the current snapshot, here and now (after a refresh), unless this process did it."""
     version = snapshot_version()
-    with _lock:
+    with _prewarm_lock:
         if version in _prewarmed:
             return 0
         _prewarmed.add(version)
@@ -176,7 +161,7 @@ def prewarm_in_background(version: int) -> None:
 
     if not getattr(settings, "KAFAAT_DASHBOARD_PREWARM", True):
         return
-    with _lock:
+    with _prewarm_lock:
         if version in _prewarmed:
             return
         _prewarmed.add(version)
