@@ -19,6 +19,18 @@ if TYPE_CHECKING:
     from kafaat.observatory.dashboard import SectorBar
 
 
+def _series_colour(legend: str, supply: str, demand: str) -> dict:
+    """The colour encoding of the supply and demand series, the same in every chart that shows both."""
+    return {
+        "field": "series",
+        "type": "nominal",
+        "title": legend,
+        "sort": [supply, demand],
+        "scale": {"range": ["#2f6f8f", "#d08c2e"]},
+        "legend": {"orient": "bottom"},
+    }
+
+
 def _subtitle(spec: dict, subtitle: str) -> dict:
     if subtitle and isinstance(spec.get("title"), dict):
         spec["title"]["subtitle"] = subtitle
@@ -54,14 +66,7 @@ def sector_chart(
         "sort": [b.sector for b in bars],
         "axis": {"orient": "right" if rtl else "left", "labelLimit": 200},
     }
-    colour = {
-        "field": "series",
-        "type": "nominal",
-        "title": legend,
-        "sort": [supply, demand],
-        "scale": {"range": ["#2f6f8f", "#d08c2e"]},
-        "legend": {"orient": "bottom"},
-    }
+    colour = _series_colour(legend, supply, demand)
     spec["height"] = {"step": 12}
     spec["data"] = {"values": rows}
     spec["encoding"] = {"y": y, "yOffset": {"field": "series", "sort": [supply, demand]}}
@@ -128,14 +133,7 @@ def projection_chart(
         "sort": years_[::-1] if language == "ar" else years_,
         "axis": {"labelAngle": 0},
     }
-    colour = {
-        "field": "series",
-        "type": "nominal",
-        "title": legend,
-        "sort": [supply, demand],
-        "scale": {"range": ["#2f6f8f", "#d08c2e"]},
-        "legend": {"orient": "bottom"},
-    }
+    colour = _series_colour(legend, supply, demand)
     spec = charts._base(language, title or None, width)  # noqa: SLF001
     spec["height"] = 220
     spec["data"] = {"values": data}
