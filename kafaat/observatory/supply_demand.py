@@ -63,7 +63,6 @@ SOURCES = {
         JOIN labour_employer e ON e.id = r.employer_id
         JOIN core_territory t ON t.id = e.territory_id
         LEFT JOIN labour_sector s ON s.id = e.sector_id""",
-    "sd_enrolment_orgs": "SELECT id, code FROM core_organisation",
 }
 
 
@@ -225,11 +224,12 @@ def _resolve(rows: list[tuple[int, str, str]]) -> list[int | None]:
 def _pathways(con: duckdb.DuckDBPyConnection, resolve) -> None:
     """Hires and certified cohorts, by the person's territory and their enrolment's programme group.
 
-    Needs the refresh's `events` and its temporary table people_full."""
+    Needs the refresh's `events` and its temporary tables people_full and organisation_ids (the organisations
+    the warehouse read once)."""
     labels = con.execute(
         """SELECT DISTINCT o.id AS organisation_id, s.organisation, s.programme, p.region, p.province
         FROM events s JOIN people_full p ON p.pnum = s.pnum
-        JOIN arrow_sd_enrolment_orgs o ON CAST(o.code AS VARCHAR) = s.organisation
+        JOIN organisation_ids o ON o.code = s.organisation
         WHERE s.kind = 'enrolment'"""
     ).fetchall()
     programmes = resolve(

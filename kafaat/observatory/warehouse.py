@@ -47,7 +47,6 @@ from kafaat.observatory.warehouse_source import read_source
 from kafaat.pathways.models import StepKind
 
 VERSION = 1
-AGE_BANDS = ("15-17", "18-24", "25-34", "35+")
 Progress = Callable[[str, int], None]  # (stage, percent)
 STAGES = ("reading", "pseudonymising", "decrypting", "building", "writing", "protecting")
 
@@ -126,6 +125,10 @@ def _load_raw(con: duckdb.DuckDBPyConnection, source: dict[str, pa.Table]) -> No
             p.code AS project, CAST(a.joined_on AS DATE) AS joined_on
             FROM arrow_participations a JOIN arrow_projects p ON p.id = a.project_id"""
     )
+    con.execute(  # the organisations' codes and ids, for matching enrolments to programmes
+        # (here and in supply_demand)
+        "CREATE TEMP TABLE organisation_ids AS SELECT CAST(id AS BIGINT) AS id, code FROM arrow_organisations"
+    )
 
 
 def _number_people(con: duckdb.DuckDBPyConnection) -> None:
@@ -173,9 +176,6 @@ def _load_events(con: duckdb.DuckDBPyConnection) -> None:
             FROM arrow_steps s JOIN arrow_projects p ON p.id = s.project_id
             JOIN arrow_organisations o ON o.id = s.organisation_id
             JOIN person_map m ON m.id = CAST(s.person_id AS BIGINT)"""
-    )
-    con.execute(  # the organisations' codes and ids, for matching enrolments to programmes
-        "CREATE TEMP TABLE organisation_ids AS SELECT CAST(id AS BIGINT) AS id, code FROM arrow_organisations"
     )
 
 
