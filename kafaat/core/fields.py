@@ -1,4 +1,4 @@
-"""Model fields whose values are encrypted in the database and clear in Python."""
+"""Model fields: encrypted values (clear in Python), and names cleaned of bidirectional controls."""
 
 from __future__ import annotations
 
@@ -7,6 +7,35 @@ import json
 from django.db import models
 
 from kafaat.core import crypto
+from kafaat.core.text import strip_bidi_controls
+
+
+class NameField(models.CharField):
+    """The name of a person or an organisation: bidirectional control characters never reach the database.
+
+    Stripped when a form reads the value, when an instance is saved (one by one or in bulk) and when a query
+    writes it, so the admin, pages, API and imports all store the same text.
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return strip_bidi_controls(value) if isinstance(value, str) else value
+
+    def pre_save(self, model_instance, add):
+        value = getattr(model_instance, self.attname)
+        if isinstance(value, str):
+            value = strip_bidi_controls(value)
+            setattr(model_instance, self.attname, value)
+        return value
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        return strip_bidi_controls(value) if isinstance(value, str) else value
+
+    def deconstruct(self):
+        # Stored as a plain CharField: the cleaning is Python-side, so migrations need not know the class.
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.CharField", args, kwargs
 
 
 class EncryptedTextField(models.TextField):

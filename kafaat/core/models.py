@@ -10,13 +10,15 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kafaat.core.fields import NameField
+
 
 class MultilingualName(models.Model):
     """Reference names in French, Arabic and English; `name` follows the active language."""
 
-    name_fr = models.CharField(_("name (French)"), max_length=200)
-    name_ar = models.CharField(_("name (Arabic)"), max_length=200, blank=True)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    name_fr = NameField(_("name (French)"), max_length=200)
+    name_ar = NameField(_("name (Arabic)"), max_length=200, blank=True)
+    name_en = NameField(_("name (English)"), max_length=200, blank=True)
 
     class Meta:
         abstract = True
@@ -99,7 +101,7 @@ class Organisation(MultilingualName):
     territory = models.ForeignKey(
         Territory, verbose_name=_("territory"), on_delete=models.PROTECT, related_name="organisations"
     )
-    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    acronym = NameField(_("acronym"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     is_active = models.BooleanField(_("active"), default=True)

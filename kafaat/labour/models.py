@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kafaat.core.fields import NameField
 from kafaat.core.models import Organisation, Territory
 
 
@@ -80,7 +81,7 @@ class Employer(models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("entered by"), on_delete=models.PROTECT, related_name="+"
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = NameField(_("name"), max_length=200)
     name_key = models.CharField(max_length=200, editable=False, db_index=True)  # folded, for matching
     sector = models.ForeignKey(
         Sector, verbose_name=_("sector"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"

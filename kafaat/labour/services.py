@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from kafaat.core import access, audit
 from kafaat.core import services as core_services
 from kafaat.core.models import Organisation, Territory
+from kafaat.core.text import strip_bidi_controls
 from kafaat.labour import classifier
 from kafaat.labour.access_rules import CHANGE_LABOUR, VIEW_LABOUR
 from kafaat.labour.models import (
@@ -117,7 +118,7 @@ EMPLOYER_FIELDS = ("name", "sector", "territory", "size", "ice")
 
 def _clean_employer(values: dict[str, Any]) -> dict[str, Any]:
     errors = {}
-    name = str(values.get("name") or "").strip()
+    name = strip_bidi_controls(str(values.get("name") or "")).strip()
     if not name:
         errors["name"] = _("Give the employer's name.")
     if values.get("territory") is None:

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kafaat.core.fields import NameField
 from kafaat.core.models import Organisation, Project
 from kafaat.registry.models import Person
 
@@ -166,7 +167,7 @@ class Step(models.Model):
     placement_type = models.CharField(
         _("placement type"), max_length=30, choices=PlacementType.choices, blank=True
     )
-    employer_name = models.CharField(_("employer"), max_length=200, blank=True)
+    employer_name = NameField(_("employer"), max_length=200, blank=True)
     sector = models.CharField(_("sector (ISIC section)"), max_length=1, blank=True)
     contract_type = models.CharField(_("contract"), max_length=20, choices=ContractType.choices, blank=True)
     wage_band = models.CharField(_("wage band"), max_length=20, choices=WageBand.choices, blank=True)

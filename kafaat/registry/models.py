@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kafaat.core.fields import EncryptedJSONField, EncryptedTextField
+from kafaat.core.fields import EncryptedJSONField, EncryptedTextField, NameField
 from kafaat.core.models import Organisation, Territory
 
 
@@ -107,10 +107,10 @@ class Person(models.Model):
         _("external id"), max_length=64, blank=True, help_text=_("The id in the organisation's own files.")
     )
 
-    first_name_ar = models.CharField(_("first name (Arabic)"), max_length=100, blank=True)
-    last_name_ar = models.CharField(_("last name (Arabic)"), max_length=100, blank=True)
-    first_name_latin = models.CharField(_("first name (Latin)"), max_length=100, blank=True)
-    last_name_latin = models.CharField(_("last name (Latin)"), max_length=100, blank=True)
+    first_name_ar = NameField(_("first name (Arabic)"), max_length=100, blank=True)
+    last_name_ar = NameField(_("last name (Arabic)"), max_length=100, blank=True)
+    first_name_latin = NameField(_("first name (Latin)"), max_length=100, blank=True)
+    last_name_latin = NameField(_("last name (Latin)"), max_length=100, blank=True)
     # Every name word of both scripts, normalised: the target of name search (trigram index on PostgreSQL).
     search_name = models.CharField(max_length=500, editable=False, default="")
 

@@ -10,6 +10,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from kafaat.core.text import strip_bidi_controls
+
 # --- Names --------------------------------------------------------------------------------------------------
 
 _ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
@@ -73,8 +75,8 @@ def search_key(*names: str) -> str:
 
 
 def clean_name(text: str) -> str:
-    """Trim and collapse spaces, keep the person's own spelling and capitals."""
-    return " ".join((text or "").split())
+    """Trim and collapse spaces, drop bidirectional controls, keep the person's own spelling and capitals."""
+    return " ".join(strip_bidi_controls(text or "").split())
 
 
 # --- Phones -------------------------------------------------------------------------------------------------

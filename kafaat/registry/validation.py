@@ -225,7 +225,7 @@ def _with_key(key: str, check: Callable) -> Callable:
 
 
 def _some_name(ctx: Context, *names: Any) -> tuple[tuple, dict | None]:
-    if any(map(_t, names)):  # trimmed text is empty exactly when the cleaned name is
+    if any(normalise.clean_name(_t(name)) for name in names):  # a name of bidi controls alone is no name
         return (), None
     return (), {"last_name_latin": _("Give at least one name, in Arabic or Latin letters.")}
 

@@ -122,3 +122,14 @@ def test_survey_response_and_results(caseworker_a, labour):
     assert results["responses"] == 1 and results["planned_hires"] == 20
     assert {row["key"]: row["positions"] for row in results["by_occupation"]} == {"81": 15, "75": 2}
     assert caseworker_a.get("/api/labour/surveys/999999/results").status_code == 404
+
+
+def test_an_employer_name_loses_its_bidirectional_controls(caseworker_a, labour):
+    made = _post(
+        caseworker_a, "/api/labour/employers", {"name": "\u202eAtlas\u202c Nord", "territory": "02.411"}
+    )
+    assert made.status_code == 201 and made.json()["name"] == "Atlas Nord"
+    only_controls = _post(
+        caseworker_a, "/api/labour/employers", {"name": "\u2066\u2069", "territory": "02.411"}
+    )
+    assert only_controls.status_code == 400
