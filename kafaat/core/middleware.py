@@ -1,4 +1,4 @@
-"""Language choice and audit context."""
+"""Language choice, the client's address and the audit context."""
 
 from django.conf import settings
 from django.utils import translation
@@ -28,13 +28,29 @@ class LanguageMiddleware:
         return response
 
 
+def client_address(request) -> str | None:
+    """The address of whoever sent the request, through the reverse proxies the deployment declares.
+
+    Behind `KAFAAT_PROXY_COUNT` proxies, REMOTE_ADDR is the nearest proxy and each proxy appends the address
+    it saw to X-Forwarded-For: the client is that many entries from the right. Entries further left are
+    written by the client itself and are never trusted. The login lockout and the audit log both use this.
+    """
+    proxies = settings.KAFAAT_PROXY_COUNT
+    if proxies > 0:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR")
+
+
 class AuditContextMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         token = audit.set_request_context(
-            audit.RequestContext(ip_address=request.META.get("REMOTE_ADDR"), path=request.get_full_path())
+            audit.RequestContext(ip_address=client_address(request), path=request.get_full_path())
         )
         try:
             return self.get_response(request)

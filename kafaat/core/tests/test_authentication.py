@@ -8,8 +8,8 @@ from kafaat.core.models import AuditEvent
 PASSWORD = "A-long-test-password-1"
 
 
-def _login(client, username, password):
-    return client.post(reverse("login"), {"username": username, "password": password})
+def _login(client, username, password, **request):
+    return client.post(reverse("login"), {"username": username, "password": password}, **request)
 
 
 def test_login_succeeds_and_is_audited(client, world):
@@ -29,6 +29,35 @@ def test_the_account_locks_after_the_failure_limit_even_with_the_right_password(
     assert AuditEvent.objects.filter(action="login_failed", actor_username="caseworker_a").count() >= limit
     # Another account from the same address is not locked: offices share one public address.
     assert _login(client, "caseworker_b", PASSWORD).status_code == 302
+
+
+def test_failures_from_one_address_do_not_lock_the_account_out_elsewhere(client, world):
+    """Anyone may type a national administrator's user name: that must not lock the administrator out."""
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, "admin_a", f"wrong-{attempt}", REMOTE_ADDR="203.0.113.9")
+    assert _login(client, "admin_a", PASSWORD, REMOTE_ADDR="203.0.113.9").status_code == 429
+    assert _login(client, "admin_a", PASSWORD, REMOTE_ADDR="198.51.100.20").status_code == 302
+    failed = AuditEvent.objects.filter(action="login_failed", actor_username="admin_a")
+    assert set(failed.values_list("ip_address", flat=True)) == {"203.0.113.9"}
+
+
+def test_behind_a_declared_proxy_the_address_is_the_one_the_proxy_saw(client, world, settings):
+    settings.KAFAAT_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        # The client may write anything on the left of the header; the proxy appends what it saw.
+        _login(
+            client,
+            "admin_a",
+            f"wrong-{attempt}",
+            HTTP_X_FORWARDED_FOR=f"1.2.3.{attempt}, 203.0.113.9",
+            **proxy,
+        )
+    assert _login(client, "admin_a", PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.9", **proxy).status_code == 429
+    # Another client behind the same proxy is not locked out.
+    assert (
+        _login(client, "admin_a", PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.20", **proxy).status_code == 302
+    )
 
 
 def test_a_success_before_the_limit_resets_the_counter(client, world):
