@@ -18,7 +18,8 @@ VAR_DIR = Path(os.environ.get("KAFAAT_VAR_DIR", BASE_DIR / "var"))
 ENVIRONMENT = os.environ.get("KAFAAT_ENV", "development")
 PRODUCTION = ENVIRONMENT == "production"
 
-DEBUG = os.environ.get("KAFAAT_DEBUG", "0" if PRODUCTION else "1") == "1"
+# Tracebacks only when a developer asks (`KAFAAT_DEBUG=1`): the demo is how an office first meets Kafaat.
+DEBUG = os.environ.get("KAFAAT_DEBUG", "0") == "1" and not PRODUCTION
 
 _DEV_SECRET = "kafaat-development-only-secret-key-never-use-in-production-0123456789"  # noqa: S105
 SECRET_KEY = os.environ.get("KAFAAT_SECRET_KEY", "" if PRODUCTION else _DEV_SECRET)
@@ -123,6 +124,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+CSRF_FAILURE_VIEW = "kafaat.core.error_views.csrf_failure"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
