@@ -184,17 +184,20 @@ def auto_merge(run: LinkageRun, threshold: float | None) -> int:
 # --- The review queue ---------------------------------------------------------------------------------------
 
 
+def _pairs_in_sight(actor) -> QuerySet[MatchCandidate]:
+    """Pending pairs whose two people the actor may see, whatever their role: the scope of a look-up by id."""
+    visible = services.visible_people(actor).values("pk")
+    return MatchCandidate.objects.filter(
+        status=MatchCandidate.Status.PENDING, person_a__in=visible, person_b__in=visible
+    )
+
+
 def reviewable(actor) -> QuerySet[MatchCandidate]:
     """Pending pairs whose two people the actor may see; merged records drop out."""
     access.require(actor, REVIEW_DUPLICATES)
-    visible = services.visible_people(actor).values("pk")
-    return (
-        MatchCandidate.objects.filter(status=MatchCandidate.Status.PENDING)
-        .filter(person_a__in=visible, person_b__in=visible)
-        .select_related(
+    return _pairs_in_sight(actor).select_related(
             "person_a__territory", "person_b__territory", "person_a__registered_by", "person_b__registered_by"
-        )  # fmt: skip
-    )
+    )  # fmt: skip
 
 
 def hidden_count(actor) -> int:
@@ -212,10 +215,12 @@ def hidden_count(actor) -> int:
 
 
 def _candidate_for(actor, candidate_id: int) -> MatchCandidate:
-    candidate = reviewable(actor).filter(pk=candidate_id).first()
-    if candidate is None:
-        raise PermissionDenied
-    return candidate
+    """A pair out of the actor's sight is a 404 (its existence is not revealed); one in sight that the
+    actor's role may not review is a 403."""
+    if not _pairs_in_sight(actor).filter(pk=candidate_id).exists():
+        raise access.OutOfScope(MatchCandidate, candidate_id)
+    access.require(actor, REVIEW_DUPLICATES)
+    return reviewable(actor).get(pk=candidate_id)
 
 
 def accept(actor, candidate_id: int) -> Merge:
@@ -243,9 +248,11 @@ def recent_merges(actor) -> QuerySet[Merge]:
 
 
 def undo(actor, merge_id: int) -> Merge:
+    """A merge out of the actor's sight is a 404; undoing one in sight takes the review permission."""
     record = recent_merges(actor).filter(pk=merge_id).first()
     if record is None:
-        raise PermissionDenied
+        raise access.OutOfScope(Merge, merge_id)
+    access.require(actor, REVIEW_DUPLICATES)
     return merging.unmerge(actor, record)
 
 
