@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
@@ -213,7 +213,7 @@ def referral_inbox(request: HttpRequest, filters: Query[ReferralFilters]):
 
 def _respond(request: HttpRequest, referral_id: int, accept: bool, note: str) -> Step:
     if not services.referral_inbox(request.user).filter(pk=referral_id).exists():
-        raise Http404  # another organisation's referral: do not reveal that it exists
+        raise access.OutOfScope(Step, referral_id)  # another organisation's: do not reveal that it exists
     services.respond_to_referral(request.user, referral_id, accept=accept, note=note)
     return services.referral_inbox(request.user).get(pk=referral_id)
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -81,6 +81,7 @@ def caseload(request):
 def inbox(request):
     access.require(request.user, VIEW_PERSON)
     page = _page(request, services.referral_inbox(request.user))
+    services.mark_openable(request.user, page)
     context = {
         "page": page,
         "pending": services.pending_referrals_received(request.user).count(),
@@ -100,8 +101,6 @@ def respond(request, pk: int):
         referral = services.respond_to_referral(
             request.user, pk, accept=accept, note=form.cleaned_data["note"]
         )
-    except PermissionDenied as denied:
-        raise Http404 from denied  # not in this user's inbox: do not reveal that it exists
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -162,6 +162,17 @@ def update_person(actor, person: Person, raw: Mapping[str, Any]) -> Person:
 
 def visible_people(actor) -> QuerySet[Person]:
     return access.scoped(actor, VIEW_PERSON, Person.objects.filter(merged_into__isnull=True))
+
+
+def visible_among(actor, person_ids: Iterable[int]) -> set[int]:
+    """Which of these people the actor may open (the person page's own rule), in one query: a list links only
+    those, so that no link leads to a 404."""
+    ids = set(person_ids)
+    if not ids:
+        return set()
+    return set(
+        access.scoped(actor, VIEW_PERSON, Person.objects.filter(pk__in=ids)).values_list("pk", flat=True)
+    )
 
 
 def get_person(actor, person_id: int, *, audit_read: bool = True) -> Person:
