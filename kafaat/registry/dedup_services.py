@@ -285,7 +285,7 @@ INDEX_MAX_AGE = 15 * 60
 @dataclass
 class LikelyMatches:
     people: list[tuple[Person, float, list[str]]]
-    elsewhere: int  # likely matches in records the actor may not see
+    elsewhere: int | None  # likely matches in records the actor may not see; None when not counted
 
 
 def _registry_index():
@@ -304,19 +304,23 @@ def _registry_index():
         return state["index"], state["recent"]
 
 
+def territory_typed(text: str):
+    """The territory a registration form's commune field names ("Oujda", or a label ending in "(CODE)")."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    code = _CODE_IN_LABEL.search(text)
+    return territory_index().find(code.group(1) if code else text)
+
+
 def _query_record(raw: Mapping[str, Any]) -> pa.Table:
     commune, province = None, None
-    text = (raw.get("commune") or "").strip()
-    if text:
-        code = _CODE_IN_LABEL.search(text)
-        territory = territory_index().find(code.group(1) if code else text)
-        if territory is not None:
-            commune = territory.code if territory.level == "commune" else None
-            province = (
-                territory.parent.code
-                if territory.level == "commune" and territory.parent_id
-                else territory.code
-            )
+    territory = territory_typed(raw.get("commune") or "")
+    if territory is not None:
+        commune = territory.code if territory.level == "commune" else None
+        province = (
+            territory.parent.code if territory.level == "commune" and territory.parent_id else territory.code
+        )
     id_hash = ""
     number = linkage_keys.id_key(raw.get("id_number"), raw.get("id_type") or "")
     if number:
@@ -350,8 +354,11 @@ def _query_record(raw: Mapping[str, Any]) -> pa.Table:
     return linkage.prepare(pa.Table.from_pylist([row]), reference_year=date.today().year)
 
 
-def likely_matches(actor, raw: Mapping[str, Any], *, limit: int = 5) -> LikelyMatches:
-    """People who may already be registered as the one being typed in; others' records only counted."""
+def likely_matches(
+    actor, raw: Mapping[str, Any], *, limit: int = 5, count_elsewhere: bool = True
+) -> LikelyMatches:
+    """People who may already be registered as the one being typed in; others' records only counted, and
+    only when `count_elsewhere` (the panel's rule on when it may count them: `matches_panel`)."""
     if not any(
         (raw.get(k) or "").strip()
         for k in (
@@ -363,7 +370,7 @@ def likely_matches(actor, raw: Mapping[str, Any], *, limit: int = 5) -> LikelyMa
             "id_number",
         )
     ):
-        return LikelyMatches([], 0)
+        return LikelyMatches([], 0 if count_elsewhere else None)
     query = _query_record(raw)
     index, recent = _registry_index()
     found = index.matches(query, threshold=0.3, limit=50)
@@ -376,7 +383,7 @@ def likely_matches(actor, raw: Mapping[str, Any], *, limit: int = 5) -> LikelyMa
         .filter(pk__in=alive.values("pk"))
         .select_related("territory", "registered_by")
     )
-    elsewhere = alive.exclude(pk__in=[p.pk for p in visible]).count()
+    elsewhere = alive.exclude(pk__in=[p.pk for p in visible]).count() if count_elsewhere else None
     ranked = sorted(((p, *scores[p.pk]) for p in visible), key=lambda item: -item[1])
     return LikelyMatches(ranked[:limit], elsewhere)
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kafaat.core import access
-from kafaat.registry import dedup_services, dedupe_file, list_audit
+from kafaat.registry import dedup_services, dedupe_file, list_audit, matches_panel
 from kafaat.registry.access_rules import CHANGE_PERSON
 from kafaat.registry.dedup_access import REVIEW_DUPLICATES
 from kafaat.registry.linkage_keys import transliterate_arabic
@@ -117,8 +117,8 @@ def thresholds(request):
 def likely_matches(request):
     """The registration form's side panel (htmx): likely existing records of the person being typed."""
     access.require(request.user, CHANGE_PERSON)
-    found = dedup_services.likely_matches(request.user, request.GET)
-    return render(request, "registry/_matches.html", {"found": found})
+    panel = matches_panel.likely_matches(request.user, request.GET)
+    return render(request, "registry/_matches.html", {"found": panel.found, "refused": panel.refused})
 
 
 # --- Spreadsheet deduplication ------------------------------------------------------------------------------
