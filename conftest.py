@@ -9,6 +9,14 @@ from kafaat.core.territories import load_territories
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    # Rate limits count in the cache (the matches panel): one test's queries must not count in the next.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # PBKDF2 is meant to be slow; tests create many accounts.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

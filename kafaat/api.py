@@ -7,6 +7,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from kafaat.core import services
 from kafaat.core.api import router as core_router
+from kafaat.core.denials import record_refusal
 from kafaat.labour.api import router as labour_router
 from kafaat.observatory.api import router as observatory_router
 from kafaat.observatory.open_data_api import router as open_data_router
@@ -37,11 +38,13 @@ api = NinjaAPI(
 
 @api.exception_handler(PermissionDenied)
 def _forbidden(request, exc):
+    record_refusal(request.user, exc)
     return api.create_response(request, {"detail": "You do not have permission to do this."}, status=403)
 
 
 @api.exception_handler(Http404)
 def _not_found(request, exc):
+    record_refusal(request.user, exc)  # only a scoped look-up's 404 is a refusal
     return api.create_response(request, {"detail": "Not found."}, status=404)
 
 

@@ -186,6 +186,11 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# The registration form's likely-matches panel, per user: (queries, seconds) windows (ADR "matches panel is
+# not a look-up"); typing a whole form asks a dozen times or so. The counts live in Django's cache: give
+# production a cache shared by its processes.
+KAFAAT_MATCHES_PANEL_LIMITS = ((60, 60), (600, 60 * 60))
+
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
 

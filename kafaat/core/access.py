@@ -203,17 +203,39 @@ def has_permission(user, permission: str, obj: models.Model | None = None) -> bo
     return scoped(user, permission, type(obj)._default_manager.filter(pk=obj.pk)).exists()
 
 
+class OutOfScope(Http404):
+    """A scoped look-up found nothing the user may see. It answers 404 like an unknown id (never "exists but
+    forbidden"), and is recorded as a denial where the 404 is answered (`core.denials`), which a plain
+    `Http404` (an address that does not exist) is not."""
+
+    def __init__(self, model: type[models.Model], target_id: object = "", permission: str = "") -> None:
+        super().__init__("Not found")
+        self.target_type = model._meta.label_lower
+        self.target_id = str(target_id)[:64]
+        self.permission = permission
+
+
+class Refused(PermissionDenied):
+    """A 403 that knows what was refused: the permission and, when one was asked about, the object."""
+
+    def __init__(self, permission: str = "", obj: models.Model | None = None) -> None:
+        super().__init__()
+        self.permission = permission
+        self.target_type = obj._meta.label_lower if obj is not None else ""
+        self.target_id = str(obj.pk) if obj is not None else ""
+
+
 def get_object_or_404(user, permission: str, queryset: QuerySet, **lookup) -> models.Model:
     """An object the user may see, else 404 — never reveal that an out-of-scope id exists."""
     try:
         return scoped(user, permission, queryset).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("Not found") from exc
+        raise OutOfScope(queryset.model, next(iter(lookup.values()), ""), permission) from exc
 
 
 def require(user, permission: str, obj: models.Model | None = None) -> None:
     if not has_permission(user, permission, obj):
-        raise PermissionDenied
+        raise Refused(permission, obj)
 
 
 def organisations_where(user, permission: str) -> QuerySet:

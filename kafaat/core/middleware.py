@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.utils import translation
 
-from kafaat.core import audit
+from kafaat.core import audit, denials
 
 _SUPPORTED = {code for code, _name in settings.LANGUAGES}
 
@@ -56,3 +56,8 @@ class AuditContextMiddleware:
             return self.get_response(request)
         finally:
             audit.reset_request_context(token)
+
+    def process_exception(self, request, exception):
+        # A refused look-up or action raised by the view: recorded here, once, then answered as usual.
+        denials.record_refusal(getattr(request, "user", None), exception)
+        return None

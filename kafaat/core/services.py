@@ -85,8 +85,7 @@ def get_managed_organisation(user, organisation_id: int) -> Organisation:
     """The organisation if the user administers it: 404 when out of sight, 403 when seen but not managed."""
     organisation = get_organisation(user, organisation_id, audit_read=False)
     if not access.has_permission(user, Permission.MANAGE_ORGANISATION, organisation):
-        audit.record(audit.Action.DENIED, user, organisation, details={"permission": "manage_organisation"})
-        raise PermissionDenied
+        raise access.Refused(Permission.MANAGE_ORGANISATION, organisation)  # recorded by core.denials
     audit.record(audit.Action.VIEW, user, organisation, details={"page": "manage"})
     return organisation
 

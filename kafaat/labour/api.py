@@ -3,7 +3,7 @@
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
@@ -23,6 +23,7 @@ from kafaat.labour.models import (
     Sector,
     SizeBand,
     Source,
+    Survey,
     Vacancy,
 )
 from kafaat.registry.api import organisation_by_code
@@ -331,8 +332,10 @@ def surveys(request: HttpRequest):
 def response_create(request: HttpRequest, survey_id: int, payload: ResponseIn):
     survey = survey_services.surveys_for(request.user).filter(pk=survey_id).first()
     employer = services.employers_for(request.user).filter(pk=payload.employer).first()
-    if survey is None or employer is None:
-        raise Http404
+    if survey is None:
+        raise access.OutOfScope(Survey, survey_id)
+    if employer is None:
+        raise access.OutOfScope(Employer, payload.employer)
     needs = [survey_services.NeedIn(**need.model_dump()) for need in payload.needs]
     response = survey_services.record_response(
         request.user,
@@ -352,5 +355,5 @@ def response_create(request: HttpRequest, survey_id: int, payload: ResponseIn):
 def survey_results(request: HttpRequest, survey_id: int):
     survey = survey_services.surveys_for(request.user).filter(pk=survey_id).first()
     if survey is None:
-        raise Http404
+        raise access.OutOfScope(Survey, survey_id)
     return survey_services.results(request.user, survey)

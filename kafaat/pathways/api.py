@@ -4,10 +4,10 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from kafaat.core import access
 from kafaat.pathways import services
@@ -22,9 +22,11 @@ from kafaat.pathways.models import (
     StepStatus,
     WageBand,
 )
+from kafaat.registry import list_audit
 from kafaat.registry import services as registry
 from kafaat.registry.access_rules import VIEW_PERSON
 from kafaat.registry.api import organisation_by_code
+from kafaat.registry.list_audit import AuditedPages
 
 router = Router(tags=["pathways"])
 
@@ -205,7 +207,7 @@ def timeline(request: HttpRequest, person_id: int):
 
 
 @router.get("/referrals/inbox", response=list[ReferralSchema], summary="Referrals sent to my organisations")
-@paginate(PageNumberPagination)
+@paginate(AuditedPages, shown="api/referrals/inbox", person_field="person_id")
 def referral_inbox(request: HttpRequest, filters: Query[ReferralFilters]):
     referrals = services.referral_inbox(request.user)
     return referrals.filter(status=filters.status) if filters.status else referrals
@@ -213,7 +215,7 @@ def referral_inbox(request: HttpRequest, filters: Query[ReferralFilters]):
 
 def _respond(request: HttpRequest, referral_id: int, accept: bool, note: str) -> Step:
     if not services.referral_inbox(request.user).filter(pk=referral_id).exists():
-        raise Http404  # another organisation's referral: do not reveal that it exists
+        raise access.OutOfScope(Step, referral_id)  # another organisation's: do not reveal that it exists
     services.respond_to_referral(request.user, referral_id, accept=accept, note=note)
     return services.referral_inbox(request.user).get(pk=referral_id)
 
@@ -232,4 +234,6 @@ def decline_referral(request: HttpRequest, referral_id: int, payload: RespondIn 
 
 @router.get("/caseload/due", response=list[DueSchema], summary="Follow-ups due at 3, 6 and 12 months")
 def due_follow_ups(request: HttpRequest, filters: Query[DueFilters]):
-    return services.due_follow_ups(request.user, until=filters.until, mine_only=filters.mine)
+    due = services.due_follow_ups(request.user, until=filters.until, mine_only=filters.mine)
+    list_audit.record_list(request.user, (item.person.pk for item in due), shown="api/caseload/due")
+    return due

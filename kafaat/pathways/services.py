@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -197,12 +197,23 @@ def referral_inbox(actor) -> QuerySet[Step]:
     )
 
 
+def mark_openable(actor, referrals: Iterable[Step]) -> list[Step]:
+    """Set `person_openable` on each referral shown: whether the actor may open the person's page (one query
+    for the rows shown). An accepted referral's person may since have gone out of reach (consent withdrawn,
+    territorial scope), and a link must not lead to a 404."""
+    rows = list(referrals)
+    openable = registry.visible_among(actor, (referral.person_id for referral in rows))
+    for referral in rows:
+        referral.person_openable = referral.person_id in openable
+    return rows
+
+
 @transaction.atomic
 def respond_to_referral(actor, referral_id: int, *, accept: bool, note: str = "") -> Step:
     """The receiving organisation accepts (and from then on sees the person) or declines."""
     referral = referral_inbox(actor).select_for_update(of=("self",)).filter(pk=referral_id).first()
-    if referral is None:
-        raise PermissionDenied
+    if referral is None:  # not in this actor's inbox: a 404, its existence is not revealed
+        raise access.OutOfScope(Step, referral_id)
     if referral.status != StepStatus.PENDING:
         raise ValidationError({"status": _("This referral was already answered.")})
     if accept:

@@ -8,9 +8,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from kafaat.core import access
 from kafaat.pathways import services
 from kafaat.pathways.forms import RespondForm, StepForm
 from kafaat.pathways.models import PARENT_KIND, StepKind, StepStatus
+from kafaat.registry import list_audit
 from kafaat.registry import services as registry_services
 from kafaat.registry.access_rules import CHANGE_PERSON, VIEW_PERSON
 from kafaat.registry.forms import PersonSearchForm
@@ -56,18 +57,27 @@ def caseload(request):
     export = export_urls(request, drop=("scope", "due", "sent"), **export_filters)
     context = {"form": form, "page": people, "export": export}
     if _is_partial(request):
+        list_audit.record_list(user, (person.pk for person in people), shown="caseload", query=query)
         response = render(request, "registry/_people_rows.html", context)
         patch_vary_headers(response, ("HX-Request",))
         return response
     today = timezone.localdate()
-    due = services.due_follow_ups(user, until=end_of_week(today), mine_only=not whole_organisation)
+    due = _page(
+        request,
+        services.due_follow_ups(user, until=end_of_week(today), mine_only=not whole_organisation),
+        "due",
+    )
+    sent = _page(request, services.pending_referrals_sent(user).order_by("date", "id"), "sent")
+    # One event for the whole page: the people listed, those with a follow-up due, those referred.
+    shown = [person.pk for person in people] + [item.person.pk for item in due] + [s.person_id for s in sent]
+    list_audit.record_list(user, shown, shown="caseload", query=query)
     context.update(
         whole_organisation=whole_organisation,
         can_register=access.has_permission(user, CHANGE_PERSON),
         today=today,
         week_end=end_of_week(today),
-        due=_page(request, due, "due"),
-        sent=_page(request, services.pending_referrals_sent(user).order_by("date", "id"), "sent"),
+        due=due,
+        sent=sent,
         inbox_pending=services.pending_referrals_received(user).count(),
     )
     response = render(request, "pathways/caseload.html", context)
@@ -81,6 +91,8 @@ def caseload(request):
 def inbox(request):
     access.require(request.user, VIEW_PERSON)
     page = _page(request, services.referral_inbox(request.user))
+    services.mark_openable(request.user, page)
+    list_audit.record_list(request.user, (referral.person_id for referral in page), shown="referral_inbox")
     context = {
         "page": page,
         "pending": services.pending_referrals_received(request.user).count(),
@@ -100,8 +112,6 @@ def respond(request, pk: int):
         referral = services.respond_to_referral(
             request.user, pk, accept=accept, note=form.cleaned_data["note"]
         )
-    except PermissionDenied as denied:
-        raise Http404 from denied  # not in this user's inbox: do not reveal that it exists
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

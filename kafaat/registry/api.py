@@ -14,12 +14,13 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from kafaat.core import access
 from kafaat.core.models import Organisation
 from kafaat.registry import services
 from kafaat.registry.access_rules import CHANGE_PERSON
+from kafaat.registry.list_audit import AuditedPages
 from kafaat.registry.models import (
     Area,
     Consent,
@@ -214,7 +215,7 @@ def person_detail(user: AbstractBaseUser, person: Person) -> PersonDetailSchema:
 
 
 @router.get("/people", response=list[PersonListSchema], summary="People the user may see, newest first")
-@paginate(PageNumberPagination)
+@paginate(AuditedPages, shown="api/people")
 def list_people(request: HttpRequest, filters: Query[PeopleFilters]):
     search_filters = services.SearchFilters(
         sex=filters.sex or "", territory_code=filters.territory or "", mine_only=filters.mine

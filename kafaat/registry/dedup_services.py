@@ -184,17 +184,20 @@ def auto_merge(run: LinkageRun, threshold: float | None) -> int:
 # --- The review queue ---------------------------------------------------------------------------------------
 
 
+def _pairs_in_sight(actor) -> QuerySet[MatchCandidate]:
+    """Pending pairs whose two people the actor may see, whatever their role: the scope of a look-up by id."""
+    visible = services.visible_people(actor).values("pk")
+    return MatchCandidate.objects.filter(
+        status=MatchCandidate.Status.PENDING, person_a__in=visible, person_b__in=visible
+    )
+
+
 def reviewable(actor) -> QuerySet[MatchCandidate]:
     """Pending pairs whose two people the actor may see; merged records drop out."""
     access.require(actor, REVIEW_DUPLICATES)
-    visible = services.visible_people(actor).values("pk")
-    return (
-        MatchCandidate.objects.filter(status=MatchCandidate.Status.PENDING)
-        .filter(person_a__in=visible, person_b__in=visible)
-        .select_related(
+    return _pairs_in_sight(actor).select_related(
             "person_a__territory", "person_b__territory", "person_a__registered_by", "person_b__registered_by"
-        )  # fmt: skip
-    )
+    )  # fmt: skip
 
 
 def hidden_count(actor) -> int:
@@ -212,10 +215,12 @@ def hidden_count(actor) -> int:
 
 
 def _candidate_for(actor, candidate_id: int) -> MatchCandidate:
-    candidate = reviewable(actor).filter(pk=candidate_id).first()
-    if candidate is None:
-        raise PermissionDenied
-    return candidate
+    """A pair out of the actor's sight is a 404 (its existence is not revealed); one in sight that the
+    actor's role may not review is a 403."""
+    if not _pairs_in_sight(actor).filter(pk=candidate_id).exists():
+        raise access.OutOfScope(MatchCandidate, candidate_id)
+    access.require(actor, REVIEW_DUPLICATES)
+    return reviewable(actor).get(pk=candidate_id)
 
 
 def accept(actor, candidate_id: int) -> Merge:
@@ -243,9 +248,11 @@ def recent_merges(actor) -> QuerySet[Merge]:
 
 
 def undo(actor, merge_id: int) -> Merge:
+    """A merge out of the actor's sight is a 404; undoing one in sight takes the review permission."""
     record = recent_merges(actor).filter(pk=merge_id).first()
     if record is None:
-        raise PermissionDenied
+        raise access.OutOfScope(Merge, merge_id)
+    access.require(actor, REVIEW_DUPLICATES)
     return merging.unmerge(actor, record)
 
 
@@ -278,7 +285,7 @@ INDEX_MAX_AGE = 15 * 60
 @dataclass
 class LikelyMatches:
     people: list[tuple[Person, float, list[str]]]
-    elsewhere: int  # likely matches in records the actor may not see
+    elsewhere: int | None  # likely matches in records the actor may not see; None when not counted
 
 
 def _registry_index():
@@ -297,19 +304,23 @@ def _registry_index():
         return state["index"], state["recent"]
 
 
+def territory_typed(text: str):
+    """The territory a registration form's commune field names ("Oujda", or a label ending in "(CODE)")."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    code = _CODE_IN_LABEL.search(text)
+    return territory_index().find(code.group(1) if code else text)
+
+
 def _query_record(raw: Mapping[str, Any]) -> pa.Table:
     commune, province = None, None
-    text = (raw.get("commune") or "").strip()
-    if text:
-        code = _CODE_IN_LABEL.search(text)
-        territory = territory_index().find(code.group(1) if code else text)
-        if territory is not None:
-            commune = territory.code if territory.level == "commune" else None
-            province = (
-                territory.parent.code
-                if territory.level == "commune" and territory.parent_id
-                else territory.code
-            )
+    territory = territory_typed(raw.get("commune") or "")
+    if territory is not None:
+        commune = territory.code if territory.level == "commune" else None
+        province = (
+            territory.parent.code if territory.level == "commune" and territory.parent_id else territory.code
+        )
     id_hash = ""
     number = linkage_keys.id_key(raw.get("id_number"), raw.get("id_type") or "")
     if number:
@@ -343,8 +354,11 @@ def _query_record(raw: Mapping[str, Any]) -> pa.Table:
     return linkage.prepare(pa.Table.from_pylist([row]), reference_year=date.today().year)
 
 
-def likely_matches(actor, raw: Mapping[str, Any], *, limit: int = 5) -> LikelyMatches:
-    """People who may already be registered as the one being typed in; others' records only counted."""
+def likely_matches(
+    actor, raw: Mapping[str, Any], *, limit: int = 5, count_elsewhere: bool = True
+) -> LikelyMatches:
+    """People who may already be registered as the one being typed in; others' records only counted, and
+    only when `count_elsewhere` (the panel's rule on when it may count them: `matches_panel`)."""
     if not any(
         (raw.get(k) or "").strip()
         for k in (
@@ -356,7 +370,7 @@ def likely_matches(actor, raw: Mapping[str, Any], *, limit: int = 5) -> LikelyMa
             "id_number",
         )
     ):
-        return LikelyMatches([], 0)
+        return LikelyMatches([], 0 if count_elsewhere else None)
     query = _query_record(raw)
     index, recent = _registry_index()
     found = index.matches(query, threshold=0.3, limit=50)
@@ -369,7 +383,7 @@ def likely_matches(actor, raw: Mapping[str, Any], *, limit: int = 5) -> LikelyMa
         .filter(pk__in=alive.values("pk"))
         .select_related("territory", "registered_by")
     )
-    elsewhere = alive.exclude(pk__in=[p.pk for p in visible]).count()
+    elsewhere = alive.exclude(pk__in=[p.pk for p in visible]).count() if count_elsewhere else None
     ranked = sorted(((p, *scores[p.pk]) for p in visible), key=lambda item: -item[1])
     return LikelyMatches(ranked[:limit], elsewhere)
 

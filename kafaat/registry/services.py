@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -164,6 +164,17 @@ def visible_people(actor) -> QuerySet[Person]:
     return access.scoped(actor, VIEW_PERSON, Person.objects.filter(merged_into__isnull=True))
 
 
+def visible_among(actor, person_ids: Iterable[int]) -> set[int]:
+    """Which of these people the actor may open (the person page's own rule), in one query: a list links only
+    those, so that no link leads to a 404."""
+    ids = set(person_ids)
+    if not ids:
+        return set()
+    return set(
+        access.scoped(actor, VIEW_PERSON, Person.objects.filter(pk__in=ids)).values_list("pk", flat=True)
+    )
+
+
 def get_person(actor, person_id: int, *, audit_read: bool = True) -> Person:
     person = access.get_object_or_404(
         actor,
@@ -206,8 +217,7 @@ def search_people(actor, query: str = "", filters: SearchFilters | None = None) 
             people = _table_search(organisation_id, query, condition, kind)
         else:
             people = people.filter(condition)
-        # The terms may themselves be personal data: the log keeps what was searched by, not for.
-        audit.record(audit.Action.LIST, actor, target_type="registry.person", details={"search_by": kind})
+        # Recorded by the page or API that shows the results (`list_audit`), with the ids it shows.
     filters = filters or SearchFilters()
     if filters.sex:
         people = people.filter(sex=filters.sex)
@@ -290,6 +300,12 @@ def _table_search(organisation_id: int, query: str, condition: Q, kind: str) -> 
     else:
         people = Person.objects.filter(rows & condition, merged_into__isnull=True)
     return people.order_by("-search_rows__created_at", "-search_rows__person_id")
+
+
+def search_kind(query: str) -> str:
+    """What a search text searches by (phone, identity_document, name): the audit log keeps this, not the
+    terms, which may themselves be personal data."""
+    return _query_condition(query)[1]
 
 
 def _query_condition(query: str) -> tuple[Q, str]:

@@ -57,7 +57,7 @@ def get_project(user, code: str) -> Project:
     """A project the user may read, else 404 (an out-of-reach code is not told apart from a missing one)."""
     project = visible_projects(user).filter(code=code).first()
     if project is None:
-        raise Http404
+        raise access.OutOfScope(Project, code)
     return project
 
 

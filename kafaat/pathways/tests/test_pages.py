@@ -415,3 +415,29 @@ def test_every_pathway_page_renders_in_every_language(client, world, person, pro
         ), url
     client.force_login(world["users"]["caseworker_b"])
     assert client.get(reverse("pathways:inbox")).status_code == 200
+
+
+def test_the_inbox_links_only_the_people_the_user_may_open(client, world, person, project):
+    """Issue 11: an accepted referral whose person went out of reach (here the sharing consent was withdrawn)
+    is listed without a link to a page that would answer 404; one still in reach keeps its link."""
+    other = registry.register_person(
+        world["users"]["caseworker_a"],
+        {"first_name_latin": "Karim", "last_name_latin": "Alaoui", "sex": "M", "birth_date": "1999-02-02"}
+        | {"commune": "COM_0551"},
+        consent_given_on=TODAY - timedelta(days=400),
+    )
+    client.force_login(world["users"]["caseworker_a"])
+    for someone in (person, other):
+        refer_to_ngo_b(client, world, someone, project, share_consent="on")
+    client.force_login(world["users"]["caseworker_b"])
+    for referral in Step.objects.filter(kind="referral"):
+        client.post(reverse("pathways:respond", args=[referral.pk]), {"decision": "accept"})
+    sharing = person.consents.get(purpose=Consent.Purpose.SHARING)
+    registry.withdraw_consent(world["users"]["caseworker_a"], sharing)
+
+    inbox = client.get(reverse("pathways:inbox")).content.decode()
+    assert "Salma" in inbox and "Karim" in inbox  # both referrals are still listed
+    assert reverse("registry:detail", args=[person.pk]) not in inbox
+    assert client.get(reverse("registry:detail", args=[person.pk])).status_code == 404
+    assert f'href="{reverse("registry:detail", args=[other.pk])}"' in inbox
+    assert client.get(reverse("registry:detail", args=[other.pk])).status_code == 200

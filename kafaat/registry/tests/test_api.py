@@ -329,6 +329,7 @@ def test_listing_costs_the_same_few_queries_whatever_the_page_size(
             ).status_code
             == 201
         )
-    with django_assert_max_num_queries(6):  # session, user, memberships, count, page — no query per person
+    # session, user, memberships, count, page, the page's audit event — no query per person
+    with django_assert_max_num_queries(7):
         page = client.get("/api/people", {"page_size": 12}).json()
     assert len(page["items"]) == 12 and all(item["territory_name"] == "Rabat" for item in page["items"])

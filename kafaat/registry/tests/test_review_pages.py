@@ -97,7 +97,7 @@ def test_an_administrator_sees_only_pairs_of_people_they_may_see(client, world, 
     assert f"pair-{across.pk}" not in page.content.decode()
     assert "فاطمه الزهراء" in page.content.decode()  # both scripts side by side
     refused = client.post(reverse("registry:review_decide", args=[across.pk]), {"decision": "merge"})
-    assert refused.status_code == 403
+    assert refused.status_code == 404  # out of sight: its existence is not revealed
     assert not Merge.objects.exists()
 
 
@@ -217,3 +217,26 @@ def test_thresholds_accept_a_decimal_comma_from_the_page(client, world):
     )
     settings_row = DedupSettings.objects.get()
     assert (settings_row.review_threshold, settings_row.auto_merge_threshold) == (0.6, 0.99)
+
+
+def test_another_organisations_pair_and_merge_answer_404_not_403(client, world, registry):
+    """Issue 11: out-of-scope duplicate pairs and merges answer 404 (the rule), as for a case worker of
+    NGO B; a pair in sight that the role may not review stays a 403."""
+    within = _pair(registry["fatima"], registry["again"])  # NGO A's two records
+    client.force_login(world["users"]["admin_a"])
+    client.post(reverse("registry:review_decide", args=[within.pk]), {"decision": "merge"})
+    merge = Merge.objects.get()
+    client.post(reverse("registry:merge_undo", args=[merge.pk]))  # back to pending, merge kept as undone
+    client.post(reverse("registry:review_decide", args=[within.pk]), {"decision": "merge"})
+    merge = Merge.objects.get(undone_at__isnull=True)
+
+    client.force_login(world["users"]["caseworker_b"])
+    for decision in ("merge", "reject"):
+        response = client.post(reverse("registry:review_decide", args=[within.pk]), {"decision": decision})
+        assert response.status_code == 404
+    assert client.post(reverse("registry:merge_undo", args=[merge.pk])).status_code == 404
+    merge.refresh_from_db()
+    assert merge.undone_at is None
+
+    client.force_login(world["users"]["caseworker_a"])  # sees both people but does not review duplicates
+    assert client.post(reverse("registry:merge_undo", args=[merge.pk])).status_code == 403

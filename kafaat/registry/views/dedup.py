@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kafaat.core import access
-from kafaat.registry import dedup_services, dedupe_file
+from kafaat.registry import dedup_services, dedupe_file, list_audit, matches_panel
 from kafaat.registry.access_rules import CHANGE_PERSON
 from kafaat.registry.dedup_access import REVIEW_DUPLICATES
 from kafaat.registry.linkage_keys import transliterate_arabic
@@ -36,11 +36,16 @@ def review(request):
         candidate.people = (candidate.person_a, candidate.person_b)
         for person in candidate.people:
             person.transliterated = transliterate_arabic(person.name_ar) if person.name_ar else ""
+    merges = list(dedup_services.recent_merges(request.user)[:10])
+    shown = [person.pk for candidate in page for person in candidate.people]
+    list_audit.record_list(
+        request.user, shown + [pk for m in merges for pk in (m.survivor_id, m.merged_id)], shown="duplicates"
+    )
     context = {
         "page": page,
         "hidden": dedup_services.hidden_count(request.user),
         "runs": LinkageRun.objects.all()[:3],
-        "merges": dedup_services.recent_merges(request.user)[:10],
+        "merges": merges,
         "settings": DedupSettings.current(),
         "can_set_thresholds": request.user.is_superuser,
     }
@@ -112,8 +117,8 @@ def thresholds(request):
 def likely_matches(request):
     """The registration form's side panel (htmx): likely existing records of the person being typed."""
     access.require(request.user, CHANGE_PERSON)
-    found = dedup_services.likely_matches(request.user, request.GET)
-    return render(request, "registry/_matches.html", {"found": found})
+    panel = matches_panel.likely_matches(request.user, request.GET)
+    return render(request, "registry/_matches.html", {"found": panel.found, "refused": panel.refused})
 
 
 # --- Spreadsheet deduplication ------------------------------------------------------------------------------

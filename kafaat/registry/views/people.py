@@ -21,7 +21,7 @@ from kafaat.core import access
 from kafaat.core.paginator import CappedPaginator
 from kafaat.pathways import services as pathways_services
 from kafaat.pathways.models import StepKind
-from kafaat.registry import services
+from kafaat.registry import list_audit, services
 from kafaat.registry.access_rules import CHANGE_PERSON, VIEW_PERSON
 from kafaat.registry.forms import PersonForm, PersonSearchForm, ShareConsentForm, mask_identifier
 from kafaat.registry.models import Consent, Language, Person, WashingtonGroup
@@ -81,6 +81,7 @@ def search(request):
     query, filters = search_filters(form)
     page = people_page(request, services.search_people(request.user, query, filters))
     with_ages(page)
+    list_audit.record_list(request.user, (person.pk for person in page), shown="people", query=query)
     context = {
         "form": form,
         "page": page,
