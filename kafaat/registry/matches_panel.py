@@ -1,6 +1,6 @@
 """The registration form's likely-matches panel: help against duplicates, never a look-up tool.
 
-ADR docs/decisions/XXXX-matches-panel-is-not-a-lookup.md. The panel lists the likely matches the case worker
+ADR docs/decisions/0015-matches-panel-is-not-a-lookup.md. The panel lists the likely matches the case worker
 may already see, as it always did. Other organisations' records are only counted, and only when the form
 holds a full identity: first and last names (in one script), a birth date or an age, the sex and a commune
 that the registry knows. A phone number, an identity number or a name and birth date alone never reveal
