@@ -30,7 +30,15 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from kafaat.core.import_workers import _chunks, _validated
-from kafaat.core.spreadsheets import ImportFileError, Table, read_table, write_template, xlsx_row
+from kafaat.core.spreadsheets import (
+    ImportFileError,
+    Table,
+    printable,
+    read_table,
+    safe_row,
+    write_template,
+    xlsx_row,
+)
 
 CHUNK_ROWS = 2000
 PARALLEL_MIN_ROWS = 20_000  # below this, starting worker processes costs more than it saves
@@ -76,7 +84,8 @@ class RowError:
     value: Any = ""
 
     def as_list(self) -> list:
-        return [self.row, self.column, self.message]
+        """As kept on a job (JSON): without the control characters a damaged file's headers may hold."""
+        return [self.row, printable(self.column), printable(self.message)]
 
 
 @dataclass(slots=True)
@@ -143,6 +152,10 @@ class ImportResult:
     written: bool = False
 
     @property
+    def error_count(self) -> int:
+        return len(self.errors)
+
+    @property
     def status(self) -> str:
         if self.written:
             return "done"
@@ -189,7 +202,6 @@ def default_workers(spec: ImportSpec | None = None) -> int:
     the database writes: less CPU in all, as fast as two processes on a loaded two-CPU machine, slower on a
     quiet one. On SQLite, sending every checked row back from worker processes costs more than checking it
     (100,000 people, 2 CPUs: 12,400 rows/s with one against 5,000 with two; docs/import.md)."""
-    from django.conf import settings
 
     configured = getattr(settings, "KAFAAT_IMPORT_WORKERS", None)
     if configured is not None:
@@ -316,8 +328,8 @@ def write_rejected_rows(result: ImportResult, target: str | Path) -> None:
     if str(target).lower().endswith(".csv"):
         with open(target, "w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
-            writer.writerow(result.headers)
-            writer.writerows(["" if c is None else c for c in cells] for _n, cells in result.rejected_rows)
+            writer.writerow(safe_row(result.headers))
+            writer.writerows(safe_row(cells) for _n, cells in result.rejected_rows)
         return
     from openpyxl import Workbook
 
@@ -333,25 +345,3 @@ __all__ = [
     "Column", "ImportFileError", "ImportResult", "ImportSpec", "Outcome", "RowError", "Table", "read_table",
     "run_import", "write_error_report", "write_rejected_rows", "write_template", "xlsx_row",
 ]  # fmt: skip
-
-
-def record_result(job, result: ImportResult, report_path: str) -> None:
-    """Copy an import's outcome onto its `ImportJob` (not saved) and, when rows were rejected, write the
-    error report at `report_path` under MEDIA_ROOT: the one bookkeeping of every import page."""
-    from kafaat.core.models import ImportJob  # core.models is loaded after this framework
-
-    job.status = {"done": ImportJob.Status.DONE, "checked": ImportJob.Status.CHECKED}.get(
-        result.status, ImportJob.Status.REJECTED
-    )
-    job.rows_read = job.rows_validated = job.rows_total = result.rows_read
-    job.valid, job.imported, job.rows_written = result.valid, result.imported, result.imported
-    job.already_imported, job.rejected = result.already_imported, result.rejected
-    job.error_count = len(result.errors)
-    job.errors = [error.as_list() for error in result.errors[:ERRORS_KEPT]]
-    if result.unknown_columns:
-        job.message = _("Columns ignored: %(columns)s.") % {"columns": ", ".join(result.unknown_columns)}
-    if result.errors:
-        job.report_path = report_path
-        target = Path(settings.MEDIA_ROOT) / report_path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_error_report(result, target, job.language)

@@ -70,12 +70,19 @@ def _blank(cells: Sequence) -> bool:
     return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
 
 
+def _csv_rows(reader) -> Iterator[tuple[int, list]]:
+    for number, cells in enumerate(reader, start=1):
+        # csv gives text only: a row is blank when its cells joined are (one C call instead of one per cell).
+        joined = "".join(cells)
+        if joined.strip():
+            yield number, [unquoted(cell) for cell in cells] if "'" in joined else cells
+
+
 def _read_csv(data: bytes) -> Table:
     text = decode(data)
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
-    # csv gives text only: a row is blank when its cells joined are (one C call instead of one per cell).
-    numbered = ((number, cells) for number, cells in enumerate(reader, start=1) if "".join(cells).strip())
+    numbered = _csv_rows(reader)
     header_row, headers = next(numbered, (0, []))
     return Table([h.strip() for h in headers], header_row, numbered, max(text.count("\n") - header_row, 0))
 
@@ -93,7 +100,7 @@ def _read_xlsx(source) -> Table:
         try:
             for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
                 if not _blank(cells):
-                    yield number, list(cells)
+                    yield number, [unquoted(cell) for cell in cells]
         finally:
             workbook.close()
 
@@ -124,17 +131,57 @@ def read_table(source: str | Path | io.IOBase, name: str = "") -> Table:
 # --- Writing ------------------------------------------------------------------------------------------------
 
 
-def xlsx_row(sheet, values: Iterable) -> list:
-    """Cells for a write-only sheet; text starting with '=' stays text (no formula injection)."""
+# A spreadsheet runs text starting with one of these as a formula (OWASP "CSV injection"); a tab or a carriage
+# return first is stripped by some, leaving the formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What an XLSX cannot hold (openpyxl refuses it: IllegalCharacterError); control characters of a damaged file.
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
+
+
+def safe_cell(value, *, numeric: bool = False):
+    """A value as a CSV or XLSX writer may write it: numbers, dates and booleans as they are; text that a
+    spreadsheet would run as a formula prefixed with a single quote (OWASP), unless the column is `numeric`
+    and the text is a plain number such as "-2"."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_STARTS) and not (numeric and _NUMBER.fullmatch(value)):
+        return "'" + value
+    return value
+
+
+def safe_row(values: Iterable, numeric: Sequence[bool] = ()) -> list:
+    """`safe_cell` of each value of a row (for csv.writer); `numeric` says which columns hold numbers."""
+    return [safe_cell(v, numeric=i < len(numeric) and numeric[i]) for i, v in enumerate(values)]
+
+
+def printable(text: str) -> str:
+    """Text without the control characters an XLSX (and a PostgreSQL text) cannot hold; tab and newlines
+    kept."""
+    return _ILLEGAL_XML.sub("\ufffd", text) if _ILLEGAL_XML.search(text) else text
+
+
+def xlsx_row(sheet, values: Iterable, numeric: Sequence[bool] = ()) -> list:
+    """Cells for a write-only sheet: text never runs as a formula (`safe_cell`) and loses the control
+    characters an XLSX cannot hold, so that a damaged upload cannot break its own error report."""
     from openpyxl.cell import WriteOnlyCell
 
     cells = []
-    for value in values:
+    for value in safe_row(values, numeric):
+        if isinstance(value, str):
+            value = printable(value)
         cell = WriteOnlyCell(sheet, value=value)
-        if isinstance(value, str) and value.startswith("="):
-            cell.data_type = "s"
+        if isinstance(value, str):
+            cell.data_type = "s"  # openpyxl would otherwise take "=…" in a numeric column for a formula
         cells.append(cell)
     return cells
+
+
+def unquoted(value):
+    """What `safe_cell` wrote, read back: an exported file imports again as it was exported."""
+    if isinstance(value, str) and value[:1] == "'" and value[1:2] and value[1] in "=+-@\t\r":
+        return value[1:]
+    return value
 
 
 def write_template(columns: Sequence, language: str, target) -> None:
