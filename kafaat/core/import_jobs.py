@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kafaat.core.importing import ERRORS_KEPT, ImportResult, write_error_report
+from kafaat.core.importing import ERRORS_KEPT, ImportResult, errors_not_listed, write_error_report
 from kafaat.core.spreadsheets import printable
 
 logger = logging.getLogger("kafaat.import")
@@ -37,6 +37,8 @@ def record_result(job, result: ImportResult, report_path: str) -> None:
     if result.unknown_columns:
         columns = ", ".join(result.unknown_columns)[:2000]
         job.message = printable(_("Columns ignored: %(columns)s.") % {"columns": columns})
+    if result.error_count > len(result.errors):
+        job.message = " ".join([job.message, errors_not_listed(result)]).strip()
     if result.errors:
         target = Path(settings.MEDIA_ROOT) / report_path
         try:

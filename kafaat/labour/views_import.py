@@ -66,7 +66,7 @@ def _run(request, data: dict, *, dry_run: bool) -> dict:
         imported=result.imported,
         already_imported=result.already_imported,
         rejected=result.rejected,
-        error_count=len(result.errors),
+        error_count=result.error_count,
         errors=[error.as_list() for error in result.errors[:ERRORS_SHOWN]],
         finished_at=timezone.now(),
     )
