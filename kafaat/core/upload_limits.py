@@ -13,12 +13,17 @@ import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 # Spreadsheet XML compresses 5 to 20 times; far more is a zip bomb (1 GB of zeros is 1 MB deflated). Only
 # members large enough to matter are judged by their ratio.
 MAX_RATIO = 100
 RATIO_FROM_BYTES = 10 * 1024 * 1024
+
+
+def _number(value: int) -> str:
+    return formats.number_format(value, force_grouping=True)  # 1,000,000 / 1 000 000
 
 
 class ImportFileError(ValueError):
@@ -43,7 +48,7 @@ class Limits:
 
     def too_many_rows(self) -> ImportFileError:
         return ImportFileError(
-            _("The file has more than %(count)s rows: split it.") % {"count": f"{self.rows:,}"}
+            _("The file has more than %(count)s rows: split it.") % {"count": _number(self.rows)}
         )
 
     def too_many_columns(self, row: int) -> ImportFileError:
@@ -55,7 +60,7 @@ class Limits:
     def cell_too_long(self, row: int) -> ImportFileError:
         return ImportFileError(
             _("Row %(row)s has a cell longer than %(count)s characters: is this the right file?")
-            % {"row": row, "count": f"{self.cell_chars:,}"}
+            % {"row": row, "count": _number(self.cell_chars)}
         )
 
     def check_row(self, number: int, cells, read: int) -> None:
