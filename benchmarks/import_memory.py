@@ -4,7 +4,7 @@
 
 People files come from the synthetic generator (`benchmarks/import_people.make_file`: `kafaat.synth` plus the
 consent date). Every measure runs in a child process of its own, which prints its own maximum resident set
-(`resource.getrusage(RUSAGE_SELF).ru_maxrss`) as it ends. The baseline, measured in the same run:
+(VmHWM of /proc/self/status) as it ends. The baseline, measured in the same run:
 a child that sets Django up and reads every row of the largest file with `csv` (what any import costs
 before checking anything). The import runs against a scratch SQLite database (migrated once, copied for
 every run), or PostgreSQL with --database postgresql (`kafaat_bench_memory` on DATABASE_URL's server).
@@ -26,9 +26,11 @@ sys.path.insert(0, str(ROOT))
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 SCRATCH_DB = os.environ.get("KAFAAT_BENCH_DB", "kafaat_bench_memory")
 
+# VmHWM, not getrusage's ru_maxrss: Linux carries ru_maxrss over exec, so a child would report the peak of
+# the parent that forked it (this one, after generating a million people with pyarrow).
 PEAK = """
-import resource
-print("peak_kb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+import re
+print("peak_kb", re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read()).group(1))
 """
 CHILD = {
     "read": """
@@ -66,7 +68,7 @@ print(result.imported)
 
 def child(kind: str, env: dict, *args: str) -> tuple[float, float, str]:
     """(peak RSS in MB, seconds, output) of one child process running CHILD[kind]: the child's own maximum
-    resident set (getrusage(RUSAGE_SELF) as it ends), so that each run is measured alone."""
+    resident set as it ends, so that each run is measured alone."""
     started = time.perf_counter()
     done = subprocess.run(  # noqa: S603 — this interpreter, this file's own code
         [sys.executable, "-c", CHILD[kind] + PEAK, *args], env=env, cwd=ROOT, capture_output=True, text=True
