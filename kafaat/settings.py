@@ -200,3 +200,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("KAFAAT_LOG_LEVEL", "WARNING")},
 }
+
+# Limits on every uploaded spreadsheet (import pages and commands, the duplicate check of a file), checked
+# while the file is read: docs/import.md, "Limits".
+KAFAAT_IMPORT_MAX_ROWS = int(os.environ.get("KAFAAT_IMPORT_MAX_ROWS", "1000000"))
+KAFAAT_IMPORT_MAX_COLUMNS = int(os.environ.get("KAFAAT_IMPORT_MAX_COLUMNS", "500"))
+KAFAAT_IMPORT_MAX_CELL_CHARS = int(os.environ.get("KAFAAT_IMPORT_MAX_CELL_CHARS", "32767"))  # Excel's own
+KAFAAT_IMPORT_MAX_UNCOMPRESSED_MB = int(os.environ.get("KAFAAT_IMPORT_MAX_UNCOMPRESSED_MB", "1024"))
+KAFAAT_IMPORT_MAX_ERRORS = int(os.environ.get("KAFAAT_IMPORT_MAX_ERRORS", "10000"))  # kept for the report

@@ -18,7 +18,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from kafaat.core.importing import ImportFileError, run_import, write_error_report, write_rejected_rows
+from kafaat.core.importing import (
+    ImportFileError,
+    errors_not_listed,
+    run_import,
+    write_error_report,
+    write_rejected_rows,
+)
 from kafaat.core.models import Membership, Organisation, Role
 
 ERRORS_PRINTED = 20
@@ -92,7 +98,7 @@ class SpreadsheetImportCommand(BaseCommand):
         self._summary(result, time.perf_counter() - started)
         if result.errors:
             raise CommandError(
-                f"{len(result.errors)} errors in {result.rejected} rows"
+                f"{result.error_count} errors in {result.rejected} rows"
                 + ("" if result.written else ": nothing was imported"),
                 returncode=1,
             )
@@ -116,8 +122,12 @@ class SpreadsheetImportCommand(BaseCommand):
             out.write(f"columns ignored: {', '.join(result.unknown_columns)}")
         for error in result.errors[:ERRORS_PRINTED]:
             out.write(f"row {error.row}, column {error.column!r}: {error.message}")
-        if len(result.errors) > ERRORS_PRINTED:
-            out.write(f"… and {len(result.errors) - ERRORS_PRINTED} more errors (--errors-out for all)")
+        if result.error_count > ERRORS_PRINTED:
+            out.write(
+                f"… and {result.error_count - ERRORS_PRINTED} more errors (--errors-out for the report)"
+            )
+        if result.error_count > len(result.errors):
+            out.write(errors_not_listed(result))
         outcome = (
             "dry run: nothing written"
             if result.dry_run

@@ -17,8 +17,10 @@ from __future__ import annotations
 import csv
 import io
 import os
+import pickle
+import tempfile
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +32,15 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from kafaat.core.import_workers import _chunks, _validated
-from kafaat.core.spreadsheets import ImportFileError, Table, read_table, write_template, xlsx_row
+from kafaat.core.spreadsheets import (
+    ImportFileError,
+    Table,
+    printable,
+    read_table,
+    safe_row,
+    write_template,
+    xlsx_row,
+)
 
 CHUNK_ROWS = 2000
 PARALLEL_MIN_ROWS = 20_000  # below this, starting worker processes costs more than it saves
@@ -76,7 +86,8 @@ class RowError:
     value: Any = ""
 
     def as_list(self) -> list:
-        return [self.row, self.column, self.message]
+        """As kept on a job (JSON): without the control characters a damaged file's headers may hold."""
+        return [self.row, printable(self.column), printable(self.message)]
 
 
 @dataclass(slots=True)
@@ -137,8 +148,10 @@ class ImportResult:
     imported: int = 0
     already_imported: int = 0
     rejected: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    rejected_rows: list[tuple[int, list]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)  # the first KAFAAT_IMPORT_MAX_ERRORS
+    rejected_rows: list[tuple[int, list]] = field(default_factory=list)  # the rows of those errors
+    error_count: int = 0  # all of them
+    stopped: bool = False  # checking stopped at the errors limit: nothing could be written anyway
     dry_run: bool = False
     written: bool = False
 
@@ -189,7 +202,6 @@ def default_workers(spec: ImportSpec | None = None) -> int:
     the database writes: less CPU in all, as fast as two processes on a loaded two-CPU machine, slower on a
     quiet one. On SQLite, sending every checked row back from worker processes costs more than checking it
     (100,000 people, 2 CPUs: 12,400 rows/s with one against 5,000 with two; docs/import.md)."""
-    from django.conf import settings
 
     configured = getattr(settings, "KAFAAT_IMPORT_WORKERS", None)
     if configured is not None:
@@ -224,47 +236,93 @@ def run_import(
     table = read_table(source, name)
     result = ImportResult(spec.kind, headers=table.headers, dry_run=dry_run)
     mapping, result.unknown_columns, result.errors = map_headers(spec, table.headers)
+    result.error_count = len(result.errors)
     if result.errors:
         for error in result.errors:
             error.row = table.header_row
+        table.rows.close()
         return result
     workers = default_workers(spec) if workers is None else workers
     if not spec.parallel or table.estimated_rows < PARALLEL_MIN_ROWS:
         workers = 1
     stream = spec.streaming and connection.vendor == "postgresql" and not dry_run
+    kept = _Kept("none" if dry_run or stream else "spool" if spec.streaming else "memory")
     try:
         # Streaming validates inside the transaction it writes in; otherwise no transaction is open (and no
         # SQLite write lock held) until every row has been checked.
         with transaction.atomic() if stream else nullcontext():
-            records = _validate_all(spec, table, mapping, result, workers, progress, stream, good_rows_only)
-            result.valid = result.valid or len(records)
+            _validate_all(spec, table, mapping, result, workers, progress, stream, good_rows_only, kept)
+            result.valid = result.valid or kept.count
             if dry_run or not result.valid or (result.errors and not good_rows_only):
                 raise _Rollback
             with transaction.atomic():
-                if records:
-                    progress("writing", 0, len(records))
-                    result.imported += spec.write(
-                        records, lambda done: progress("writing", done, len(records))
-                    )
+                if kept.count:
+                    progress("writing", 0, kept.count)
+                    for batch in kept.batches():
+                        done = result.imported
+                        result.imported += spec.write(
+                            batch, lambda n, done=done: progress("writing", done + n, kept.count)
+                        )
                 spec.finish()
             result.written = True
     except _Rollback:
         result.imported = 0
+    finally:
+        kept.close()
+        table.rows.close()  # the file, when the errors limit stopped the reading
     progress("writing" if result.written else "validating", result.rows_read, result.rows_read)
     return result
 
 
-def _validate_all(spec, table, mapping, result, workers, progress, stream, good_rows_only) -> list:
-    """Validate every row into `result`; return the records left to write (none when streamed)."""
-    records: list = []
+class _Kept:
+    """The records of the good rows until they are written: none for a dry run or a streamed import; on disk,
+    pickled chunk by chunk, for a spec that writes chunk by chunk, so that an import's memory does not grow
+    with its file; in memory otherwise. The spool is an anonymous temporary file (unlinked at once; the
+    stored values of sensitive fields are already encrypted), closed when the import ends."""
+
+    def __init__(self, mode: str):
+        self.mode, self.count, self.items, self.file = mode, 0, [], None
+
+    def add(self, records: list) -> None:
+        self.count += len(records)
+        if self.mode == "memory":
+            self.items.extend(records)
+        elif self.mode == "spool" and records:
+            self.file = self.file or tempfile.TemporaryFile()  # noqa: SIM115 — closed by close()
+            pickle.dump(records, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def batches(self) -> Iterator[list]:
+        if self.items:
+            yield self.items
+        if self.file is not None:
+            self.file.seek(0)
+            while True:
+                try:
+                    yield pickle.load(self.file)  # noqa: S301 — written by this import
+                except EOFError:
+                    return
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+
+
+def _validate_all(spec, table, mapping, result, workers, progress, stream, good_rows_only, kept) -> None:
+    """Validate every row into `result` (errors kept up to the limit, all counted) and the good rows' records
+    into `kept` (or, streamed, write them). Without `good_rows_only`, checking stops at the errors limit."""
     total = table.estimated_rows
     items = list(mapping.items())
+    most = settings.KAFAAT_IMPORT_MAX_ERRORS
     progress("validating", 0, total)
     for chunk, outcomes in _validated(spec, _chunks(table.rows, CHUNK_ROWS), items, workers, ahead=stream):
         spec.check(outcomes)
         good = []
         for (number, cells), outcome in zip(chunk, outcomes, strict=True):
             if outcome.errors:
+                result.rejected += 1
+                result.error_count += len(outcome.errors)
+                if len(result.errors) >= most:
+                    continue
                 result.rejected_rows.append((number, cells))
                 for key, message in outcome.errors.items():
                     header, index = _column_of(spec, key, table.headers, mapping)
@@ -275,15 +333,16 @@ def _validate_all(spec, table, mapping, result, workers, progress, stream, good_
             else:
                 good.append(outcome.record)
         result.rows_read += len(chunk)
-        result.rejected = len(result.rejected_rows)
         if stream:
             result.valid += len(good)
             if good and (good_rows_only or not result.errors):
                 result.imported += spec.write(good, lambda done: None)
         else:
-            records.extend(good)
+            kept.add(good)
         progress("validating", result.rows_read, max(total, result.rows_read))
-    return records
+        if result.error_count >= most and not good_rows_only:
+            result.stopped = True
+            break
 
 
 # --- Files for people: error reports, rejected rows, templates ----------------------------------------------
@@ -304,6 +363,8 @@ def write_error_report(result: ImportResult, target, language: str) -> None:
                 else str(error.value)
             )
             errors.append(xlsx_row(errors, [error.row, error.column, value, error.message]))
+        if result.error_count > len(result.errors):
+            errors.append(xlsx_row(errors, ["", "", "", errors_not_listed(result)]))
         rejected = workbook.create_sheet(_("Rejected rows"))
         rejected.append(xlsx_row(rejected, [_("Row"), *result.headers]))
         for number, cells in result.rejected_rows:
@@ -311,13 +372,22 @@ def write_error_report(result: ImportResult, target, language: str) -> None:
         workbook.save(target)
 
 
+def errors_not_listed(result: ImportResult) -> str:
+    """What the error report says of the errors it does not list (beyond KAFAAT_IMPORT_MAX_ERRORS)."""
+    if result.stopped:
+        return _("Checking stopped after %(count)s errors: correct these rows and import the file again.") % {
+            "count": len(result.errors)
+        }
+    return _("%(count)s more errors are not listed.") % {"count": result.error_count - len(result.errors)}
+
+
 def write_rejected_rows(result: ImportResult, target: str | Path) -> None:
     """The rejected rows with the file's own headers, to correct and import again (CSV or XLSX by suffix)."""
     if str(target).lower().endswith(".csv"):
         with open(target, "w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
-            writer.writerow(result.headers)
-            writer.writerows(["" if c is None else c for c in cells] for _n, cells in result.rejected_rows)
+            writer.writerow(safe_row(result.headers))
+            writer.writerows(safe_row(cells) for _n, cells in result.rejected_rows)
         return
     from openpyxl import Workbook
 
@@ -330,28 +400,7 @@ def write_rejected_rows(result: ImportResult, target: str | Path) -> None:
 
 
 __all__ = [
-    "Column", "ImportFileError", "ImportResult", "ImportSpec", "Outcome", "RowError", "Table", "read_table",
-    "run_import", "write_error_report", "write_rejected_rows", "write_template", "xlsx_row",
+    "Column", "ImportFileError", "ImportResult", "ImportSpec", "Outcome", "RowError", "Table",
+    "errors_not_listed", "read_table", "run_import", "write_error_report", "write_rejected_rows",
+    "write_template", "xlsx_row",
 ]  # fmt: skip
-
-
-def record_result(job, result: ImportResult, report_path: str) -> None:
-    """Copy an import's outcome onto its `ImportJob` (not saved) and, when rows were rejected, write the
-    error report at `report_path` under MEDIA_ROOT: the one bookkeeping of every import page."""
-    from kafaat.core.models import ImportJob  # core.models is loaded after this framework
-
-    job.status = {"done": ImportJob.Status.DONE, "checked": ImportJob.Status.CHECKED}.get(
-        result.status, ImportJob.Status.REJECTED
-    )
-    job.rows_read = job.rows_validated = job.rows_total = result.rows_read
-    job.valid, job.imported, job.rows_written = result.valid, result.imported, result.imported
-    job.already_imported, job.rejected = result.already_imported, result.rejected
-    job.error_count = len(result.errors)
-    job.errors = [error.as_list() for error in result.errors[:ERRORS_KEPT]]
-    if result.unknown_columns:
-        job.message = _("Columns ignored: %(columns)s.") % {"columns": ", ".join(result.unknown_columns)}
-    if result.errors:
-        job.report_path = report_path
-        target = Path(settings.MEDIA_ROOT) / report_path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_error_report(result, target, job.language)

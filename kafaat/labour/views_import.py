@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.utils import timezone, translation
 
 from kafaat.core import access
+from kafaat.core.import_jobs import unexpected_failure
 from kafaat.core.importing import ImportFileError, run_import, write_error_report, write_template
 from kafaat.core.models import ImportJob
 from kafaat.labour.access_rules import CHANGE_LABOUR
@@ -49,6 +50,8 @@ def _run(request, data: dict, *, dry_run: bool) -> dict:
         )
     except ImportFileError as error:
         return {"failure": str(error)}
+    except Exception:
+        return {"failure": unexpected_failure()}
     job = ImportJob.objects.create(
         user=request.user,
         organisation=spec.organisation,
@@ -63,7 +66,7 @@ def _run(request, data: dict, *, dry_run: bool) -> dict:
         imported=result.imported,
         already_imported=result.already_imported,
         rejected=result.rejected,
-        error_count=len(result.errors),
+        error_count=result.error_count,
         errors=[error.as_list() for error in result.errors[:ERRORS_SHOWN]],
         finished_at=timezone.now(),
     )

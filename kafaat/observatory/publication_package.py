@@ -19,6 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from kafaat.core.spreadsheets import safe_cell
 from kafaat.observatory.publication_figures import (
     DIMENSIONS,
     Figures,
@@ -84,7 +85,7 @@ def _xlsx(path: Path, resources: list[tuple[ResourceSpec, list[dict]]], notes: d
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append([_xlsx_value(row.get(k)) for k in spec.fields])
+            sheet.append([safe_cell(_xlsx_value(row.get(k))) for k in spec.fields])
         for index, name in enumerate(spec.fields, start=1):
             if name.endswith("_ar"):
                 for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):

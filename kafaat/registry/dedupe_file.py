@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kafaat.core import audit
-from kafaat.core.spreadsheets import ImportFileError, read_table
+from kafaat.core.spreadsheets import ImportFileError, read_table, safe_cell, safe_row
 from kafaat.registry import linkage
 
 FIELDS = (
@@ -178,7 +178,7 @@ def _write(out: Path, headers, rows, ids, result: linkage.LinkageResult) -> dict
         writer = csv.writer(handle)
         writer.writerow(
             [
-                *headers,
+                *safe_row(headers),
                 "cluster_id",
                 "cluster_size",
                 "best_match",
@@ -190,10 +190,10 @@ def _write(out: Path, headers, rows, ids, result: linkage.LinkageResult) -> dict
             probability, other, agreed = best.get(position, (None, None, ""))
             writer.writerow(
                 [
-                    *row,
+                    *safe_row(row),
                     cluster[position],
                     sizes[cluster[position]],
-                    ids[other] if other is not None else "",
+                    safe_cell(ids[other]) if other is not None else "",
                     f"{probability:.4f}" if probability is not None else "",
                     agreed,
                 ]
@@ -206,8 +206,8 @@ def _write(out: Path, headers, rows, ids, result: linkage.LinkageResult) -> dict
             a, b = pair["unique_id_l"], pair["unique_id_r"]
             writer.writerow(
                 [
-                    ids[a],
-                    ids[b],
+                    safe_cell(ids[a]),
+                    safe_cell(ids[b]),
                     cluster[a] if cluster[a] == cluster[b] else "",
                     f"{pair['match_probability']:.4f}",
                     pair["agreed"] or "",

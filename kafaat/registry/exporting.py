@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kafaat.core import audit
-from kafaat.core.spreadsheets import xlsx_row
+from kafaat.core.spreadsheets import safe_row, xlsx_row
 from kafaat.registry.importing_columns import PEOPLE_COLUMNS
 from kafaat.registry.models import Person
 from kafaat.registry.services import SENSITIVE_FIELDS, SearchFilters, search_people
@@ -83,21 +83,12 @@ def csv_lines(ids: list[int], language: str) -> Iterator[bytes]:
         buffer.write("\ufeff")
         writer.writerow(headers(language))
         for count, person in enumerate(_people(ids), start=1):
-            writer.writerow(_safe_csv(value) for value in _row(person))
+            writer.writerow(safe_row(_row(person)))
             if count % 500 == 0:
                 yield buffer.getvalue().encode()
                 buffer.seek(0)
                 buffer.truncate()
         yield buffer.getvalue().encode()
-
-
-def _safe_csv(value):
-    """No formula injection: text a spreadsheet would run (=, @, +/- followed by a letter) is quoted."""
-    if isinstance(value, str) and value[:1] in ("=", "@", "+", "-", "\t", "\r"):
-        if value[:1] in "+-" and value[1:2].isdigit():
-            return value  # a phone number or a negative number
-        return "'" + value
-    return value
 
 
 def xlsx_file(ids: list[int], language: str):

@@ -21,6 +21,7 @@ from typing import IO
 from django.utils import formats, translation
 from django.utils.translation import pgettext
 
+from kafaat.core.spreadsheets import printable, safe_cell
 from kafaat.results.suppression import MARKER, THRESHOLD, Cell, Status
 
 Number = int | float | Decimal
@@ -169,8 +170,9 @@ class _Sheet:
             number, hidden = _figure(value)  # type: ignore[arg-type]
             value = MARKER if hidden else number
             self.suppressed |= hidden
+        value = printable(safe_cell(value)) if isinstance(value, str) else value
         cell = self.sheet.cell(row=row, column=col, value=value)
-        if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        if isinstance(value, str):
             cell.data_type = "s"  # text, never a formula
         if bold:
             cell.font = Font(bold=True)

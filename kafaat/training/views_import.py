@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kafaat.core import access
-from kafaat.core.importing import ImportFileError, record_result, run_import, write_template
+from kafaat.core.import_jobs import mark_failed, record_result, save_finished
+from kafaat.core.importing import ImportFileError, run_import, write_template
 from kafaat.core.models import ImportJob
 from kafaat.training import derivation
 from kafaat.training.access_rules import CHANGE_ESTABLISHMENT
@@ -63,14 +64,14 @@ def run_upload(user, data: dict, *, dry_run: bool) -> ImportJob:
     try:
         spec = SupplyImport(user, data["organisation"], language=language, file_name=job.file_name)
         result = run_import(spec, upload.file, upload.name, dry_run=dry_run, workers=1)
+        record_result(job, result, str(Path("imports") / str(job.pk) / "errors.xlsx"))
     except ImportFileError as error:
         job.status, job.message = ImportJob.Status.FAILED, str(error)
     except PermissionDenied:
         job.status, job.message = ImportJob.Status.FAILED, _("You may not import for this organisation.")
-    else:
-        record_result(job, result, str(Path("imports") / str(job.pk) / "errors.xlsx"))
-    job.finished_at = timezone.now()
-    job.save()
+    except Exception:
+        mark_failed(job)
+    save_finished(job)
     return job
 
 

@@ -194,7 +194,7 @@ def test_xlsx_cells_never_become_formulas(tmp_path):
     sheet.append(xlsx_row(sheet, ["=1+1", "+212612345678", 3]))
     workbook.save(tmp_path / "out.xlsx")
     cells = list(load_workbook(tmp_path / "out.xlsx").active.iter_rows(values_only=False))[0]
-    assert [(c.value, c.data_type) for c in cells] == [("=1+1", "s"), ("+212612345678", "s"), (3, "n")]
+    assert [(c.value, c.data_type) for c in cells] == [("'=1+1", "s"), ("'+212612345678", "s"), (3, "n")]
 
 
 def test_a_process_running_native_threads_validates_in_spawned_workers_not_forked():

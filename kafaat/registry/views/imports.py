@@ -25,7 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kafaat.core import access
-from kafaat.core.importing import ImportFileError, record_result, run_import, write_template
+from kafaat.core.import_jobs import mark_failed, record_result, save_finished
+from kafaat.core.importing import ImportFileError, run_import, write_template
 from kafaat.core.models import ImportJob, Organisation, Project
 from kafaat.pathways.services import projects_for
 from kafaat.registry.access_rules import CHANGE_PERSON
@@ -124,6 +125,9 @@ def start_job(job: ImportJob, *, synchronous: bool | None = None) -> None:
     def in_thread():
         try:
             run_job(job.pk)
+        except Exception:  # run_job records its own failures; this is for the job row it could not read
+            mark_failed(job)
+            save_finished(job)
         finally:
             connections.close_all()  # this thread's connections only
 
@@ -167,32 +171,31 @@ class _JobProgress:
 
 
 def run_job(job_id) -> ImportJob:
+    """Run a job to one of its final states: done, checked, rejected with reasons, or failed with a message
+    (and, for an unexpected error, a reference to the log)."""
     job = ImportJob.objects.select_related("user", "organisation", "project").get(pk=job_id)
     path = Path(settings.MEDIA_ROOT) / job.file_path
-    job.status, job.started_at = ImportJob.Status.VALIDATING, timezone.now()
-    job.save(update_fields=["status", "started_at"])
     progress = _JobProgress(job)
     with translation.override(job.language):
         try:
+            job.status, job.started_at = ImportJob.Status.VALIDATING, timezone.now()
+            job.save(update_fields=["status", "started_at"])
             options = {"project": job.project, "language": job.language, "file_name": job.file_name}
             spec = spec_for(job.kind, job.user, job.organisation, **options)
             options = {"dry_run": job.dry_run, "good_rows_only": job.good_rows_only, "progress": progress}
             result = run_import(spec, path, job.file_name, **options)
+            record_result(job, result, str(Path(job.file_path).parent / "errors.xlsx"))
         except ImportFileError as error:
             job.status, job.message = ImportJob.Status.FAILED, str(error)
         except PermissionDenied:
             job.status, job.message = ImportJob.Status.FAILED, _("You may not import for this organisation.")
         except Exception:
-            logger.exception("import job %s failed", job.pk)
-            job.status, job.message = ImportJob.Status.FAILED, _("The import failed; nothing was written.")
-        else:
-            record_result(job, result, str(Path(job.file_path).parent / "errors.xlsx"))
+            mark_failed(job)
         finally:
             progress.close()
             _LIVE.pop(job.pk, None)
             path.unlink(missing_ok=True)  # personal data: the upload is not kept once read
-    job.finished_at = timezone.now()
-    job.save()
+        save_finished(job)
     return job
 
 

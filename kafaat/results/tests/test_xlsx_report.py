@@ -154,7 +154,7 @@ def test_text_that_looks_like_a_formula_stays_text():
     evil = IndicatorLine("output", "=1+1", {"en": '=HYPERLINK("http://x","y")'}, PEOPLE)
     data = report_bytes(DonorReport(**{**r.__dict__, "indicators": [evil], "disaggregations": []}), "en")
     sheet = load_workbook(io.BytesIO(data))["Logframe"]
-    assert sheet.cell(row=3, column=2).value == "=1+1" and sheet.cell(row=3, column=2).data_type == "s"
+    assert sheet.cell(row=3, column=2).value == "'=1+1" and sheet.cell(row=3, column=2).data_type == "s"
     assert sheet.cell(row=3, column=3).data_type == "s"
 
 
