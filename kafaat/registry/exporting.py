@@ -20,7 +20,7 @@ from kafaat.core import audit
 from kafaat.core.spreadsheets import safe_row, xlsx_row
 from kafaat.registry.importing_columns import PEOPLE_COLUMNS
 from kafaat.registry.models import Person
-from kafaat.registry.services import SENSITIVE_FIELDS, SearchFilters, search_people
+from kafaat.registry.services import SENSITIVE_FIELDS, SearchFilters, search_kind, search_people
 
 BATCH = 2000
 FORMATS = ("xlsx", "csv")
@@ -71,7 +71,10 @@ def _people(ids: list[int]) -> Iterator[Person]:
 
 
 def record_export(user, ids: list[int], fmt: str, query: str, filters: SearchFilters | None) -> None:
-    details = {"format": fmt, "query": query[:100], "filters": vars(filters) if filters else {}}
+    # What the export searched by, never the terms: a search text may itself be a phone or identity number.
+    details = {"format": fmt, "filters": vars(filters) if filters else {}}
+    if query.strip():
+        details["search_by"] = search_kind(query.strip())
     audit.record_bulk(audit.Action.EXPORT, user, Person, ids, details=details)
 
 

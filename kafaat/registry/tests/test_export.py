@@ -76,6 +76,9 @@ def test_the_export_follows_the_search_filters(client, world, people):
     assert [r[0] for r in export(client, format="csv", territory="MA-01")[1:]] == []
     assert sorted(r[0] for r in export(client, format="csv", territory="MA-02")[1:]) == ["A-1", "A-2"]
     assert [r[0] for r in export(client, format="csv", q="0612345678")[1:]] == ["A-1"]
+    # The log says what the export searched by, never the phone number typed.
+    event = AuditEvent.objects.filter(action="export").latest("pk")
+    assert event.details["search_by"] == "phone" and "0612345678" not in str(event.details)
 
 
 def test_headers_follow_the_user_language(client, world, people):
