@@ -75,6 +75,7 @@ def run(args) -> None:
     from django.db import connection, transaction
     from import_people import actors, make_file
 
+    from kafaat.core import import_workers
     from kafaat.core import importing as core
     from kafaat.core.bulk import BulkTable, copy_text
     from kafaat.registry.importing import PERSON_FIELDS, PeopleImport
@@ -92,10 +93,10 @@ def run(args) -> None:
     with stage("read and split the CSV (read_table, chunks)"):
         table = core.read_table(path, path.name)
         mapping, _unknown, _errors = core.map_headers(spec, table.headers)
-        chunks = list(core._chunks(table.rows, core.CHUNK_ROWS))
+        chunks = list(import_workers.chunks(table.rows, core.CHUNK_ROWS))
     items = list(mapping.items())
-    with stage("rows to columns (_as_columns)"):
-        shaped = [core._as_columns(chunk, items) for chunk in chunks]
+    with stage("rows to columns (as_columns)"):
+        shaped = [import_workers.as_columns(chunk, items) for chunk in chunks]
     state = spec.worker_state()
     profiler = None
     if args.profile:

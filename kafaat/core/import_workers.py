@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import translation
 
 if TYPE_CHECKING:
-    from kafaat.core.importing import ImportSpec, Outcome
+    from kafaat.core.import_spec import ImportSpec, Outcome
 
 _worker: tuple[Callable, Any, list, Callable] | None = None
 
@@ -58,7 +58,7 @@ def _as_raw(rows: list[tuple[int, list]], items: list[tuple[str, int]]) -> list[
     return out
 
 
-def _as_columns(rows: list[tuple[int, list]], items: list[tuple[str, int]]) -> Columns:
+def as_columns(rows: list[tuple[int, list]], items: list[tuple[str, int]]) -> Columns:
     width = max((i for _key, i in items), default=-1) + 1
     cells = [row if len(row) >= width else [*row, *[None] * (width - len(row))] for _number, row in rows]
     transposed = list(zip(*cells, strict=False)) if cells else []  # longer rows: extra cells unread
@@ -69,7 +69,7 @@ def _as_columns(rows: list[tuple[int, list]], items: list[tuple[str, int]]) -> C
 
 
 def _shaped(columnar: bool) -> Callable:
-    return _as_columns if columnar else _as_raw
+    return as_columns if columnar else _as_raw
 
 
 def _validate_in_worker(rows: list[tuple[int, list]]) -> list[Outcome]:
@@ -77,7 +77,7 @@ def _validate_in_worker(rows: list[tuple[int, list]]) -> list[Outcome]:
     return validate(state, shape(rows, items))
 
 
-def _chunks(rows: Iterator[tuple[int, list]], size: int) -> Iterator[list[tuple[int, list]]]:
+def chunks(rows: Iterator[tuple[int, list]], size: int) -> Iterator[list[tuple[int, list]]]:
     chunk = []
     for row in rows:
         chunk.append(row)
@@ -143,7 +143,7 @@ def _validated_ahead(spec: ImportSpec, chunks: Iterator, items: list) -> Iterato
         thread.join()
 
 
-def _validated(
+def validated(
     spec: ImportSpec, chunks: Iterator, items: list, workers: int, ahead: bool = False
 ) -> Iterator[tuple[list, list]]:
     """(chunk, outcomes) in file order; with workers, a few chunks are in flight at once; with `ahead` (and

@@ -34,7 +34,7 @@ def fingerprint(values, territory_id: int | None, id_hash: str) -> str:
     birth = None if values["birth_date_estimated"] else values["birth_date"]
     answers = sorted((values["disability_answers"] or {}).items())
     parts += [birth, territory_id, id_hash, sorted(values["languages"] or []), answers]
-    return _sha(parts)
+    return sha(parts)
 
 
 def stored_fingerprints(organisation_id: int, keys) -> dict[str, str]:
@@ -64,11 +64,11 @@ _ENCRYPTED = {
 }
 
 
-def _sha(parts) -> str:
+def sha(parts) -> str:
     return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()
 
 
-def _fingerprints(values: dict[str, list]) -> list[str]:
+def fingerprints(values: dict[str, list]) -> list[str]:
     """`fingerprint()` of every row, column by column (the same text hashed, so the same keys)."""
     parts = [list(map(str, values[key])) for key in COMPARED_FIELDS]
     parts.append(

@@ -33,15 +33,15 @@ from kafaat.core.bulk import (
     references_checked_once,
     reserve_ids,
 )
-from kafaat.core.importing import Column, ImportSpec, Outcome
+from kafaat.core.importing import ImportSpec, Outcome
 from kafaat.core.models import Organisation, Territory
 from kafaat.registry.access_rules import CHANGE_PERSON
 from kafaat.registry.import_keys import (
-    _fingerprints,
-    _sha,
+    fingerprints,
+    sha,
     stored_fingerprints,
 )
-from kafaat.registry.importing_columns import PEOPLE_COLUMNS
+from kafaat.registry.importing_columns import PEOPLE_COLUMNS, spreadsheet_text
 from kafaat.registry.models import (
     Consent,
     Person,
@@ -61,8 +61,6 @@ from kafaat.registry.validation import (
 )
 from kafaat.registry.validation_columns import MEMO_LIMIT, clean_columns
 
-KINDS = ("people", "steps")
-
 PERSON_FIELDS = (
     "id", "registered_by", "case_worker", "created_by", "created_at", "updated_at",  # the same for every row
     "uid", "external_id", *NAME_FIELDS, "search_name", "sex", "birth_date", "birth_date_estimated",
@@ -81,14 +79,6 @@ def _tables(vendor: str) -> SimpleNamespace:
         access=BulkTable(PersonAccess, ACCESS_FIELDS, vendor, raw=("granted_at",)),
         consent=BulkTable(Consent, CONSENT_FIELDS, vendor),
     )
-
-
-def _spreadsheet_text(value):
-    """Undo what spreadsheets do to numbers: 612345678.0 was the phone 0612345678."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        text = str(int(value))
-        return "0" + text if len(text) == 9 and text[0] in "5678" else text
-    return value
 
 
 @dataclass
@@ -145,7 +135,7 @@ def _validate_columns(state: PeopleState, numbers: list[int], columns: dict[str,
     for key in _SPREADSHEET_TEXT:
         column = columns.get(key)
         if column is not None and not all(type(v) is str or v is None for v in column):
-            columns[key] = [v if type(v) is str or v is None else _spreadsheet_text(v) for v in column]
+            columns[key] = [v if type(v) is str or v is None else spreadsheet_text(v) for v in column]
     ctx = Context(state.territories, state.today)
     cleaned = clean_columns(IMPORT_RULES, columns, count, ctx, state.memo)
     outcomes = [Outcome(number) for number in numbers]
@@ -164,7 +154,7 @@ def _validate_columns(state: PeopleState, numbers: list[int], columns: dict[str,
     values["search_name"] = [search_names[combination] for combination in zip(*names, strict=True)]
     values["id_number_hash"] = identity_hashes_of(values["id_type"], values["id_number"])
     values["territory"] = [territory.pk for territory in values["territory"]]
-    prints = _fingerprints(values)
+    prints = fingerprints(values)
     ages = columns.get("age") or [None] * count
     keys = []
     for i, key, print_, estimated in zip(
@@ -172,7 +162,7 @@ def _validate_columns(state: PeopleState, numbers: list[int], columns: dict[str,
     ):
         if not key:  # the row's own hash, with the age as written (not the birth day it gives today)
             age = str(ages[i] or "").strip() if estimated else ""
-            key = "sha:" + _sha([print_, age])[:20]
+            key = "sha:" + sha([print_, age])[:20]
         keys.append(key)
     values["external_id"] = keys
     values["uid"] = _uuid4_hex(len(good))
@@ -345,21 +335,3 @@ def _existing_keys(organisation_id: int, keys: list[str]) -> set[str]:
             return {row[0] for row in cursor.fetchall()}
     people = Person.objects.filter(registered_by_id=organisation_id, external_id__in=keys)
     return set(people.values_list("external_id", flat=True))
-
-
-def spec_for(kind: str, user, organisation: Organisation, **options) -> ImportSpec:
-    """The import of `kind` for a user acting for an organisation (PermissionDenied if they may not)."""
-    if kind not in KINDS:
-        raise ValueError(f"unknown import kind {kind!r}")
-    if kind == "people":
-        options.pop("project", None)
-        return PeopleImport(user, organisation, **options)
-    from kafaat.registry.importing_steps import StepsImport
-
-    return StepsImport(user, organisation, **options)
-
-
-def columns_for(kind: str) -> tuple[Column, ...]:
-    from kafaat.registry.importing_steps import STEP_COLUMNS
-
-    return PEOPLE_COLUMNS if kind == "people" else STEP_COLUMNS

@@ -18,7 +18,15 @@ DATE_FORMAT = gettext_lazy("DD/MM/YYYY or YYYY-MM-DD")
 SENSITIVE = gettext_lazy("Sensitive: encrypted in the database and never exported.")
 
 
-def _codes(choices) -> str:
+def spreadsheet_text(value):
+    """Undo what spreadsheets do to numbers: 612345678.0 was the phone 0612345678."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        text = str(int(value))
+        return "0" + text if len(text) == 9 and text[0] in "5678" else text
+    return value
+
+
+def codes(choices) -> str:
     return ", ".join(choices.values)
 
 
@@ -87,7 +95,7 @@ _PEOPLE_DOCS = {
     "age": (gettext_lazy("Used only when the date of birth is empty: an estimated date is recorded."),
             gettext_lazy("whole years, 10 to 100"), ("", "27")),
     "nationality": ("", gettext_lazy("two-letter country code; empty means MA"), ("MA", "SN")),
-    "migration_status": (SENSITIVE, _codes(MigrationStatus), ("moroccan", "regular_migrant")),
+    "migration_status": (SENSITIVE, codes(MigrationStatus), ("moroccan", "regular_migrant")),
     "commune": (gettext_lazy("Commune of residence; the province column is used when it is empty."),
                 gettext_lazy("name or code of a commune"), ("Oujda", "COM_0781")),
     "territory": (gettext_lazy("Province or prefecture, when the commune is not known."),
@@ -95,12 +103,12 @@ _PEOPLE_DOCS = {
     "area": (gettext_lazy("Empty: taken from the commune."), "urban, rural", ("", "")),
     "phone": ("", gettext_lazy("Moroccan number, or an international one starting with +"),
               ("06 12 34 56 78", "+221 77 123 45 67")),
-    "id_type": (gettext_lazy("Empty with a number: a CIN."), _codes(IdType), ("cin", "passport")),
+    "id_type": (gettext_lazy("Empty with a number: a CIN."), codes(IdType), ("cin", "passport")),
     "id_number": (SENSITIVE, "", ("AB123456", "A1234567")),
-    "education_level": ("", _codes(EducationLevel), ("baccalaureate", "primary")),
+    "education_level": ("", codes(EducationLevel), ("baccalaureate", "primary")),
     "neet": (gettext_lazy("Not in employment, education or training."), YES_NO, ("oui", "non")),
     "household_head": ("", YES_NO, ("non", "oui")),
-    "languages": ("", gettext_lazy("codes separated by commas: %s") % _codes(Language), ("ary, fr", "fr")),
+    "languages": ("", gettext_lazy("codes separated by commas: %s") % codes(Language), ("ary, fr", "fr")),
     **{key: (label, _WG_ACCEPTED, ("1", "2"))
        for key, (_domain, label) in zip(WG_FIELDS, WashingtonGroup.DOMAINS, strict=True)},
     "consent": (gettext_lazy("The day the person agreed to be registered. A row without it is rejected."),

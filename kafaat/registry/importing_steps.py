@@ -31,11 +31,11 @@ from kafaat.pathways.models import (
 from kafaat.pathways.services import KIND_FIELDS, check_step, initial_status, projects_for
 from kafaat.registry import normalise
 from kafaat.registry.access_rules import CHANGE_PERSON
-from kafaat.registry.importing import _sha, _spreadsheet_text
-from kafaat.registry.importing_columns import DATE_FORMAT, YES_NO, _codes, build_columns
+from kafaat.registry.import_keys import sha
+from kafaat.registry.importing_columns import DATE_FORMAT, YES_NO, build_columns, codes, spreadsheet_text
 from kafaat.registry.models import Person
 from kafaat.registry.services import active_sharing_consent, organisation_for
-from kafaat.registry.validation import _choice, parse_bool, parse_date
+from kafaat.registry.validation import choice, parse_bool, parse_date
 
 STEP_CHOICES = {
     "referral_target": ReferralTarget,
@@ -90,7 +90,7 @@ _STEP_HEADERS = (
     ("still_employed", "Toujours en emploi", "لا يزال يعمل", "Still employed"),
     ("income_band", "Tranche de revenu", "فئة الدخل", "Income band"),
 )  # fmt: skip
-_KIND_ACCEPTED = gettext_lazy("a code, or its name in French, Arabic or English: %s") % _codes(StepKind)
+_KIND_ACCEPTED = gettext_lazy("a code, or its name in French, Arabic or English: %s") % codes(StepKind)
 _STEP_DOCS = {
     "external_id": (gettext_lazy("Your own id for the step, unique in your organisation; later rows may name "
                                  "it as their previous step."), "", ("S-1", "S-2")),
@@ -109,9 +109,7 @@ _STEP_DOCS = {
 }  # fmt: skip
 for _key, *_names in _STEP_HEADERS[8:]:
     _help = _STEP_DOCS.get(_key, (Step._meta.get_field(_key).verbose_name,))[0]
-    _accepted = (
-        _codes(STEP_CHOICES[_key]) if _key in STEP_CHOICES else YES_NO if _key in STEP_BOOLEANS else ""
-    )
+    _accepted = codes(STEP_CHOICES[_key]) if _key in STEP_CHOICES else YES_NO if _key in STEP_BOOLEANS else ""
     _examples = {"programme": ("Soudure", ""), "dropout_reason": ("", "family")}.get(_key, ("", ""))
     _STEP_DOCS[_key] = (_help, _accepted, _examples)
 STEP_COLUMNS = build_columns(_STEP_HEADERS, _STEP_DOCS, {"kind", "date"})
@@ -121,7 +119,7 @@ _STEP_NAMES = {"person", "person_id_number", "project", "parent", "outcome", "ex
 
 def step_kind(text: str) -> str:
     found = _KIND_BY_WORD.get(normalise.normalise_arabic(normalise.normalise_latin(text)).strip())
-    return found or _choice(text, StepKind)
+    return found or choice(text, StepKind)
 
 
 class StepsImport(ImportSpec):
@@ -163,7 +161,7 @@ class StepsImport(ImportSpec):
 
     def parse(self, number: int, raw: dict) -> Outcome:
         errors, fields = {}, {}
-        parsed = {name: str(_spreadsheet_text(raw.get(name)) or "").strip() for name in _STEP_NAMES}
+        parsed = {name: str(spreadsheet_text(raw.get(name)) or "").strip() for name in _STEP_NAMES}
         kind = None
         try:
             kind = step_kind(str(raw.get("kind") or "").strip())
@@ -194,7 +192,7 @@ class StepsImport(ImportSpec):
     @staticmethod
     def _field(name: str, value):
         if name in STEP_CHOICES:
-            return _choice(str(value).strip(), STEP_CHOICES[name])
+            return choice(str(value).strip(), STEP_CHOICES[name])
         if name in STEP_BOOLEANS:
             return parse_bool(value)
         if name == "follow_up_months":
@@ -202,7 +200,7 @@ class StepsImport(ImportSpec):
                 return int(float(value))
             except ValueError as error:
                 raise ValueError(_("Write a number of months.")) from error
-        text = str(_spreadsheet_text(value)).strip()
+        text = str(spreadsheet_text(value)).strip()
         if name == "target_organisation":
             return text
         if len(text) > Step._meta.get_field(name).max_length:
@@ -228,7 +226,7 @@ class StepsImport(ImportSpec):
         key = (
             row["external_id"]
             or "sha:"
-            + _sha(
+            + sha(
                 [
                     person.pk,
                     kind,

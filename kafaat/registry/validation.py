@@ -157,7 +157,7 @@ def _choice_lookup(choices) -> dict[str, str]:
     return lookup
 
 
-def _choice(text: str, choices) -> str:
+def choice(text: str, choices) -> str:
     """A choice by its code or by its label in any language the user might have typed."""
     if text in _choice_codes(choices):
         return text
@@ -291,7 +291,7 @@ def _migration_status(ctx: Context, raw: Any, nationality: Any) -> tuple[tuple, 
         moroccan = _nationality_of(nationality) == "MA"
         return (MigrationStatus.MOROCCAN if moroccan else MigrationStatus.REGULAR_MIGRANT,), None
     try:
-        return (_choice(status, MigrationStatus),), None
+        return (choice(status, MigrationStatus),), None
     except ValueError as error:
         return (None,), {"migration_status": str(error)}
 
@@ -316,7 +316,7 @@ def _area(ctx: Context, raw: Any, commune: Any, territory: Any) -> tuple[tuple, 
         residence = _residence_text(commune, territory)
         return (_area_of(ctx.territories.find(residence) if residence else None),), None
     try:
-        return (_choice(area, Area),), None
+        return (choice(area, Area),), None
     except ValueError as error:
         return (None,), {"area": str(error)}
 
@@ -341,7 +341,7 @@ def _document(ctx: Context, type_raw: Any, number_raw: Any) -> tuple[tuple, dict
     errors = {}
     value_type = value_number = ""
     try:
-        value_type = _choice(id_type, IdType) if id_type else IdType.CIN
+        value_type = choice(id_type, IdType) if id_type else IdType.CIN
     except ValueError as error:
         errors["id_type"] = str(error)
     if not id_number:
@@ -357,7 +357,7 @@ def _document(ctx: Context, type_raw: Any, number_raw: Any) -> tuple[tuple, dict
 def _education(ctx: Context, raw: Any) -> tuple[tuple, dict | None]:
     education = _t(raw)
     try:
-        return (_choice(education, EducationLevel) if education else "",), None
+        return (choice(education, EducationLevel) if education else "",), None
     except ValueError as error:
         return (None,), {"education_level": str(error)}
 
@@ -380,7 +380,7 @@ def _languages(ctx: Context, raw: Any) -> tuple[tuple, dict | None]:
     values, error = [], None
     for language in languages:
         try:
-            values.append(_choice(str(language).strip(), Language))
+            values.append(choice(str(language).strip(), Language))
         except ValueError:
             error = {"languages": _("Unknown language: %(value)s.") % {"value": language}}
     return (values,), error

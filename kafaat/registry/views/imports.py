@@ -30,7 +30,7 @@ from kafaat.core.importing import ImportFileError, run_import, write_template
 from kafaat.core.models import ImportJob, Organisation, Project
 from kafaat.pathways.services import projects_for
 from kafaat.registry.access_rules import CHANGE_PERSON
-from kafaat.registry.importing import KINDS, columns_for, spec_for
+from kafaat.registry.import_kinds import KINDS, columns_for, spec_for
 
 logger = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024

@@ -6,7 +6,7 @@ from django.core.management.base import CommandError
 
 from kafaat.core.import_command import SpreadsheetImportCommand
 from kafaat.core.models import Project
-from kafaat.registry.importing import KINDS, spec_for
+from kafaat.registry.import_kinds import KINDS, spec_for
 
 
 class Command(SpreadsheetImportCommand):

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from kafaat.core.importing import write_template
-from kafaat.registry.importing import KINDS, columns_for
+from kafaat.registry.import_kinds import KINDS, columns_for
 
 
 class Command(BaseCommand):
