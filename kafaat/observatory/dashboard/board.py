@@ -7,16 +7,17 @@ parses the request and renders.
 
 Who sees what is decided in `gaps` (the same rules as the API and the publication): readers of aggregates
 see the dashboard, limited to their regions when their membership is scoped; those who may refresh the
-warehouse see exact figures, the others the published form (`gaps.published_table`: small counts, and the
-ratios that would reveal them, hidden as `*`).
+warehouse see exact figures, the others the published form (`disclosure.published_table`: small counts, and
+the ratios that would reveal them, hidden as `*`).
 
 A dashboard is computed once per warehouse snapshot, parameters, language and form (exact or published) and
-kept in memory (`dashboard_cache`); its maps are kept on disk by `maps`. A refresh makes a new snapshot
+kept in memory (`cache`); its maps are kept on disk by `maps`. A refresh makes a new snapshot
 file, so nothing computed from the old one is shown again.
 
-The parts: `dashboard_state` (filters, territories, the board), `dashboard_panels` (ranked groups, map,
-sectors, projection), `dashboard_charts` (their Vega-Lite specs), `dashboard_cache` (caches, prewarming);
-this module assembles a board and is the interface the view and the tests use.
+The parts: `state` (filters, territories, the board), `panels` (ranked groups, map, sectors, projection),
+`charts` (their Vega-Lite specs), `cache` (the boards and tables per snapshot), `prewarm` (the common views
+computed ahead); this module assembles a board, `page` answers a reader (with the reader's rights), and the
+package's `__init__` names the interface the view and the tests use.
 """
 
 from __future__ import annotations
@@ -24,65 +25,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from django.utils import translation
-from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from kafaat.observatory import gaps, maps, snapshot
-from kafaat.observatory.dashboard_cache import (  # noqa: F401 — the dashboard's interface
-    cache_clear,
-    cache_info,
-    default_year,
-    memo,
-    prewarm,
-    prewarm_in_background,
-    snapshot_version,
-    table,
-    years,
-)
-from kafaat.observatory.dashboard_panels import (  # noqa: F401
-    CHARTS,
-    choropleth,
-    combine,
-    projection,
-    rank,
-    sectors,
-    shown,
-)
-from kafaat.observatory.dashboard_state import (  # noqa: F401
-    DIMENSIONS,
-    INDICATORS,
-    NATIONAL,
-    Dashboard,
-    DashboardError,
-    Filters,
-    allowed,
-    check,
-    may_view,
-    only_provinces,
-    provinces_of,
-    sees_exact_figures,
-    territories,
-    url,
-)
+from kafaat.observatory.dashboard.cache import memo, table
+from kafaat.observatory.dashboard.panels import CHARTS, choropleth, combine, projection, rank, sectors, shown
+from kafaat.observatory.dashboard.state import NATIONAL, Dashboard, Filters, territories
 
 # --- The dashboard ----------------------------------------------------------------------------------------
-
-
-def build(user, filters: Filters, language: str) -> Dashboard:
-    """The dashboard for these filters (raises DashboardError on bad ones, NoSnapshot without a snapshot)."""
-    exact = sees_exact_figures(user)
-    version = snapshot_version()
-    available = years()
-    visible = gaps.visible_regions(user)
-    provinces = gaps.visible_provinces(user)
-    filters = allowed(user, check(filters, available, default_year()), visible, provinces)
-    prewarm_in_background(version)
-    only = only_provinces(filters, visible, provinces)
-    board = cached_board(version, language, exact, filters, available, only)
-    if visible is None:
-        return board
-    # A reader scoped to regions: no way back to the national map; to a province: nor to its region.
-    return replace(board, national=False, trail=board.trail[2:] if only else board.trail[1:])
 
 
 def cached_board(
@@ -206,13 +156,3 @@ def svgs(board: Dashboard) -> dict[str, str]:
         spec = getattr(board, f"{which}_spec")
         out[which] = svg or (maps.cached_svg(spec) if spec is not None else "") or ""
     return out
-
-
-def chart(user, filters: Filters, language: str, which: str) -> str:
-    """One chart of a dashboard as SVG, drawn now if no process drew it before (the page's lazy fragments).
-    DashboardError for an unknown chart; "" when the board has none (e.g. no group to project)."""
-    if which not in CHARTS:
-        raise DashboardError(_("Unknown chart “%(value)s”.") % {"value": which[:20]})
-    board = build(user, filters, language)
-    spec = getattr(board, f"{which}_spec")
-    return "" if spec is None else maps.render_svg(spec)

@@ -1,6 +1,6 @@
 """The dashboard's Vega-Lite chart specs (supply and demand per sector, projection), drawn by core.charts.
 
-Split from ``dashboard.py``, which assembles the page and decides when each chart is drawn.
+Split from ``board.py``, which assembles the page and decides when each chart is drawn.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from kafaat.observatory import gaps
 from kafaat.results.suppression import MARKER
 
 if TYPE_CHECKING:
-    from kafaat.observatory.dashboard import SectorBar
+    from kafaat.observatory.dashboard.state import SectorBar
 
 
 def _series_colour(legend: str, supply: str, demand: str) -> dict:

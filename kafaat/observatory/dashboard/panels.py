@@ -2,7 +2,7 @@
 projection, each from the gap tables as the reader may see them (exact, or published), with their charts'
 Vega-Lite specs (drawn now, or later as fragments).
 
-Split from ``dashboard.py``, which assembles a board from these.
+Split from ``board.py``, which assembles a board from these.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from dataclasses import dataclass, replace
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from kafaat.observatory import gaps, maps
-from kafaat.observatory.dashboard_cache import table
-from kafaat.observatory.dashboard_charts import projection_chart, sector_chart
-from kafaat.observatory.dashboard_state import (
+from kafaat.observatory import disclosure, gaps, maps
+from kafaat.observatory.dashboard.cache import table
+from kafaat.observatory.dashboard.charts import projection_chart, sector_chart
+from kafaat.observatory.dashboard.state import (
     INDICATORS,
     NATIONAL,
     Dashboard,
@@ -107,7 +107,7 @@ class Shown:
 def shown(rows: list[gaps.GapRow], exact: bool) -> list[Shown]:
     if exact:
         return [Shown(r, frozenset()) for r in rows]
-    return [Shown(p, p.suppressed) for p in gaps.published_table(rows)]
+    return [Shown(p, p.suppressed) for p in disclosure.published_table(rows)]
 
 
 def format_value(name: str, value, language: str) -> str:
@@ -327,8 +327,6 @@ def _published_projection(
 ) -> tuple[list[gaps.ProjectionRow], bool]:
     """The projection as published (disclosure.published_projection: the rule of the open-data packages, the
     board's year as in its gap table), projected values rounded."""
-    from kafaat.observatory import disclosure
-
     year, dimension = board.filters.year, board.filters.dimension
     protection = disclosure.protection(year, dimension) if year is not None else None  # type: ignore[arg-type]
     shown, hidden = disclosure.published_projection(

@@ -1,7 +1,7 @@
 """The dashboard's state: its filters (checked against the snapshot and the reader's territories), the
 territories it names, and the computed board that the page renders.
 
-Split from ``dashboard.py`` (which computes a board); no HTTP here.
+Split from ``board.py`` (which computes a board); no HTTP here.
 """
 
 from __future__ import annotations

@@ -23,10 +23,6 @@ the published pattern. Rates follow their counts (`published_fields`).
 
 from __future__ import annotations
 
-import hashlib
-import importlib
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
@@ -231,80 +227,6 @@ def build(year: int, dimension: str, region_rows, province_rows, *, threshold: i
     )
     _protect(protection, threshold)
     return protection
-
-
-# --- one protection per (year, dimension, figures), shared by every reader ---------------------------------
-
-_cache: OrderedDict[str, Protection] = OrderedDict()  # by a digest of the figures
-_by_version: dict[tuple, Protection] = {}  # by snapshot version: no gap table read at all
-_lock = threading.Lock()
-CACHE_SIZE = 16
-
-
-def _engine():
-    # The gap engine as currently imported (tests may stand in for it).
-    return importlib.import_module("kafaat.observatory.gaps")
-
-
-def _snapshot_version() -> tuple[str, int] | None:
-    from kafaat.observatory import warehouse
-
-    path = warehouse.warehouse_path()
-    try:
-        return str(path), path.stat().st_mtime_ns
-    except FileNotFoundError:
-        return None
-
-
-def protection(year: int, dimension: str, *, threshold: int = THRESHOLD) -> Protection:
-    """The country's protection for a year and dimension, from the gap engine: computed once per snapshot
-    (a refresh replaces the snapshot file, hence its version), and kept for the same figures."""
-    engine = _engine()
-    version = _snapshot_version()
-    fast = (id(engine), version, int(year), dimension, threshold)
-    with _lock:
-        if version is not None and fast in _by_version:
-            return _by_version[fast]
-    from kafaat.observatory import disclosure_store as store
-
-    real = store.is_real(engine)
-    loaded = store.stored(year, dimension, threshold) if real and version is not None else None
-    path = store.disk_path(version, year, dimension, threshold) if real and version is not None else None
-    if loaded is None and path is not None:
-        loaded = store.load(path)
-    if loaded is not None:  # computed at refresh (in the snapshot), or by another process (on disk)
-        with _lock:
-            _by_version[fast] = loaded
-        return loaded
-    regions = engine.gap_table(year, level="region", region=None, dimension=dimension)
-    provinces = engine.gap_table(year, level="province", region=None, dimension=dimension)
-    digest = hashlib.sha256(repr((year, dimension, threshold)).encode())
-    for row in (*regions, *provinces):
-        counts = (row.territory_code, row.group_code, *(getattr(row, m) for m in PUBLISHED_COUNTS))
-        digest.update(repr(counts).encode())
-    key = digest.hexdigest()
-    with _lock:
-        built = _cache.get(key)
-    if built is None:
-        built = build(year, dimension, regions, provinces, threshold=threshold)
-    with _lock:
-        _cache[key] = built
-        _cache.move_to_end(key)
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-        if version is not None:
-            _by_version[fast] = built
-            while len(_by_version) > CACHE_SIZE:
-                _by_version.pop(next(iter(_by_version)))
-    if path is not None:
-        store.save(path, built)
-    return built
-
-
-def cache_clear() -> None:
-    with _lock:
-        _cache.clear()
-        _by_version.clear()
 
 
 # --- rates: hidden with the counts they come from ---------------------------------------------------------

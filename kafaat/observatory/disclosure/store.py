@@ -1,6 +1,6 @@
 """Where the suppression patterns of `disclosure` are kept so that readers do not compute them: every year ×
 dimension computed at refresh and stored in the snapshot (`store_patterns`), and, for any other, on disk
-beside the drawn charts for the server's other processes. Split from ``disclosure.py`` (the rule).
+beside the drawn charts for the server's other processes. Split from ``rule.py`` (the rule).
 """
 
 from __future__ import annotations
@@ -12,15 +12,14 @@ import os
 import tempfile
 from pathlib import Path
 
-from kafaat.observatory import disclosure
-from kafaat.observatory.disclosure import Protection
+from kafaat.observatory import gaps, maps, snapshot
+from kafaat.observatory.disclosure import rule
+from kafaat.observatory.disclosure.rule import Protection
 from kafaat.results.suppression import THRESHOLD
 
 
 def disk_path(version, year: int, dimension: str, threshold: int) -> Path:
     """Where the pattern of a snapshot is kept for the server's other processes."""
-    from kafaat.observatory import maps
-
     root = maps.cache_dir()  # beside the drawn charts: the same lifetime, shared by every process
     name = hashlib.sha256(repr((version, int(year), dimension, threshold)).encode()).hexdigest()
     return root / "disclosure" / f"{name}.json"
@@ -28,7 +27,7 @@ def disk_path(version, year: int, dimension: str, threshold: int) -> Path:
 
 def is_real(engine) -> bool:
     """Whether `engine` is the gap engine itself (tests stand in for it: their patterns are not kept)."""
-    return Path(getattr(engine, "__file__", None) or "-").name == "gaps.py"
+    return engine is gaps
 
 
 def as_json(p: Protection) -> dict:
@@ -82,18 +81,16 @@ def store_patterns(path: Path, *, threshold: int = THRESHOLD) -> int:
     it, so that no reader's request computes one (0.3–0.8 s each at the issue's size). Returns how many."""
     import duckdb
 
-    from kafaat.observatory import snapshot
-
-    gaps = importlib.import_module("kafaat.observatory.gaps")  # as currently imported (tests stand in)
-    if not is_real(gaps):
+    engine = importlib.import_module("kafaat.observatory.gaps")  # as currently imported (tests stand in)
+    if not is_real(engine):
         return 0  # a stand-in's patterns are never kept
     rows = []
     try:
-        for year in gaps.years_available(path=path):
-            for dimension in gaps.DIMENSIONS:
-                regions = gaps.gap_table(year, level="region", dimension=dimension, path=path)  # type: ignore[arg-type]
-                provinces = gaps.gap_table(year, level="province", dimension=dimension, path=path)  # type: ignore[arg-type]
-                p = disclosure.build(year, dimension, regions, provinces, threshold=threshold)
+        for year in engine.years_available(path=path):
+            for dimension in engine.DIMENSIONS:
+                regions = engine.gap_table(year, level="region", dimension=dimension, path=path)  # type: ignore[arg-type]
+                provinces = engine.gap_table(year, level="province", dimension=dimension, path=path)  # type: ignore[arg-type]
+                p = rule.build(year, dimension, regions, provinces, threshold=threshold)
                 rows.append((year, dimension, threshold, json.dumps(as_json(p))))
     finally:
         snapshot.close(path)  # the read-only connection, before writing
@@ -112,8 +109,6 @@ def store_patterns(path: Path, *, threshold: int = THRESHOLD) -> int:
 def stored(year: int, dimension: str, threshold: int) -> Protection | None:
     """The pattern the refresh stored in the current snapshot; None for a snapshot from before that."""
     import duckdb
-
-    from kafaat.observatory import snapshot
 
     sql = f"SELECT pattern FROM {PATTERNS} WHERE year = ? AND dimension = ? AND threshold = ?"  # noqa: S608
     try:

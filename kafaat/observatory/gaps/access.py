@@ -1,6 +1,6 @@
-"""Who reads which gap tables: the API, the dashboard and the publication ask here (through ``gaps.py``).
+"""Who reads which gap tables: the API, the dashboard and the publication ask here (through the package).
 
-Split from ``gaps.py``, which re-exports these functions as part of its contract.
+Split from ``engine.py``; the package re-exports these functions as part of its contract.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ def sees_exact_figures(user) -> bool:
     """Those who may also refresh the warehouse (programme managers, national administrators) see exact
     figures; every other reader of aggregates sees the published (suppressed) form."""
     from kafaat.core import access
-    from kafaat.observatory.access_rules import REFRESH_WAREHOUSE
+    from kafaat.observatory.permissions import REFRESH_WAREHOUSE
 
     return may_read(user) and access.has_permission(user, REFRESH_WAREHOUSE)
 

@@ -1,8 +1,9 @@
 """Gaps and prospects: training supply against labour demand, per territory × occupation group or sector.
 
-Every number comes from the warehouse snapshot (`supply_demand.py` builds its tables), in one DuckDB query per
-call. Formulas, sources and assumptions: docs/observatory.md. The contract (shared with the dashboard and the
-publication) is in the module's public names: `gap_table`, `projection`, `years_available`, `published_table`.
+Every number comes from the warehouse snapshot (`warehouse/supply_demand.py` builds its tables), in one DuckDB
+query per call. Formulas, sources and assumptions: docs/observatory.md. The contract (shared with the
+dashboard and the publication) is in the package's public names: `gap_table`, `projection`,
+`years_available`; the published form of the rows is `disclosure.published_table`.
 
 * ratio S/D = graduates / vacancies; mismatch = (S − D) / (S + D), in [−1, 1]: −1 all demand, +1 all supply;
 * location quotient of demand = (D_tg / D_t) / (D_g / D_national): > 1 when the group weighs more in the
@@ -11,15 +12,14 @@ publication) is in the module's public names: `gap_table`, `projection`, `years_
   project / people certified; women's shares of graduates and of hires;
 * coverage = graduates per 1,000 young people (15-24, estimated: supply_demand.YOUTH_SHARE_15_24).
 
-The engine's terms (levels, dimensions, row types, group names) are in ``gaps_rows.py`` and who reads what in
-``gaps_access.py``; both are re-exported here, the one module its callers (and the tests' stand-in) know.
+The engine's terms (levels, dimensions, row types, group names) are in ``rows.py`` and who reads what in
+``access.py``; the package re-exports all three, the one module its callers (and the tests' stand-in) know.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from dataclasses import fields
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -28,14 +28,7 @@ import numpy as np
 from django.utils.translation import gettext as _
 
 from kafaat.observatory import snapshot
-from kafaat.observatory.gaps_access import (
-    may_read,
-    region_of,
-    sees_exact_figures,
-    visible_provinces,
-    visible_regions,
-)
-from kafaat.observatory.gaps_rows import (
+from kafaat.observatory.gaps.rows import (
     DIMENSIONS,
     LEVELS,
     NATIONAL,
@@ -45,40 +38,10 @@ from kafaat.observatory.gaps_rows import (
     Level,
     ProjectionLevel,
     ProjectionRow,
-    PublishedGapRow,
     active_language,
     group_codes,
     group_name,
 )
-from kafaat.observatory.snapshot import NoSnapshot
-from kafaat.results import suppression
-
-__all__ = [
-    "DIMENSIONS",
-    "LEVELS",
-    "Dimension",
-    "GapError",
-    "GapRow",
-    "Level",
-    "NoSnapshot",
-    "ProjectionRow",
-    "ProjectionLevel",
-    "PublishedGapRow",
-    "coding_summary",
-    "may_read",
-    "sees_exact_figures",
-    "visible_provinces",
-    "visible_regions",
-    "gap_table",
-    "group_codes",
-    "group_name",
-    "latest_complete_year",
-    "projection",
-    "published_table",
-    "region_of",
-    "years_available",
-]
-
 
 # --- Checking the request -----------------------------------------------------------------------------------
 
@@ -402,39 +365,3 @@ def _complete_years(con) -> dict[str, int]:
 
 def _round(value: float | None) -> float | None:
     return None if value is None or math.isnan(value) else round(float(value), 2)
-
-
-# --- The published form -------------------------------------------------------------------------------------
-
-
-def published_table(rows: list[GapRow], *, threshold: int = suppression.THRESHOLD) -> list[PublishedGapRow]:
-    """The gap rows as the public sees them: the one rule of kafaat/observatory/disclosure.py.
-
-    The rows may be any rows of the year's gap tables (regions, provinces) or their sums that the dashboard
-    shows: the country's figure of a group (territory_code "MA"), a territory's figure of all groups
-    (group_code "*"). Each value is looked up in the protection computed once for the whole country (linked
-    territory × group and group × sex tables, threshold 5 and secondary suppression), so a figure is shown
-    or hidden as in every open-data package. Hidden fields are None and named in `suppressed`.
-    """
-    from kafaat.observatory import disclosure
-
-    out: list[PublishedGapRow] = []
-    protections: dict[tuple[int, str], disclosure.Protection] = {}
-    for r in rows:
-        key = (r.year, r.dimension)
-        if key not in protections:
-            protections[key] = disclosure.protection(r.year, r.dimension, threshold=threshold)
-        published = disclosure.published_fields(
-            protections[key],
-            r.territory_code,
-            r.group_code,
-            location_quotient=r.location_quotient,
-            cohort=(r.placed, r.certified),
-            youth=r.youth_population,
-        )
-        values = {f.name: getattr(r, f.name) for f in fields(PublishedGapRow) if f.name != "suppressed"}
-        names = {name for name, value in published.items() if value == suppression.MARKER}
-        for name in names:
-            values[name] = None
-        out.append(PublishedGapRow(**values, suppressed=frozenset(names)))
-    return out

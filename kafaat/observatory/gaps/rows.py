@@ -1,7 +1,7 @@
 """The gap engine's terms: levels, dimensions, the rows it returns, its refusals and the groups' names.
 
-Split from ``gaps.py``, which computes the rows (gap table, projection, published form) and re-exports these
-names as part of its contract (the dashboard, the API, the publication and the tests' stand-in use it).
+Split from ``engine.py``, which computes the rows (gap table, projection); the package re-exports these names
+as part of its contract (the dashboard, the API, the publication and the tests' stand-in use it).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ NATIONAL = "MA"  # the country's territory code (ISO 3166-1 alpha-2), for level 
 Dimension = Literal["occupation", "sector"]  # occupation = ISCO-08 sub-major group; sector = training sector
 LEVELS: tuple[str, ...] = get_args(Level)
 DIMENSIONS: tuple[str, ...] = get_args(Dimension)
-ISCO_FILE = Path(__file__).resolve().parents[1] / "labour" / "data" / "isco08.csv"
+ISCO_FILE = Path(__file__).resolve().parents[2] / "labour" / "data" / "isco08.csv"
 
 
 class GapError(ValueError):

@@ -13,24 +13,25 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
-import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from kafaat.core import charts
-from kafaat.observatory import geometry, map_template
+from kafaat.observatory.maps import geometry
+from kafaat.observatory.maps import template as map_template
+from kafaat.observatory.maps.drawing import (
+    LINK_ORIGIN,
+    NO_DATA_COLOUR,
+    cache_dir,
+    count_hit,
+    draw,
+    write_atomically,
+)
 
-NO_DATA_COLOUR = "#c8c8c8"
-# Vega resolves relative links against its own base URL: links go in under this origin, which is then cut off.
-LINK_ORIGIN = "https://kafaat.invalid"
 Level = str  # "region" (the 12 regions) or "province" (the provinces of one region)
 
 
@@ -233,13 +234,6 @@ def choropleth(
 
 # --- rendering, cached on disk -------------------------------------------------------------------------
 
-_stats = {"memory_or_disk_hits": 0, "renders": 0}
-_lock = threading.Lock()
-
-
-def cache_dir() -> Path:
-    return Path(getattr(settings, "KAFAAT_MAP_CACHE", Path(settings.VAR_DIR) / "cache" / "maps"))
-
 
 def cache_key(spec: dict) -> str:
     return charts.spec_hash(spec, "map-svg")
@@ -253,8 +247,7 @@ def cached_svg(spec: dict) -> str | None:
         svg = (cache_dir() / key[:2] / f"{key}.svg").read_text(encoding="utf-8")
     except FileNotFoundError:
         return _templated(spec, draw=False)
-    with _lock:
-        _stats["memory_or_disk_hits"] += 1
+    count_hit()
     return svg
 
 
@@ -265,8 +258,7 @@ def render_svg(spec: dict) -> str:
     path = cache_dir() / key[:2] / f"{key}.svg"
     try:
         svg = path.read_text(encoding="utf-8")
-        with _lock:
-            _stats["memory_or_disk_hits"] += 1
+        count_hit()
         return svg
     except FileNotFoundError:
         pass
@@ -275,14 +267,6 @@ def render_svg(spec: dict) -> str:
         return templated
     svg = _links(draw(spec))
     write_atomically(path, svg)
-    return svg
-
-
-def draw(spec: dict) -> str:
-    """A drawing by vl-convert (counted in `cache_info`)."""
-    svg = charts.render_svg(spec)
-    with _lock:
-        _stats["renders"] += 1
     return svg
 
 
@@ -306,24 +290,10 @@ def _templated(spec: dict, *, draw: bool) -> str | None:
         shape = shape or map_template.template(spec, note)
         table = table or map_template.samples(scale)
     else:
-        with _lock:
-            _stats["memory_or_disk_hits"] += 1
+        count_hit()
     if not map_template.fits(spec, shape):  # type: ignore[arg-type]
         return None  # the drawing did not have the expected shapes (another vl-convert?): drawn whole
     return _links(map_template.fill(spec, note, shape, table))  # type: ignore[arg-type]
-
-
-def write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        out.write(text)
-    os.replace(temporary, path)  # atomic: a reader never sees half a file
-
-
-def cache_info() -> dict[str, int]:
-    with _lock:
-        return dict(_stats)
 
 
 def fingerprint(*parts: object) -> str:

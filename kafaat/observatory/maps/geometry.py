@@ -26,7 +26,7 @@ from shapely.geometry import LineString, MultiPolygon, Polygon
 from kafaat.core.territories import DATA_DIR as TERRITORY_DIR
 from kafaat.core.territories import name_key
 
-GEOMETRY_DIR = Path(__file__).resolve().parent / "data" / "geometry"
+GEOMETRY_DIR = Path(__file__).resolve().parents[1] / "data" / "geometry"  # the observatory's data folder
 LEVELS = ("regions", "provinces")
 TOLERANCE = {"regions": 0.01, "provinces": 0.005}  # degrees (~1 km / 500 m): a 500-pixel map of ~20 degrees
 QUANTIZATION = 10_000

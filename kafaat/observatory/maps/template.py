@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kafaat.core import charts
+from kafaat.observatory.maps.drawing import LINK_ORIGIN, NO_DATA_COLOUR, cache_dir, draw, write_atomically
 
 SAMPLES = 400
 NOTE = "@@NOTE@@"  # stands for the map's note (the snapshot's time) in a template
@@ -50,8 +51,6 @@ def scale_of(spec: dict) -> dict | None:
 def template_spec(spec: dict, note: str) -> dict:
     """The spec of the template: every territory without a value, its text and link placeholders, the note
     a placeholder."""
-    from kafaat.observatory.maps import LINK_ORIGIN
-
     out = copy.deepcopy(spec)
     out["usermeta"]["map_note"] = NOTE
     rows = out["layer"][0]["transform"][0]["from"]["data"]["values"]
@@ -81,9 +80,7 @@ def parse(svg: str) -> Template:
 def _stored(kind: str, key: str, make: Callable[[], str] | None, load: Callable[[str], object]):
     """`load` of the text that `make()` gives, once per key: in memory, else on disk (beside the drawn maps,
     for every process), else made now (None when `make` is None)."""
-    from kafaat.observatory import maps
-
-    root = maps.cache_dir()
+    root = cache_dir()
     with _lock:
         if (root, key) in _memory:
             return _memory[(root, key)]
@@ -94,7 +91,7 @@ def _stored(kind: str, key: str, make: Callable[[], str] | None, load: Callable[
         if make is None:
             return None
         text = make()
-        maps.write_atomically(path, text)
+        write_atomically(path, text)
     value = load(text)
     with _lock:
         _memory[(root, key)] = value
@@ -108,11 +105,9 @@ def cache_clear() -> None:
 
 def template(spec: dict, note: str, *, draw: bool = True) -> Template | None:
     """The parsed template of a choropleth spec; drawn now when no process has (None if `draw` is False)."""
-    from kafaat.observatory import maps
-
     shape = template_spec(spec, note)
     key = charts.spec_hash(shape, "map-template")
-    make = (lambda: maps.draw(shape)) if draw else None
+    make = (lambda: draw(shape)) if draw else None
     return _stored("templates", key, make, parse)  # type: ignore[return-value]
 
 
@@ -136,9 +131,7 @@ def _sample(scale: dict) -> list[str]:
             "description": {"field": "i", "type": "nominal"},
         },
     }
-    from kafaat.observatory import maps
-
-    svg = maps.draw(spec)
+    svg = draw(spec)
     found = dict(re.findall(r'<path aria-label="(\d+)"[^>]*? fill="([^"]+)"', svg))
     return [found[str(i)] for i in range(SAMPLES + 1)]
 
@@ -176,8 +169,6 @@ def fits(spec: dict, shape: Template) -> bool:
 
 def fill(spec: dict, note: str, shape: Template, table: list[tuple[int, int, int]]) -> str:
     """The map of `spec` from its template: each shape's colour, link and label, and the note."""
-    from kafaat.observatory.maps import NO_DATA_COLOUR
-
     scale = spec["layer"][0]["encoding"]["color"]["scale"]
     rows = {r["code"]: r for r in spec["layer"][0]["transform"][0]["from"]["data"]["values"]}
     out = [shape.parts[0]]

@@ -8,8 +8,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Schema, Status
 
-from kafaat.observatory import publication
-from kafaat.observatory.publication_models import Publication
+from kafaat.observatory.publication import service as publication
+from kafaat.observatory.publication.models import Publication
 
 router = Router(tags=["open data"])
 

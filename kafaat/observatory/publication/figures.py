@@ -1,6 +1,6 @@
 """Open-data publication: the figures of a package and the rows of its resources.
 
-Split from ``publication.py``, which writes, validates and stores the package. ``collect_figures()`` reads the
+Split from ``service.py``, which writes, validates and stores the package. ``collect_figures()`` reads the
 gap tables (``kafaat.observatory.gaps``) in each language and the country's protection
 (``kafaat.observatory.disclosure``: small-cell suppression, linked across tables); ``gap_rows()``,
 ``total_rows()`` and ``projection_rows()`` turn them into the rows of the CSV resources.
@@ -16,12 +16,13 @@ from django.utils.translation import gettext_noop
 
 from kafaat.core.models import Territory
 from kafaat.observatory import disclosure
-from kafaat.observatory.publication_models import NATIONAL
-from kafaat.observatory.publication_schema import (
+from kafaat.observatory.publication.models import NATIONAL
+from kafaat.observatory.publication.schema import (
     GAP_FIELDS,
     HORIZON,
     LANGUAGES,
     TOTAL_FIELDS,
+    Scope,
     translated,
 )
 from kafaat.results import suppression
@@ -155,15 +156,6 @@ def unallocated_code(region: Territory) -> str:
 
 def _rounded(value: object) -> object:
     return round(value, 4) if isinstance(value, float) else value
-
-
-@dataclass(frozen=True)
-class Scope:
-    code: str  # region code or NATIONAL
-    region: Territory | None
-    names: dict[str, str]  # language -> name
-    child_level: str  # "province" or "region"
-    parent_level: str  # "region" or "country"
 
 
 def scope_of(region: Territory | None) -> Scope:

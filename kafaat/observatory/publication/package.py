@@ -1,8 +1,8 @@
 """Open-data publication: writing the files of a package and validating them.
 
-Split from ``publication.py``, which decides who may publish and stores the package once validated.
-``write_package()`` writes the CSV resources (rows from ``publication_figures``), their Table Schemas and
-``datapackage.json`` (``publication_schema``), the methodology note in French, Arabic and English and an XLSX
+Split from ``service.py``, which decides who may publish and stores the package once validated.
+``write_package()`` writes the CSV resources (rows from ``figures``), their Table Schemas and
+``datapackage.json`` (``schema``), the methodology note in French, Arabic and English and an XLSX
 copy; ``validate_package()`` asks ``frictionless`` what is wrong with them.
 """
 
@@ -19,19 +19,19 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from kafaat.observatory.publication_figures import (
+from kafaat.observatory.publication.figures import (
     DIMENSIONS,
     Figures,
-    Scope,
     gap_rows,
     projection_rows,
     total_rows,
 )
-from kafaat.observatory.publication_schema import (
+from kafaat.observatory.publication.schema import (
     FIELDS,
     LANGUAGES,
     RESOURCES,
     ResourceSpec,
+    Scope,
     methodology,
     methodology_markdown,
     table_schema,

@@ -1,6 +1,6 @@
 """The description of an open-data package: each resource's Table Schema and the methodology note (fr/ar/en).
 
-Split from ``publication.py``; ``publication_package.py`` writes and validates the package with these
+Split from ``service.py``; ``package.py`` writes and validates the package with these
 descriptions.
 """
 
@@ -18,10 +18,22 @@ from kafaat.observatory.disclosure import PUBLISHED_COUNTS
 from kafaat.results.suppression import MARKER, THRESHOLD
 
 if TYPE_CHECKING:
-    from kafaat.observatory.publication_figures import Scope
+    from kafaat.core.models import Territory
 
 LANGUAGES = ("fr", "ar", "en")
 HORIZON = 3
+
+
+# The territory a package covers: the figures' rows and the methodology note both take it (moved here from
+# ``figures.py``, which imports this module, so that the note's signature no longer imports it back).
+@dataclass(frozen=True)
+class Scope:
+    code: str  # region code or NATIONAL
+    region: Territory | None
+    names: dict[str, str]  # language -> name
+    child_level: str  # "province" or "region"
+    parent_level: str  # "region" or "country"
+
 
 # --- the schema of each resource ------------------------------------------------------------
 

@@ -8,7 +8,7 @@ package with ``frictionless`` and only then stores it — once, under a new vers
 No person-level data is read or written: the gap tables are aggregates.
 
 This module decides who may publish, stores and lists the packages; the figures and rows come from
-``publication_figures.py``, the files are written and validated by ``publication_package.py``.
+``figures.py``, the files are written and validated by ``package.py``.
 """
 
 from __future__ import annotations
@@ -31,16 +31,16 @@ from django.utils.translation import gettext as _
 from kafaat.core import access, audit
 from kafaat.core.models import Territory
 from kafaat.observatory import disclosure, snapshot
-from kafaat.observatory.access_rules import PUBLISH_OPEN_DATA
-from kafaat.observatory.publication_figures import (
+from kafaat.observatory.permissions import PUBLISH_OPEN_DATA
+from kafaat.observatory.publication.figures import (
     DIMENSIONS,
-    Scope,
     collect_figures,
     gaps_engine,
     scope_of,
 )
-from kafaat.observatory.publication_models import NATIONAL, Publication, PublicationFile
-from kafaat.observatory.publication_package import sha256_of, validate_package, write_package
+from kafaat.observatory.publication.models import NATIONAL, Publication, PublicationFile
+from kafaat.observatory.publication.package import sha256_of, validate_package, write_package
+from kafaat.observatory.publication.schema import Scope
 
 ALL_GROUPS = "ALL"
 

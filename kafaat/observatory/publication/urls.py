@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from kafaat.observatory import open_data_views as views
+from kafaat.observatory.publication import views
 
 app_name = "open_data"
 urlpatterns = [

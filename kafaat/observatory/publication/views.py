@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from kafaat.observatory import publication
-from kafaat.observatory.publication_models import Publication
+from kafaat.observatory.publication import service as publication
+from kafaat.observatory.publication.models import Publication
 
 
 @login_not_required

@@ -1,6 +1,6 @@
 """The analytics warehouse: a pseudonymised DuckDB snapshot of the operational database.
 
-`refresh()` reads the operational tables in bulk (`warehouse_source.py`: ADBC on PostgreSQL, in one
+`refresh()` reads the operational tables in bulk (`source.py`: ADBC on PostgreSQL, in one
 repeatable-read transaction so that every table is read as of the same instant; a cursor on SQLite) and
 builds a new DuckDB file that atomically replaces the old one, so readers never see half a snapshot.
 In the snapshot:
@@ -31,11 +31,12 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-from django.conf import settings
 from django.db import connection
 
-from kafaat.observatory import disclosure_store, supply_demand
-from kafaat.observatory.pseudonyms import (
+from kafaat.observatory.disclosure import store as disclosure_store
+from kafaat.observatory.snapshot import warehouse_path
+from kafaat.observatory.warehouse import supply_demand
+from kafaat.observatory.warehouse.pseudonyms import (
     PID_SQL,
     UNKNOWN,
     Categories,
@@ -43,7 +44,7 @@ from kafaat.observatory.pseudonyms import (
     pseudonym_key,
     store_categories,
 )
-from kafaat.observatory.warehouse_source import read_source
+from kafaat.observatory.warehouse.source import read_source
 from kafaat.pathways.models import StepKind
 
 VERSION = 1
@@ -82,10 +83,6 @@ class RefreshResult:
     read_seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)  # seconds per stage, for the benchmark
     decrypt_seconds: float = 0.0  # the decryption thread's time, mostly spent while the copy runs
-
-
-def warehouse_path() -> Path:
-    return Path(settings.KAFAAT_WAREHOUSE_PATH)
 
 
 # --- Building the snapshot --------------------------------------------------------------------------------

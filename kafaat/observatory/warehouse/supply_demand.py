@@ -30,8 +30,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-DATA = Path(__file__).parent / "data"
-HCP_PROVINCES = Path(__file__).resolve().parents[1] / "core" / "data" / "morocco" / "provinces_hcp.csv"
+DATA = Path(__file__).resolve().parents[1] / "data"  # the observatory's data folder
+HCP_PROVINCES = Path(__file__).resolve().parents[2] / "core" / "data" / "morocco" / "provinces_hcp.csv"
 REPOST_WINDOW_DAYS = 30  # kafaat.labour DUPLICATE_WINDOW_DAYS
 
 # provinces_hcp.csv has no age split. Share of the 15-24 year-olds in the population, national, applied to
