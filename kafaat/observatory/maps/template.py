@@ -19,7 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kafaat.core import charts
-from kafaat.observatory.maps.drawing import LINK_ORIGIN, NO_DATA_COLOUR, cache_dir, draw, write_atomically
+from kafaat.observatory.maps import drawing  # `drawing.draw`: the functions below take a `draw` flag
+from kafaat.observatory.maps.drawing import LINK_ORIGIN, NO_DATA_COLOUR, cache_dir, write_atomically
 
 SAMPLES = 400
 NOTE = "@@NOTE@@"  # stands for the map's note (the snapshot's time) in a template
@@ -107,7 +108,7 @@ def template(spec: dict, note: str, *, draw: bool = True) -> Template | None:
     """The parsed template of a choropleth spec; drawn now when no process has (None if `draw` is False)."""
     shape = template_spec(spec, note)
     key = charts.spec_hash(shape, "map-template")
-    make = (lambda: draw(shape)) if draw else None
+    make = (lambda: drawing.draw(shape)) if draw else None
     return _stored("templates", key, make, parse)  # type: ignore[return-value]
 
 
@@ -131,7 +132,7 @@ def _sample(scale: dict) -> list[str]:
             "description": {"field": "i", "type": "nominal"},
         },
     }
-    svg = draw(spec)
+    svg = drawing.draw(spec)
     found = dict(re.findall(r'<path aria-label="(\d+)"[^>]*? fill="([^"]+)"', svg))
     return [found[str(i)] for i in range(SAMPLES + 1)]
 
