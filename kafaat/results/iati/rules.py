@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from kafaat.results.iati import Activity, Baseline, Number, Org, Texts, Value
+from kafaat.results.iati.activity import Activity, Baseline, Number, Org, Texts, Value
 
 ORG_ROLES = {"1", "2", "3", "4"}
 ORG_TYPES = {"10", "11", "15", "21", "22", "23", "24", "30", "40", "60", "70", "71", "72", "73", "80", "90"}
