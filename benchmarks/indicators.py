@@ -96,7 +96,8 @@ def specs():
 def copy_rate(server: str) -> tuple[int, float]:
     import psycopg
 
-    from kafaat.observatory import supply_demand, warehouse
+    from kafaat.observatory import warehouse
+    from kafaat.observatory.warehouse import supply_demand
 
     # Exactly the queries the refresh reads: the indicator tables and the observatory's sources.
     queries = {**warehouse.SOURCES, **supply_demand.SOURCES}
@@ -114,7 +115,8 @@ def source_tables() -> list[str]:
     """Every table a query of the refresh reads (its FROM and JOIN clauses)."""
     import re
 
-    from kafaat.observatory import supply_demand, warehouse
+    from kafaat.observatory import warehouse
+    from kafaat.observatory.warehouse import supply_demand
 
     queries = {**warehouse.SOURCES, **supply_demand.SOURCES}
     return sorted({t for sql in queries.values() for t in re.findall(r"(?:FROM|JOIN)\s+(\w+)", sql)})

@@ -240,7 +240,7 @@ def orm_gap_table(year: int, level: str, dimension: str) -> int:
     from django.db.models import F, Sum
 
     from kafaat.labour.models import Vacancy
-    from kafaat.observatory.supply_demand import dominant_group, isic_to_training_sector
+    from kafaat.observatory.warehouse.supply_demand import dominant_group, isic_to_training_sector
     from kafaat.training.models import ProgrammeOccupation, SupplyStatistic
 
     depth = 1 if level == "region" else 2
@@ -343,7 +343,7 @@ def main() -> None:
     from django.db import connection
 
     from kafaat.core.models import Organisation
-    from kafaat.observatory import gaps, snapshot, warehouse
+    from kafaat.observatory import disclosure, gaps, snapshot, warehouse
     from kafaat.synth.observatory import ORGANISATION, generate_national, load_national
 
     settings.KAFAAT_WAREHOUSE_PATH = os.environ["KAFAAT_WAREHOUSE_PATH"]
@@ -396,7 +396,7 @@ def main() -> None:
                  for r in regions for d in gaps.DIMENSIONS], 1)  # fmt: skip
     rows.append((f"each region's provinces ({len(regions)} regions x 2 dimensions)", "", per_region[0], None))
     table = gaps.gap_table(year, level="province")
-    published, _ = timed(lambda: gaps.published_table(table), 1)
+    published, _ = timed(lambda: disclosure.published_table(table), 1)
     rows.append(("published_table (suppression), all provinces, occupation", f"{len(table):,} rows",
                  published[0], None))  # fmt: skip
     projection, _ = timed(

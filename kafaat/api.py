@@ -10,7 +10,7 @@ from kafaat.core.api import router as core_router
 from kafaat.core.denials import record_refusal
 from kafaat.labour.api import router as labour_router
 from kafaat.observatory.api import router as observatory_router
-from kafaat.observatory.open_data_api import router as open_data_router
+from kafaat.observatory.publication.api import router as open_data_router
 from kafaat.pathways.api import router as pathways_router
 from kafaat.registry.api import router as registry_router
 from kafaat.results.api import router as results_router

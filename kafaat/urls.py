@@ -47,7 +47,7 @@ urlpatterns = [
     path("people/", include("kafaat.registry.urls")),
     path("", include("kafaat.pathways.urls")),
     path("observatory/", include("kafaat.observatory.urls")),
-    path("open-data/", include("kafaat.observatory.open_data_urls")),
+    path("open-data/", include("kafaat.observatory.publication.urls")),
     path("results/", include("kafaat.results.urls")),
     path("labour/", include("kafaat.labour.urls")),
     path("training/", include("kafaat.training.urls")),

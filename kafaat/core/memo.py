@@ -1,6 +1,6 @@
 """A small thread-safe memo that keeps the most recently used results, with hit and miss counts.
 
-Shared by the chart renderer (`core.charts`) and the dashboard (`observatory.dashboard_cache`): both keep
+Shared by the chart renderer (`core.charts`) and the dashboard (`observatory.dashboard.cache`): both keep
 expensive, deterministic results in memory for the process's life, bounded in size.
 """
 

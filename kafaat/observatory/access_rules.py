@@ -1,11 +1,19 @@
-"""Who may refresh the warehouse: administrators and programme managers; a menu entry for them."""
+"""Who may refresh the warehouse: administrators and programme managers; a menu entry for them. Who may
+publish open data; the regional dashboard's menu entry.
+
+The dashboard's entry: who sees it is `gaps.may_read` (every role that reads aggregates: programme managers,
+analysts, donor viewers; national administrators), limited to `gaps.visible_regions` (a membership scoped to a
+region sees that region and its provinces, not the national map); exact figures for `gaps.sees_exact_figures`
+(those who may refresh the warehouse), the published form (small counts suppressed) for everyone else — the
+same rules as the observatory's API and publication. (Moved from ``dashboard_rules.py``.)
+"""
 
 from django.utils.translation import gettext_lazy as _
 
 from kafaat.core import access, navigation
+from kafaat.core.access import Permission
 from kafaat.core.models import Role
-
-REFRESH_WAREHOUSE = "observatory.refresh_warehouse"
+from kafaat.observatory.permissions import PUBLISH_OPEN_DATA, REFRESH_WAREHOUSE
 
 access.grant(Role.ADMINISTRATOR, REFRESH_WAREHOUSE, access.Reach.OWN_ORGANISATION)
 access.grant(Role.PROGRAMME_MANAGER, REFRESH_WAREHOUSE, access.Reach.OWN_ORGANISATION)
@@ -13,7 +21,9 @@ access.grant(Role.PROGRAMME_MANAGER, REFRESH_WAREHOUSE, access.Reach.OWN_ORGANIS
 navigation.register(navigation.NavItem(_("Warehouse"), "observatory:warehouse", REFRESH_WAREHOUSE))
 
 # Publishing open data: analysts, for the regions of their territorial scope (national scope: the country).
-PUBLISH_OPEN_DATA = "observatory.publish_open_data"
 access.grant(Role.ANALYST, PUBLISH_OPEN_DATA, access.Reach.TERRITORY)
 navigation.register(navigation.NavItem(_("Open data"), "open_data:index"))
 navigation.register(navigation.NavItem(_("Publish open data"), "open_data:publish", PUBLISH_OPEN_DATA))
+
+# After the entries above, as when it had its own module (the menu keeps its order).
+navigation.register(navigation.NavItem(_("Observatory"), "observatory:dashboard", Permission.VIEW_AGGREGATES))

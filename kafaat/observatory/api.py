@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from kafaat.core import audit
-from kafaat.observatory import gaps, snapshot
+from kafaat.observatory import disclosure, gaps, snapshot
+from kafaat.observatory.disclosure import published_table
 
 router = Router(tags=["observatory"])
 
@@ -140,7 +141,7 @@ def gap_table(request: HttpRequest, params: Query[GapIn]):
     shown = (
         [{**row.__dict__, "suppressed": []} for row in rows]
         if exact
-        else [{**row.__dict__, "suppressed": sorted(row.suppressed)} for row in gaps.published_table(rows)]
+        else [{**row.__dict__, "suppressed": sorted(row.suppressed)} for row in published_table(rows)]
     )
     audit.record(audit.Action.EXPORT, request.user, target_type="observatory.gaps", details={
         "api": "observatory.gaps", "year": params.year, "level": params.level, "region": params.region,
@@ -184,6 +185,4 @@ def projection(request: HttpRequest, params: Query[ProjectionIn]):
 def _suppress_projection(rows: list[gaps.ProjectionRow]) -> list[gaps.ProjectionRow]:
     """For aggregate-only readers: the published projection (disclosure.published_projection, the rule of the
     dashboard and the packages): small observed counts hidden, and the projected values that follow them."""
-    from kafaat.observatory import disclosure
-
     return disclosure.published_projection(rows)[0]

@@ -8,7 +8,4 @@ class ObservatoryConfig(AppConfig):
     verbose_name = _("Observatory")
 
     def ready(self) -> None:
-        from kafaat.observatory import (
-            access_rules,  # noqa: F401
-            dashboard_rules,  # noqa: F401
-        )
+        from kafaat.observatory import access_rules  # noqa: F401 — grants and menu entries

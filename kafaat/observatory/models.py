@@ -37,4 +37,4 @@ class Snapshot(models.Model):
         return f"{self.started_at:%Y-%m-%d %H:%M} · {self.get_status_display()}"
 
 
-from kafaat.observatory.publication_models import Publication, PublicationFile  # noqa: E402, F401
+from kafaat.observatory.publication.models import Publication, PublicationFile  # noqa: E402, F401

@@ -6,15 +6,16 @@ import logging
 import threading
 import time
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import close_old_connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kafaat.core import access, audit
-from kafaat.observatory import snapshot, warehouse
-from kafaat.observatory.access_rules import REFRESH_WAREHOUSE
+from kafaat.observatory import dashboard, snapshot, warehouse
 from kafaat.observatory.models import Snapshot
+from kafaat.observatory.permissions import REFRESH_WAREHOUSE
 
 logger = logging.getLogger(__name__)
 # A refresh that has not reported for this long is taken for dead (the process that ran it stopped).
@@ -89,14 +90,10 @@ def execute(record: Snapshot, *, full: bool = False, progress=None) -> Snapshot:
 def prewarm_dashboard() -> int:
     """The dashboard's default views of the new snapshot computed now, their charts drawn to the disk cache
     that every server process reads (setting KAFAAT_DASHBOARD_PREWARM, default on); 0 when off or failed."""
-    from django.conf import settings
-
-    from kafaat.observatory import dashboard_cache
-
     if not getattr(settings, "KAFAAT_DASHBOARD_PREWARM", True):
         return 0
     try:
-        return dashboard_cache.prewarm_now()
+        return dashboard.prewarm_now()
     except Exception:  # a cache filler: the pages compute what it could not; the log says why
         logger.exception("Prewarming the observatory dashboard failed")
         return 0

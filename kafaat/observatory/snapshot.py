@@ -9,8 +9,12 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
+from django.conf import settings
 
-from kafaat.observatory import warehouse
+
+def warehouse_path() -> Path:
+    """Where the current snapshot is (moved here from the build: every reader needs it, the build too)."""
+    return Path(settings.KAFAAT_WAREHOUSE_PATH)
 
 
 class NoSnapshot(LookupError):
@@ -29,7 +33,7 @@ _open: dict[str, tuple[int, duckdb.DuckDBPyConnection]] = {}
 
 def cursor(path: Path | None = None) -> duckdb.DuckDBPyConnection:
     """A cursor on the current snapshot (one per caller: DuckDB cursors are not shared between threads)."""
-    path = Path(path or warehouse.warehouse_path())
+    path = Path(path or warehouse_path())
     try:
         version = path.stat().st_mtime_ns
     except FileNotFoundError as error:

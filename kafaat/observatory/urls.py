@@ -1,6 +1,7 @@
 from django.urls import path
 
-from kafaat.observatory import views, views_dashboard
+from kafaat.observatory import views
+from kafaat.observatory.dashboard import views as views_dashboard
 
 app_name = "observatory"
 urlpatterns = [

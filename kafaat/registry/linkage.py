@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 
 from kafaat.registry import linkage_keys as keys
 from kafaat.registry import normalise
+from kafaat.registry.linkage_keys import COMPARISON_COLUMNS
 
 MODEL_PATH = Path(__file__).with_name("linkage_model.json")
 REVIEW_THRESHOLD = 0.5  # pairs at or above are kept for review
@@ -40,18 +41,6 @@ FIELDS = (
     "id_hash", "commune", "province", "address", "postcode",
 )  # fmt: skip
 
-# Columns each comparison reads; a comparison whose columns are all empty is left out of the model.
-COMPARISON_COLUMNS = {
-    "first_name": ("fn_k1",),
-    "last_name": ("ln_k1",),
-    "birth_date": ("dob_year",),
-    "phone": ("phone1",),
-    "id_number": ("id_key",),
-    "sex": ("sex",),
-    "place": ("commune", "province"),
-    "address": ("address",),
-    "postcode": ("postcode",),
-}
 # Short labels of the levels that count as agreement, by comparison and comparison-vector value.
 AGREEMENT_LABELS: dict[str, dict[int, str]] = {
     "first_name": {5: "same", 4: "swapped", 3: "same first word", 2: "similar", 1: "close"},

@@ -337,3 +337,18 @@ def id_key(raw, id_type: str = "") -> str:
         except ValueError:
             continue
     return ""
+
+
+# Moved here from linkage.py: linkage_settings reads it too, and linkage imports linkage_settings.
+# Columns each comparison reads; a comparison whose columns are all empty is left out of the model.
+COMPARISON_COLUMNS = {
+    "first_name": ("fn_k1",),
+    "last_name": ("ln_k1",),
+    "birth_date": ("dob_year",),
+    "phone": ("phone1",),
+    "id_number": ("id_key",),
+    "sex": ("sex",),
+    "place": ("commune", "province"),
+    "address": ("address",),
+    "postcode": ("postcode",),
+}

@@ -13,6 +13,8 @@ import splink.comparison_level_library as cll
 from splink import SettingsCreator, block_on
 from splink.comparison_library import CustomComparison
 
+from kafaat.registry.linkage_keys import COMPARISON_COLUMNS
+
 # Columns whose agreement, alone, says nothing: a household shares them.
 _NAME_JW_HIGH, _NAME_JW_LOW = 0.9, 0.8
 
@@ -265,8 +267,6 @@ BLOCKING_RULES = (
 def blocking_rules_for(comparisons: Iterable[str], columns: Iterable[str] = ()) -> list[dict]:
     """The blocking rules usable with these comparisons, as settings entries (neutral: plain equalities)."""
     del columns
-    from kafaat.registry.linkage import COMPARISON_COLUMNS
-
     available = {column for name in comparisons for column in COMPARISON_COLUMNS.get(name, ())}
     derived = {"fn_k1": "fn_k1", "ln_s1": "ln_k1", "name_pair1": "fn_k1", "name_pair2": "fn_k1",
                "dob": "dob_year", "commune": "commune", "province": "province"}  # fmt: skip

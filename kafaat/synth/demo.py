@@ -28,6 +28,7 @@ from kafaat.pathways.models import Participation, Step
 from kafaat.registry.models import Consent, Person, PersonAccess, WashingtonGroup
 from kafaat.registry.services import apply_derived_fields
 from kafaat.registry.validation import NAME_FIELDS, clean_person, territory_index
+from kafaat.synth.accounts import DEMO_PASSWORD
 from kafaat.synth.demo_labour import load_labour_demo
 from kafaat.synth.demo_observatory import load_observatory_demo
 from kafaat.synth.demo_results import load_results_demo
@@ -35,7 +36,6 @@ from kafaat.synth.demo_training import load_training_demo
 from kafaat.synth.pathways import KINDS, Partner, Pathways, day_to_date, generate_pathways
 from kafaat.synth.people import FOREIGN_NATIONALITIES, generate_people
 
-DEMO_PASSWORD = "Kafaat-demo-2026"  # noqa: S105 — printed on purpose: demo data only
 SEED = 2026
 
 DEMO_ORGANISATIONS = [  # code, type, territory, acronym, French, Arabic and English names

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from kafaat.core import audit
 from kafaat.core.models import Membership, Organisation, Role, Territory
+from kafaat.synth.accounts import DEMO_PASSWORD
 from kafaat.training.derivation import derive_supply
 from kafaat.training.models import (
     Establishment,
@@ -256,8 +257,6 @@ def _statistics(programmes: list[Programme]) -> list[SupplyStatistic]:
 
 def _ofppt_admin(ofppt: Organisation) -> None:
     """A log-in for OFPPT's national administrator, who manages the establishments OFPPT runs."""
-    from kafaat.synth.demo import DEMO_PASSWORD
-
     user, was_created = get_user_model().objects.get_or_create(
         username=OFPPT_ADMIN,
         defaults={"first_name": "Rachid", "last_name": "Alaoui", "email": f"{OFPPT_ADMIN}@demo.kafaat"},

@@ -36,7 +36,7 @@ class NationalTables:
 
 def national_provinces() -> tuple[tuple[str, str, float], ...]:
     """(province code, name, weight) for every province: vacancies follow the population."""
-    from kafaat.observatory.supply_demand import HCP_PROVINCES
+    from kafaat.observatory.warehouse.supply_demand import HCP_PROVINCES
 
     with HCP_PROVINCES.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))

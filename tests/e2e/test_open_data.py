@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 import kafaat.observatory
 from kafaat.observatory import snapshot, warehouse
-from kafaat.observatory.publication_models import Publication
+from kafaat.observatory.publication.models import Publication
 from kafaat.observatory.tests import fake_gaps
 
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import get_language
 
-from kafaat.observatory.gaps import GapError, published_table  # noqa: F401 — the real ones: they fit any GapRow
+from kafaat.observatory.disclosure import published_table  # noqa: F401 — the real ones: they fit any GapRow
+from kafaat.observatory.gaps import GapError  # noqa: F401
 
 YEARS = [2023, 2024, 2025]
 PROVINCES = {"02.411": "Oujda-Angad", "02.381": "Nador", "02.113": "Berkane"}

@@ -218,12 +218,13 @@ def test_after_prewarming_every_map_with_a_fixed_scale_is_only_coloured(client, 
 
 @pytest.mark.django_db
 def test_after_a_refresh_no_reader_computes_a_suppression_pattern(client, gap_world, monkeypatch):
-    from kafaat.observatory import disclosure, disclosure_store, gaps
+    from kafaat.observatory import disclosure, gaps
+    from kafaat.observatory.disclosure import store as disclosure_store
 
     def no_computing(*args, **kwargs):
         raise AssertionError("computed on a request")
 
-    monkeypatch.setattr(disclosure, "build", no_computing)
+    monkeypatch.setattr(disclosure.rule, "build", no_computing)
     dashboard.cache_clear()  # a fresh process: nothing in memory, nothing on disk (a new map cache)
     donor = _as(client, gap_world, "donor")
     html = donor.get("/observatory/?year=2025").content.decode()

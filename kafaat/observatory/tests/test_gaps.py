@@ -5,8 +5,10 @@ import csv
 import pytest
 from django.utils import translation
 
-from kafaat.observatory import gaps, snapshot, supply_demand, warehouse
+from kafaat.observatory import disclosure, gaps, snapshot, warehouse
+from kafaat.observatory.disclosure import store as disclosure_store
 from kafaat.observatory.tests.gap_fixture import build_gap_world
+from kafaat.observatory.warehouse import supply_demand
 
 
 @pytest.fixture
@@ -125,7 +127,7 @@ def test_the_t_quantiles_are_scipys():
     from scipy.stats import t
 
     for df in (*range(1, 31), 31, 100):  # the table, then scipy itself
-        assert gaps._t_quantile(df) == pytest.approx(float(t.ppf(0.975, df)), rel=1e-12), df
+        assert gaps.engine._t_quantile(df) == pytest.approx(float(t.ppf(0.975, df)), rel=1e-12), df
 
 
 def test_trend_interval_widens_with_the_horizon_and_noise():
@@ -163,14 +165,14 @@ def test_projection_of_a_cell_with_hiring_intentions(gap_world, english):
 @pytest.mark.django_db
 def test_published_form_hides_small_cells_and_what_reveals_them(gap_world):
     rows = gaps.gap_table(2025, level="province", region="MA-02")
-    published = _by_key(gaps.published_table(rows))
+    published = _by_key(disclosure.published_table(rows))
     oujda, nador = published[("02.411", "74")], published[("02.381", "74")]
     assert oujda.hires is None and nador.hires is None  # 1 and 1: primary, then secondary in the line
     assert "hires" in oujda.suppressed and oujda.text("hires") == "*"
     assert nador.graduates == 10 and nador.graduates_women == 0  # zeros are shown (suppression rules)
     assert nador.ratio == 2.0 and nador.vacancies == 5
     assert oujda.graduates == 40 and oujda.ratio == pytest.approx(40 / 15)
-    regions = _by_key(gaps.published_table(gaps.gap_table(2025)))
+    regions = _by_key(disclosure.published_table(gaps.gap_table(2025)))
     assert regions[("MA-02", "74")].placement_rate is None  # 1 of 2 certified
     assert regions[("MA-01", "51")].graduates_women == 15 and regions[("MA-01", "51")].suppressed == set()
 
@@ -179,7 +181,6 @@ def test_published_form_hides_small_cells_and_what_reveals_them(gap_world):
 def test_the_suppression_pattern_is_shared_by_the_servers_processes(
     gap_world, settings, tmp_path, monkeypatch
 ):
-    from kafaat.observatory import disclosure
 
     settings.KAFAAT_MAP_CACHE = tmp_path / "maps"
     disclosure.cache_clear()
@@ -189,12 +190,12 @@ def test_the_suppression_pattern_is_shared_by_the_servers_processes(
     def no_computing(*args, **kwargs):
         raise AssertionError("computed again")
 
-    monkeypatch.setattr(disclosure, "build", no_computing)
+    monkeypatch.setattr(disclosure.rule, "build", no_computing)
     again = disclosure.protection(2025, "occupation")
     assert again.hidden == first.hidden and again.counts == first.counts and again is not first
     monkeypatch.undo()
     warehouse.refresh()  # a new snapshot: its patterns computed by the refresh, stored in the snapshot
-    monkeypatch.setattr(disclosure, "build", no_computing)
+    monkeypatch.setattr(disclosure.rule, "build", no_computing)
     stored = disclosure.protection(2025, "occupation")
     assert stored.hidden == first.hidden and stored is not again
 
@@ -203,7 +204,6 @@ def test_the_suppression_pattern_is_shared_by_the_servers_processes(
 def test_a_snapshot_without_stored_patterns_computes_them_once_shared_on_disk(
     gap_world, settings, tmp_path, monkeypatch
 ):
-    from kafaat.observatory import disclosure, disclosure_store
 
     settings.KAFAAT_MAP_CACHE = tmp_path / "maps"
     monkeypatch.setattr(disclosure_store, "stored", lambda *args: None)  # a snapshot from before them
@@ -214,9 +214,9 @@ def test_a_snapshot_without_stored_patterns_computes_them_once_shared_on_disk(
     def no_computing(*args, **kwargs):
         raise AssertionError("computed again")
 
-    monkeypatch.setattr(disclosure, "build", no_computing)
+    monkeypatch.setattr(disclosure.rule, "build", no_computing)
     assert disclosure.protection(2025, "occupation").hidden == first.hidden
-    monkeypatch.setattr(warehouse, "disclosure_store", _NoStore(disclosure_store))
+    monkeypatch.setattr(warehouse.build, "disclosure_store", _NoStore(disclosure_store))
     warehouse.refresh()  # a new snapshot without patterns: computed again (not read from the old one's file)
     with pytest.raises(AssertionError, match="computed again"):
         disclosure.protection(2025, "occupation")

@@ -10,7 +10,9 @@ from shapely.geometry import Point
 
 from kafaat.core import charts
 from kafaat.core.models import Territory
-from kafaat.observatory import geometry, map_template, maps
+from kafaat.observatory import maps
+from kafaat.observatory.maps import geometry
+from kafaat.observatory.maps import template as map_template
 
 SOURCE = Path(__file__).resolve().parents[4] / "shared" / "data" / "morocco" / "geometry"
 if not SOURCE.exists():  # the worktree layout: /work/wt/<name> next to /work/shared

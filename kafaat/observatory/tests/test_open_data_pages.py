@@ -13,8 +13,9 @@ from django.core.management import CommandError, call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 
-from kafaat.observatory import publication, publication_package, warehouse
-from kafaat.observatory.publication_models import Publication
+from kafaat.observatory import publication, warehouse
+from kafaat.observatory.publication import package as publication_package
+from kafaat.observatory.publication.models import Publication
 from kafaat.registry.services import register_person
 
 PUBLIC_PAGES = {

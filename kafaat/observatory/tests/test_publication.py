@@ -13,8 +13,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 from openpyxl import load_workbook
 
-from kafaat.observatory import publication, publication_package, warehouse
-from kafaat.observatory.publication_models import ImmutableError, Publication, PublicationFile
+from kafaat.observatory import publication, warehouse
+from kafaat.observatory.publication import package as publication_package
+from kafaat.observatory.publication.models import ImmutableError, Publication, PublicationFile
 from kafaat.results.suppression import MARKER, THRESHOLD
 
 

@@ -83,7 +83,7 @@ def test_a_failed_refresh_keeps_the_previous_snapshot(programme, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(warehouse, "_build_tables", broken)
+    monkeypatch.setattr(warehouse.build, "_build_tables", broken)
     with pytest.raises(RuntimeError):
         warehouse.refresh()
     assert snapshot.info().taken_at == before
@@ -92,7 +92,8 @@ def test_a_failed_refresh_keeps_the_previous_snapshot(programme, monkeypatch):
 
 @pytest.mark.django_db
 def test_a_refresh_without_supply_or_demand_figures_stores_no_pattern(db):
-    from kafaat.observatory import disclosure, disclosure_store, gaps
+    from kafaat.observatory import disclosure, gaps
+    from kafaat.observatory.disclosure import store as disclosure_store
 
     result = warehouse.refresh()
     assert gaps.years_available() == [] and result.rows[disclosure_store.PATTERNS] == 0

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kafaat.observatory import geometry
+from kafaat.observatory.maps import geometry
 
 
 class Command(BaseCommand):

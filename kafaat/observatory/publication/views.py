@@ -1,0 +1,100 @@
+"""Open-data pages: the public list and detail of published packages and their files (no log-in), and the
+analysts' publish form (log-in and the publish permission)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from kafaat.observatory.publication import service as publication
+from kafaat.observatory.publication.models import Publication
+
+
+@login_not_required
+@require_GET
+def index(request):
+    """Every published package, newest version first within each territory and year."""
+    packages = publication.published()
+    return render(request, "observatory/open_data/index.html", {"packages": packages})
+
+
+def _package(code: str, year: int, version: int) -> Publication:
+    found = publication.get(code, year, version)
+    if found is None:
+        raise Http404(_("No such package."))
+    return found
+
+
+@login_not_required
+@require_GET
+def detail(request, code: str, year: int, version: int):
+    package = _package(code, year, version)
+    language = (getattr(request, "LANGUAGE_CODE", "fr") or "fr")[:2]
+    note = package.methodology.get(language) or package.methodology.get("fr", {})
+    newer = publication.latest(code, year)
+    context = {
+        "package": package,
+        "note": note,
+        "files": package.files.all(),
+        "latest": newer if newer and newer.version != package.version else None,
+    }
+    return render(request, "observatory/open_data/detail.html", context)
+
+
+@login_not_required
+@require_GET
+def latest(request, code: str, year: int):
+    newest = publication.latest(code, year)
+    if newest is None:
+        raise Http404(_("No such package."))
+    return redirect("open_data:detail", code=code, year=year, version=newest.version)
+
+
+@login_not_required
+@require_GET
+def download(request, code: str, year: int, version: int, name: str):
+    package = _package(code, year, version)
+    try:
+        path = publication.file_path(package, name)
+    except FileNotFoundError:
+        raise Http404(_("No such file.")) from None
+    item = package.files.get(name=name)
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type=item.media_type)
+    response["Cache-Control"] = "public, max-age=31536000, immutable"  # a published file never changes
+    response["ETag"] = f'"{item.sha256}"'
+    return response
+
+
+def publish(request):
+    scopes = publication.publishable_scopes(request.user)
+    if not scopes:
+        if not publication.may_publish_somewhere(request.user):
+            raise PermissionDenied
+        # A publisher scoped to provinces: packages cover a region (every province) or the country.
+        context = {"scopes": [], "years": [], "errors": [], "chosen": {}, "out_of_scope": True}
+        return render(request, "observatory/open_data/publish.html", context, status=403)
+    years = publication.years_available()
+    errors: list[str] = []
+    chosen = {
+        "region": request.POST.get("region", ""),
+        "year": request.POST.get("year", "") or str(publication.default_year() or ""),
+    }
+    if request.method == "POST":
+        try:
+            package = publication.publish(request.user, chosen["region"], chosen["year"])
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(
+                request, _("Package published: version %(version)s.") % {"version": package.version}
+            )
+            return redirect(
+                "open_data:detail", code=package.scope_code, year=package.year, version=package.version
+            )
+    context = {"scopes": scopes, "years": sorted(years, reverse=True), "errors": errors, "chosen": chosen}
+    return render(request, "observatory/open_data/publish.html", context, status=400 if errors else 200)
