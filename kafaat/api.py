@@ -1,9 +1,13 @@
 """The JSON API root: django-ninja at /api/, session or bearer-token authentication, errors as 4xx JSON."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext
 from ninja import NinjaAPI
-from ninja.security import HttpBearer, SessionAuth
+from ninja.errors import AuthenticationError, HttpError
+from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
 
 from kafaat.core import services
 from kafaat.core.api import router as core_router
@@ -24,25 +28,55 @@ class TokenAuth(HttpBearer):
         return user
 
 
+class CookieSessionAuth(APIKeyCookie):
+    """The browser's session, with Django's CSRF check on unsafe methods — for cookie sessions only.
+
+    ninja's SessionAuth checks CSRF before it knows who is calling, so a bearer-token write (no cookie, no
+    CSRF token: a script cannot have one) and an anonymous write both got "403 CSRF check Failed". Here a
+    request with a bearer token is the token's to decide (an invalid token does not fall back on the cookie),
+    an anonymous one gets 401, and only a signed-in session must pass the CSRF check.
+    """
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def _get_key(self, request):
+        return request.COOKIES.get(self.param_name)
+
+    def authenticate(self, request, key: str | None):
+        bearer = request.headers.get("Authorization", "").lower().startswith("bearer ")
+        if bearer or not request.user.is_authenticated:
+            return None
+        if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise HttpError(403, gettext("CSRF check failed: reload the page and try again."))
+        return request.user
+
+
 api = NinjaAPI(
     title="Kafaat API",
     version="1",
     description=(
         "Typed JSON API of Kafaat. Authenticate with the session cookie or `Authorization: Bearer <token>`."
     ),
-    auth=[SessionAuth(), TokenAuth()],
+    auth=[TokenAuth(), CookieSessionAuth()],
     urls_namespace="api",
 )
 
 
+@api.exception_handler(AuthenticationError)
+def _unauthorized(request, exc):
+    detail = gettext("Sign in, or send a valid API token (Authorization: Bearer …).")
+    return api.create_response(request, {"detail": detail}, status=401)
+
+
 @api.exception_handler(PermissionDenied)
 def _forbidden(request, exc):
-    return api.create_response(request, {"detail": "You do not have permission to do this."}, status=403)
+    detail = gettext("You do not have permission to do this.")
+    return api.create_response(request, {"detail": detail}, status=403)
 
 
 @api.exception_handler(Http404)
 def _not_found(request, exc):
-    return api.create_response(request, {"detail": "Not found."}, status=404)
+    return api.create_response(request, {"detail": gettext("Not found.")}, status=404)
 
 
 @api.exception_handler(ValidationError)
