@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -11,6 +12,7 @@ from ninja.utils import check_csrf
 
 from kafaat.core import services
 from kafaat.core.api import router as core_router
+from kafaat.core.api_schema import Error
 from kafaat.labour.api import router as labour_router
 from kafaat.observatory.api import router as observatory_router
 from kafaat.observatory.open_data_api import router as open_data_router
@@ -51,7 +53,32 @@ class CookieSessionAuth(APIKeyCookie):
         return request.user
 
 
-api = NinjaAPI(
+# What any operation may answer besides its own: bad input (400, 422), no or a bad token (401), a role that
+# may not (403), out of scope (404). Declared once here so that the published schema tells clients the truth.
+ERROR_STATUSES = {
+    "400": "Bad input: the message says which field and why",
+    "401": "Not signed in, or the token is invalid, expired or revoked",
+    "403": "Signed in, but the role may not do this (or the CSRF check failed)",
+    "404": "No such object, or out of the caller's scope",
+    "422": "The request does not match the operation's schema",
+}
+
+
+class KafaatAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema["components"].setdefault("schemas", {})["Error"] = Error.model_json_schema()
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for status, description in ERROR_STATUSES.items():
+                    if status == "401" and not operation.get("security"):
+                        continue  # public: never asks who is calling
+                    operation["responses"].setdefault(status, {"description": description, "content": error})
+        return schema
+
+
+api = KafaatAPI(
     title="Kafaat API",
     version="1",
     description=(
@@ -60,6 +87,13 @@ api = NinjaAPI(
     auth=[TokenAuth(), CookieSessionAuth()],
     urls_namespace="api",
 )
+
+
+@api.exception_handler(MultiPartParserError)
+def _unreadable_body(request, exc):
+    # A multipart body without its boundary, or broken: the CSRF check reads it before the view does.
+    detail = gettext("The request body cannot be read: send JSON (Content-Type: application/json).")
+    return api.create_response(request, {"detail": detail}, status=400)
 
 
 @api.exception_handler(AuthenticationError)
@@ -77,6 +111,11 @@ def _forbidden(request, exc):
 @api.exception_handler(Http404)
 def _not_found(request, exc):
     return api.create_response(request, {"detail": gettext("Not found.")}, status=404)
+
+
+def unknown_endpoint(request: HttpRequest) -> JsonResponse:
+    """Any /api/ address no operation answers (a path id that is not a number…): JSON, like the API."""
+    return JsonResponse({"detail": gettext("Not found.")}, status=404)
 
 
 @api.exception_handler(ValidationError)

@@ -13,13 +13,10 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from kafaat.core import audit
+from kafaat.core.api_schema import Error
 from kafaat.observatory import gaps, snapshot
 
 router = Router(tags=["observatory"])
-
-
-class Error(Schema):
-    detail: str
 
 
 class GapIn(Schema):
