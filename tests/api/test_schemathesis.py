@@ -96,5 +96,7 @@ def _wsgi(headers: dict[str, str]) -> dict[str, str]:
     suppress_health_check=list(HealthCheck),
 )
 def test_every_operation_holds_under_generated_input(case, tokens):
-    for headers in tokens:
+    # Malformed input is refused before any role is looked at: one user is enough for it (half the time).
+    negative = case.meta is not None and case.meta.generation.mode.is_negative
+    for headers in tokens[:1] if negative else tokens:
         case.call_and_validate(headers=headers, checks=ALL_CHECKS)
