@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import JavaScriptCatalog, set_language
 
-from kafaat.api import api
+from kafaat.api import api, unknown_endpoint
 from kafaat.core import views as core_views
 
 
@@ -52,5 +53,8 @@ urlpatterns = [
     path("labour/", include("kafaat.labour.urls")),
     path("training/", include("kafaat.training.urls")),
     path("api/", (_public(api_patterns), api_app_name, api_namespace)),
+    re_path(
+        r"^api/", login_not_required(csrf_exempt(unknown_endpoint))
+    ),  # JSON 404, not the HTML page (/api/people/x)
     path("admin/", admin.site.urls),
 ]

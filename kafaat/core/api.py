@@ -2,17 +2,19 @@
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from kafaat.core import access, services
+from kafaat.core.api_schema import Pages, inline_choices
 from kafaat.core.models import Organisation, Territory
 
 router = Router(tags=["core"])
+TerritoryLevel = inline_choices(Territory.Level)
 
 
 class TerritorySchema(Schema):
     code: str
-    level: Territory.Level
+    level: TerritoryLevel
     kind: str
     parent_code: str | None = Field(None, alias="parent.code")
     name_fr: str
@@ -22,7 +24,7 @@ class TerritorySchema(Schema):
 
 
 class TerritoryFilters(Schema):
-    level: Territory.Level | None = None
+    level: TerritoryLevel | None = None
     parent: str | None = Field(None, description="code of the parent territory")
     q: str | None = Field(None, description="part of the name, in any of the three languages")
 
@@ -72,7 +74,7 @@ def me(request: HttpRequest):
 
 
 @router.get("/territories", response=list[TerritorySchema], summary="Regions, provinces and communes")
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def list_territories(request: HttpRequest, filters: Query[TerritoryFilters]):
     return services.list_territories(
         request.user, level=filters.level, parent_code=filters.parent, query=filters.q
@@ -85,7 +87,7 @@ def get_territory(request: HttpRequest, code: str):
 
 
 @router.get("/organisations", response=list[OrganisationSchema], summary="Organisations the user may see")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_organisations(request: HttpRequest, filters: Query[OrganisationFilters]):
     return services.list_organisations(
         request.user, type=filters.type, territory_code=filters.territory, query=filters.q

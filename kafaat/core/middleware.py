@@ -1,7 +1,9 @@
 """Language choice, the client's address and the audit context."""
 
 from django.conf import settings
+from django.http import JsonResponse
 from django.utils import translation
+from django.utils.translation import gettext
 
 from kafaat.core import audit, denials
 
@@ -42,6 +44,22 @@ def client_address(request) -> str | None:
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR")
+
+
+class ApiQueryOnceMiddleware:
+    """An API query parameter sent twice is refused (400): no operation takes a list in the query, and taking
+    the last value silently (Django's QueryDict) hides the caller's mistake."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/"):
+            repeated = sorted(name for name, values in request.GET.lists() if len(values) > 1)
+            if repeated:
+                message = gettext("Send each query parameter once: %(names)s.")
+                return JsonResponse({"detail": message % {"names": ", ".join(repeated)}}, status=400)
+        return self.get_response(request)
 
 
 class AuditContextMiddleware:

@@ -6,9 +6,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from kafaat.core import access
+from kafaat.core.api_schema import IsoDate, Pages
 from kafaat.core.models import Territory
 from kafaat.labour import services, survey_services
 from kafaat.labour.access_rules import VIEW_LABOUR
@@ -104,7 +105,7 @@ class VacancyIn(Schema):
     positions: int = Field(1, ge=1, le=10_000)
     contract_type: ContractType | None = None
     required_level: RequiredLevel | None = None
-    posted_on: date
+    posted_on: IsoDate
     source: Source = Source.OTHER
     source_name: str = Field("", max_length=100)
     external_id: str = Field("", max_length=64)
@@ -117,7 +118,7 @@ class VacancyPatch(Schema):
     positions: int | None = Field(None, ge=1, le=10_000)
     contract_type: ContractType | None = None
     required_level: RequiredLevel | None = None
-    posted_on: date | None = None
+    posted_on: IsoDate | None = None
 
 
 class VacancyFilterSchema(Schema):
@@ -127,8 +128,8 @@ class VacancyFilterSchema(Schema):
     territory: str = Field("", max_length=20)
     contract_type: ContractType | None = None
     coding_status: CodingStatus | None = None
-    posted_from: date | None = None
-    posted_to: date | None = None
+    posted_from: IsoDate | None = None
+    posted_to: IsoDate | None = None
 
 
 class CodingIn(Schema):
@@ -151,7 +152,7 @@ class NeedSchemaIn(Schema):
 
 class ResponseIn(Schema):
     employer: int
-    answered_on: date
+    answered_on: IsoDate
     hiring_intention: HiringIntention
     planned_hires: int = Field(0, ge=0, le=100_000)
     needs: list[NeedSchemaIn] = []
@@ -205,7 +206,7 @@ def _sector(code: str | None) -> Sector | None:
 
 
 @router.get("/labour/occupations", response=list[OccupationSchema], summary="ISCO-08 groups")
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def occupations(request: HttpRequest, level: int | None = None, code: str = ""):
     queryset = access.scoped(request.user, VIEW_LABOUR, Occupation.objects.all())
     if level is not None:
@@ -226,7 +227,7 @@ def suggest(request: HttpRequest, title: str = Query(..., min_length=2, max_leng
 
 
 @router.get("/labour/employers", response=list[EmployerSchema], summary="Employers in my territory")
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def employers(request: HttpRequest, q: str = ""):
     queryset = services.employers_for(request.user).select_related("organisation")
     return queryset.filter(name__icontains=q) if q else queryset
@@ -263,7 +264,7 @@ def employer_update(request: HttpRequest, employer_id: int, payload: EmployerPat
 
 
 @router.get("/labour/vacancies", response=list[VacancySchema], summary="Vacancies in my territory")
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def vacancies(request: HttpRequest, filters: Query[VacancyFilterSchema]):
     values = filters.model_dump()
     values["territory"] = _territory("territory", values["territory"])
@@ -323,7 +324,7 @@ def vacancy_code(request: HttpRequest, vacancy_id: int, payload: CodingIn):
 
 
 @router.get("/labour/surveys", response=list[SurveySchema], summary="Employer-needs surveys")
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def surveys(request: HttpRequest):
     return survey_services.surveys_for(request.user)
 

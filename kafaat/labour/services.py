@@ -161,6 +161,8 @@ def update_employer(user, employer: Employer, **values) -> Employer:
 
 # --- Vacancies ----------------------------------------------------------------------------------------------
 
+EARLIEST_POSTING = date(1990, 1, 1)  # the observatory's first year: no labour-market data is older
+BLANK_WHEN_NULL = ("description", "contract_type", "required_level")  # null there means "not known": ""
 VACANCY_FIELDS = (
     "employer", "title", "description", "occupation", "sector", "territory", "positions", "contract_type",
     "required_level", "posted_on", "source", "source_name", "external_id",
@@ -187,6 +189,10 @@ def clean_vacancy(values: dict[str, Any], *, today: date | None = None) -> dict[
         errors["posted_on"] = _("Give the posting date.")
     elif posted > (today or date.today()) + timedelta(days=1):
         errors["posted_on"] = _("The posting date cannot be in the future.")
+    elif posted < EARLIEST_POSTING:  # year 1 is a typing slip, and its duplicate window would overflow
+        errors["posted_on"] = _("The posting date cannot be before %(day)s.") % {
+            "day": EARLIEST_POSTING.isoformat()
+        }
     for field, choices in (
         ("contract_type", ContractType),
         ("required_level", RequiredLevel),
@@ -267,6 +273,9 @@ def create_vacancy(user, organisation: Organisation | None = None, **values) -> 
 def update_vacancy(user, vacancy: Vacancy, **values) -> Vacancy:
     access.require(user, CHANGE_LABOUR, vacancy)
     before = {field: str(getattr(vacancy, field)) for field in VACANCY_FIELDS}
+    values = {
+        field: "" if value is None and field in BLANK_WHEN_NULL else value for field, value in values.items()
+    }
     merged = {field: getattr(vacancy, field) for field in VACANCY_FIELDS} | values
     errors = clean_vacancy(merged)
     if errors:

@@ -13,14 +13,11 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from kafaat.core import audit
+from kafaat.core.api_schema import Error
 from kafaat.observatory import disclosure, gaps, snapshot
 from kafaat.observatory.disclosure import published_table
 
 router = Router(tags=["observatory"])
-
-
-class Error(Schema):
-    detail: str
 
 
 class GapIn(Schema):

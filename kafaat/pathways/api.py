@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from kafaat.core import access
+from kafaat.core.api_schema import IsoDate, inline_choices
 from kafaat.pathways import services
 from kafaat.pathways.models import (
     ContractType,
@@ -29,6 +30,7 @@ from kafaat.registry.api import organisation_by_code
 from kafaat.registry.list_audit import AuditedPages
 
 router = Router(tags=["pathways"])
+PlacementContract = inline_choices(ContractType)  # labour has a ContractType too
 
 
 class StepSchema(Schema):
@@ -66,7 +68,7 @@ class StepSchema(Schema):
 class StepIn(Schema):
     kind: StepKind
     project: str = Field(..., max_length=40, description="code of the project")
-    date: date
+    date: IsoDate
     parent: int | None = Field(None, description="id of the step this one answers to")
     outcome: str = Field("", max_length=300)
     external_id: str = Field("", max_length=64)
@@ -83,7 +85,7 @@ class StepIn(Schema):
     placement_type: PlacementType | None = None
     employer_name: str | None = Field(None, max_length=200)
     sector: str | None = Field(None, pattern=r"^[A-U]$", description="ISIC section letter")
-    contract_type: ContractType | None = None
+    contract_type: PlacementContract | None = None
     wage_band: WageBand | None = None
     follow_up_months: int | None = Field(None, ge=0, le=120)
     still_employed: bool | None = None
@@ -134,7 +136,7 @@ class DueSchema(Schema):
 
 
 class DueFilters(Schema):
-    until: date | None = Field(None, description="default: a week from today")
+    until: IsoDate | None = Field(None, description="default: a week from today")
     mine: bool = Field(True, description="only the people whose case worker I am")
 
 

@@ -17,6 +17,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from kafaat.core import access
+from kafaat.core.api_schema import IsoDate
 from kafaat.core.models import Organisation
 from kafaat.registry import services
 from kafaat.registry.access_rules import CHANGE_PERSON
@@ -99,7 +100,7 @@ class PersonFields(Schema):
     last_name_ar: str = NAME
     first_name_latin: str = NAME
     last_name_latin: str = NAME
-    birth_date: date | None = None
+    birth_date: IsoDate | None = None
     age: int | None = Field(None, ge=0, le=150, description="when the date of birth is unknown")
     nationality: str = Field("MA", max_length=2)
     migration_status: MigrationStatus | None = None
@@ -124,7 +125,7 @@ class PersonIn(PersonFields):
     sex: Sex
     commune: str = Field(..., max_length=200, description="code (COM_0420) or name of the commune")
     external_id: str = Field("", max_length=64)
-    consent_given_on: date = Field(..., description="the day the person agreed to be registered")
+    consent_given_on: IsoDate = Field(..., description="the day the person agreed to be registered")
     contact_consent: bool = False
     organisation: str | None = Field(None, description="code of the organisation you register for")
 
@@ -138,7 +139,7 @@ class PersonPatch(PersonFields):
 
 class ConsentIn(Schema):
     purpose: Consent.Purpose = Consent.Purpose.SHARING
-    given_on: date
+    given_on: IsoDate
     shared_with: str | None = Field(
         None, description="code of the organisation the record may be shared with"
     )
@@ -146,7 +147,7 @@ class ConsentIn(Schema):
 
 
 class WithdrawIn(Schema):
-    on: date | None = Field(None, description="default: today")
+    on: IsoDate | None = Field(None, description="default: today")
 
 
 class PeopleFilters(Schema):

@@ -376,6 +376,11 @@ def link(
 
     comparisons = present_comparisons(prepared)
     model = without_small_sample_frequencies(model_for(comparisons, model), prepared.num_rows)
+    if prepared.num_rows < 2 or not comparisons:
+        # Nothing to compare (an empty registry, one record, or no field filled): Splink would render a
+        # match weight with no terms at all, which is not SQL.
+        say("done", 1.0)
+        return _no_pairs(prepared, model)
     model["blocking_rules_to_generate_predictions"] = linkage_settings.blocking_rules_for(
         comparisons, prepared.column_names
     )
@@ -387,8 +392,14 @@ def link(
     if estimate_u:  # a file never seen: learn how often unrelated records agree in it
         linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1, min_count_per_level=None)
     rules = linkage_settings.deterministic_rules(comparisons)
-    if rules and prepared.num_rows > 1:
-        linker.training.estimate_probability_two_random_records_match(rules, recall=0.7)
+    if rules:
+        recall = linkage_settings.DETERMINISTIC_RECALL
+        linker.training.estimate_probability_two_random_records_match(rules, recall=recall)
+        settings_obj = linker._settings_obj  # no public setter: a prior of 0 (no exact pair) gets a floor
+        settings_obj._probability_two_random_records_match = max(
+            settings_obj._probability_two_random_records_match,
+            linkage_settings.prior_floor(prepared.num_rows),
+        )
     say("scoring pairs", 0.4)
     predictions = linker.inference.predict(threshold_match_probability=review_threshold, warning_mode="never")
     pairs = predictions.as_pyarrow_table()
@@ -410,6 +421,14 @@ def link(
     say("done", 1.0)
     model["probability_two_random_records_match"] = linker._settings_obj._probability_two_random_records_match
     return LinkageResult(pairs, clusters.select(["unique_id", "cluster_id"]), model)
+
+
+def _no_pairs(prepared: pa.Table, model: dict) -> LinkageResult:
+    """The result of a run with nothing to compare: no pair, each record its own cluster."""
+    ids = prepared["unique_id"] if "unique_id" in prepared.column_names else pa.array([], pa.int64())
+    empty = {"unique_id_l": ids.type, "unique_id_r": ids.type, "match_probability": pa.float64()}
+    pairs = pa.table({**{k: pa.array([], t) for k, t in empty.items()}, "agreed": pa.array([], pa.string())})
+    return LinkageResult(pairs, pa.table({"unique_id": ids, "cluster_id": ids}), model)
 
 
 def train(
@@ -436,7 +455,7 @@ def train(
     names = list(comparisons or linkage_settings.REGISTRY_COMPARISONS)
     linker = Linker(records, linkage_settings.settings(names), log_level=logging.WARNING)
     linker.training.estimate_probability_two_random_records_match(
-        linkage_settings.deterministic_rules(names), recall=0.7
+        linkage_settings.deterministic_rules(names), recall=linkage_settings.DETERMINISTIC_RECALL
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=1)
     if label_column:

@@ -293,6 +293,9 @@ def settings_for_dialect(dialect: str, comparisons: Iterable[str] = REGISTRY_COM
     return settings(comparisons).create_settings_dict(dialect)
 
 
+DETERMINISTIC_RECALL = 0.7  # the share of true pairs the deterministic rules are expected to find
+
+
 def deterministic_rules(comparisons: Iterable[str]) -> list:
     """Rules that admit almost no false match, to estimate the prior probability that two records match."""
     names = set(comparisons)
@@ -304,6 +307,17 @@ def deterministic_rules(comparisons: Iterable[str]) -> list:
     if {"first_name", "last_name", "phone"} <= names:
         rules.append(block_on("name_pair1", "phone1"))
     return rules
+
+
+def prior_floor(records: int) -> float:
+    """The least prior a run may use: as if half a pair had matched by the deterministic rules.
+
+    A registry with no exact pair at all (no two records with the same name and date of birth, id or phone)
+    makes Splink estimate a prior of 0, whose match weight is log(0): "math domain error". Zero would also be
+    wrong: not seeing an exact pair does not prove that no near pair is a duplicate. Half an observation is
+    the usual continuity correction, and it shrinks as the registry grows."""
+    comparisons = records * (records - 1) / 2
+    return 0.5 / DETERMINISTIC_RECALL / comparisons if comparisons else 1.0
 
 
 def training_rules() -> list:

@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.http import HttpRequest
-from ninja.pagination import PageNumberPagination
 
 from kafaat.core import audit
+from kafaat.core.api_schema import Pages
 from kafaat.core.models import AuditEvent
 from kafaat.registry import services
 from kafaat.registry.models import Person
@@ -31,8 +31,8 @@ def record_list(
     return audit.record_bulk(audit.Action.LIST, actor, Person, ids, details=payload)
 
 
-class AuditedPages(PageNumberPagination):
-    """The API's page-number pagination, recording each page of people served as one `list` event.
+class AuditedPages(Pages):
+    """The API's bounded page-number pagination, recording each page of people served as one `list` event.
 
     `person_field` is the attribute holding the person's id on the rows (`pk` for people, `person_id` for
     steps and referrals); `shown` names the list in the log. The search text, if any, is read from `q`.

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from kafaat.core import audit
+from kafaat.core.api_schema import Error, IsoDate
 from kafaat.results import services
 from kafaat.results.publish import Figure
 
@@ -66,12 +67,8 @@ class ValuesOut(Schema):
 
 
 class PeriodIn(Schema):
-    start: date | None = None
-    end: date | None = None
-
-
-class Error(Schema):
-    detail: str | dict
+    start: IsoDate | None = None
+    end: IsoDate | None = None
 
 
 def _project_out(project) -> dict:

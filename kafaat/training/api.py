@@ -6,14 +6,17 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from kafaat.core.api_schema import Pages, inline_choices
 from kafaat.core.models import Territory
 from kafaat.registry.api import organisation_by_code
 from kafaat.training import derivation, services
 from kafaat.training.models import AgeBand, Level, Mode, OperatorType, Sector, Source
 
 router = Router(tags=["training"])
+ProgrammeLevel = inline_choices(Level)  # Territory.Level is also "Level"
+FigureSource = inline_choices(Source)  # labour has a Source too
 
 
 class SectorSchema(Schema):
@@ -74,7 +77,7 @@ class ProgrammeSchema(Schema):
     title_ar: str
     title_en: str
     sector: str = Field(..., alias="sector.code")
-    level: Level
+    level: ProgrammeLevel
     mode: Mode
     duration_months: int
     is_active: bool
@@ -87,7 +90,7 @@ class ProgrammeIn(Schema):
     title_ar: str = Field("", max_length=200)
     title_en: str = Field("", max_length=200)
     sector: str = Field(..., max_length=30, description="sector code")
-    level: Level
+    level: ProgrammeLevel
     mode: Mode = Mode.RESIDENTIAL
     duration_months: int = Field(..., ge=1, le=60)
     isco_codes: list[str] = Field(default_factory=list, description="ISCO-08 unit groups (4 digits)")
@@ -98,7 +101,7 @@ class ProgrammePatch(Schema):
     title_ar: str | None = Field(None, max_length=200)
     title_en: str | None = Field(None, max_length=200)
     sector: str | None = Field(None, max_length=30)
-    level: Level | None = None
+    level: ProgrammeLevel | None = None
     mode: Mode | None = None
     duration_months: int | None = Field(None, ge=1, le=60)
     is_active: bool | None = None
@@ -107,7 +110,7 @@ class ProgrammePatch(Schema):
 
 class StatisticSchema(Schema):
     year: int
-    source: Source
+    source: FigureSource
     age_band: str
     seats: int | None
     applicants: int | None
@@ -131,7 +134,7 @@ class StatisticIn(Schema):
 
 class TotalsSchema(Schema):
     year: int
-    source: Source
+    source: FigureSource
     seats: int | None
     applicants: int | None
     enrolled: int | None
@@ -185,7 +188,7 @@ def list_sectors(request: HttpRequest):
 
 
 @router.get("/training/establishments", response=list[EstablishmentSchema], summary="Establishments in scope")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_establishments(request: HttpRequest, filters: Query[EstablishmentFilters]):
     queryset = services.list_establishments(
         request.user,

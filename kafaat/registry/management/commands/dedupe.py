@@ -57,3 +57,5 @@ class Command(BaseCommand):
             f"{run.records} records, {run.pairs} pairs to review, {run.clusters} clusters, "
             f"{run.auto_merged} merged automatically ({run.seconds:.1f} s)"
         )
+        if not run.pairs:
+            self.stdout.write("no likely duplicate found: nothing to review")
