@@ -187,10 +187,17 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-# The registration form's likely-matches panel, per user: (queries, seconds) windows (ADR "matches panel is
-# not a look-up"); typing a whole form asks a dozen times or so. The counts live in Django's cache: give
-# production a cache shared by its processes.
+# The registration form's likely-matches panel, per user: (queries, seconds) windows (ADR 0015); typing a
+# whole form asks a dozen times or so. The counts live in Django's cache, which must be shared by the server's
+# worker processes (else each counts alone): files under var/ need no other service, on a laptop as on a
+# national server.
 KAFAAT_MATCHES_PANEL_LIMITS = ((60, 60), (600, 60 * 60))
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("KAFAAT_CACHE_DIR", str(VAR_DIR / "cache")),
+    }
+}
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

@@ -85,3 +85,19 @@ def test_over_the_rate_limit_the_panel_refuses_politely(client, world, registry,
     assert AuditEvent.objects.filter(actor=user, action="denied", details__status=429).count() == 1
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     assert "quelques minutes" in _panel(client, FULL).content.decode()
+
+
+def test_the_rate_limit_counts_are_shared_by_the_servers_processes():
+    """Each web worker is a process: counts kept in one process's memory would multiply the limit."""
+    import subprocess
+    import sys
+
+    from django.core.cache import cache
+
+    code = (
+        "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'kafaat.settings'); "
+        "django.setup(); from django.core.cache import cache; "
+        "cache.set('kafaat:shared-check', 41); cache.incr('kafaat:shared-check')"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+    assert cache.get("kafaat:shared-check") == 42
