@@ -30,6 +30,9 @@ class ImportFileError(ValueError):
     """The file cannot be read at all (wrong type, empty, damaged, over a limit)."""
 
 
+CSV_FIELD_LIMIT = 131_072  # csv.field_size_limit() as Python starts
+
+
 @dataclass(frozen=True)
 class Limits:
     rows: int
@@ -42,7 +45,9 @@ class Limits:
         return cls(
             settings.KAFAAT_IMPORT_MAX_ROWS,
             settings.KAFAAT_IMPORT_MAX_COLUMNS,
-            settings.KAFAAT_IMPORT_MAX_CELL_CHARS,
+            # Never above csv's default field limit: importing frictionless's CSV parser (publications) raises
+            # that process-wide limit, so csv alone cannot be relied on to refuse a longer field.
+            min(settings.KAFAAT_IMPORT_MAX_CELL_CHARS, CSV_FIELD_LIMIT),
             settings.KAFAAT_IMPORT_MAX_UNCOMPRESSED_MB * 1024 * 1024,
         )
 
