@@ -132,12 +132,12 @@ LOGOUT_REDIRECT_URL = "login"
 # Lock sign-in after repeated failures (django-axes).
 AXES_FAILURE_LIMIT = int(os.environ.get("KAFAAT_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("KAFAAT_LOGIN_COOLOFF_MINUTES", "30")))
-# By account *and* address (docs/decisions/0014-login-lockout.md): failures lock that user name from that address
-# only, so nobody elsewhere can lock an account out by typing wrong passwords for it, and the colleagues who
-# share an office's public address (NAT) keep their own accounts.
+# By account *and* address (docs/decisions/0014-login-lockout.md): failures lock that user name from that
+# address only, so nobody elsewhere can lock an account out by typing wrong passwords for it, and the
+# colleagues who share an office's public address (NAT) keep their own accounts.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "kafaat.core.middleware.client_address"
-# Reverse proxies in front of Kafaat (nginx, a load balancer): the client address is read from X-Forwarded-For.
+# Reverse proxies in front of Kafaat (nginx, a load balancer): the client address comes from X-Forwarded-For.
 KAFAAT_PROXY_COUNT = int(os.environ.get("KAFAAT_PROXY_COUNT", "0"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"

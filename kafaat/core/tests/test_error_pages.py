@@ -60,4 +60,5 @@ def test_a_form_without_its_csrf_token_gets_an_explanation_in_the_readers_langua
     client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "ar"
     response = client.post("/login/", {"username": "caseworker_a", "password": "x"})
     html = response.content.decode()
-    assert response.status_code == 403 and "انتهت صلاحية هذا النموذج" in html and "CSRF verification" not in html
+    assert response.status_code == 403
+    assert "انتهت صلاحية هذا النموذج" in html and "CSRF verification" not in html
