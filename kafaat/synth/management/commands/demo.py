@@ -5,12 +5,13 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from kafaat.core.server import ServeOptions, serve
 from kafaat.synth.demo import DEMO_LOGINS, DEMO_PASSWORD, PROJECT_CODE, load_demo
 from kafaat.synth.demo_warehouse import refresh_if_changed
 
 
 class Command(BaseCommand):
-    help = "Migrate the database, load the demo data (idempotent) and serve the app on http://127.0.0.1:8000."
+    help = "Migrate the database, load the demo data (idempotent) and serve it (gunicorn) on 127.0.0.1:8000."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -46,4 +47,6 @@ class Command(BaseCommand):
         if no_serve:
             return
         self.stdout.write(f"\nServing on http://{addr}/  (Ctrl+C to stop)\n")
-        call_command("runserver", addr, use_reloader=False)
+        self.stdout.flush()
+        # The production server, as deployed (kafaat/core/server.py); two workers are plenty for a demo.
+        serve(ServeOptions(addr=addr, workers=2))
