@@ -210,3 +210,23 @@ def test_an_altered_file_is_refused(registered, target, monkeypatch):
     result = _kafaat(target, "restore", str(backup))
     assert result.returncode != 0 and "checksum mismatch" in result.stderr
     _nothing_written(target)
+
+
+def test_a_backup_from_newer_code_is_refused(registered, target, monkeypatch):
+    from kafaat.core.backup.streams import load_key, sign
+
+    backup = _backup(registered, monkeypatch)
+    document = json.loads((backup / "manifest.json").read_text())
+    document["manifest"]["migrations"]["core"].append("9999_from_the_future")
+    body = json.dumps(document["manifest"], indent=1, sort_keys=True).encode()
+    document["signature"] = sign(
+        load_key(KEY), body
+    )  # a genuine backup of a newer Kafaat, not an altered one
+    (backup / "manifest.json").write_text(json.dumps(document))
+    result = _kafaat(target, "restore", str(backup))
+    assert (
+        result.returncode != 0
+        and "newer Kafaat" in result.stderr
+        and "core.9999_from_the_future" in result.stderr
+    )
+    _nothing_written(target)

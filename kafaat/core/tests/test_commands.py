@@ -106,3 +106,17 @@ def test_commands_are_spelled_with_dashes(tmp_path):
         [sys.executable, "-m", "kafaat", "--help"], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert "  import-template " in listing.stdout and "import_template" not in listing.stdout
+
+
+def test_dumpdata_refuses_encrypted_personal_data_unless_asked(db, capsys):
+    import pytest
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="registry.Person hold"):
+        call_command("dumpdata")
+    with pytest.raises(CommandError, match="in clear"):
+        call_command("dumpdata", "registry")
+    call_command("dumpdata", "core.territory", "--format", "json")  # no personal data: as before
+    assert '"model": "core.territory"' in capsys.readouterr().out
+    call_command("dumpdata", "registry.person", "--include-personal-data")
+    assert capsys.readouterr().out.strip() == "[]"
