@@ -1,5 +1,9 @@
 # Kafaat — the two set-up commands: `make demo` and `make test`. Everything else is what they are made of.
-PYTHON ?= python3.11
+# The first interpreter that is Python >= 3.11 (pyproject's requires-python); `make demo PYTHON=/path/to/python`
+# picks another. Each candidate is run, not just looked up: a pyenv shim exists even when its version is absent.
+PYTHON ?= $(firstword $(foreach candidate,python3.11 python3.12 python3.13 python3,\
+  $(shell $(candidate) -c "import sys; sys.exit(sys.version_info < (3, 11))" >/dev/null 2>&1 && echo $(candidate))))
+ADDR   ?= 127.0.0.1:8000
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
@@ -7,7 +11,8 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 .PHONY: demo test install lint format messages check-deploy clean
 
 $(PY):
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
+	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (none of python3.11, python3.12, python3.13, python3 is); set PYTHON=/path/to/python"; exit 1; }
+	@$(PYTHON) -c "import sys; sys.exit(sys.version_info < (3, 11))" 2>/dev/null || { echo "Python 3.11 or newer is needed ($(PYTHON) is not)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
@@ -18,9 +23,9 @@ $(STAMP): $(PY) pyproject.toml
 install: $(STAMP)
 	$(PY) -m kafaat compiletranslations
 
-## Run the product with demo data on the embedded SQLite database.
+## Run the product with demo data on the embedded SQLite database (`make demo ADDR=0.0.0.0:8080`).
 demo: install
-	$(PY) -m kafaat demo
+	$(PY) -m kafaat demo --addr $(ADDR)
 
 ## Run the whole suite: ruff, then pytest on SQLite and, when a server answers, on PostgreSQL too.
 test: install

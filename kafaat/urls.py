@@ -26,6 +26,7 @@ handler500 = "kafaat.core.error_views.server_error"
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("health/", core_views.health_check, name="health"),
     path(
         "login/",
         auth_views.LoginView.as_view(template_name="core/login.html", redirect_authenticated_user=True),

@@ -236,3 +236,25 @@ def keyed_hashes(normalised_values: Sequence[str]) -> list[str]:
 
 def generate_key() -> str:
     return Fernet.generate_key().decode()
+
+
+KEY_FINGERPRINT_MESSAGE = b"kafaat key fingerprint v1"
+
+
+def key_fingerprints() -> dict[str, object]:
+    """Which field and hash keys are configured, as an HMAC of a constant under each: a backup records them
+    so that a restore can refuse keys that cannot read it. The keys themselves cannot be derived from them."""
+
+    def fingerprint(key: bytes) -> str:
+        return hmac.new(key, KEY_FINGERPRINT_MESSAGE, hashlib.sha256).hexdigest()[:32]
+
+    return {
+        "field_keys": [fingerprint(base64.urlsafe_b64decode(key)) for key in _field_keys()],
+        "hash_key": fingerprint(_hash_key()),
+    }
+
+
+def reset_key_cache() -> None:
+    """Forget the keys read from the settings (tests that change KAFAAT_FIELD_KEYS / KAFAAT_HASH_KEY)."""
+    for cached in (_field_keys, _fernet, _hash_key):
+        cached.cache_clear()

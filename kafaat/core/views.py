@@ -1,13 +1,16 @@
 """Pages of the core domain. Every query goes through `services`, which goes through `access`."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
-from kafaat.core import access, services
+from kafaat.core import access, health, services
 from kafaat.core.access import Permission
 from kafaat.core.forms import AddMemberForm, ApiTokenForm, AuditFilterForm, OrganisationFilterForm
 from kafaat.core.models import Territory
@@ -18,6 +21,14 @@ PAGE_SIZE = 25
 
 def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@login_not_required  # a monitor asks without signing in: counts and ages only (kafaat/core/health.py)
+@never_cache
+@require_GET
+def health_check(request):
+    document, reachable = health.report()
+    return JsonResponse(document, status=200 if reachable else 503)
 
 
 def home(request):

@@ -92,6 +92,8 @@ DEMO_LOGINS = [
     DemoLogin("reviewer", "Nadia Chraibi", "agence-kafaat", Role.GRANT_REVIEWER, None),
     DemoLogin("establishment", "Hassan Berrada", "ista-oujda", Role.ESTABLISHMENT_MANAGER, None),
     DemoLogin("donor", "Claire Martin", "ue-maroc", Role.DONOR_VIEWER, None),
+    # Manages the establishments OFPPT runs (kafaat/synth/demo_training.py gives it their data).
+    DemoLogin("admin.ofppt", "Rachid Alaoui", "ofppt", Role.ADMINISTRATOR, None),
 ]
 
 

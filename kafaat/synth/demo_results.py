@@ -1,5 +1,6 @@
 """The demo project's results framework: profile (budget, DAC sectors), a full logframe with indicators,
-baselines and yearly targets, one manual indicator with an entered value; then a warehouse snapshot.
+baselines and yearly targets, one manual indicator with an entered value (the demo command then refreshes
+the warehouse, once).
 
 Idempotent: everything is upserted by code, so running the demo twice changes nothing.
 """
@@ -145,7 +146,6 @@ def load_results_demo(project: Project) -> int:
                 indicator=indicator, period_start=date(2025, 1, 1), period_end=date(2025, 12, 31),
                 defaults={"value": Decimal(14), "note": "Conventions signées (registre du projet)"},
             )  # fmt: skip
-    transaction.on_commit(_refresh_warehouse)
     return created
 
 
@@ -153,9 +153,3 @@ def _unit(measure: str) -> str:
     from kafaat.results import measures
 
     return measures.REGISTRY[measure].unit if measure else Indicator.Unit.COUNT
-
-
-def _refresh_warehouse() -> None:
-    from kafaat.observatory import services
-
-    services.start_refresh(None, background=False)

@@ -12,7 +12,7 @@ import random
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import models, transaction
 
 from kafaat.core import audit
 from kafaat.core.models import Membership, Organisation, Role, Territory
@@ -171,11 +171,12 @@ def load_training_demo(today: date | None = None) -> dict[str, int]:
     created = {"establishments": 0, "programmes": 0, "supply_statistics": 0}
     new_establishments, new_programmes, programmes = [], [], []
     for code, operator, kind, own, province, capacity, name_fr, name_ar, codes in ESTABLISHMENTS:
-        establishment, was_created = Establishment.objects.update_or_create(
-            code=code,
-            defaults={"name_fr": name_fr, "name_ar": name_ar, "operator_type": kind, "capacity": capacity,
-                      "operator": organisations[operator], "organisation": organisations.get(own or ""),
-                      "territory": territories[province], "is_active": True},
+        establishment, was_created = _upsert(
+            Establishment,
+            {"code": code},
+            {"name_fr": name_fr, "name_ar": name_ar, "operator_type": kind, "capacity": capacity,
+             "operator": organisations[operator], "organisation": organisations.get(own or ""),
+             "territory": territories[province], "is_active": True},
         )  # fmt: skip
         establishment.sectors.set({sectors[PROGRAMMES[c][2]] for c in codes})
         if was_created:
@@ -184,12 +185,11 @@ def load_training_demo(today: date | None = None) -> dict[str, int]:
             title_fr, title_ar, sector, level, mode, months, isco_codes, _women, _seats = PROGRAMMES[
                 programme_code
             ]
-            programme, was_created = Programme.objects.update_or_create(
-                establishment=establishment,
-                code=programme_code,
-                defaults={"title_fr": title_fr, "title_ar": title_ar, "sector": sectors[sector],
-                          "level": level,
-                          "mode": mode, "duration_months": months, "is_active": True},
+            programme, was_created = _upsert(
+                Programme,
+                {"establishment": establishment, "code": programme_code},
+                {"title_fr": title_fr, "title_ar": title_ar, "sector": sectors[sector], "level": level,
+                 "mode": mode, "duration_months": months, "is_active": True},
             )  # fmt: skip
             if was_created:
                 new_programmes.append(programme.pk)
@@ -208,6 +208,18 @@ def load_training_demo(today: date | None = None) -> dict[str, int]:
     _ofppt_admin(organisations["ofppt"])
     derive_supply(today=today)
     return created
+
+
+def _upsert(model: type[models.Model], lookup: dict, values: dict) -> tuple[models.Model, bool]:
+    """update_or_create that saves only what differs: an unchanged row keeps its `updated_at`, so a second
+    demo finds the data unchanged and does not refresh the warehouse (kafaat/synth/demo_warehouse.py)."""
+    row, was_created = model.objects.get_or_create(**lookup, defaults=values)
+    changed = [name for name, value in values.items() if getattr(row, name) != value]
+    if changed and not was_created:
+        for name in changed:
+            setattr(row, name, values[name])
+        row.save(update_fields=[*changed, "updated_at"])
+    return row, was_created
 
 
 def _operators() -> dict[str, Organisation]:

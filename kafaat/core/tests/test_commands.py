@@ -8,17 +8,25 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from kafaat.core.models import Membership, Organisation
+from kafaat.core.models import AuditEvent, Membership, Organisation
+from kafaat.observatory.models import Snapshot
 
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def test_the_demo_command_is_idempotent(db, capsys):
+def test_the_demo_command_is_idempotent(db, capsys, settings, tmp_path, django_capture_on_commit_callbacks):
     # The demo command lives in the synth app (kafaat/synth/tests/test_demo.py checks its data in depth).
-    call_command("demo", no_serve=True)
+    settings.KAFAAT_WAREHOUSE_PATH = tmp_path / "warehouse.duckdb"
+    with django_capture_on_commit_callbacks(execute=True):  # as outside a test's transaction
+        call_command("demo", no_serve=True)
     counts = (Organisation.objects.count(), get_user_model().objects.count(), Membership.objects.count())
     first_output = capsys.readouterr().out
-    call_command("demo", no_serve=True)
+    assert Snapshot.objects.count() == 1  # the warehouse refreshed once, after every loader
+    logged = AuditEvent.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("demo", no_serve=True)
+    # Nothing changed: no new snapshot, no audit rows.
+    assert (Snapshot.objects.count(), AuditEvent.objects.count()) == (1, logged)
     assert (
         Organisation.objects.count(),
         get_user_model().objects.count(),
@@ -30,6 +38,7 @@ def test_the_demo_command_is_idempotent(db, capsys):
     second_output = capsys.readouterr().out
     assert "0 new organisations, 0 new users, 0 new memberships" in second_output
     assert "0 new people, 0 new pathway steps" in second_output
+    assert "Warehouse already up to date." in second_output
 
 
 def test_python_m_kafaat_lists_its_commands():
@@ -97,3 +106,17 @@ def test_commands_are_spelled_with_dashes(tmp_path):
         [sys.executable, "-m", "kafaat", "--help"], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert "  import-template " in listing.stdout and "import_template" not in listing.stdout
+
+
+def test_dumpdata_refuses_encrypted_personal_data_unless_asked(db, capsys):
+    import pytest
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="registry.Person hold"):
+        call_command("dumpdata")
+    with pytest.raises(CommandError, match="in clear"):
+        call_command("dumpdata", "registry")
+    call_command("dumpdata", "core.territory", "--format", "json")  # no personal data: as before
+    assert '"model": "core.territory"' in capsys.readouterr().out
+    call_command("dumpdata", "registry.person", "--include-personal-data")
+    assert capsys.readouterr().out.strip() == "[]"

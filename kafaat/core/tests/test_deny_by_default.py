@@ -8,6 +8,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 PUBLIC_PREFIXES = ("login/", "i18n/", "api/docs", "api/openapi.json", "admin/")
 # Published open data (docs/open-data.md): list, package, latest version, files, and the API list.
 PUBLIC_ROUTES = {
+    "/health/",  # for monitors: counts and ages only (kafaat/core/tests/test_health.py)
     "/open-data/",
     "/open-data/x/1/latest/",
     "/open-data/x/1/v1/",

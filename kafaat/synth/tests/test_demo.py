@@ -185,3 +185,9 @@ def test_the_observatory_has_a_gap_table_for_the_oriental(demo, db, settings, tm
         assert len(future) == 3 and future[0].supply is not None
     finally:
         snapshot.close_all()
+
+
+def test_every_demo_login_is_listed_and_no_other_account_is_created(users):
+    from kafaat.synth.demo import DEMO_LOGINS
+
+    assert set(users) == {login.username for login in DEMO_LOGINS}

@@ -5,12 +5,13 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from kafaat.observatory import services
+from kafaat.core.server import ServeOptions, serve
 from kafaat.synth.demo import DEMO_LOGINS, DEMO_PASSWORD, PROJECT_CODE, load_demo
+from kafaat.synth.demo_warehouse import refresh_if_changed
 
 
 class Command(BaseCommand):
-    help = "Migrate the database, load the demo data (idempotent) and serve the app on http://127.0.0.1:8000."
+    help = "Migrate the database, load the demo data (idempotent) and serve it (gunicorn) on 127.0.0.1:8000."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -26,7 +27,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         created = load_demo()
         # The observatory's figures (gap tables, results) are read from the warehouse snapshot.
-        services.start_refresh(None, background=False)
+        refreshed = refresh_if_changed()
         self.stdout.write(
             "Demo data ready ({} new organisations, {} new users, {} new memberships).".format(
                 created["organisations"], created["users"], created["memberships"]
@@ -36,6 +37,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Project {PROJECT_CODE}: {people:,} new people, {steps:,} new pathway steps ({seconds:.1f} s)."
         )
+        self.stdout.write("Warehouse refreshed." if refreshed else "Warehouse already up to date.")
         self.stdout.write(f"\nDemo log-ins (password for all: {DEMO_PASSWORD}):")
         for login in DEMO_LOGINS:
             role = login.role.label if login.role else "national administrator (superuser)"
@@ -45,4 +47,6 @@ class Command(BaseCommand):
         if no_serve:
             return
         self.stdout.write(f"\nServing on http://{addr}/  (Ctrl+C to stop)\n")
-        call_command("runserver", addr, use_reloader=False)
+        self.stdout.flush()
+        # The production server, as deployed (kafaat/core/server.py); two workers are plenty for a demo.
+        serve(ServeOptions(addr=addr, workers=2))
