@@ -53,11 +53,11 @@ class Progress:
         self.job, self.saved_at = job, 0.0
 
     def __call__(self, done: int, total: int, stage: str = "") -> None:
+        cache.set(_live_key(self.job.pk), (str(stage), int(done), int(total)), LIVE_SECONDS)
         now = time.monotonic()
         if now - self.saved_at < SAVE_EVERY and done < total:
             return
         self.saved_at = now
-        cache.set(_live_key(self.job.pk), (str(stage), int(done), int(total)), LIVE_SECONDS)
         if not connection.in_atomic_block:
             Job.objects.filter(pk=self.job.pk).update(stage=str(stage)[:100], done=done, total=total)
 
