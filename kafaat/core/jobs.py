@@ -25,6 +25,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tasks import task
 from django_tasks.base import TaskContext
 
@@ -290,6 +291,10 @@ def retry(job: Job, actor) -> Job:
     _send(job)
     job.refresh_from_db()
     return job
+
+
+# A job that does nothing: it shows the worker takes and ends jobs (benchmarks/jobs.py, a health probe).
+PROBE = JobKind(name="core.probe", label=gettext_lazy("Worker probe"), run=lambda job, progress: None)
 
 
 def backlog() -> dict[str, int]:

@@ -5,6 +5,7 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from kafaat.core.worker_process import start_worker_process
 from kafaat.observatory import services
 from kafaat.synth.demo import DEMO_LOGINS, DEMO_PASSWORD, PROJECT_CODE, load_demo
 
@@ -45,4 +46,5 @@ class Command(BaseCommand):
         if no_serve:
             return
         self.stdout.write(f"\nServing on http://{addr}/  (Ctrl+C to stop)\n")
+        start_worker_process()  # the background jobs (imports, deduplication, refresh) run in it
         call_command("runserver", addr, use_reloader=False)
