@@ -118,6 +118,7 @@ def test_a_worker_process_runs_a_queued_import_to_its_end(client, world, queue, 
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_import_writes_nothing_and_the_job_is_retried(client, world, queue, tmp_path):
     client.force_login(world["users"]["caseworker_a"])
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"  # the job's messages: in its user's language
     path = _many_people(tmp_path / "many.csv", 6000)
     job = _upload(client, world, "many.csv", path.read_bytes())
     worker = Worker(queue, tmp_path / "worker.log")
@@ -132,7 +133,6 @@ def test_a_worker_killed_mid_import_writes_nothing_and_the_job_is_retried(client
 
     admin = world["users"]["admin_a"]  # NGO A's administrator sees the jobs of NGO A
     client.force_login(admin)
-    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(reverse("core:jobs")).content.decode()  # the page marks the lost job failed
     task.refresh_from_db()
     job.refresh_from_db()
