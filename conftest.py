@@ -17,6 +17,13 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _jobs_run_inside_the_request(settings):
+    # No worker for every test: django-tasks' immediate backend runs a queued job before `enqueue` returns.
+    # The tests of the worker itself (kafaat/core/tests/test_worker.py) put the database queue back.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # PBKDF2 is meant to be slow; tests create many accounts.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

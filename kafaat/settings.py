@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "ninja",
     "django_htmx",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "kafaat.core",
     "kafaat.synth",
     "kafaat.registry",
@@ -198,6 +200,12 @@ CACHES = {
         "LOCATION": os.environ.get("KAFAAT_CACHE_DIR", str(VAR_DIR / "cache")),
     }
 }
+
+# Long work runs as a job in the worker (`python -m kafaat worker`), queued in the database: no other service
+# (docs/jobs.md). Tests run jobs inside the request with django-tasks' immediate backend (conftest.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A job whose worker, on another machine, has not reported for this long is taken for lost (failed).
+KAFAAT_WORKER_LOST_AFTER_SECONDS = int(os.environ.get("KAFAAT_WORKER_LOST_AFTER_SECONDS", "120"))
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

@@ -22,7 +22,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from kafaat.core.models import Membership, Organisation, Project, Role, Territory
+from kafaat.core.models import Job, Membership, Organisation, Project, Role, Territory
 
 
 class Permission(StrEnum):
@@ -32,6 +32,7 @@ class Permission(StrEnum):
     VIEW_AUDIT = "core.view_audit"
     VIEW_AGGREGATES = "core.view_aggregates"
     VIEW_PROJECT = "core.view_project"
+    MANAGE_JOBS = "core.manage_jobs"  # the jobs page: follow and retry the background jobs
 
 
 class Reach(Enum):
@@ -51,6 +52,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, Reach]] = {
         Permission.VIEW_ORGANISATION: _TERRITORY,
         Permission.MANAGE_ORGANISATION: _OWN,
         Permission.VIEW_AUDIT: _OWN,
+        Permission.MANAGE_JOBS: _OWN,
     },
     Role.PROGRAMME_MANAGER: {
         Permission.VIEW_TERRITORY: _REFERENCE,
@@ -120,6 +122,7 @@ def register_scope(
 register_scope(Territory, organisation_field=None, territory_field="")
 register_scope(Organisation, organisation_field="", territory_field="territory")
 register_scope(Project, organisation_field="participants", territory_field=None, distinct=True)
+register_scope(Job, organisation_field="organisation", territory_field=None)  # none: national, superusers
 
 # Every role sees the projects its organisation takes part in.
 for _permissions in ROLE_PERMISSIONS.values():

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from kafaat.core.models import ApiToken, AuditEvent, Membership, Organisation, Territory
+from kafaat.core.models import ApiToken, AuditEvent, Job, Membership, Organisation, Territory
 
 
 @admin.register(Territory)
@@ -42,4 +42,19 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    """Read-only: jobs are retried from Kafaat's own jobs page (/jobs/), which readies the app's record."""
+
+    list_display = ("kind", "user", "organisation", "status", "created_at", "attempts", "message")
+    list_filter = ("status", "kind")
+    readonly_fields = [field.name for field in Job._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False

@@ -8,4 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from kafaat.core import checks, signals  # noqa: F401  (registers system checks and audit receivers)
+        # checks and signals: imported for what they register (system checks, audit receivers)
+        from kafaat.core import checks, jobs, signals  # noqa: F401
+
+        jobs.register(jobs.PROBE)

@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.utils import timezone
 
-from kafaat.core.models import ImportJob
+from kafaat.core.models import Job, WorkerHeartbeat
 
 
 def _age(moment) -> int | None:
@@ -47,10 +48,15 @@ def _warehouse() -> dict[str, Any]:
 
 
 def _jobs() -> dict[str, Any]:
-    waiting = ImportJob.objects.exclude(status__in=ImportJob.FINISHED)
-    oldest = waiting.order_by("created_at").values_list("created_at", flat=True).first()
+    """The worker's backlog: jobs waiting and running, how long the oldest has waited, workers alive (a
+    backlog with no worker alive is what a monitor should alert on)."""
+    waiting = Job.objects.exclude(status__in=Job.FINISHED)
+    queued = waiting.filter(status=Job.Status.QUEUED)
+    oldest = queued.order_by("created_at").values_list("created_at", flat=True)
+    alive_since = timezone.now() - timezone.timedelta(seconds=settings.KAFAAT_WORKER_LOST_AFTER_SECONDS)
     return {
-        "imports_queued": waiting.filter(status=ImportJob.Status.QUEUED).count(),
-        "imports_running": waiting.exclude(status=ImportJob.Status.QUEUED).count(),
-        "oldest_waiting_seconds": _age(oldest),
+        "queued": queued.count(),
+        "running": waiting.filter(status=Job.Status.RUNNING).count(),
+        "oldest_waiting_seconds": _age(oldest.first()),
+        "workers": WorkerHeartbeat.objects.filter(seen_at__gte=alive_since).count(),
     }

@@ -29,6 +29,7 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Territories"), "core:territories", Permission.VIEW_TERRITORY),
     NavItem(_("Organisations"), "core:organisations", Permission.VIEW_ORGANISATION),
     NavItem(_("Audit log"), "core:audit", Permission.VIEW_AUDIT),
+    NavItem(_("Background jobs"), "core:jobs", Permission.MANAGE_JOBS),
 ]
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kafaat.core import views
+from kafaat.core import views, views_jobs
 
 app_name = "core"
 
@@ -15,6 +15,8 @@ urlpatterns = [
         name="membership_deactivate",
     ),
     path("audit/", views.audit_log, name="audit"),
+    path("jobs/", views_jobs.jobs_page, name="jobs"),
+    path("jobs/<uuid:pk>/retry/", views_jobs.job_retry, name="job_retry"),
     path("account/tokens/", views.api_tokens, name="api_tokens"),
     path("account/tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
 ]

@@ -8,4 +8,7 @@ class ObservatoryConfig(AppConfig):
     verbose_name = _("Observatory")
 
     def ready(self) -> None:
-        from kafaat.observatory import access_rules  # noqa: F401 — grants and menu entries
+        from kafaat.observatory import access_rules, jobs  # access_rules: grants and menu entries
+
+        del access_rules
+        jobs.register()  # the background jobs this app runs

@@ -1,23 +1,24 @@
-"""Refreshing the warehouse (in a thread for the page, inline for the command) and the snapshot's status."""
+"""Refreshing the warehouse (a job in the worker for the page, inline for the command), the snapshot's status.
+
+The jobs of the observatory (refresh, dashboard prewarm, publication) are registered in `observatory.jobs`."""
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import close_old_connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kafaat.core import access, audit
+from kafaat.core import access, audit, jobs
 from kafaat.observatory import dashboard, snapshot, warehouse
 from kafaat.observatory.models import Snapshot
 from kafaat.observatory.permissions import REFRESH_WAREHOUSE
 
 logger = logging.getLogger(__name__)
+REFRESH_JOB = "observatory.refresh"
 # A refresh that has not reported for this long is taken for dead (the process that ran it stopped).
 STALE_AFTER_SECONDS = 3600
 
@@ -47,22 +48,10 @@ def start_refresh(actor, *, background: bool = True, full: bool = False, progres
     record = Snapshot.objects.create(started_by=actor if getattr(actor, "is_authenticated", False) else None)
     audit.record(audit.Action.CREATE, actor, record, details={"operation": "refresh_warehouse"})
     if background:
-        threading.Thread(target=_run_in_thread, args=(record.pk, full), daemon=True).start()
+        jobs.enqueue(REFRESH_JOB, user=actor, target=record.pk, params={"full": full})
     else:
         execute(record, full=full, progress=progress)
     return record
-
-
-def _run_in_thread(record_id: int, full: bool) -> None:
-    close_old_connections()
-    try:
-        execute(Snapshot.objects.get(pk=record_id), full=full)
-    except Exception:  # noqa: S110 — the record says what failed; a thread has no one to raise to
-        pass
-    else:
-        prewarm_dashboard()  # in this thread: the first readers of the new snapshot find its default views
-    finally:
-        close_old_connections()
 
 
 def execute(record: Snapshot, *, full: bool = False, progress=None) -> Snapshot:

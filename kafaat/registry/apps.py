@@ -8,4 +8,9 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Beneficiary registry")
 
     def ready(self) -> None:
-        from kafaat.registry import access_rules  # noqa: F401  (registers scopes, permissions, navigation)
+        from kafaat.registry import access_rules, dedup_services, dedupe_file, import_runs
+
+        del access_rules  # imported for its registrations: scopes, permissions, navigation
+        import_runs.register()  # the background jobs this app runs
+        dedup_services.register_jobs()
+        dedupe_file.register_jobs()

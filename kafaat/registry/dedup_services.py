@@ -16,12 +16,14 @@ from typing import Any
 
 import pyarrow as pa
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from kafaat.core import access, audit, crypto
+from kafaat.core import access, audit, crypto, jobs
 from kafaat.registry import linkage, linkage_keys, merging, normalise, services
 from kafaat.registry.dedup_access import REVIEW_DUPLICATES
 from kafaat.registry.models import DedupSettings, LinkageRun, MatchCandidate, Merge, Person, PersonAccess
@@ -65,7 +67,7 @@ def may_run(actor) -> bool:
 
 
 def start_run(actor, *, background: bool = True) -> LinkageRun:
-    """Start deduplicating the whole registry (in a thread for the page, inline for the command)."""
+    """Start deduplicating the whole registry (a job in the worker for the page, inline for the command)."""
     if actor is not None and not may_run(actor):
         raise PermissionDenied
     if LinkageRun.objects.filter(status=LinkageRun.Status.RUNNING).exists():
@@ -73,18 +75,52 @@ def start_run(actor, *, background: bool = True) -> LinkageRun:
     run = LinkageRun.objects.create(started_by=actor if getattr(actor, "is_authenticated", False) else None)
     audit.record(audit.Action.CREATE, actor, run, details={"operation": "deduplicate"})
     if background:
-        threading.Thread(target=_run_in_thread, args=(run.pk,), daemon=True).start()
+        jobs.enqueue(JOB_KIND, user=actor, target=run.pk)
     else:
         execute_run(run)
     return run
 
 
-def _run_in_thread(run_id: int) -> None:
-    close_old_connections()
-    try:
-        execute_run(LinkageRun.objects.get(pk=run_id))
-    finally:
-        close_old_connections()
+JOB_KIND = "registry.dedupe"
+
+
+def _run_job(job, progress: jobs.Progress) -> jobs.Outcome:
+    run = execute_run(
+        LinkageRun.objects.get(pk=job.target),
+        progress=lambda step, share: progress(round(share * 100), 100, step),
+    )
+    return jobs.Outcome(
+        message=_("%(pairs)s pairs found, %(merged)s merged automatically.")
+        % {"pairs": run.pairs, "merged": run.auto_merged}
+    )
+
+
+def _job_failed(job, message: str) -> None:
+    LinkageRun.objects.filter(pk=job.target, status=LinkageRun.Status.RUNNING).update(
+        status=LinkageRun.Status.FAILED, message=message, finished_at=timezone.now()
+    )
+
+
+def _retry_job(job) -> None:
+    # Pairs are saved per couple of people, in one transaction: running the same run again adds no double.
+    if LinkageRun.objects.filter(status=LinkageRun.Status.RUNNING).exclude(pk=job.target).exists():
+        raise ValidationError(_("A deduplication is already running."))
+    LinkageRun.objects.filter(pk=job.target).update(
+        status=LinkageRun.Status.RUNNING, message="", finished_at=None
+    )
+
+
+def register_jobs() -> None:
+    jobs.register(
+        jobs.JobKind(
+            name=JOB_KIND,
+            label=gettext_lazy("Deduplication of the registry"),
+            run=_run_job,
+            failed=_job_failed,
+            retry=_retry_job,
+            link=lambda job: reverse("registry:review"),
+        )
+    )
 
 
 def execute_run(run: LinkageRun, progress: Callable[[str, float], None] | None = None) -> LinkageRun:

@@ -22,10 +22,13 @@ from pathlib import Path
 
 import pyarrow as pa
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kafaat.core import audit
+from kafaat.core import audit, jobs
+from kafaat.core.models import Job as JobRecord
 from kafaat.core.spreadsheets import ImportFileError, read_table, safe_cell, safe_row
 from kafaat.registry import linkage
 
@@ -246,7 +249,7 @@ class Job:
     def save(self) -> None:
         # Written aside then renamed: the progress page reads the file while the run thread writes it, and a
         # half-written file read as "no such job" (a 404 that stopped the page polling).
-        temporary = self.folder / f"job.json.{threading.get_ident()}"
+        temporary = self.folder / f"job.json.{os.getpid()}.{threading.get_ident()}"
         temporary.write_text(json.dumps(self.data, ensure_ascii=False), encoding="utf-8")
         os.replace(temporary, self.folder / "job.json")
 
@@ -308,26 +311,70 @@ def get_job(user, job_id: str) -> Job | None:
     return Job(folder, data) if data.get("user") == user.pk else None
 
 
-def start(job: Job, mapping: dict[str, str], *, id_column: str = "", background: bool = True) -> None:
-    records = _records(job.columns, [], mapping)  # checks the mapping before the thread starts
+def start(
+    job: Job, mapping: dict[str, str], *, id_column: str = "", user=None, background: bool = True
+) -> None:
+    """Check the mapping, then run the file's deduplication: a job in the worker, or here (`background`
+    False)."""
+    records = _records(job.columns, [], mapping)  # checks the mapping before the job is queued
     del records
     job.data.update(status="running", mapping=mapping, id_column=id_column, step=_("starting"), share=0.0)
     job.save()
+    if background:
+        jobs.enqueue(JOB_KIND, user=user, target=job.id)
+    else:
+        _work(job, None)
 
-    def progress(step: str, share: float) -> None:
+
+JOB_KIND = "registry.dedupe_file"
+
+
+def _work(job: Job, progress: jobs.Progress | None) -> jobs.Outcome:
+    def report(step: str, share: float) -> None:
         job.data.update(step=str(step), share=round(share, 3))
         job.save()
+        if progress is not None:
+            progress(round(share * 100), 100, str(step))
 
-    def work() -> None:
-        try:
-            out = job.folder / "clusters.csv"
-            summary = dedupe(job.input, mapping, out, id_column=id_column, progress=progress)
-            job.data.update(status="done", result_path=str(out), summary=summary)
-        except Exception as exc:  # shown on the page
-            job.data.update(status="failed", error=str(exc)[:500])
-        job.save()
+    try:
+        out = job.folder / "clusters.csv"
+        summary = dedupe(job.input, job.mapping, out, id_column=job.id_column, progress=report)
+        job.data.update(status="done", result_path=str(out), summary=summary)
+        outcome = jobs.Outcome()
+    except Exception as exc:  # shown on the page
+        job.data.update(status="failed", error=str(exc)[:500])
+        outcome = jobs.Outcome(JobRecord.Status.FAILED, job.error)
+    job.save()
+    return outcome
 
-    if background:
-        threading.Thread(target=work, daemon=True).start()
-    else:
-        work()
+
+def _stored(task: JobRecord) -> Job:
+    folder = _root() / task.target
+    return Job(folder, json.loads((folder / "job.json").read_text(encoding="utf-8")))
+
+
+def _job_failed(task: JobRecord, message: str) -> None:
+    job = _stored(task)
+    job.data.update(status="failed", error=message)
+    job.save()
+
+
+def _retry_job(task: JobRecord) -> None:
+    job = _stored(task)
+    if not Path(job.input).is_file():
+        raise ValidationError(_("The uploaded file is no longer kept: upload it again."))
+    job.data.update(status="running", step=_("starting"), share=0.0, error="")
+    job.save()
+
+
+def register_jobs() -> None:
+    jobs.register(
+        jobs.JobKind(
+            name=JOB_KIND,
+            label=gettext_lazy("Duplicate check of a file"),
+            run=lambda task, progress: _work(_stored(task), progress),
+            failed=_job_failed,
+            retry=_retry_job,
+            link=lambda task: reverse("registry:dedupe_file_job", args=[task.target]),
+        )
+    )

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from kafaat.core.models import AuditEvent, ImportJob
+from kafaat.core.models import AuditEvent, Job, WorkerHeartbeat
 from kafaat.observatory.models import Snapshot
 from kafaat.registry import services as registry
 
@@ -40,13 +40,11 @@ def _leaves(document):
 def test_healthy_answer_for_an_anonymous_monitor(client, world):
     caseworker = world["users"]["caseworker_a"]
     registry.register_person(caseworker, PERSON, consent_given_on=date(2026, 1, 5))
-    ImportJob.objects.create(
-        user=caseworker, organisation=world["ngo_a"], kind="people", file_name="benali.xlsx"
-    )
-    ImportJob.objects.create(
-        user=caseworker, organisation=world["ngo_a"], kind="people", file_name="b.xlsx", status="validating"
-    )
-    ImportJob.objects.create(user=caseworker, organisation=world["ngo_a"], kind="people", status="done")
+    for status in ("queued", "running", "done"):
+        Job.objects.create(
+            kind="registry.import", user=caseworker, organisation=world["ngo_a"], status=status
+        )
+    WorkerHeartbeat.objects.create(worker_id="w1", hostname="kafaat-1", pid=4242)
     taken = timezone.now() - timedelta(hours=2)
     Snapshot.objects.create(status="done", taken_at=taken)
     Snapshot.objects.create(status="running")
@@ -61,7 +59,8 @@ def test_healthy_answer_for_an_anonymous_monitor(client, world):
     assert 7200 <= document["warehouse"]["snapshot_age_seconds"] < 7300
     assert document["warehouse"]["refreshing"] == 1 and document["warehouse"]["last_refresh_failed"] is False
     jobs = document["jobs"]
-    assert (jobs["imports_queued"], jobs["imports_running"]) == (1, 1) and jobs["oldest_waiting_seconds"] >= 0
+    assert (jobs["queued"], jobs["running"], jobs["workers"]) == (1, 1, 1)
+    assert jobs["oldest_waiting_seconds"] >= 0
     # Counts and ages only: no name, file name, organisation or id of anyone.
     assert set(document) == {"status", "database", "warehouse", "jobs"}
     assert all(value is None or isinstance(value, bool | int) for value in _leaves(document) if value != "ok")
@@ -74,7 +73,7 @@ def test_healthy_answer_for_an_anonymous_monitor(client, world):
 def test_a_fresh_database_is_healthy_without_a_snapshot(client, db):
     document = client.get("/health/").json()
     assert document["warehouse"]["snapshot_age_seconds"] is None
-    assert document["jobs"] == {"imports_queued": 0, "imports_running": 0, "oldest_waiting_seconds": None}
+    assert document["jobs"] == {"queued": 0, "running": 0, "oldest_waiting_seconds": None, "workers": 0}
 
 
 def test_503_when_the_database_is_unreachable(tmp_path):

@@ -14,6 +14,8 @@ import threading
 from django.conf import settings
 from django.utils import translation
 
+from kafaat.core import jobs
+from kafaat.core.models import Job
 from kafaat.observatory import maps
 from kafaat.observatory.dashboard.board import cached_board
 from kafaat.observatory.dashboard.cache import default_year, snapshot_version, years
@@ -102,20 +104,21 @@ def prewarm_now() -> int:
     return prewarm(version)
 
 
+PREWARM_JOB = "observatory.prewarm"
+
+
 def prewarm_in_background(version: int) -> None:
-    """Once per snapshot and process, on the first dashboard request that sees it (unless the setting
-    KAFAAT_DASHBOARD_PREWARM is False)."""
+    """Once per snapshot, on the first dashboard request that sees it (unless the setting
+    KAFAAT_DASHBOARD_PREWARM is False): a job in the worker, queued once whichever server process asks."""
     if not getattr(settings, "KAFAAT_DASHBOARD_PREWARM", True):
         return
     with _prewarm_lock:
         if version in _prewarmed:
             return
         _prewarmed.add(version)
+    queue_prewarm(version)
 
-    def run() -> None:
-        try:
-            prewarm(version)
-        except Exception:  # a cache filler: the pages compute what it could not; the log says why
-            logger.exception("Prewarming the observatory dashboard failed")
 
-    threading.Thread(target=run, name="dashboard-prewarm", daemon=True).start()
+def queue_prewarm(version: int, user=None) -> None:
+    if not Job.objects.filter(kind=PREWARM_JOB, params__version=version).exists():
+        jobs.enqueue(PREWARM_JOB, user=user, params={"version": version})

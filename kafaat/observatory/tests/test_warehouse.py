@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from kafaat.core.models import Job
 from kafaat.observatory import services, snapshot, warehouse
 from kafaat.observatory.models import Snapshot
 from kafaat.registry.models import Person
@@ -123,3 +124,15 @@ def test_refresh_page_for_managers_only(client, world, programme):
         assert client.get(reverse("observatory:warehouse")).status_code == 403
         assert client.post(reverse("observatory:refresh")).status_code == 403
     assert Person.objects.count() == 6
+
+
+@pytest.mark.django_db
+def test_the_refresh_page_queues_a_job_that_ends_with_the_snapshot(client, world, programme):
+    """The button starts no thread of the web process: a job of the worker (run in the request in tests)."""
+    manager = world["users"]["manager"]
+    client.force_login(manager)
+    assert client.post(reverse("observatory:refresh")).status_code == 302
+    record = Snapshot.objects.get()
+    job = Job.objects.get(kind=services.REFRESH_JOB)
+    assert (job.status, job.target, job.user) == (Job.Status.DONE, str(record.pk), manager)
+    assert record.status == Snapshot.Status.DONE and record.rows["people"] == 5

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
 
+from kafaat.core.models import Job
 from kafaat.registry import dedupe_file
 
 ROWS = [
@@ -114,18 +115,9 @@ def test_a_bad_mapping_is_explained(tmp_path, db):
         call_command("dedupe_file", str(source), "--map", "GSM=phone", "--out", str(tmp_path / "o.csv"))
 
 
-def test_the_page_uploads_maps_runs_and_serves_clusters(client, world, tmp_path, settings, monkeypatch):
+def test_the_page_uploads_maps_runs_and_serves_clusters(client, world, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-
-    class InlineThread:  # run the job in the request, so that the test sees it finished
-        def __init__(self, target, daemon):
-            self.target = target
-
-        def start(self):
-            self.target()
-
-    monkeypatch.setattr(dedupe_file.threading, "Thread", InlineThread)
     client.force_login(world["users"]["caseworker_a"])
     data = _write_csv(tmp_path / "list.csv").read_bytes()
     response = client.post(
@@ -144,6 +136,9 @@ def test_the_page_uploads_maps_runs_and_serves_clusters(client, world, tmp_path,
     client.post(job_url, {**form, "id_column": "Réf"})
     done = client.get(job_url)
     assert done.context["job"].status == "done", done.context["job"].data
+    task = Job.objects.get(kind=dedupe_file.JOB_KIND)  # a job of the worker (here, the tests' immediate one)
+    assert (task.status, task.target) == (Job.Status.DONE, done.context["job"].id)
+    assert task.user == world["users"]["caseworker_a"]
     download = client.get(reverse("registry:dedupe_file_download", args=[done.context["job"].id]))
     body = b"".join(download.streaming_content).decode("utf-8-sig")
     assert "cluster_id" in body.splitlines()[0] and len(body.splitlines()) == len(ROWS) + 1

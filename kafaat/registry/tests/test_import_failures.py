@@ -54,7 +54,6 @@ def test_a_csv_of_random_bytes_ends_refused_with_a_readable_report(client, world
 def test_an_unexpected_error_marks_the_job_failed_with_a_reference_in_the_log(
     client, world, settings, tmp_path, monkeypatch, caplog
 ):
-    settings.KAFAAT_IMPORT_SYNCHRONOUS = True
     settings.MEDIA_ROOT = tmp_path / "media"
 
     def broken(self, outcomes):

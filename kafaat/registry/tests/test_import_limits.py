@@ -24,7 +24,6 @@ from kafaat.registry.tests.test_import_people import GOOD, HEADER, write_csv, wr
 
 
 def _through_the_page(client, world, settings, path: Path, language: str = "en") -> ImportJob:
-    settings.KAFAAT_IMPORT_SYNCHRONOUS = True
     client.force_login(world["users"]["caseworker_a"])
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     data = {"kind": "people", "organisation": world["ngo_a"].pk}

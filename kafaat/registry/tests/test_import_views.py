@@ -19,7 +19,6 @@ from kafaat.registry.tests.test_import_people import GOOD, HEADER, write_csv
 
 @pytest.fixture
 def synchronous(settings, tmp_path):
-    settings.KAFAAT_IMPORT_SYNCHRONOUS = True
     settings.MEDIA_ROOT = tmp_path / "media"
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from kafaat.core.models import Membership, Role
+from kafaat.core.models import Job, Membership, Role
 from kafaat.registry import dedup_services, services
 from kafaat.registry.models import LinkageRun, MatchCandidate, Merge, Person
 
@@ -240,3 +240,13 @@ def test_another_organisations_pair_and_merge_answer_404_not_403(client, world, 
 
     client.force_login(world["users"]["caseworker_a"])  # sees both people but does not review duplicates
     assert client.post(reverse("registry:merge_undo", args=[merge.pk])).status_code == 403
+
+
+def test_the_run_button_queues_a_deduplication_job(client, world, registry):
+    superuser = world["users"]["superuser"]
+    client.force_login(superuser)
+    assert client.post(reverse("registry:dedupe_run")).status_code == 302
+    run = LinkageRun.objects.latest("pk")
+    job = Job.objects.get(kind=dedup_services.JOB_KIND)
+    assert (job.status, job.target, job.user) == (Job.Status.DONE, str(run.pk), superuser)
+    assert run.status == LinkageRun.Status.DONE and run.pk != registry["run"].pk

@@ -149,7 +149,7 @@ def dedupe_job(request, job_id: str):
             if request.POST.get(f"map_{i}")
         }
         try:
-            dedupe_file.start(job, mapping, id_column=request.POST.get("id_column", ""))
+            dedupe_file.start(job, mapping, id_column=request.POST.get("id_column", ""), user=request.user)
         except ValueError as exc:
             messages.error(request, str(exc))
         return redirect("registry:dedupe_file_job", job_id=job.id)

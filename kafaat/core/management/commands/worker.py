@@ -1,0 +1,67 @@
+"""`python -m kafaat worker`: run the background jobs (imports, deduplication, warehouse refresh, …)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+
+from django.db import close_old_connections, connections
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
+
+from kafaat.core import jobs
+from kafaat.core.models import WorkerHeartbeat
+
+logger = logging.getLogger("kafaat.jobs")
+BEAT_SECONDS = 5  # how often the worker says it is alive
+REAP_EVERY = 3  # beats between two looks for jobs whose worker died
+
+
+class Command(DatabaseWorkerCommand):
+    help = (
+        "Run the background jobs (imports, deduplication, warehouse refresh, publication) as they are "
+        "queued; stop with Ctrl+C (the running job is finished first)."
+    )
+
+    def add_arguments(self, parser) -> None:
+        super().add_arguments(parser)
+        # A reloading worker runs its jobs in a child process that its heartbeat would not name.
+        parser.set_defaults(reload=False, interval=0.5)
+
+    def handle(self, *args, worker_id: str, **options) -> None:
+        # One id per process, naming its machine and process, so that a job's lost worker can be recognised.
+        worker_id = f"{socket.gethostname()[:40]}-{os.getpid()}-{get_random_string(8)}"
+        WorkerHeartbeat.objects.update_or_create(
+            worker_id=worker_id,
+            defaults={"hostname": socket.gethostname(), "pid": os.getpid(), "seen_at": timezone.now()},
+        )
+        for job in jobs.reap_lost_jobs():
+            self.stderr.write(f"job {job.pk} ({job.kind}) failed: its worker had stopped")
+        stop = threading.Event()
+        beating = threading.Thread(target=_beat, args=(worker_id, stop), name="worker-heartbeat", daemon=True)
+        beating.start()
+        try:
+            super().handle(*args, worker_id=worker_id, **options)
+        finally:
+            stop.set()
+            beating.join(BEAT_SECONDS + 25)
+            WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
+
+
+def _beat(worker_id: str, stop: threading.Event) -> None:
+    """Say this worker is alive; now and then fail the jobs of workers that died. A beat that cannot be
+    written (SQLite locked by a long import) is skipped: on the same machine, liveness is the process's."""
+    beats = 0
+    while not stop.wait(BEAT_SECONDS):
+        beats += 1
+        try:
+            close_old_connections()
+            WorkerHeartbeat.objects.filter(worker_id=worker_id).update(seen_at=timezone.now())
+            if beats % REAP_EVERY == 0:
+                jobs.reap_lost_jobs()
+        except Exception:  # the next beat tries again
+            logger.warning("worker %s: heartbeat skipped", worker_id, exc_info=True)
+    connections.close_all()
