@@ -21,6 +21,8 @@ from kafaat.registry.services import register_person
 PUBLIC_PAGES = {
     "login", "set_language", "javascript-catalog", "admin:login",
     "open_data:index", "open_data:detail", "open_data:latest", "open_data:download",
+    "health",  # counts and ages for a monitor, no personal data (docs/operations.md)
+    "^api/",  # the API's JSON 404 for addresses no operation answers; the API checks its own auth
 }  # fmt: skip
 
 
