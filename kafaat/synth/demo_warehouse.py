@@ -13,13 +13,13 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models import CompositePrimaryKey, Count, Max
+from django.db.models import Count, IntegerField, Max
 
 from kafaat.observatory import services, warehouse
 from kafaat.observatory.models import Snapshot
 
 # Tables that change on every read or refresh and feed no figure of the warehouse.
-IGNORED = {"core.auditevent", "core.importjob"}
+IGNORED = {"core.auditevent", "core.importjob", "core.job", "core.workerheartbeat"}
 
 
 def source_fingerprint() -> str:
@@ -32,7 +32,7 @@ def source_fingerprint() -> str:
         if label in IGNORED:
             continue
         aggregates = {"n": Count("*")}
-        if not isinstance(model._meta.pk, CompositePrimaryKey):
+        if isinstance(model._meta.pk, IntegerField):  # not a UUID (PostgreSQL has no max of uuid) or a pair
             aggregates["top"] = Max("pk")
         if any(field.name == "updated_at" for field in model._meta.concrete_fields):
             aggregates["updated"] = Max("updated_at")
