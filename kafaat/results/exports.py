@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 
 from kafaat.core import charts
 from kafaat.core.models import Organisation, Project
-from kafaat.results import iati, measures, services, xlsx_report
+from kafaat.results import categories, iati, measures, services, xlsx_report
 from kafaat.results.models import Indicator, LogframeNode
 from kafaat.results.publish import Figure
 from kafaat.results.suppression import Cell, Status
@@ -93,10 +93,6 @@ def _row_actual(row: services.IndicatorRow):
     return _xlsx_figure(row.figure.total if row.figure else None, row.indicator.unit)
 
 
-def _category(dimension: str, key: str) -> xlsx_report.Category:
-    return xlsx_report.Category(key, _in_languages(measures.category_label(dimension, key)))
-
-
 def donor_report(project: Project, end: date | None = None) -> xlsx_report.DonorReport:
     indicators, computed = compute_periods(project, end)
     last_period, last = computed[-1]
@@ -122,10 +118,11 @@ def donor_report(project: Project, end: date | None = None) -> xlsx_report.Donor
         if not rows:
             continue
         keys = sorted({f.category for r in rows for f in r.figure.by[dimension]})
+        named = categories.labels(dimension, keys)
         disaggregations.append(
             xlsx_report.Disaggregation(
                 dimension=dimension, names=_in_languages(label),
-                categories=[_category(dimension, k) for k in keys],
+                categories=[xlsx_report.Category(k, named[k].names, named[k].code) for k in keys],
                 lines=[
                     xlsx_report.DisaggregatedLine(
                         r.indicator.code,
