@@ -241,22 +241,23 @@ def iati_document(project: Project, end: date | None = None) -> bytes:
 
 
 def progress_svg(results: services.ProjectResults, language: str) -> str:
-    bars = [
-        charts.ProgressBar(f"{r.indicator.code}", None if r.progress is None else r.progress / 100, r.text)
-        for r in results.rows
-        if r.target is not None
-    ]
+    with translation.override(language):  # each value as the page around the chart writes it
+        bars = [
+            charts.ProgressBar(r.indicator.code, None if r.progress is None else r.progress / 100, r.text)
+            for r in results.rows
+            if r.target is not None
+        ]
     if not bars:
         return ""
     spec = charts.progress_chart(bars, language=language)
-    spec["usermeta"] = {"snapshot": str(results.taken_at)}  # one image per snapshot in the cache
+    spec["usermeta"]["snapshot"] = str(results.taken_at)  # one image per snapshot in the cache
     return charts.render_svg(spec)
 
 
 def funnel_svg(groups: list[services.FunnelGroup], dimension: str, language: str, taken_at) -> str:
     series = [
         charts.FunnelSeries(
-            str(measures.category_label(dimension, g.category)),
+            g.named.name(language) if g.named else str(measures.category_label(dimension, g.category)),
             {stage: (None if share is None else share / 100) for stage, _figure, share in g.stages},
         )
         for g in groups
@@ -264,5 +265,5 @@ def funnel_svg(groups: list[services.FunnelGroup], dimension: str, language: str
     if not series:
         return ""
     spec = charts.funnel_chart(series, language=language)
-    spec["usermeta"] = {"snapshot": str(taken_at)}
+    spec["usermeta"]["snapshot"] = str(taken_at)
     return charts.render_svg(spec)
