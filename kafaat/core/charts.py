@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -24,6 +25,7 @@ from kafaat.core import formatting
 from kafaat.core.memo import RecentMemo
 
 VL_VERSION = "5.21"
+SVG_REVISION = 2  # what `_left_to_right` does to a drawing: a new one redraws every cached chart and map
 CACHE_SIZE = 256
 MARKER = "*"
 FONT = "DejaVu Sans, Noto Sans Arabic, Arial, sans-serif"  # DejaVu Sans has Arabic glyphs
@@ -247,7 +249,7 @@ _rendered = RecentMemo(CACHE_SIZE)
 
 def spec_hash(spec: dict, kind: str = "svg") -> str:
     text = json.dumps(spec, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(f"{VL_VERSION}|{kind}|{text}".encode()).hexdigest()
+    return hashlib.sha256(f"{VL_VERSION}|{SVG_REVISION}|{kind}|{text}".encode()).hexdigest()
 
 
 def _render(spec: dict, kind: str, scale: float) -> str | bytes:
@@ -260,17 +262,32 @@ def _render(spec: dict, kind: str, scale: float) -> str | bytes:
                    "format_locale": formatting.d3_format_locale(language),
                    "time_format_locale": formatting.d3_time_locale(language)}  # fmt: skip
         if kind == "svg":
-            return _left_to_right(vlc.vegalite_to_svg(spec, **options))
+            return _left_to_right(vlc.vegalite_to_svg(spec, **options), formatting.is_rtl(language))
         return vlc.vegalite_to_png(spec, scale=scale, **options)
 
     return _rendered.get(spec_hash(spec, f"{kind}@{scale}"), draw)
 
 
-def _left_to_right(svg: str) -> str:
+_ARABIC_TEXT = re.compile(r"(<text\b[^>]*>)([^<]*[\u0600-\u06ff][^<]*)(</text>)")
+
+
+def _left_to_right(svg: str, rtl: bool) -> str:
     """Vega lays every chart out left to right (an Arabic chart is mirrored in its spec); inside an Arabic
     page the SVG would inherit `direction: rtl` and every text-anchor would flip, labels sliding under the
-    bars. Arabic text inside keeps its own order through its isolates."""
-    return svg.replace("<svg ", '<svg style="direction: ltr; unicode-bidi: isolate" ', 1)
+    bars. So the SVG is left to right, and in an Arabic chart each text holding Arabic becomes a right-to-left
+    isolate (unless it is isolated already), so that "لا بيانات (*)" or a caption with a date and
+    "OpenStreetMap" reads from the right."""
+    svg = svg.replace("<svg ", '<svg style="direction: ltr; unicode-bidi: isolate" ', 1)
+    if not rtl:
+        return svg
+
+    def wrap(match: re.Match) -> str:
+        start, text, end = match.groups()
+        if text[:1] in BIDI_CONTROLS:
+            return match.group(0)
+        return f"{start}{formatting.RLI}{text}{formatting.PDI}{end}"
+
+    return _ARABIC_TEXT.sub(wrap, svg)
 
 
 def render_svg(spec: dict) -> str:

@@ -3,6 +3,7 @@
     {% load numbers %}
     {{ 1031|number }} → 1 031 · {{ 12.25|number:2 }} → 12,25 · {{ 9.7|percent }} → 9,7 %
     {{ day|short_date }} → 07/12/2026 · {{ day|long_date }} → 7 décembre 2026 · {{ moment|short_datetime }}
+    {% arrow %} → "→", or "←" on an Arabic page
 
 `number` shows one decimal when the value has one (as floatformat:"-1"), a given number of places otherwise.
 """
@@ -14,6 +15,12 @@ from django import template
 from kafaat.core import formatting
 
 register = template.Library()
+
+
+@register.simple_tag
+def arrow() -> str:
+    """ "→", or "←" in a right-to-left language: from one thing to the next, the way the text reads."""
+    return formatting.arrow()
 
 
 @register.filter
