@@ -52,6 +52,7 @@ def test_the_dashboard_in_french_groups_thousands_with_a_narrow_space(client, fi
     assert f">1{NNBSP}200<" in _row(html, "REG")
     assert not US_THOUSANDS.search(html.split("<main", 1)[-1])
     assert "Du 01/01/2025 au 31/12/2026" in html
+    assert 'type="date" name="start" value="2025-01-01"' in html  # the picker's value is ISO, never d/m/Y
 
 
 @pytest.mark.django_db
