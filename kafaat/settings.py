@@ -153,6 +153,9 @@ LANGUAGE_COOKIE_NAME = "kafaat_language"
 TIME_ZONE = "Africa/Casablanca"
 USE_I18N = True
 USE_TZ = True
+# Dates and separators per language (kafaat/core/formats; ADR "number and date formats"); numbers are
+# grouped by kafaat.core.formatting only, never by Django in every template (ids and years would be too).
+FORMAT_MODULE_PATH = ["kafaat.core.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 
 from kafaat.core import charts
 from kafaat.core.models import Organisation, Project
-from kafaat.results import iati, measures, services, xlsx_report
+from kafaat.results import categories, iati, measures, services, xlsx_report
 from kafaat.results.models import Indicator, LogframeNode
 from kafaat.results.publish import Figure
 from kafaat.results.suppression import Cell, Status
@@ -93,10 +93,6 @@ def _row_actual(row: services.IndicatorRow):
     return _xlsx_figure(row.figure.total if row.figure else None, row.indicator.unit)
 
 
-def _category(dimension: str, key: str) -> xlsx_report.Category:
-    return xlsx_report.Category(key, _in_languages(measures.category_label(dimension, key)))
-
-
 def donor_report(project: Project, end: date | None = None) -> xlsx_report.DonorReport:
     indicators, computed = compute_periods(project, end)
     last_period, last = computed[-1]
@@ -122,10 +118,11 @@ def donor_report(project: Project, end: date | None = None) -> xlsx_report.Donor
         if not rows:
             continue
         keys = sorted({f.category for r in rows for f in r.figure.by[dimension]})
+        named = categories.labels(dimension, keys)
         disaggregations.append(
             xlsx_report.Disaggregation(
                 dimension=dimension, names=_in_languages(label),
-                categories=[_category(dimension, k) for k in keys],
+                categories=[xlsx_report.Category(k, named[k].names, named[k].code) for k in keys],
                 lines=[
                     xlsx_report.DisaggregatedLine(
                         r.indicator.code,
@@ -244,22 +241,23 @@ def iati_document(project: Project, end: date | None = None) -> bytes:
 
 
 def progress_svg(results: services.ProjectResults, language: str) -> str:
-    bars = [
-        charts.ProgressBar(f"{r.indicator.code}", None if r.progress is None else r.progress / 100, r.text)
-        for r in results.rows
-        if r.target is not None
-    ]
+    with translation.override(language):  # each value as the page around the chart writes it
+        bars = [
+            charts.ProgressBar(r.indicator.code, None if r.progress is None else r.progress / 100, r.text)
+            for r in results.rows
+            if r.target is not None
+        ]
     if not bars:
         return ""
     spec = charts.progress_chart(bars, language=language)
-    spec["usermeta"] = {"snapshot": str(results.taken_at)}  # one image per snapshot in the cache
+    spec["usermeta"]["snapshot"] = str(results.taken_at)  # one image per snapshot in the cache
     return charts.render_svg(spec)
 
 
 def funnel_svg(groups: list[services.FunnelGroup], dimension: str, language: str, taken_at) -> str:
     series = [
         charts.FunnelSeries(
-            str(measures.category_label(dimension, g.category)),
+            g.named.name(language) if g.named else str(measures.category_label(dimension, g.category)),
             {stage: (None if share is None else share / 100) for stage, _figure, share in g.stages},
         )
         for g in groups
@@ -267,5 +265,5 @@ def funnel_svg(groups: list[services.FunnelGroup], dimension: str, language: str
     if not series:
         return ""
     spec = charts.funnel_chart(series, language=language)
-    spec["usermeta"] = {"snapshot": str(taken_at)}
+    spec["usermeta"]["snapshot"] = str(taken_at)
     return charts.render_svg(spec)

@@ -10,9 +10,19 @@ from kafaat.results import measures
 from kafaat.results.models import Indicator, LogframeNode
 
 
+class DayInput(forms.DateInput):
+    """A date picker: its value is always ISO (yyyy-mm-dd), whatever the language; the browser shows it the
+    reader's way. (French input formats start with d/m/Y, which a date picker cannot read: it was empty.)"""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("From"), required=False, widget=DayInput())
+    end = forms.DateField(label=_("To"), required=False, widget=DayInput())
 
     def clean(self):
         data = super().clean()
@@ -105,8 +115,8 @@ class IndicatorForm(_ProjectForm):
 
 
 class ManualValueForm(forms.Form):
-    period_start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = forms.DateField(label=_("From"), widget=DayInput())
+    period_end = forms.DateField(label=_("To"), widget=DayInput())
     value = forms.DecimalField(label=_("Value"), max_digits=14, decimal_places=2)
     evidence = forms.FileField(label=_("Evidence"), required=False)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
@@ -114,8 +124,8 @@ class ManualValueForm(forms.Form):
 
 class TargetForm(_ProjectForm):
     indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=Indicator.objects.none())
-    period_start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = forms.DateField(label=_("From"), widget=DayInput())
+    period_end = forms.DateField(label=_("To"), widget=DayInput())
     value = forms.DecimalField(label=_("Target"), max_digits=14, decimal_places=2)
 
     def __init__(self, *args, project, **kwargs):

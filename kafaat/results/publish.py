@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kafaat.core import formatting
 from kafaat.results import suppression
 from kafaat.results.engine import Cell, IndicatorResult
 from kafaat.results.measures import DAYS, PERCENT
@@ -18,12 +19,11 @@ class Figure:
     numerator: int | None = None  # hidden (None) whenever the figure is suppressed
     denominator: int | None = None
 
-    def text(self, digits: int = 1) -> str:
+    def text(self, language: str | None = None, digits: int = 1) -> str:
+        """The figure for a reader of `language` (default: the active one): "1 031", "56,3", "*", "–"."""
         if self.suppressed:
             return suppression.MARKER
-        if self.value is None:
-            return "–"
-        return f"{self.value:,.{digits}f}" if self.value % 1 else f"{self.value:,.0f}"
+        return formatting.format_number(self.value, language, digits, trim=True)
 
 
 @dataclass

@@ -17,11 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from kafaat.core import access, audit
+from kafaat.core import access, audit, formatting
 from kafaat.core.access import Permission
 from kafaat.core.models import Project, Role
 from kafaat.observatory.snapshot import NoSnapshot
-from kafaat.results import engine, measures
+from kafaat.results import categories, engine, measures
 from kafaat.results.access_rules import MANAGE_RESULTS
 from kafaat.results.models import Indicator, LogframeNode, ManualValue, ProjectProfile, Target
 from kafaat.results.publish import Figure, PublishedIndicator, publish
@@ -103,15 +103,20 @@ class IndicatorRow:
 
     @property
     def text(self) -> str:
-        """The value as published: "*" when suppressed, "–" when there is none, "%" for rates."""
+        """The value as published, in the active language: "*" when suppressed, "–" when there is none,
+        "56,3 %" for rates (kafaat.core.formatting)."""
         if self.indicator.is_manual:
-            return f"{self.manual.value:,.0f}" if self.manual else "–"
+            return formatting.format_number(self.manual.value if self.manual else None, decimals=1, trim=True)
         if self.figure is None:
-            return "–"
-        text = self.figure.total.text()
-        return (
-            f"{text} %" if self.indicator.unit == Indicator.Unit.PERCENT and self.value is not None else text
-        )
+            return formatting.NOTHING
+        if self.indicator.unit == Indicator.Unit.PERCENT and not self.suppressed:
+            return formatting.format_percent(self.value)
+        return self.figure.total.text()
+
+    @property
+    def progress_text(self) -> str:
+        """Progress towards the target, "85,9 %" (empty when there is none)."""
+        return "" if self.progress is None else formatting.format_percent(self.progress)
 
     @property
     def bar(self) -> int:
@@ -214,10 +219,13 @@ class FunnelGroup:
     dimension: str
     category: str
     stages: list[tuple[str, Figure, float | None]]  # (stage, count, share of the group's orientation in %)
+    named: categories.CategoryLabel | None = None  # the group's name (a territory's, for regions)
 
     @property
-    def label(self):
-        return measures.category_label(self.dimension, self.category)
+    def label(self) -> str:
+        return (
+            self.named.name() if self.named else str(measures.category_label(self.dimension, self.category))
+        )
 
 
 def equity_funnel(user, project: Project, dimension: str, start: date | None = None, end: date | None = None):
@@ -230,9 +238,10 @@ def equity_funnel(user, project: Project, dimension: str, start: date | None = N
     computation = engine.funnel(project.code, start, end, dimension)
     suppress = not sees_exact_figures(user, project)
     published = {stage: publish(r, suppress=suppress) for stage, r in computation.results.items()}
-    categories = [f.category for f in published["orientation"].by[dimension]]
+    keys = [f.category for f in published["orientation"].by[dimension]]
+    named = categories.labels(dimension, keys)
     groups = []
-    for category in categories:
+    for category in keys:
         stages = []
         base = next(f for f in published["orientation"].by[dimension] if f.category == category)
         for stage, _code, _label in measures.FUNNEL:
@@ -241,7 +250,7 @@ def equity_funnel(user, project: Project, dimension: str, start: date | None = N
             if not figure.suppressed and not base.suppressed and base.value:
                 share = round(100 * (figure.value or 0) / base.value, 1)
             stages.append((stage, figure, share))
-        groups.append(FunnelGroup(dimension, category, stages))
+        groups.append(FunnelGroup(dimension, category, stages, named[category]))
     return computation, groups
 
 

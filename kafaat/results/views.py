@@ -16,7 +16,7 @@ from django_htmx.http import reswap, retarget
 
 from kafaat.core import audit
 from kafaat.observatory.snapshot import NoSnapshot
-from kafaat.results import exports, iati, measures, services, xlsx_report
+from kafaat.results import categories, exports, iati, measures, services, xlsx_report
 from kafaat.results.forms import (
     IndicatorForm,
     ManualValueForm,
@@ -103,12 +103,7 @@ def indicator(request, code: str, indicator_code: str):
     project = _project(request, code)
     start, end, form = _period(request, project)
     results, row = services.indicator_detail(request.user, project, indicator_code, start, end)
-    tables = []
-    if row.figure:
-        tables = [
-            (measures.DIMENSION_LABELS[d], [(measures.category_label(d, c.category), c) for c in cells])
-            for d, cells in row.figure.by.items()
-        ]
+    tables = categories.tables(row.figure)
     manual_form = None
     if row.indicator.is_manual and services.may_manage(request.user, project):
         manual_form = ManualValueForm()

@@ -18,9 +18,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO
 
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.translation import pgettext
 
+from kafaat.core import formatting
 from kafaat.core.spreadsheets import printable, safe_cell
 from kafaat.results.suppression import MARKER, THRESHOLD, Cell, Status
 
@@ -28,6 +29,8 @@ Number = int | float | Decimal
 Figure = Number | Cell | None  # None: no value (not yet measured, no target)
 Names = Mapping[str, str]  # language code -> text
 LEVELS = ("impact", "outcome", "output")
+# Excel's number formats: "," and "." stand for the viewer's own separators (1 031 / 1,031).
+INTEGER, DECIMAL, PERCENT = "#,##0", "#,##0.0", "0.0%"
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ class IndicatorLine:
 class Category:
     key: str
     names: Names
+    code: str = ""  # a territory's code (MA-02, 02.411): written under its name
 
 
 @dataclass(frozen=True)
@@ -176,8 +180,9 @@ class _Sheet:
             cell.data_type = "s"  # text, never a formula
         if bold:
             cell.font = Font(bold=True)
-        if number_format and isinstance(value, int | float | Decimal):
-            cell.number_format = number_format
+        if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+            # A number stays a number; the spreadsheet shows it with the reader's separators.
+            cell.number_format = number_format or (INTEGER if value == int(value) else DECIMAL)
         return cell
 
     def footnote(self, row: int, threshold: int) -> None:
@@ -191,16 +196,16 @@ def _cover(
     ws = _Sheet(book.active, arabic)
     ws.sheet.title = _sheet_title(labels["cover"], taken)
     ws.put(1, 1, labels["title"], bold=True)
-    period = (
-        f"{report.period_label} ({formats.date_format(report.period_start, 'SHORT_DATE_FORMAT')} – "
-        f"{formats.date_format(report.period_end, 'SHORT_DATE_FORMAT')})"
+    start, end = (
+        formatting.format_date(d, language, isolated=False) for d in (report.period_start, report.period_end)
     )
+    period = f"{report.period_label} ({start} – {end})"
     rows = [(labels["project"], pick(report.project, language))]
     if report.donor:
         rows.append((labels["donor"], pick(report.donor, language)))
     rows += [
         (labels["period"], period),
-        (labels["snapshot"], report.snapshot.isoformat(timespec="minutes")),
+        (labels["snapshot"], formatting.format_datetime(report.snapshot, language, "long", isolated=False)),
         (labels["suppression"], suppression_note(report.threshold)),
     ]
     for i, (label, text) in enumerate(rows, start=3):
@@ -242,7 +247,7 @@ def _logframe(book, report: DonorReport, language: str, labels: dict[str, str], 
             ws.put(row, col, pv.target)
             ws.put(row, col + 1, pv.actual)
             share, hidden = progress(ind.baseline, pv.target, pv.actual)
-            ws.put(row, col + 2, Cell(Status.SECONDARY, None) if hidden else share, number_format="0%")
+            ws.put(row, col + 2, Cell(Status.SECONDARY, None) if hidden else share, number_format=PERCENT)
     ws.sheet.column_dimensions["C"].width = 60
     ws.sheet.freeze_panes = "D3"
     ws.footnote(row + 1, report.threshold)
@@ -258,6 +263,11 @@ def _disaggregation(book, report, d: Disaggregation, names: dict, language, labe
     for col, text in enumerate([*headers, labels["total"]], start=1):
         ws.put(2, col, text, bold=True)
     row = 2
+    if any(c.code for c in d.categories):  # territories: their codes under their names
+        row = 3
+        ws.put(row, 2, labels["code"], bold=True)
+        for j, category in enumerate(d.categories, start=3):
+            ws.put(row, j, category.code)
     for line in d.lines:
         row += 1
         ws.put(row, 1, line.code)

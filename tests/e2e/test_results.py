@@ -1,10 +1,14 @@
 """The results dashboard in a real browser, in Arabic: right to left, snapshot time, server-rendered chart,
-the indicator's disaggregations, the equity funnel, and the logframe editor's htmx form."""
+figures in the one format (1 031, 34,4 %), the indicator's disaggregations, the equity funnel, and the
+logframe editor's htmx form."""
+
+from datetime import date
 
 from playwright.sync_api import expect
 
+from kafaat.core.formatting import isolate
 from kafaat.observatory import snapshot, warehouse
-from kafaat.results.models import Indicator, LogframeNode, Target
+from kafaat.results.models import Indicator, LogframeNode, ManualValue, Target
 from kafaat.results.tests.fixtures import PERIOD, build_programme
 
 
@@ -20,7 +24,25 @@ def _programme(make_organisation, territory, world):
                                           name_ar="المسجلون", measure="people_registered",
                                           disaggregations=["sex", "region"])  # fmt: skip
     Target.objects.create(indicator=registered, period_start=PERIOD[0], period_end=PERIOD[1], value=8)
+    agreements = Indicator.objects.create(project=project, node=impact, code="MAN", name_fr="Conventions",
+                                          name_ar="الاتفاقيات", measure="")  # fmt: skip
+    ManualValue.objects.create(indicator=agreements, period_start=date(2025, 1, 1),
+                               period_end=date(2025, 12, 31), value=1031)  # fmt: skip
+    Target.objects.create(indicator=agreements, period_start=PERIOD[0], period_end=PERIOD[1], value=3000)
     return project
+
+
+def _codes_clear_of_the_bars(page) -> bool:
+    """In the browser's own layout: every indicator code of the progress chart lies beside the bars (to
+    their right in Arabic), none drawn under one."""
+    return page.evaluate("""() => {
+        const svg = document.querySelector('#progress-chart svg');
+        const bars = [...svg.querySelectorAll('path[aria-roledescription="bar"]')]
+            .map(b => b.getBoundingClientRect());
+        const codes = [...svg.querySelectorAll('.role-axis-label text')]
+            .filter(t => /^[A-Z]/.test(t.textContent)).map(t => t.getBoundingClientRect());
+        return codes.length > 0 && codes.every(c => bars.every(b => c.left >= b.right - 1));
+    }""")
 
 
 def test_the_dashboard_in_arabic(page, sign_in, world, make_organisation, territory, settings, tmp_path):
@@ -34,11 +56,17 @@ def test_the_dashboard_in_arabic(page, sign_in, world, make_organisation, territ
         expect(page.locator("html")).to_have_attribute("dir", "rtl")
         expect(page.locator("h1")).to_have_text("مشروع النتائج")
         expect(page.locator("#snapshot-time")).to_contain_text("الأرقام حسب لقطة")
-        expect(page.locator("#indicator-REG .value")).to_have_text("4")
+        expect(page.locator("#indicator-REG .value")).to_have_text(isolate("4"))
+        # One format: 1 031 and 34,4 % (narrow no-break spaces), Western digits, each an isolate in Arabic.
+        expect(page.locator("#indicator-MAN .value")).to_have_text(isolate("1\u202f031"))
+        expect(page.locator("#indicator-MAN .target")).to_have_text(isolate("3\u202f000"))
+        expect(page.locator("#indicator-MAN .progress")).to_have_text(isolate("34,4\u202f%"))
+        expect(page.locator("#snapshot-time")).not_to_contain_text(",")  # not "ديسمبر 7, 2026"
         expect(page.locator("#progress-chart svg")).to_be_visible()
+        assert _codes_clear_of_the_bars(page)
 
         page.click("#indicator-REG a")
-        expect(page.locator("#indicator-value")).to_have_text("4")
+        expect(page.locator("#indicator-value")).to_have_text(isolate("4"))
         expect(page.locator("table.disaggregation").first).to_contain_text("النساء")
 
         page.goto(f"/results/{project.code}/funnel/?by=sex&start=2025-01-01&end=2026-12-31")

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from kafaat.core import formatting
 from kafaat.observatory import disclosure, gaps, maps
 from kafaat.observatory.dashboard.cache import table
 from kafaat.observatory.dashboard.charts import projection_chart, sector_chart
@@ -111,16 +111,12 @@ def shown(rows: list[gaps.GapRow], exact: bool) -> list[Shown]:
 
 
 def format_value(name: str, value, language: str) -> str:
-    if value is None:
-        return "–"
-    with translation.override(language):
-        if name == "placement_rate" or name.startswith("women_share"):
-            return f"{formats.number_format(round(value * 100), 0)}\u00a0%"
-        if name in ("graduates", "vacancies", "hires", "graduates_women", "hires_women", "youth_population"):
-            return formats.number_format(value, 0, force_grouping=True)
-        if name == "coverage":
-            return formats.number_format(round(value, 1), 1)
-        return formats.number_format(round(value, 2), 2)  # number_format cuts digits off: round first
+    """A figure of the gap table as every page writes numbers (kafaat.core.formatting)."""
+    if name == "placement_rate" or name.startswith("women_share"):
+        return formatting.format_percent(None if value is None else value * 100, language, 0)
+    if name in ("graduates", "vacancies", "hires", "graduates_women", "hires_women", "youth_population"):
+        return formatting.format_number(value, language, 0)
+    return formatting.format_number(value, language, 1 if name == "coverage" else 2)
 
 
 # --- Charts: drawn with the page, or afterwards as fragments (lazy) --------------------------------
@@ -146,8 +142,7 @@ def _stamp(board: Dashboard) -> str:
     """ "Snapshot of <time>", in the board's language: drawn into every chart, which may be saved alone."""
     if board.taken_at is None:
         return ""
-    when = formats.date_format(timezone.localtime(board.taken_at), "SHORT_DATETIME_FORMAT")
-    return _("Snapshot of %(when)s") % {"when": when}
+    return _("Snapshot of %(when)s") % {"when": formatting.format_datetime(board.taken_at)}
 
 
 def rank(board: Dashboard, rows: list[Shown], language: str) -> None:

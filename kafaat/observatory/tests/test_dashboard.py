@@ -61,7 +61,7 @@ def test_the_national_view_maps_the_regions_and_ranks_the_occupations(client, ga
     surplus = _ranked(html, "surpluses")
     assert [code for code, _cells in surplus] == ["35", "74", "51"]  # mismatch 0.60, 0.25, 0.20
     assert surplus[1][1][:4] == ["50", "30", "1,67", "0,25"]  # graduates, vacancies, S/D, mismatch (fr)
-    assert surplus[1][1][4] == "50\u00a0%"  # placement rate: 1 placed of 2 certified
+    assert surplus[1][1][4] == "50\u202f%"  # placement rate: 1 placed of 2 certified
     assert '<figure class="chart" id="sector-chart">' in html and "<svg" in html.split('id="sector-chart"')[1]
     assert "Choisissez une région" not in html  # the national projection is drawn
 
@@ -75,7 +75,7 @@ def test_a_region_drills_down_to_its_provinces_and_a_province(client, gap_world)
     linked = set(re.findall(r'href="/observatory/\?year=2025&amp;region=MA-01&amp;province=([\d.]+)"', svg))
     assert linked == set(dashboard.provinces_of("MA-01")) and "01.511" in linked
     assert [code for code, _cells in _ranked(html, "shortages")] == ["74"]  # 0 graduates for 10 vacancies
-    assert _ranked(html, "shortages")[0][1][:4] == ["0", "10", "0,00", "-1,00"]
+    assert _ranked(html, "shortages")[0][1][:4] == ["0", "10", "0,00", "−1,00"]  # U+2212, the minus sign
     assert 'id="projection-table"' in html and 'class="projected"' in html and 'class="observed"' in html
     assert '<a href="/observatory/?year=2025">' in html  # the trail back to the country
 

@@ -192,3 +192,27 @@ def test_a_template_without_the_expected_shapes_is_not_used(monkeypatch):
     spec = maps.choropleth("region", _regions(), indicator="ratio", language="fr", names={})
     svg = maps.render_svg(spec)  # drawn whole instead
     assert svg.startswith("<svg") and len(re.findall(r'<a href="/observatory/\?region=MA-\d\d"', svg)) == 11
+
+
+@pytest.mark.django_db
+def test_an_arabic_map_caption_reads_right_to_left_with_its_date_day_first():
+    """The caption mixes Arabic, a date and "OpenStreetMap": a right-to-left isolate around the date's own
+    (left-to-right) isolate, so neither the date nor the credit is reordered; the date is 07/12/2026, never
+    the US 12/07/2026."""
+    from datetime import UTC, datetime
+
+    from django.utils import translation
+
+    from kafaat.core.formatting import PDI, RLI, format_datetime, isolate
+
+    with translation.override("ar"):
+        when = format_datetime(datetime(2026, 12, 7, 16, 16, tzinfo=UTC))
+        note = f"لقطة {when}"
+    assert when == isolate("07/12/2026 17:16")
+    spec = maps.choropleth("region", _regions(), indicator="ratio", language="ar", names=NAMES_AR, note=note)
+    svg = maps.render_svg(spec)
+    credits = [t for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg) if "OpenStreetMap" in t]
+    assert len(credits) == 1 and credits[0].startswith(f"{RLI}{note} · ") and credits[0].endswith(PDI)
+    no_data = [t for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg) if "(*)" in t]
+    assert no_data and all(t.startswith(RLI) for t in no_data)  # "(*)" stays at the end of the sentence
+    assert 'style="direction: ltr' in svg[:200]

@@ -392,6 +392,10 @@ def test_edit_is_prefilled_with_the_number_masked_and_keeps_it_when_unchanged(cl
     assert version.changed_by == world["users"]["caseworker_a"]
     history = client.get(reverse("registry:edit", args=[person_a.pk])).content.decode()
     assert "+212677665544" in history and "caseworker_a" in history
+    change = '<span dir="auto">+212661112233</span> {} <span dir="auto">+212677665544</span>'
+    assert change.format("→") in history
+    client.cookies["kafaat_language"] = "ar"  # the arrow points the way Arabic reads: from the old value
+    assert change.format("←") in client.get(reverse("registry:edit", args=[person_a.pk])).content.decode()
 
 
 def test_sensitive_changes_show_only_changed(client, world, person_a):

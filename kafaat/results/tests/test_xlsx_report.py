@@ -94,7 +94,7 @@ def test_french_workbook():
     assert cover["Projet"] == "Compétences pour l'emploi"
     assert cover["Bailleur"] == "Agence donatrice"
     assert cover["Période de rapport"].startswith("2025 (")
-    assert cover["Instantané des données"] == "2026-01-15T06:00+00:00"
+    assert cover["Instantané des données"] == "15 janvier 2026 07:00"  # Casablanca time, in French
     assert cover["Petits effectifs"].startswith(f"{MARKER} Non affiché : effectifs de 1 à 4 personnes")
     assert not any(book[name].sheet_view.rightToLeft for name in book.sheetnames)
 
@@ -113,7 +113,7 @@ def test_french_workbook():
     assert oc1[8:11] == [60, 55, pytest.approx(0.9)]  # (55 - 10) / (60 - 10)
     assert op1[0] == "Extrant" and op1[5:8] == [100, 80, pytest.approx(0.8)]
     assert op1[8:11] == [200, 55, pytest.approx(0.275)]
-    assert book["Cadre logique"].cell(row=4, column=11).number_format == "0%"
+    assert book["Cadre logique"].cell(row=4, column=11).number_format == "0.0%"
     assert not any(MARKER in str(v) for r in logframe for v in r)  # nothing suppressed, no footnote
 
     sexes = rows(book["Sexe"])
