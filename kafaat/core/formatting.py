@@ -5,7 +5,7 @@ sign U+2212); Arabic the same, with Western digits as Morocco's administration w
 `1,031`, `9.7%`, `−40%`. Dates are day first in all three (07/12/2026, 7 décembre 2026, 7 Dec 2026). The
 separators and date formats live in Django's format modules (`kafaat/core/formats`, FORMAT_MODULE_PATH), so
 Django's own `date` and `floatformat` filters agree with this module; the choices are in
-docs/decisions/XXXX-number-and-date-formats.md.
+docs/decisions/0020-number-and-date-formats.md.
 
 In Arabic (right to left) each formatted value is wrapped in Unicode isolates (FSI … PDI): a number, a
 percentage or a negative value then stays one left-to-right unit inside Arabic text, instead of the minus or
