@@ -21,7 +21,7 @@ from typing import IO
 from django.utils import formats, translation
 from django.utils.translation import pgettext
 
-from kafaat.core.spreadsheets import printable, safe_cell
+from kafaat.core.imports import printable, safe_cell
 from kafaat.results.suppression import MARKER, THRESHOLD, Cell, Status
 
 Number = int | float | Decimal

@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from kafaat.core.importing import (
+from kafaat.core.imports.run import (
     ImportFileError,
     errors_not_listed,
     run_import,

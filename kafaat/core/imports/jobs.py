@@ -15,8 +15,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kafaat.core.importing import ERRORS_KEPT, ImportResult, errors_not_listed, write_error_report
-from kafaat.core.spreadsheets import printable
+from kafaat.core.imports.run import ERRORS_KEPT, ImportResult, errors_not_listed, write_error_report
+from kafaat.core.imports.spreadsheets import printable
 
 logger = logging.getLogger("kafaat.import")
 

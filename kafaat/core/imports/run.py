@@ -3,13 +3,13 @@
 Domain-free. An app describes its file with an `ImportSpec` (columns, the validation of one row, the checks
 across rows and against the database, the bulk write) and `run_import` does the rest:
 
-1. read CSV or XLSX (`kafaat.core.spreadsheets`: delimiter and encoding detected);
+1. read CSV or XLSX (`kafaat.core.imports.spreadsheets`: delimiter and encoding detected);
 2. map headers to fields through aliases (case, accents, spaces and punctuation ignored);
 3. validate every row — in worker processes for large files when the spec allows it — collecting every
    error as (row number as seen in the file, column name as in the file, value, message);
 4. write nothing when a row is bad, or, on request, only the good rows; the write is one transaction.
 
-Specs write fast with `kafaat.core.bulk` (`COPY` on PostgreSQL, `executemany` on SQLite).
+Specs write fast with `kafaat.core.imports.bulk` (`COPY` on PostgreSQL, `executemany` on SQLite).
 """
 
 from __future__ import annotations
@@ -29,9 +29,8 @@ from django.db import connection, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from kafaat.core.import_spec import Column, ImportSpec, Outcome, RowError, fold
-from kafaat.core.import_workers import chunks, validated
-from kafaat.core.spreadsheets import (
+from kafaat.core.imports.spec import Column, ImportSpec, Outcome, RowError, fold
+from kafaat.core.imports.spreadsheets import (
     ImportFileError,
     Table,
     read_table,
@@ -39,6 +38,7 @@ from kafaat.core.spreadsheets import (
     write_template,
     xlsx_row,
 )
+from kafaat.core.imports.workers import chunks, validated
 
 CHUNK_ROWS = 2000
 PARALLEL_MIN_ROWS = 20_000  # below this, starting worker processes costs more than it saves

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from kafaat.core.spreadsheets import printable
+from kafaat.core.imports.spreadsheets import printable
 
 # --- Columns and headers ------------------------------------------------------------------------------------
 

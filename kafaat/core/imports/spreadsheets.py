@@ -19,7 +19,7 @@ from pathlib import Path
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from kafaat.core.upload_limits import ImportFileError, Limits, check_archive
+from kafaat.core.imports.upload_limits import ImportFileError, Limits, check_archive
 
 
 @dataclass

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import translation
 
 if TYPE_CHECKING:
-    from kafaat.core.import_spec import ImportSpec, Outcome
+    from kafaat.core.imports.spec import ImportSpec, Outcome
 
 _worker: tuple[Callable, Any, list, Callable] | None = None
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from django.utils import translation
 from django.utils.translation import pgettext
 
-from kafaat.core.memo import RecentMemo
+from kafaat.core.pages.memo import RecentMemo
 
 VL_VERSION = "5.21"
 CACHE_SIZE = 256

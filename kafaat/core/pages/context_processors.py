@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from kafaat.core.navigation import visible_items
+from kafaat.core.pages.navigation import visible_items
 
 
 def navigation(request) -> dict:

@@ -1,7 +1,14 @@
 import pytest
 
-from kafaat.core import charts
-from kafaat.core.charts import FunnelSeries, ProgressBar, funnel_chart, progress_chart, render_png, render_svg
+from kafaat.core.pages import (
+    FunnelSeries,
+    ProgressBar,
+    charts,
+    funnel_chart,
+    progress_chart,
+    render_png,
+    render_svg,
+)
 
 BARS = {
     "fr": [ProgressBar("Personnes formées", 0.8, "80 / 100"), ProgressBar("Personnes insérées", None)],

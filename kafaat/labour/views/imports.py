@@ -16,8 +16,13 @@ from django.shortcuts import render
 from django.utils import timezone, translation
 
 from kafaat.core import access
-from kafaat.core.import_jobs import unexpected_failure
-from kafaat.core.importing import ImportFileError, run_import, write_error_report, write_template
+from kafaat.core.imports import (
+    ImportFileError,
+    run_import,
+    unexpected_failure,
+    write_error_report,
+    write_template,
+)
 from kafaat.core.models import ImportJob
 from kafaat.labour.access_rules import CHANGE_LABOUR
 from kafaat.labour.forms import ImportForm

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from shapely.geometry import Point
 
-from kafaat.core import charts
 from kafaat.core.models import Territory
+from kafaat.core.pages import charts
 from kafaat.observatory import maps
 from kafaat.observatory.maps import geometry
 from kafaat.observatory.maps import template as map_template

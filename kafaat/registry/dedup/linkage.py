@@ -23,9 +23,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kafaat.registry import linkage_keys as keys
 from kafaat.registry import normalise
-from kafaat.registry.linkage_keys import COMPARISON_COLUMNS
+from kafaat.registry.dedup import keys
+from kafaat.registry.dedup.keys import COMPARISON_COLUMNS
 
 MODEL_PATH = Path(__file__).with_name("linkage_model.json")
 REVIEW_THRESHOLD = 0.5  # pairs at or above are kept for review
@@ -256,7 +256,7 @@ def load_model(path: Path | str = MODEL_PATH) -> dict:
 
 def model_for(comparisons: Iterable[str], base: dict | None = None) -> dict:
     """The saved model restricted to some comparisons; comparisons it lacks start from the defaults."""
-    from kafaat.registry import linkage_settings
+    from kafaat.registry.dedup import splink_settings as linkage_settings
 
     base = base if base is not None else load_model()
     wanted = list(comparisons)
@@ -367,7 +367,7 @@ def link(
     """Score the candidate pairs of `prepared` records and cluster them (connected components)."""
     from splink import Linker
 
-    from kafaat.registry import linkage_settings
+    from kafaat.registry.dedup import splink_settings as linkage_settings
 
     def say(step: str, share: float) -> None:
         logger.info("linkage: %s", step)
@@ -448,7 +448,7 @@ def train(
     """
     from splink import Linker
 
-    from kafaat.registry import linkage_settings
+    from kafaat.registry.dedup import splink_settings as linkage_settings
 
     db_api = _duckdb_api(2, None)
     records = db_api.register(prepared, dataset_display_name="records")

@@ -20,7 +20,8 @@ from django.conf import settings
 from django.core.cache import cache
 
 from kafaat.core import audit
-from kafaat.registry import dedup_services, list_audit
+from kafaat.registry import list_audit
+from kafaat.registry.dedup import services as dedup_services
 
 NAME_PAIRS = (("first_name_latin", "last_name_latin"), ("first_name_ar", "last_name_ar"))
 

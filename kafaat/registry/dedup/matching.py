@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from kafaat.registry import linkage
-from kafaat.registry.linkage_settings import BLOCKING_RULES
+from kafaat.registry.dedup import linkage
+from kafaat.registry.dedup.splink_settings import BLOCKING_RULES
 
 MAX_CANDIDATES = 400
 

@@ -24,7 +24,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kafaat.core import access, audit, crypto, jobs
-from kafaat.registry import linkage, linkage_keys, merging, normalise, services
+from kafaat.registry import normalise, services
+from kafaat.registry.dedup import keys as linkage_keys
+from kafaat.registry.dedup import linkage, merging
 from kafaat.registry.dedup_access import REVIEW_DUPLICATES
 from kafaat.registry.models import DedupSettings, LinkageRun, MatchCandidate, Merge, Person, PersonAccess
 from kafaat.registry.validation import territory_index
@@ -326,7 +328,7 @@ class LikelyMatches:
 
 def _registry_index():
     """The process's blocking index of the registry, rebuilt when stale; newer records scored directly."""
-    from kafaat.registry.matching import MatchIndex
+    from kafaat.registry.dedup.matching import MatchIndex
 
     with _index_lock:
         newest = Person.objects.order_by("-pk").values_list("pk", flat=True).first() or 0

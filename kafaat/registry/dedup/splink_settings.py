@@ -13,7 +13,7 @@ import splink.comparison_level_library as cll
 from splink import SettingsCreator, block_on
 from splink.comparison_library import CustomComparison
 
-from kafaat.registry.linkage_keys import COMPARISON_COLUMNS
+from kafaat.registry.dedup.keys import COMPARISON_COLUMNS
 
 # Columns whose agreement, alone, says nothing: a household shares them.
 _NAME_JW_HIGH, _NAME_JW_LOW = 0.9, 0.8

@@ -28,9 +28,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kafaat.core import audit, jobs
+from kafaat.core.imports import ImportFileError, read_table, safe_cell, safe_row
 from kafaat.core.models import Job as JobRecord
-from kafaat.core.spreadsheets import ImportFileError, read_table, safe_cell, safe_row
-from kafaat.registry import linkage
+from kafaat.registry.dedup import linkage
 
 FIELDS = (
     "first_name",

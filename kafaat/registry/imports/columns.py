@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy
 
-from kafaat.core.importing import Column
+from kafaat.core.imports import Column
 from kafaat.registry.models import EducationLevel, IdType, Language, MigrationStatus, WashingtonGroup
 from kafaat.registry.validation import WG_FIELDS
 

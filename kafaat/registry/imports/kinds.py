@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from kafaat.core.importing import Column, ImportSpec
+from kafaat.core.imports import Column, ImportSpec
 from kafaat.core.models import Organisation
-from kafaat.registry.importing import PeopleImport
-from kafaat.registry.importing_columns import PEOPLE_COLUMNS
-from kafaat.registry.importing_steps import STEP_COLUMNS, StepsImport
+from kafaat.registry.imports.columns import PEOPLE_COLUMNS
+from kafaat.registry.imports.people import PeopleImport
+from kafaat.registry.imports.steps import STEP_COLUMNS, StepsImport
 
 KINDS = ("people", "steps")
 

@@ -26,40 +26,42 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kafaat.core import audit
-from kafaat.core.bulk import (
+from kafaat.core.imports import (
     BulkTable,
+    ImportSpec,
+    Outcome,
     copy_lines,
     larger_sqlite_cache,
     references_checked_once,
     reserve_ids,
 )
-from kafaat.core.importing import ImportSpec, Outcome
 from kafaat.core.models import Organisation, Territory
 from kafaat.registry.access_rules import CHANGE_PERSON
-from kafaat.registry.import_keys import (
+from kafaat.registry.imports.columns import PEOPLE_COLUMNS, spreadsheet_text
+from kafaat.registry.imports.keys import (
     fingerprints,
     sha,
     stored_fingerprints,
 )
-from kafaat.registry.importing_columns import PEOPLE_COLUMNS, spreadsheet_text
+from kafaat.registry.imports.search_rows import insert_triggers_paused
 from kafaat.registry.models import (
     Consent,
     Person,
     PersonAccess,
 )
-from kafaat.registry.search_rows import insert_triggers_paused
 from kafaat.registry.services import identity_hashes_of, organisation_for, search_name_of
 from kafaat.registry.validation import (
+    MEMO_LIMIT,
     NAME_FIELDS,
     PERSON_RULES,
     Context,
     Rule,
     TerritoryIndex,
+    clean_columns,
     parse_bool,
     parse_date,
     territory_index,
 )
-from kafaat.registry.validation_columns import MEMO_LIMIT, clean_columns
 
 PERSON_FIELDS = (
     "id", "registered_by", "case_worker", "created_by", "created_at", "updated_at",  # the same for every row

@@ -15,10 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kafaat.core import jobs
-from kafaat.core.import_jobs import mark_failed, record_result, save_finished
-from kafaat.core.importing import ImportFileError, run_import
+from kafaat.core.imports import ImportFileError, mark_failed, record_result, run_import, save_finished
 from kafaat.core.models import ImportJob, Job
-from kafaat.registry.import_kinds import spec_for
+from kafaat.registry.imports.kinds import spec_for
 
 KIND = "registry.import"
 

@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kafaat.core import access, audit, crypto
-from kafaat.core.bulk import reserve_ids
-from kafaat.core.importing import ImportSpec, Outcome
+from kafaat.core.imports import ImportSpec, Outcome, reserve_ids
 from kafaat.core.models import Organisation, Project
 from kafaat.pathways.models import (
     ContractType,
@@ -31,8 +30,8 @@ from kafaat.pathways.models import (
 from kafaat.pathways.services import KIND_FIELDS, check_step, initial_status, projects_for
 from kafaat.registry import normalise
 from kafaat.registry.access_rules import CHANGE_PERSON
-from kafaat.registry.import_keys import sha
-from kafaat.registry.importing_columns import DATE_FORMAT, YES_NO, build_columns, codes, spreadsheet_text
+from kafaat.registry.imports.columns import DATE_FORMAT, YES_NO, build_columns, codes, spreadsheet_text
+from kafaat.registry.imports.keys import sha
 from kafaat.registry.models import Person
 from kafaat.registry.services import active_sharing_consent, organisation_for
 from kafaat.registry.validation import choice, parse_bool, parse_date

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from kafaat.registry.validation import Context, Rule
+from kafaat.registry.validation.rules import Context, Rule
 
 
 @dataclass(frozen=True)

@@ -28,11 +28,11 @@ from kafaat.pathways.models import Participation, Step
 from kafaat.registry.models import Consent, Person, PersonAccess, WashingtonGroup
 from kafaat.registry.services import apply_derived_fields
 from kafaat.registry.validation import NAME_FIELDS, clean_person, territory_index
-from kafaat.synth.accounts import DEMO_PASSWORD
-from kafaat.synth.demo_labour import load_labour_demo
-from kafaat.synth.demo_observatory import load_observatory_demo
-from kafaat.synth.demo_results import load_results_demo
-from kafaat.synth.demo_training import load_training_demo
+from kafaat.synth.demo.accounts import DEMO_PASSWORD
+from kafaat.synth.demo.labour import load_labour_demo
+from kafaat.synth.demo.observatory import load_observatory_demo
+from kafaat.synth.demo.results import load_results_demo
+from kafaat.synth.demo.training import load_training_demo
 from kafaat.synth.pathways import KINDS, Partner, Pathways, day_to_date, generate_pathways
 from kafaat.synth.people import FOREIGN_NATIONALITIES, generate_people
 
@@ -92,7 +92,7 @@ DEMO_LOGINS = [
     DemoLogin("reviewer", "Nadia Chraibi", "agence-kafaat", Role.GRANT_REVIEWER, None),
     DemoLogin("establishment", "Hassan Berrada", "ista-oujda", Role.ESTABLISHMENT_MANAGER, None),
     DemoLogin("donor", "Claire Martin", "ue-maroc", Role.DONOR_VIEWER, None),
-    # Manages the establishments OFPPT runs (kafaat/synth/demo_training.py gives it their data).
+    # Manages the establishments OFPPT runs (kafaat/synth/demo/training.py gives it their data).
     DemoLogin("admin.ofppt", "Rachid Alaoui", "ofppt", Role.ADMINISTRATOR, None),
 ]
 

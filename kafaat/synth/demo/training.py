@@ -16,7 +16,7 @@ from django.db import models, transaction
 
 from kafaat.core import audit
 from kafaat.core.models import Membership, Organisation, Role, Territory
-from kafaat.synth.accounts import DEMO_PASSWORD
+from kafaat.synth.demo.accounts import DEMO_PASSWORD
 from kafaat.training.derivation import derive_supply
 from kafaat.training.models import (
     Establishment,
@@ -212,7 +212,7 @@ def load_training_demo(today: date | None = None) -> dict[str, int]:
 
 def _upsert(model: type[models.Model], lookup: dict, values: dict) -> tuple[models.Model, bool]:
     """update_or_create that saves only what differs: an unchanged row keeps its `updated_at`, so a second
-    demo finds the data unchanged and does not refresh the warehouse (kafaat/synth/demo_warehouse.py)."""
+    demo finds the data unchanged and does not refresh the warehouse (kafaat/synth/demo/warehouse.py)."""
     row, was_created = model.objects.get_or_create(**lookup, defaults=values)
     changed = [name for name, value in values.items() if getattr(row, name) != value]
     if changed and not was_created:

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from kafaat.synth.names_family import FAMILY_NAMES
-from kafaat.synth.names_female import FEMALE_FIRST_NAMES
-from kafaat.synth.names_foreign import (
+from kafaat.synth.names.family import FAMILY_NAMES
+from kafaat.synth.names.female import FEMALE_FIRST_NAMES
+from kafaat.synth.names.foreign import (
     FOREIGN_FAMILY_NAMES,
     FOREIGN_FEMALE_FIRST_NAMES,
     FOREIGN_MALE_FIRST_NAMES,
 )
-from kafaat.synth.names_male import MALE_FIRST_NAMES
+from kafaat.synth.names.male import MALE_FIRST_NAMES
 
 RawEntry = tuple[str, str, int]
 
