@@ -5,7 +5,7 @@
 For each size the registry is generated once (`kafaat.synth.duplicates`, seed 7) and written to Parquet;
 then each method runs in a fresh process, so that its wall time and peak memory (RSS) are its own:
 
-(a) the project's settings: keys across scripts, the saved model (`kafaat/registry/linkage_model.json`),
+(a) the project's settings: keys across scripts, the saved model (`kafaat/registry/dedup/linkage_model.json`),
     the household and first-name guards of clustering;
 (b) Splink with generic settings: Jaro-Winkler on first and last name (Latin if written, else Arabic, lower
     case), date of birth (Splink's DateOfBirthComparison), exact city; m and u estimated the same way as the
@@ -57,7 +57,7 @@ def _generic_inputs(table):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from kafaat.registry.linkage_keys import parse_birth_date
+    from kafaat.registry.dedup import parse_birth_date
 
     def name(latin: str, arabic: str):
         latin_col, arabic_col = table[latin], table[arabic]
@@ -106,7 +106,7 @@ def _generic_model(path: Path) -> dict:
 
     from splink import Linker
 
-    from kafaat.registry.linkage import _duckdb_api
+    from kafaat.registry.dedup.linkage import _duckdb_api
 
     table = _registry(100_000, seed=1)
     inputs = _generic_inputs(table).append_column("cluster_id", table["cluster_id"])
@@ -122,7 +122,7 @@ def _generic_model(path: Path) -> dict:
 
 
 def run_project(table):
-    from kafaat.registry import linkage
+    from kafaat.registry.dedup import linkage
 
     prepared = linkage.prepare(table.drop_columns(["cluster_id", "household_id"]), reference_year=2025)
     result = linkage.link(prepared, threads=2)
@@ -134,7 +134,7 @@ def run_generic(table, model_path: Path):
 
     from splink import Linker
 
-    from kafaat.registry.linkage import _duckdb_api
+    from kafaat.registry.dedup.linkage import _duckdb_api
 
     model = _generic_model(model_path)
     started = time.perf_counter()
@@ -153,7 +153,7 @@ def run_generic(table, model_path: Path):
 def run_exact(table):
     import pyarrow as pa
 
-    from kafaat.registry.linkage_keys import parse_birth_date
+    from kafaat.registry.dedup import parse_birth_date
     from kafaat.registry.normalise import name_tokens
 
     columns = [

@@ -42,7 +42,8 @@ def main() -> None:
     import pyarrow as pa
     from splink import Linker, block_on
 
-    from kafaat.registry import linkage, linkage_settings
+    from kafaat.registry.dedup import linkage
+    from kafaat.registry.dedup import splink_settings as linkage_settings
     from kafaat.synth.duplicates import generate_registry
 
     table = generate_registry(args.size, seed=args.seed)

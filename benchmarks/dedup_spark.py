@@ -37,7 +37,7 @@ def spark_model(duckdb_model: dict, comparisons: list[str], rules: list[tuple[st
     """The Spark rendering of the settings, carrying the trained numbers of the DuckDB model."""
     from splink import block_on
 
-    from kafaat.registry import linkage_settings
+    from kafaat.registry.dedup import splink_settings as linkage_settings
 
     model = linkage_settings.settings_for_dialect("spark", comparisons)
     trained = {c["output_column_name"]: c for c in duckdb_model["comparisons"]}
@@ -75,7 +75,8 @@ def main() -> None:
     import pyarrow.parquet as pq
     from splink import Linker, SparkAPI
 
-    from kafaat.registry import linkage, linkage_settings
+    from kafaat.registry.dedup import linkage
+    from kafaat.registry.dedup import splink_settings as linkage_settings
 
     bench = _benchmark_module()
     table = bench._registry(args.size, seed=7)

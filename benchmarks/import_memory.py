@@ -51,9 +51,9 @@ import sys
 import django
 django.setup()
 from django.contrib.auth import get_user_model
-from kafaat.core.importing import run_import
+from kafaat.core.imports.run import run_import
 from kafaat.core.models import Membership, Organisation, Role, Territory
-from kafaat.registry.importing import PeopleImport
+from kafaat.registry.imports.people import PeopleImport
 code = "bench-memory-" + sys.argv[2]
 oujda = Territory.objects.get(code="02.411")
 organisation = Organisation.objects.create(code=code, type="ngo", territory=oujda, name_fr=code)

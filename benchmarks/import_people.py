@@ -122,8 +122,8 @@ def run_leg(args) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
-    from kafaat.core.importing import run_import
-    from kafaat.registry.importing import PeopleImport
+    from kafaat.core.imports import run_import
+    from kafaat.registry.imports import PeopleImport
     from kafaat.registry.models import Person
     from kafaat.registry.services import register_person
     from kafaat.registry.validation import TerritoryIndex

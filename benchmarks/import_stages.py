@@ -75,10 +75,10 @@ def run(args) -> None:
     from django.db import connection, transaction
     from import_people import actors, make_file
 
-    from kafaat.core import import_workers
-    from kafaat.core import importing as core
-    from kafaat.core.bulk import BulkTable, copy_text
-    from kafaat.registry.importing import PERSON_FIELDS, PeopleImport
+    from kafaat.core.imports import BulkTable, copy_text
+    from kafaat.core.imports import run as core
+    from kafaat.core.imports import workers as import_workers
+    from kafaat.registry.imports import PERSON_FIELDS, PeopleImport
 
     call_command("migrate", verbosity=0)
     (user, organisation), _other = actors()
@@ -146,7 +146,7 @@ def run(args) -> None:
         texts.setdefault("seconds", []).append(time.thread_time() - started)
         return text
 
-    import kafaat.core.bulk as bulk
+    import kafaat.core.imports.bulk as bulk
 
     bulk.copy_text = timed_copy_text
     try:
@@ -175,7 +175,7 @@ def sqlite_variants(args, connection, stage, captured) -> None:
     several set-ups, each in a rolled-back transaction."""
     from django.db import transaction
 
-    from kafaat.registry.importing import _tables
+    from kafaat.registry.imports.people import _tables
 
     tables = _tables("sqlite")
     order = [("registry_person", tables.person), ("registry_personaccess", tables.access),
@@ -240,8 +240,8 @@ def copy_variants(args, connection, stage, captured, person_fields) -> None:
     """The rows the import wrote, copied again table by table under several set-ups of the search table."""
     from django.db import transaction
 
-    from kafaat.core.bulk import copy_text
-    from kafaat.registry.importing import _tables
+    from kafaat.core.imports import copy_text
+    from kafaat.registry.imports.people import _tables
 
     tables = _tables("postgresql")
     order = [("registry_person", tables.person), ("registry_personaccess", tables.access),

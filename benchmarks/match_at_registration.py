@@ -28,7 +28,7 @@ def measure(size: int, queries: int) -> dict:
     import numpy as np
     import pyarrow as pa
 
-    from kafaat.registry import linkage, matching
+    from kafaat.registry.dedup import linkage, matching
     from kafaat.synth.duplicates import generate_registry
 
     table = generate_registry(size, seed=7)

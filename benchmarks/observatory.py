@@ -168,7 +168,7 @@ def measure_dashboard(urls: list[str], repeat: int = 3) -> list[tuple[str, str, 
     from django.conf import settings
     from django.test import Client
 
-    from kafaat.core import charts
+    from kafaat.core.pages import charts
     from kafaat.observatory import dashboard
 
     settings.KAFAAT_DASHBOARD_PREWARM = False  # measured explicitly below, not in a background thread

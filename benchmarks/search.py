@@ -71,9 +71,9 @@ def split_files(folder: Path, people: int, organisations: int, seed: int) -> lis
 def load(paths: list[Path], workers: int | None):
     from django.contrib.auth import get_user_model
 
-    from kafaat.core.importing import run_import
+    from kafaat.core.imports import run_import
     from kafaat.core.models import Membership, Organisation, Role, Territory
-    from kafaat.registry.importing import PeopleImport
+    from kafaat.registry.imports import PeopleImport
 
     territory = Territory.objects.get(code="02.411")
     users, total = [], 0.0

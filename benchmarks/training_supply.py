@@ -59,7 +59,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from kafaat.core.importing import read_table, run_import
+    from kafaat.core.imports import read_table, run_import
     from kafaat.core.models import Membership, Organisation, Role
     from kafaat.synth.supply import generate_supply, load_supply
     from kafaat.training.importing import SupplyImport

@@ -67,8 +67,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "kafaat.core.middleware.LanguageMiddleware",
-    "kafaat.core.middleware.ApiQueryOnceMiddleware",
+    "kafaat.core.serving.middleware.LanguageMiddleware",
+    "kafaat.core.serving.middleware.ApiQueryOnceMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -77,7 +77,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "kafaat.core.middleware.AuditContextMiddleware",
+    "kafaat.core.serving.middleware.AuditContextMiddleware",
     # Axes must come last so that it sees every authentication failure.
     "axes.middleware.AxesMiddleware",
 ]
@@ -95,7 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "kafaat.core.context_processors.navigation",
+                "kafaat.core.pages.context_processors.navigation",
             ],
         },
     },
@@ -127,7 +127,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-CSRF_FAILURE_VIEW = "kafaat.core.error_views.csrf_failure"
+CSRF_FAILURE_VIEW = "kafaat.core.serving.error_views.csrf_failure"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -139,7 +139,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("KAFAAT_LOGIN_COOLOFF_M
 # address only, so nobody elsewhere can lock an account out by typing wrong passwords for it, and the
 # colleagues who share an office's public address (NAT) keep their own accounts.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "kafaat.core.middleware.client_address"
+AXES_CLIENT_IP_CALLABLE = "kafaat.core.serving.middleware.client_address"
 # Reverse proxies in front of Kafaat (nginx, a load balancer): the client address comes from X-Forwarded-For.
 KAFAAT_PROXY_COUNT = int(os.environ.get("KAFAAT_PROXY_COUNT", "0"))
 AXES_RESET_ON_SUCCESS = True
@@ -154,8 +154,8 @@ TIME_ZONE = "Africa/Casablanca"
 USE_I18N = True
 USE_TZ = True
 # Dates and separators per language (kafaat/core/formats; ADR "number and date formats"); numbers are
-# grouped by kafaat.core.formatting only, never by Django in every template (ids and years would be too).
-FORMAT_MODULE_PATH = ["kafaat.core.formats"]
+# grouped by kafaat.core.l10n.formatting only, never by Django in every template (ids and years would be too).
+FORMAT_MODULE_PATH = ["kafaat.core.l10n.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -21,8 +21,8 @@ def _public(patterns):
 
 api_patterns, api_app_name, api_namespace = api.urls
 
-handler400 = "kafaat.core.error_views.bad_request"
-handler500 = "kafaat.core.error_views.server_error"
+handler400 = "kafaat.core.serving.error_views.bad_request"
+handler500 = "kafaat.core.serving.error_views.server_error"
 
 urlpatterns = [
     path("", core_views.home, name="home"),

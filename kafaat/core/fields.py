@@ -7,7 +7,7 @@ import json
 from django.db import models
 
 from kafaat.core import crypto
-from kafaat.core.text import strip_bidi_controls
+from kafaat.core.l10n.text import strip_bidi_controls
 
 
 class NameField(models.CharField):

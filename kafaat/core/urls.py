@@ -1,6 +1,7 @@
 from django.urls import path
 
-from kafaat.core import views, views_jobs
+from kafaat.core import views
+from kafaat.core.jobs import views as views_jobs
 
 app_name = "core"
 

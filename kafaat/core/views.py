@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from kafaat.core import access, health, services
+from kafaat.core import access, services
 from kafaat.core.access import Permission
 from kafaat.core.forms import AddMemberForm, ApiTokenForm, AuditFilterForm, OrganisationFilterForm
 from kafaat.core.models import Territory
-from kafaat.core.navigation import home_cards
+from kafaat.core.pages import home_cards
+from kafaat.core.serving import health
 
 PAGE_SIZE = 25
 
@@ -23,7 +24,7 @@ def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-@login_not_required  # a monitor asks without signing in: counts and ages only (kafaat/core/health.py)
+@login_not_required  # a monitor asks without signing in: counts and ages only (kafaat/core/serving/health.py)
 @never_cache
 @require_GET
 def health_check(request):

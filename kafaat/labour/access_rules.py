@@ -7,9 +7,10 @@ Donors see published aggregates only (the observatory), not these records.
 
 from django.utils.translation import gettext_lazy as _
 
-from kafaat.core import access, navigation
+from kafaat.core import access
 from kafaat.core.access import Reach
 from kafaat.core.models import Role
+from kafaat.core.pages import navigation
 from kafaat.labour.models import Employer, Occupation, Sector, Survey, SurveyResponse, Vacancy
 
 VIEW_LABOUR = "labour.view_labour"

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kafaat.core import audit
-from kafaat.core.importing import Column, ImportSpec, Outcome
+from kafaat.core.imports import Column, ImportSpec, Outcome
 from kafaat.core.models import Organisation
 from kafaat.labour import classifier
 from kafaat.labour.models import (

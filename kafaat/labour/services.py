@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from kafaat.core import access, audit
 from kafaat.core import services as core_services
+from kafaat.core.l10n.text import strip_bidi_controls
 from kafaat.core.models import Organisation, Territory
-from kafaat.core.text import strip_bidi_controls
 from kafaat.labour import classifier
 from kafaat.labour.access_rules import CHANGE_LABOUR, VIEW_LABOUR
 from kafaat.labour.models import (

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from kafaat.labour import views, views_import, views_surveys
+from kafaat.labour.views import imports as views_import
+from kafaat.labour.views import surveys as views_surveys
+from kafaat.labour.views import vacancies as views
 
 app_name = "labour"
 

@@ -10,9 +10,10 @@ same rules as the observatory's API and publication. (Moved from ``dashboard_rul
 
 from django.utils.translation import gettext_lazy as _
 
-from kafaat.core import access, navigation
+from kafaat.core import access
 from kafaat.core.access import Permission
 from kafaat.core.models import Role
+from kafaat.core.pages import navigation
 from kafaat.observatory.permissions import PUBLISH_OPEN_DATA, REFRESH_WAREHOUSE
 
 access.grant(Role.ADMINISTRATOR, REFRESH_WAREHOUSE, access.Reach.OWN_ORGANISATION)

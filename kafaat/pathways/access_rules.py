@@ -3,7 +3,8 @@
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from kafaat.core import access, navigation
+from kafaat.core import access
+from kafaat.core.pages import navigation
 from kafaat.pathways.models import Step
 from kafaat.registry.access_rules import VIEW_PERSON
 from kafaat.registry.models import PersonAccess

@@ -4,9 +4,10 @@ from django.db import connection
 from django.db.models import F, Lookup, Q
 from django.utils.translation import gettext_lazy as _
 
-from kafaat.core import access, navigation
+from kafaat.core import access
 from kafaat.core.access import Reach
 from kafaat.core.models import Role
+from kafaat.core.pages import navigation
 from kafaat.registry.models import Person, PersonAccess
 
 VIEW_PERSON = "registry.view_person"

@@ -8,7 +8,10 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Beneficiary registry")
 
     def ready(self) -> None:
-        from kafaat.registry import access_rules, dedup_services, dedupe_file, import_runs
+        from kafaat.registry import access_rules
+        from kafaat.registry.dedup import services as dedup_services
+        from kafaat.registry.dedup import spreadsheet as dedupe_file
+        from kafaat.registry.imports import runs as import_runs
 
         del access_rules  # imported for its registrations: scopes, permissions, navigation
         import_runs.register()  # the background jobs this app runs

@@ -17,8 +17,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kafaat.core import audit
-from kafaat.core.spreadsheets import safe_row, xlsx_row
-from kafaat.registry.importing_columns import PEOPLE_COLUMNS
+from kafaat.core.imports import safe_row, xlsx_row
+from kafaat.registry.imports import PEOPLE_COLUMNS
 from kafaat.registry.models import Person
 from kafaat.registry.services import SENSITIVE_FIELDS, SearchFilters, search_kind, search_people
 

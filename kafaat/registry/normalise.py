@@ -10,7 +10,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from kafaat.core.text import strip_bidi_controls
+from kafaat.core.l10n.text import strip_bidi_controls
 
 # --- Names --------------------------------------------------------------------------------------------------
 

@@ -3,9 +3,10 @@ analysts and donor viewers read aggregates only, suppressed. Menu entry."""
 
 from django.utils.translation import gettext_lazy as _
 
-from kafaat.core import access, navigation
+from kafaat.core import access
 from kafaat.core.access import Permission
 from kafaat.core.models import Role
+from kafaat.core.pages import navigation
 
 MANAGE_RESULTS = "results.manage_results"
 VIEW_RESULTS = Permission.VIEW_PROJECT  # every member sees the projects their organisation takes part in

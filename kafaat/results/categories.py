@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.utils import translation
 
-from kafaat.core.formatting import LANGUAGES, language_of
+from kafaat.core.l10n.formatting import LANGUAGES, language_of
 from kafaat.core.models import Territory
 from kafaat.results import measures
 

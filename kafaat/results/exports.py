@@ -12,8 +12,8 @@ from decimal import Decimal
 
 from django.utils import timezone, translation
 
-from kafaat.core import charts
 from kafaat.core.models import Organisation, Project
+from kafaat.core.pages import charts
 from kafaat.results import categories, iati, measures, services, xlsx_report
 from kafaat.results.models import Indicator, LogframeNode
 from kafaat.results.publish import Figure

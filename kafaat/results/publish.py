@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kafaat.core import formatting
+from kafaat.core.l10n import formatting
 from kafaat.results import suppression
 from kafaat.results.engine import Cell, IndicatorResult
 from kafaat.results.measures import DAYS, PERCENT

@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from kafaat.core import access, audit, formatting
+from kafaat.core import access, audit
 from kafaat.core.access import Permission
+from kafaat.core.l10n import formatting
 from kafaat.core.models import Project, Role
 from kafaat.observatory.snapshot import NoSnapshot
 from kafaat.results import categories, engine, measures
@@ -104,7 +105,7 @@ class IndicatorRow:
     @property
     def text(self) -> str:
         """The value as published, in the active language: "*" when suppressed, "–" when there is none,
-        "56,3 %" for rates (kafaat.core.formatting)."""
+        "56,3 %" for rates (kafaat.core.l10n.formatting)."""
         if self.indicator.is_manual:
             return formatting.format_number(self.manual.value if self.manual else None, decimals=1, trim=True)
         if self.figure is None:

@@ -21,8 +21,8 @@ from typing import IO
 from django.utils import translation
 from django.utils.translation import pgettext
 
-from kafaat.core import formatting
-from kafaat.core.spreadsheets import printable, safe_cell
+from kafaat.core.imports import printable, safe_cell
+from kafaat.core.l10n import formatting
 from kafaat.results.suppression import MARKER, THRESHOLD, Cell, Status
 
 Number = int | float | Decimal

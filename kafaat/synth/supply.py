@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from kafaat.synth.demo_training import COVID_YEAR, PROGRAMMES
+from kafaat.synth.demo import COVID_YEAR, PROGRAMMES
 from kafaat.synth.territory_weights import load_territory
 
 # operator type → (share of establishments, name prefix, programme sectors it teaches, capacity)

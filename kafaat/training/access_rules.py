@@ -9,9 +9,10 @@ managers, donors and case workers read the supply (aggregates, never a person) w
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kafaat.core import access, navigation
+from kafaat.core import access
 from kafaat.core.access import Reach
 from kafaat.core.models import Role
+from kafaat.core.pages import navigation
 from kafaat.training.models import Establishment, Programme, ProgrammeMapping, SupplyStatistic
 
 VIEW_SUPPLY = "training.view_supply"

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kafaat.core import access, audit
-from kafaat.core.importing import fold
+from kafaat.core.imports import fold
 from kafaat.core.models import Organisation
 from kafaat.pathways.models import Step, StepKind
 from kafaat.training.access_rules import CHANGE_ESTABLISHMENT

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kafaat.core import access, audit
-from kafaat.core.importing import Column, ImportSpec, Outcome
+from kafaat.core.imports import Column, ImportSpec, Outcome
 from kafaat.core.models import Organisation
 from kafaat.training.access_rules import CHANGE_ESTABLISHMENT
 from kafaat.training.models import AgeBand, Establishment, Programme, Source, SupplyStatistic

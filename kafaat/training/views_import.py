@@ -19,8 +19,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kafaat.core import access
-from kafaat.core.import_jobs import mark_failed, record_result, save_finished
-from kafaat.core.importing import ImportFileError, run_import, write_template
+from kafaat.core.imports import (
+    ImportFileError,
+    mark_failed,
+    record_result,
+    run_import,
+    save_finished,
+    write_template,
+)
 from kafaat.core.models import ImportJob
 from kafaat.training import derivation
 from kafaat.training.access_rules import CHANGE_ESTABLISHMENT

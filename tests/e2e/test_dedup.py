@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from kafaat.registry import dedup_services, services
+from kafaat.registry import services
+from kafaat.registry.dedup import services as dedup_services
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from kafaat.core.models import ImportJob, Job
-from kafaat.registry import import_runs
+from kafaat.registry.imports import runs as import_runs
 from kafaat.registry.models import Person
 from kafaat.registry.tests.test_import_people import GOOD, HEADER, write_csv
 

@@ -3,7 +3,7 @@ map drawn on the server, a click on a region that leads to its provinces, a filt
 
 from playwright.sync_api import expect
 
-from kafaat.core import charts
+from kafaat.core.pages import charts
 from kafaat.labour.models import Occupation
 from kafaat.labour.models import Sector as Isic
 from kafaat.labour.reference import load_occupations

@@ -6,7 +6,7 @@ from datetime import date
 
 from playwright.sync_api import expect
 
-from kafaat.core.formatting import isolate
+from kafaat.core.l10n.formatting import isolate
 from kafaat.observatory import snapshot, warehouse
 from kafaat.results.models import Indicator, LogframeNode, ManualValue, Target
 from kafaat.results.tests.fixtures import PERIOD, build_programme

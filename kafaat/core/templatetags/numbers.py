@@ -1,4 +1,4 @@
-"""Template filters over `kafaat.core.formatting`, in the active language:
+"""Template filters over `kafaat.core.l10n.formatting`, in the active language:
 
     {% load numbers %}
     {{ 1031|number }} → 1 031 · {{ 12.25|number:2 }} → 12,25 · {{ 9.7|percent }} → 9,7 %
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django import template
 
-from kafaat.core import formatting
+from kafaat.core.l10n import formatting
 
 register = template.Library()
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kafaat.core.bulk import copy_lines, copy_text
+from kafaat.core.imports import copy_lines, copy_text
 
 
 def test_nulls_empty_strings_and_special_characters():

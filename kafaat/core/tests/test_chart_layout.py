@@ -5,8 +5,9 @@ Arabic. Checked on the SVG that vl-convert renders (kafaat.core.tests.svg_geomet
 import pytest
 from django.utils import translation
 
-from kafaat.core import charts, formatting
-from kafaat.core.charts import FunnelSeries, ProgressBar, funnel_chart, progress_chart, render_svg
+from kafaat.core.l10n import formatting
+from kafaat.core.pages import charts
+from kafaat.core.pages.charts import FunnelSeries, ProgressBar, funnel_chart, progress_chart, render_svg
 from kafaat.core.tests.svg_geometry import overlapping, read, visible
 
 # The demo project's spread: far beyond target, just short of it, and below the baseline (negative).

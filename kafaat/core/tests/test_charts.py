@@ -1,8 +1,15 @@
 import pytest
 
-from kafaat.core import charts
-from kafaat.core.charts import FunnelSeries, ProgressBar, funnel_chart, progress_chart, render_png, render_svg
-from kafaat.core.formatting import isolate
+from kafaat.core.l10n.formatting import isolate
+from kafaat.core.pages import (
+    FunnelSeries,
+    ProgressBar,
+    charts,
+    funnel_chart,
+    progress_chart,
+    render_png,
+    render_svg,
+)
 from kafaat.core.tests.svg_geometry import visible
 
 BARS = {

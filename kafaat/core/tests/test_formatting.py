@@ -1,4 +1,4 @@
-"""Numbers and dates in each language, from the one helper (kafaat.core.formatting) and its filters."""
+"""Numbers and dates in each language, from the one helper (kafaat.core.l10n.formatting) and its filters."""
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -7,8 +7,8 @@ import pytest
 from django.template import Context, Template
 from django.utils import formats, translation
 
-from kafaat.core import formatting
-from kafaat.core.formatting import format_date, format_datetime, format_number, format_percent, isolate
+from kafaat.core.l10n import formatting
+from kafaat.core.l10n.formatting import format_date, format_datetime, format_number, format_percent, isolate
 
 NNBSP = "\u202f"  # narrow no-break space
 DAY = date(2026, 12, 7)

@@ -11,11 +11,21 @@ import pytest
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
-from kafaat.core import importing
-from kafaat.core.bulk import BulkTable, reserve_ids
-from kafaat.core.importing import Column, ImportSpec, Outcome, map_headers, run_import
+from kafaat.core.imports import (
+    BulkTable,
+    Column,
+    ImportFileError,
+    ImportSpec,
+    Outcome,
+    decode,
+    map_headers,
+    read_table,
+    reserve_ids,
+    run_import,
+    xlsx_row,
+)
+from kafaat.core.imports import run as importing
 from kafaat.core.models import AuditEvent
-from kafaat.core.spreadsheets import ImportFileError, decode, read_table, xlsx_row
 
 
 class Amounts(ImportSpec):
@@ -200,7 +210,7 @@ def test_xlsx_cells_never_become_formulas(tmp_path):
 def test_a_process_running_native_threads_validates_in_spawned_workers_not_forked():
     import duckdb
 
-    from kafaat.core import import_workers
+    from kafaat.core.imports import workers as import_workers
 
     connection = duckdb.connect()
     connection.execute("SELECT 1").fetchall()  # DuckDB starts its native thread pool

@@ -1,6 +1,6 @@
 """The bounded memo shared by the chart renderer and the dashboard."""
 
-from kafaat.core.memo import RecentMemo
+from kafaat.core.pages import RecentMemo
 
 
 def test_a_remembered_value_is_not_computed_again_and_the_least_recent_goes_first():

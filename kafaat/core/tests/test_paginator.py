@@ -1,7 +1,7 @@
 """The capped paginator: an exact count up to the cap, "more than" beyond it, on querysets and lists."""
 
 from kafaat.core.models import Territory
-from kafaat.core.paginator import CappedPaginator
+from kafaat.core.pages import CappedPaginator
 
 
 def test_a_list_shorter_than_the_cap_is_counted_exactly():

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kafaat.core.server import ServeOptions
+from kafaat.core.serving import ServeOptions
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from kafaat.core.l10n.text import strip_bidi_controls
 from kafaat.core.models import Organisation
-from kafaat.core.text import strip_bidi_controls
 
 RLO, LRE, PDF, LRI, PDI = "\u202e", "\u202a", "\u202c", "\u2066", "\u2069"
 LRM, RLM, ALM = "\u200e", "\u200f", "\u061c"

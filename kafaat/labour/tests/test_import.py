@@ -4,7 +4,7 @@ import csv
 
 import pytest
 
-from kafaat.core.importing import run_import
+from kafaat.core.imports import run_import
 from kafaat.core.models import AuditEvent
 from kafaat.labour.importing import VacancyImport
 from kafaat.labour.models import CodingStatus, Employer, Vacancy

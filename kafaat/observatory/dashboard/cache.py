@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kafaat.core.memo import RecentMemo
+from kafaat.core.pages import RecentMemo
 from kafaat.observatory import disclosure, gaps, snapshot
 from kafaat.observatory.maps import template as map_template
 

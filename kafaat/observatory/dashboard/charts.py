@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from django.utils import translation
 from django.utils.translation import pgettext
 
-from kafaat.core import charts
+from kafaat.core.pages import charts
 from kafaat.observatory import gaps
 from kafaat.results.suppression import MARKER
 

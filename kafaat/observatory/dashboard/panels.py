@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext as _
 
-from kafaat.core import formatting
+from kafaat.core.l10n import formatting
 from kafaat.observatory import disclosure, gaps, maps
 from kafaat.observatory.dashboard.cache import table
 from kafaat.observatory.dashboard.charts import projection_chart, sector_chart
@@ -111,7 +111,7 @@ def shown(rows: list[gaps.GapRow], exact: bool) -> list[Shown]:
 
 
 def format_value(name: str, value, language: str) -> str:
-    """A figure of the gap table as every page writes numbers (kafaat.core.formatting)."""
+    """A figure of the gap table as every page writes numbers (kafaat.core.l10n.formatting)."""
     if name == "placement_rate" or name.startswith("women_share"):
         return formatting.format_percent(None if value is None else value * 100, language, 0)
     if name in ("graduates", "vacancies", "hires", "graduates_women", "hires_women", "youth_population"):

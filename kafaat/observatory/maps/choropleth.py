@@ -1,7 +1,7 @@
 """Choropleth maps of Morocco's regions, and of the provinces of one region, as server-rendered SVG.
 
-The spec is Vega-Lite, drawn by `kafaat.core.charts` (vl-convert: offline, Arabic labels as text) from the
-simplified geometry of `geometry.py`. Each territory may carry a link (`href`): in the SVG it is a plain
+The spec is Vega-Lite, drawn by `kafaat.core.pages.charts` (vl-convert: offline, Arabic labels as text) from
+the simplified geometry of `geometry.py`. Each territory may carry a link (`href`): in the SVG it is a plain
 `<a>` around the shape, so clicking a region drills down without any JavaScript. Territories without a value
 (no data, or a suppressed figure) are grey and named in the legend; the map credits OpenStreetMap.
 
@@ -20,7 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from kafaat.core import charts
+from kafaat.core.pages import charts
 from kafaat.observatory.maps import geometry
 from kafaat.observatory.maps import template as map_template
 from kafaat.observatory.maps.drawing import (

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from kafaat.core import charts
+from kafaat.core.pages import charts
 
 NO_DATA_COLOUR = "#c8c8c8"
 # Vega resolves relative links against its own base URL: links go in under this origin, which is then cut off.

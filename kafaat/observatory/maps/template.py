@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kafaat.core import charts
+from kafaat.core.pages import charts
 from kafaat.observatory.maps import drawing  # `drawing.draw`: the functions below take a `draw` flag
 from kafaat.observatory.maps.drawing import LINK_ORIGIN, NO_DATA_COLOUR, cache_dir, write_atomically
 

@@ -19,7 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from kafaat.core.spreadsheets import safe_cell
+from kafaat.core.imports import safe_cell
 from kafaat.observatory.publication.figures import (
     DIMENSIONS,
     Figures,

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from kafaat.core import charts
+from kafaat.core.pages import charts
 from kafaat.observatory import dashboard, maps, warehouse
 from kafaat.observatory.tests.gap_fixture import build_gap_world
 

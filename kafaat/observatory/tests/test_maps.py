@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from shapely.geometry import Point
 
-from kafaat.core import charts
 from kafaat.core.models import Territory
+from kafaat.core.pages import charts
 from kafaat.observatory import maps
 from kafaat.observatory.maps import geometry
 from kafaat.observatory.maps import template as map_template
@@ -203,7 +203,7 @@ def test_an_arabic_map_caption_reads_right_to_left_with_its_date_day_first():
 
     from django.utils import translation
 
-    from kafaat.core.formatting import PDI, RLI, format_datetime, isolate
+    from kafaat.core.l10n.formatting import PDI, RLI, format_datetime, isolate
 
     with translation.override("ar"):
         when = format_datetime(datetime(2026, 12, 7, 16, 16, tzinfo=UTC))

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from kafaat.core import charts
 from kafaat.core.models import Role
+from kafaat.core.pages import charts
 from kafaat.observatory import dashboard, gaps, warehouse
 from kafaat.observatory.tests.gap_fixture import build_gap_world
 

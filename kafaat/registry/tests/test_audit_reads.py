@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from kafaat.core.models import AuditEvent
-from kafaat.registry import dedup_services, services
+from kafaat.registry import services
+from kafaat.registry.dedup import services as dedup_services
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ import json
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from kafaat.core import importing
-from kafaat.registry.importing import PeopleImport
+from kafaat.core.imports import run as importing
+from kafaat.registry.imports import PeopleImport
 from kafaat.registry.models import Person
 from kafaat.registry.tests.test_pages import form_data
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from kafaat.core.models import Job
-from kafaat.registry import dedupe_file
+from kafaat.registry.dedup import spreadsheet as dedupe_file
 
 ROWS = [
     # ref, given, family, born, mobile, town

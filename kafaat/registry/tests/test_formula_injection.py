@@ -12,9 +12,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from kafaat.core import importing
-from kafaat.core.spreadsheets import read_table, safe_cell, safe_row
-from kafaat.registry.importing import PeopleImport
+from kafaat.core.imports import read_table, safe_cell, safe_row
+from kafaat.core.imports import run as importing
+from kafaat.registry.imports import PeopleImport
 from kafaat.registry.services import register_person
 from kafaat.registry.tests.test_import_people import GOOD, HEADER, write_csv
 

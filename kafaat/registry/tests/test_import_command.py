@@ -12,8 +12,7 @@ from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
 from kafaat.core.models import Membership, Role
-from kafaat.registry.importing_columns import PEOPLE_COLUMNS
-from kafaat.registry.importing_steps import STEP_COLUMNS
+from kafaat.registry.imports import PEOPLE_COLUMNS, STEP_COLUMNS
 from kafaat.registry.models import Person
 from kafaat.registry.tests.test_import_people import GOOD, HEADER, write_csv
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from kafaat.core.models import ImportJob
-from kafaat.registry.importing import PeopleImport
+from kafaat.registry.imports import PeopleImport
 from kafaat.registry.models import Person
 from kafaat.registry.tests.test_import_people import GOOD, HEADER, write_csv
 

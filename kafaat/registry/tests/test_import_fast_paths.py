@@ -15,10 +15,11 @@ from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kafaat.core import crypto, importing
-from kafaat.core.bulk import BulkTable, references_checked_once
+from kafaat.core import crypto
+from kafaat.core.imports import BulkTable, references_checked_once
+from kafaat.core.imports import run as importing
 from kafaat.core.models import Territory
-from kafaat.registry.importing import PERSON_FIELDS, PeopleImport
+from kafaat.registry.imports import PERSON_FIELDS, PeopleImport
 from kafaat.registry.models import Consent, Person, PersonAccess
 from kafaat.registry.services import identity_hash_of, identity_hashes_of, search_people
 from kafaat.registry.validation import DATE_FORMATS, parse_date
@@ -239,7 +240,7 @@ def test_stored_fingerprints_are_those_of_the_people_read_one_by_one(world):
     """The fingerprints a re-import compares, read with the encrypted fields decrypted in one batch, are those
     of the model instances (each field decrypted by itself), whatever is empty or present."""
     from kafaat.registry import services
-    from kafaat.registry.import_keys import fingerprint, stored_fingerprints
+    from kafaat.registry.imports import fingerprint, stored_fingerprints
     from kafaat.registry.tests.conftest import PERSON
 
     answers = {f"wg_{domain}": "2" for domain in ("seeing", "hearing", "mobility", "cognition", "self_care",

@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook
 
-from kafaat.core import importing
+from kafaat.core.imports import run as importing
 from kafaat.core.models import ImportJob
-from kafaat.registry.importing import PeopleImport
+from kafaat.registry.imports import PeopleImport
 from kafaat.registry.models import Person
 from kafaat.registry.tests.test_import_people import GOOD, HEADER, write_csv, write_xlsx
 

@@ -10,9 +10,9 @@ import pytest
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
-from kafaat.core import importing
+from kafaat.core.imports import run as importing
 from kafaat.core.models import AuditEvent
-from kafaat.registry.importing import PeopleImport
+from kafaat.registry.imports import PeopleImport
 from kafaat.registry.models import Consent, Person, PersonAccess
 from kafaat.registry.services import search_people
 

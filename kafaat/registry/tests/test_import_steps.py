@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-from kafaat.core import importing
+from kafaat.core.imports import run as importing
 from kafaat.core.models import AuditEvent, Project
 from kafaat.pathways.models import Participation, Step, StepStatus
-from kafaat.registry.importing_steps import StepsImport, step_kind
+from kafaat.registry.imports import StepsImport, step_kind
 from kafaat.registry.services import register_person
 from kafaat.registry.tests.test_import_people import write_csv, write_xlsx
 

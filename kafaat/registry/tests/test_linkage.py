@@ -4,7 +4,8 @@ import pyarrow as pa
 import pytest
 import sqlglot
 
-from kafaat.registry import linkage, linkage_settings, matching
+from kafaat.registry.dedup import linkage, matching
+from kafaat.registry.dedup import splink_settings as linkage_settings
 
 FIELDS = (
     "unique_id",

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from kafaat.registry import linkage_keys as keys
+from kafaat.registry.dedup import keys
 from kafaat.registry.normalise import normalise_arabic
 
 

@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied
 
 from kafaat.core.models import AuditEvent
 from kafaat.pathways.models import Participation, Step
-from kafaat.registry import merging, services
+from kafaat.registry import services
+from kafaat.registry.dedup import merging
 from kafaat.registry.models import Consent, MatchCandidate, Merge, Person, PersonAccess, PersonVersion
 
 pytestmark = pytest.mark.django_db

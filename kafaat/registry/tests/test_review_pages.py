@@ -7,7 +7,8 @@ from django.conf import settings
 from django.urls import reverse
 
 from kafaat.core.models import Job, Membership, Role
-from kafaat.registry import dedup_services, services
+from kafaat.registry import services
+from kafaat.registry.dedup import services as dedup_services
 from kafaat.registry.models import LinkageRun, MatchCandidate, Merge, Person
 
 pytestmark = pytest.mark.django_db

@@ -8,10 +8,10 @@ import pytest
 from django.db import connection, transaction
 from django.utils import translation
 
-from kafaat.core import importing
-from kafaat.registry import importing as people_importing
-from kafaat.registry import search_rows, services
-from kafaat.registry.importing import PeopleImport
+from kafaat.core.imports import run as importing
+from kafaat.registry import services
+from kafaat.registry.imports import PeopleImport, search_rows
+from kafaat.registry.imports import people as people_importing
 from kafaat.registry.models import Person, PersonSearch
 from kafaat.registry.tests.conftest import PERSON
 from kafaat.registry.tests.test_search_table import rule_rows, table_rows

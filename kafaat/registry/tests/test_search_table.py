@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kafaat.core.models import Organisation, Territory
-from kafaat.registry import merging, services
+from kafaat.registry import services
+from kafaat.registry.dedup import merging
 from kafaat.registry.models import Person, PersonAccess, PersonSearch
 from kafaat.registry.tests.conftest import PERSON
 

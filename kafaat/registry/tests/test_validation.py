@@ -173,8 +173,7 @@ _CELLS = {
 def test_clean_columns_gives_what_clean_person_gives_row_by_row(index):
     """One declaration (PERSON_RULES), two ways to apply it: same values, same errors, row for row, including
     cells that are not text (1, 1.0 and True are equal dict keys, not equal cells)."""
-    from kafaat.registry.validation import PERSON_RULES, Context
-    from kafaat.registry.validation_columns import clean_columns
+    from kafaat.registry.validation import PERSON_RULES, Context, clean_columns
 
     rows = len(_CELLS["sex"])
     memo: dict = {}
@@ -191,8 +190,7 @@ def test_clean_columns_gives_what_clean_person_gives_row_by_row(index):
 def test_columns_of_values_all_different_give_what_clean_person_gives(index):
     """Phones, document numbers, external ids and names different on every row skip the memo: same values,
     same errors, and nothing remembered for them."""
-    from kafaat.registry.validation import PERSON_RULES, Context
-    from kafaat.registry.validation_columns import clean_columns
+    from kafaat.registry.validation import PERSON_RULES, Context, clean_columns
 
     cells = {
         **_CELLS,
@@ -237,9 +235,8 @@ def test_the_phone_fast_path_agrees_with_the_general_rules(text):
 
 
 def test_clean_columns_forgets_past_its_memory_limit_without_changing_results(index, monkeypatch):
-    from kafaat.registry import validation_columns
-    from kafaat.registry.validation import PERSON_RULES, Context
-    from kafaat.registry.validation_columns import clean_columns
+    from kafaat.registry.validation import PERSON_RULES, Context, clean_columns
+    from kafaat.registry.validation import columns as validation_columns
 
     rows = len(_CELLS["sex"])
     expected = clean_columns(PERSON_RULES, _CELLS, rows, Context(index, TODAY))

@@ -16,10 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kafaat.core import access
-from kafaat.registry import dedup_services, dedupe_file, list_audit, matches_panel
+from kafaat.registry import list_audit
 from kafaat.registry.access_rules import CHANGE_PERSON
+from kafaat.registry.dedup import matches_panel, transliterate_arabic
+from kafaat.registry.dedup import services as dedup_services
+from kafaat.registry.dedup import spreadsheet as dedupe_file
 from kafaat.registry.dedup_access import REVIEW_DUPLICATES
-from kafaat.registry.linkage_keys import transliterate_arabic
 from kafaat.registry.models import DedupSettings, LinkageRun
 
 PAGE_SIZE = 20

@@ -1,6 +1,6 @@
 """The import pages: upload a file, follow its job while it runs, download the error report and the templates.
 
-An import runs as a job in the worker (`kafaat.registry.import_runs`); the `ImportJob` row holds its status,
+An import runs as a job in the worker (`kafaat.registry.imports.runs`); the `ImportJob` row holds its status,
 counts and first errors, which the job page polls every second, with the live progress the worker leaves in
 the cache while its transaction holds the row.
 """
@@ -21,12 +21,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kafaat.core import access, jobs
-from kafaat.core.importing import write_template
+from kafaat.core.imports import write_template
 from kafaat.core.models import ImportJob, Organisation, Project
 from kafaat.pathways.services import projects_for
-from kafaat.registry import import_runs
 from kafaat.registry.access_rules import CHANGE_PERSON
-from kafaat.registry.import_kinds import KINDS, columns_for
+from kafaat.registry.imports import KINDS, columns_for
+from kafaat.registry.imports import runs as import_runs
 
 logger = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024

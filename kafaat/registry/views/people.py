@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kafaat.core import access
-from kafaat.core.paginator import CappedPaginator
+from kafaat.core.pages import CappedPaginator
 from kafaat.pathways import services as pathways_services
 from kafaat.pathways.models import StepKind
 from kafaat.registry import list_audit, services

@@ -8,7 +8,7 @@ from kafaat.core.models import Project
 from kafaat.observatory import warehouse
 from kafaat.results import exports, iati, measures
 from kafaat.results.models import Indicator, LogframeNode, ManualValue, Target
-from kafaat.synth.demo_results import INDICATORS, load_results_demo
+from kafaat.synth.demo import INDICATORS, load_results_demo
 
 
 @pytest.mark.django_db

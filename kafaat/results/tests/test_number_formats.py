@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from kafaat.core.formatting import format_datetime, isolate
+from kafaat.core.l10n.formatting import format_datetime, isolate
 from kafaat.core.models import Territory
 from kafaat.results import services
 from kafaat.results.models import Indicator, ManualValue, Target

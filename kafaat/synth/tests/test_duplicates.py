@@ -2,7 +2,7 @@
 
 from collections import Counter
 
-from kafaat.registry.linkage_keys import name_key
+from kafaat.registry.dedup import name_key
 from kafaat.synth.duplicates import generate_registry
 
 

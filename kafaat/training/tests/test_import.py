@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook, load_workbook
 
-from kafaat.core.importing import run_import, write_error_report
+from kafaat.core.imports import run_import, write_error_report
 from kafaat.core.models import AuditEvent
 from kafaat.training.importing import SupplyImport, parse_year
 from kafaat.training.models import SupplyStatistic

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kafaat.core.server import ServeOptions, default_workers, serve
+from kafaat.core.serving import ServeOptions, default_workers, serve
 
 
 class Command(BaseCommand):

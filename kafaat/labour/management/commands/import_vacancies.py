@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kafaat.core.import_command import SpreadsheetImportCommand
+from kafaat.core.imports.command import SpreadsheetImportCommand
 from kafaat.labour.importing import VacancyImport
 
 

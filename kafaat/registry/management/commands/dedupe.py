@@ -7,7 +7,8 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from kafaat.core import audit
-from kafaat.registry import dedup_services, linkage
+from kafaat.registry.dedup import linkage
+from kafaat.registry.dedup import services as dedup_services
 from kafaat.registry.models import LinkageRun
 
 

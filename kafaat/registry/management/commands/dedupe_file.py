@@ -8,8 +8,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kafaat.core.spreadsheets import ImportFileError
-from kafaat.registry import dedupe_file
+from kafaat.core.imports import ImportFileError
+from kafaat.registry.dedup import spreadsheet as dedupe_file
 
 
 class Command(BaseCommand):

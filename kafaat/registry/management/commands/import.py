@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.core.management.base import CommandError
 
-from kafaat.core.import_command import SpreadsheetImportCommand
+from kafaat.core.imports.command import SpreadsheetImportCommand
 from kafaat.core.models import Project
-from kafaat.registry.import_kinds import KINDS, spec_for
+from kafaat.registry.imports import KINDS, spec_for
 
 
 class Command(SpreadsheetImportCommand):

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from kafaat.core.importing import write_template
-from kafaat.registry.import_kinds import KINDS, columns_for
+from kafaat.core.imports import write_template
+from kafaat.registry.imports import KINDS, columns_for
 
 
 class Command(BaseCommand):

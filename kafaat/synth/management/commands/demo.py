@@ -5,10 +5,9 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from kafaat.core.server import ServeOptions, serve
-from kafaat.core.worker_process import start_worker_process
-from kafaat.synth.demo import DEMO_LOGINS, DEMO_PASSWORD, PROJECT_CODE, load_demo
-from kafaat.synth.demo_warehouse import refresh_if_changed
+from kafaat.core.jobs import start_worker_process
+from kafaat.core.serving import ServeOptions, serve
+from kafaat.synth.demo import DEMO_LOGINS, DEMO_PASSWORD, PROJECT_CODE, load_demo, refresh_if_changed
 
 
 class Command(BaseCommand):
@@ -50,5 +49,5 @@ class Command(BaseCommand):
         self.stdout.write(f"\nServing on http://{addr}/  (Ctrl+C to stop)\n")
         self.stdout.flush()
         start_worker_process()  # the background jobs (imports, deduplication, refresh) run in it
-        # The production server, as deployed (kafaat/core/server.py); two workers are plenty for a demo.
+        # The production server, as deployed (kafaat/core/serving/server.py): two workers are plenty here
         serve(ServeOptions(addr=addr, workers=2))
