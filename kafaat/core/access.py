@@ -236,6 +236,16 @@ def get_object_or_404(user, permission: str, queryset: QuerySet, **lookup) -> mo
         raise OutOfScope(queryset.model, next(iter(lookup.values()), ""), permission) from exc
 
 
+def in_scope_or_404(queryset: QuerySet, **lookup) -> models.Model:
+    """A row of a queryset that is already limited to what the user may reach (their own import jobs, the
+    consents of a person they may change), else OutOfScope: a 404 recorded as a denial, like every scoped
+    look-up, rather than a plain 404 nobody sees."""
+    found = queryset.filter(**lookup).first()
+    if found is None:
+        raise OutOfScope(queryset.model, next(iter(lookup.values()), ""))
+    return found
+
+
 def require(user, permission: str, obj: models.Model | None = None) -> None:
     if not has_permission(user, permission, obj):
         raise Refused(permission, obj)

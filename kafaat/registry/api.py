@@ -10,7 +10,7 @@ from uuid import UUID
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -289,9 +289,8 @@ def withdraw_consent(
     request: HttpRequest, person_id: int, consent_id: int, payload: WithdrawIn | None = None
 ):
     person = services.get_person_for_change(request.user, person_id)
-    consent = person.consents.filter(pk=consent_id).select_related("shared_with", "recorded_for").first()
-    if consent is None:
-        raise Http404
+    consents = person.consents.select_related("shared_with", "recorded_for")
+    consent = access.in_scope_or_404(consents, pk=consent_id)
     on = payload.on if payload is not None and payload.on else timezone.localdate()
     _not_in_future("on", on)
     if on < consent.given_on:

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -82,9 +82,8 @@ def run_upload(user, data: dict, *, dry_run: bool) -> ImportJob:
 
 
 def _own_job(request, job_id) -> ImportJob:
-    return get_object_or_404(
-        ImportJob.objects.select_related("organisation"), pk=job_id, user=request.user, kind=KIND
-    )
+    related = ImportJob.objects.select_related("organisation")
+    return access.in_scope_or_404(related, pk=job_id, user=request.user, kind=KIND)
 
 
 def job(request, job_id):

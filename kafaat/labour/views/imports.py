@@ -85,8 +85,8 @@ def _run(request, data: dict, *, dry_run: bool) -> dict:
 
 
 def error_report(request, job_id):
-    job = ImportJob.objects.filter(pk=job_id, user=request.user, kind="vacancies").first()
-    if job is None or not job.report_path:
+    job = access.in_scope_or_404(ImportJob.objects.all(), pk=job_id, user=request.user, kind="vacancies")
+    if not job.report_path:
         raise Http404
     path = Path(settings.MEDIA_ROOT) / job.report_path
     return FileResponse(open(path, "rb"), as_attachment=True, filename="errors.xlsx", content_type=XLSX)  # noqa: SIM115

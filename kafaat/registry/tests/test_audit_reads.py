@@ -105,3 +105,22 @@ def test_an_address_that_does_not_exist_is_not_a_denial_but_a_403_is(client, wor
     assert client.get(reverse("registry:review")).status_code == 403  # case workers review no duplicates
     denial = AuditEvent.objects.get(actor=user, action="denied")
     assert denial.details == {"status": 403, "permission": "registry.review_duplicates"}
+
+
+def test_another_users_import_job_and_a_consent_of_another_person_are_denials(client, world, people):
+    from kafaat.core.models import ImportJob
+
+    owner, other = world["users"]["caseworker_a"], world["users"]["admin_a"]
+    job = ImportJob.objects.create(user=owner, organisation=world["ngo_a"], kind="people", file_name="a.csv")
+    consent = people[0].consents.get()
+    client.force_login(other)
+    assert client.get(reverse("registry:import_job", args=[job.pk])).status_code == 404
+    assert client.get(reverse("registry:import_errors", args=[job.pk])).status_code == 404
+    withdraw = reverse("registry:consent_withdraw", args=[people[1].pk, consent.pk])  # not people[1]'s
+    assert client.post(withdraw).status_code == 404
+    denials = AuditEvent.objects.filter(actor=other, action="denied")
+    assert sorted(denials.values_list("target_type", "target_id")) == [
+        ("core.importjob", str(job.pk)),
+        ("core.importjob", str(job.pk)),
+        ("registry.consent", str(consent.pk)),
+    ]

@@ -15,7 +15,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -108,9 +108,8 @@ def _create_job(request, data: dict, *, dry_run: bool) -> ImportJob:
 
 
 def _own_job(request, job_id) -> ImportJob:
-    return get_object_or_404(
-        ImportJob.objects.select_related("organisation", "project", "job"), pk=job_id, user=request.user
-    )
+    related = ImportJob.objects.select_related("organisation", "project", "job")
+    return access.in_scope_or_404(related, pk=job_id, user=request.user)
 
 
 def job(request, job_id):

@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -254,9 +253,7 @@ def consent_add(request, pk: int):
 @require_POST
 def consent_withdraw(request, pk: int, consent_pk: int):
     person = services.get_person_for_change(request.user, pk)
-    consent = person.consents.filter(pk=consent_pk).first()
-    if consent is None:
-        raise Http404
+    consent = access.in_scope_or_404(person.consents.all(), pk=consent_pk)
     services.withdraw_consent(request.user, consent)
     if consent.purpose == Consent.Purpose.REGISTRATION:
         messages.success(request, _("Consent withdrawn: the record is no longer shared with anyone."))
