@@ -18,9 +18,9 @@ from django.utils import timezone, translation
 from kafaat.core import access
 from kafaat.core.imports import (
     ImportFileError,
+    record_result,
     run_import,
     unexpected_failure,
-    write_error_report,
     write_template,
 )
 from kafaat.core.models import ImportJob
@@ -57,7 +57,7 @@ def _run(request, data: dict, *, dry_run: bool) -> dict:
         return {"failure": str(error)}
     except Exception:
         return {"failure": unexpected_failure()}
-    job = ImportJob.objects.create(
+    job = ImportJob(
         user=request.user,
         organisation=spec.organisation,
         kind="vacancies",
@@ -65,22 +65,11 @@ def _run(request, data: dict, *, dry_run: bool) -> dict:
         language=language,
         dry_run=dry_run,
         good_rows_only=data["good_rows_only"],
-        status=result.status,
-        rows_read=result.rows_read,
-        valid=result.valid,
-        imported=result.imported,
-        already_imported=result.already_imported,
-        rejected=result.rejected,
-        error_count=result.error_count,
-        errors=[error.as_list() for error in result.errors[:ERRORS_SHOWN]],
         finished_at=timezone.now(),
     )
-    if result.errors:
-        folder = Path(settings.MEDIA_ROOT) / "imports" / str(job.pk)
-        folder.mkdir(parents=True, exist_ok=True)
-        write_error_report(result, folder / "errors.xlsx", language)
-        job.report_path = str(Path("imports") / str(job.pk) / "errors.xlsx")
-        job.save(update_fields=["report_path"])
+    # The one bookkeeping of every import page: counts, the first errors, the report under MEDIA_ROOT.
+    record_result(job, result, str(Path("imports") / str(job.pk) / "errors.xlsx"))
+    job.save()
     return {"result": result, "job": job, "reposted": spec.reposted, "errors": result.errors[:ERRORS_SHOWN]}
 
 
