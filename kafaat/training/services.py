@@ -102,6 +102,70 @@ def get_programme(user, pk: int) -> Programme:
     return access.get_object_or_404(user, VIEW_SUPPLY, queryset, pk=pk)
 
 
+# --- The catalogue as pathway steps pick from it ------------------------------------------------------------
+# An enrolment (or a referral to training) names its programme as "Title — Establishment", the label the step
+# form suggests; the step links the one programme that label names, or keeps the text, to be matched.
+
+LABEL_SEPARATOR = " — "
+
+
+def programme_catalogue(user) -> QuerySet[Programme]:
+    """The active programmes of active establishments in the user's scope, as steps may name them."""
+    active = Programme.objects.filter(is_active=True, establishment__is_active=True)
+    return access.scoped(user, VIEW_SUPPLY, active).select_related("establishment")
+
+
+def programme_label(programme: Programme) -> str:
+    """ "Couture — ISTA Oujda", in the page's language."""
+    return f"{programme.title}{LABEL_SEPARATOR}{programme.establishment.name}"
+
+
+def programme_suggestions(user, text: str = "", limit: int = 20) -> list[str]:
+    """Labels of the catalogue's programmes whose title, code or establishment contains the text."""
+    catalogue = programme_catalogue(user)
+    for word in text.replace(LABEL_SEPARATOR.strip(), " ").split()[:4]:
+        catalogue = catalogue.filter(
+            Q(title_fr__icontains=word) | Q(title_ar__icontains=word) | Q(title_en__icontains=word)
+            | Q(code__icontains=word) | Q(establishment__name_fr__icontains=word)
+            | Q(establishment__name_ar__icontains=word) | Q(establishment__name_en__icontains=word)
+        )  # fmt: skip
+    return sorted({programme_label(p) for p in catalogue.order_by("title_fr", "pk")[:limit]})
+
+
+class ProgrammeFinder:
+    """The one programme of the user's catalogue that a typed label names ("Title — Establishment", or a
+    title or code alone when one programme has it), else None; each distinct text looked up once (an import
+    names a few programmes thousands of times). Ambiguity is never guessed (ADR 0008)."""
+
+    def __init__(self, user) -> None:
+        self.catalogue = programme_catalogue(user)
+        self.found: dict[str, Programme | None] = {}
+
+    def find(self, text: str) -> Programme | None:
+        text = " ".join((text or "").split())
+        if not text:
+            return None
+        if text not in self.found:
+            self.found[text] = self._look_up(text)
+        return self.found[text]
+
+    def _look_up(self, text: str) -> Programme | None:
+        title, _separator, place = text.rpartition(LABEL_SEPARATOR)
+        title, place = (title, place) if title else (text, "")
+        candidates = self.catalogue.filter(
+            Q(title_fr__iexact=title) | Q(title_ar__iexact=title) | Q(title_en__iexact=title)
+            | Q(code__iexact=title)
+        )  # fmt: skip
+        if place:
+            candidates = candidates.filter(
+                Q(establishment__name_fr__iexact=place)
+                | Q(establishment__name_ar__iexact=place)
+                | Q(establishment__name_en__iexact=place)
+            )
+        found = list(candidates[:2])
+        return found[0] if len(found) == 1 else None
+
+
 def can_change(user, establishment: Establishment) -> bool:
     return access.has_permission(user, CHANGE_ESTABLISHMENT, establishment)
 
