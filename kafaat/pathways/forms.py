@@ -144,8 +144,7 @@ def step_label(step) -> str:
 
 
 class StepForm(forms.Form):
-    template_name_label = REQUIRED_LABEL
-    label_suffix = ""
+    template_name_label = REQUIRED_LABEL  # labels without a colon, the mark after them
 
     kind = forms.ChoiceField(choices=StepKind.choices, widget=forms.HiddenInput)
     project = forms.ModelChoiceField(label=_("Project"), queryset=None)
@@ -161,7 +160,7 @@ class StepForm(forms.Form):
     )
 
     def __init__(self, *args, kind: str, projects, parents=None, directory=None, suggestions=None, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, label_suffix="", **kwargs)
         self.kind = kind
         self.suggestions = suggestions or {}  # field → the labels its list starts with
         self.initial.setdefault("kind", kind)

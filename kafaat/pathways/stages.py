@@ -7,18 +7,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Case, IntegerField, Max, Value, When
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kafaat.pathways.models import Step, StepKind, StepStatus
 
 STAGES = (
-    ("intake", _("Intake")),
-    ("assessment", _("Assessment")),
-    ("referral", _("Referral")),
-    ("training", _("Training")),
-    ("certified", _("Certified")),
-    ("placed", _("Placed")),
-    ("followed_up", _("Followed up")),
+    ("intake", pgettext_lazy("pathway stage", "Intake")),
+    ("assessment", pgettext_lazy("pathway stage", "Assessment")),
+    ("referral", pgettext_lazy("pathway stage", "Referral")),
+    ("training", pgettext_lazy("pathway stage", "Training")),
+    ("certified", pgettext_lazy("pathway stage", "Certified")),
+    ("placed", pgettext_lazy("pathway stage", "Placed")),
+    ("followed_up", pgettext_lazy("pathway stage", "Followed up")),
 )
 TRAINING = 3
 STAGE_OF_KIND = {

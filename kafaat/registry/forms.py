@@ -97,8 +97,7 @@ class PersonSearchForm(forms.Form):
 class PersonForm(forms.Form):
     """Registration (with consent) and change (`person` given: no consent section, masked document number)."""
 
-    template_name_label = REQUIRED_LABEL
-    label_suffix = ""
+    template_name_label = REQUIRED_LABEL  # labels without a colon, the mark after them
 
     first_name_ar = _text(_("First name (Arabic)"), attrs={"dir": "rtl", "lang": "ar", "autocomplete": "off"})
     last_name_ar = _text(_("Last name (Arabic)"), attrs={"dir": "rtl", "lang": "ar", "autocomplete": "off"})
@@ -184,7 +183,7 @@ class PersonForm(forms.Form):
 
     def __init__(self, *args, person: Person | None = None, organisations=None, **kwargs):
         self.person = person
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, label_suffix="", **kwargs)
         self.territories: TerritoryIndex | None = None
         self.person_values: dict = {}
         for key, (_domain, label) in zip(WG_FIELDS, WashingtonGroup.DOMAINS, strict=True):

@@ -1,11 +1,11 @@
 """How people appear on pages, the same everywhere:
 
-    {% load people %}
-    {{ person|person_name }} → the Latin name, else the Arabic one, isolated (<bdi>) so that either script
-                               sits right in a page of the other; "—" when the record has neither
-    {{ person.nationality|country }} → "Sénégal", in the page's language
-    {% stage_bar stage %} → the person's stage on the pathway, compact, with its text for screen readers;
-    {% stage_bar stage full=True %} names every stage (the person's page)
+{% load people %}
+{{ person|person_name }} → the Latin name, else the Arabic one, isolated (<bdi>) so that either script
+                           sits right in a page of the other; "—" when the record has neither
+{{ person.nationality|country }} → "Sénégal", in the page's language
+{% stage_bar stage %} → the person's stage on the pathway, compact, with its text for screen readers;
+{% stage_bar stage full=True %} names every stage (the person's page)
 """
 
 from __future__ import annotations

@@ -276,7 +276,7 @@ def _birth(ctx: Context, birth: Any, age_raw: Any, estimated_raw: Any) -> tuple[
 
 
 def _nationality_of(raw: Any) -> str:
-    """The code a typed nationality names (empty: Moroccan); the text itself, upper-cased, when it names none."""
+    """The code a typed nationality names (empty: Moroccan); the text, upper-cased, when it names none."""
     text = _t(raw)
     return (countries.find(text) or text.upper()) if text else "MA"
 
