@@ -1,5 +1,5 @@
-"""Nationality: a country of ISO 3166-1 (names in French, Arabic and English), chosen from a list in the page's
-language; form, API and import refuse anything else ("ZZ") with the same translated message."""
+"""Nationality: a country of ISO 3166-1 (names in French, Arabic and English), chosen from a list in the
+page's language; form, API and import refuse anything else ("ZZ") with the same translated message."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from kafaat.registry.validation import clean_person, territory_index
 TODAY = timezone.localdate()
 
 
-# --- The list ------------------------------------------------------------------------------------------------
+# --- The list -----------------------------------------------------------------------------------------------
 
 
 def test_the_list_is_iso_3166_with_names_in_three_languages():
@@ -53,7 +53,7 @@ def test_the_list_is_in_the_pages_language_morocco_first_then_by_name():
     assert countries.label("sn", "en") == "Senegal (SN)"
 
 
-# --- One rule for form, API and import -----------------------------------------------------------------------
+# --- One rule for form, API and import ----------------------------------------------------------------------
 
 
 @pytest.mark.django_db
@@ -110,7 +110,7 @@ def test_the_import_refuses_zz_on_its_row_and_reads_country_names(world, tmp_pat
     }
 
 
-# --- The registration form -----------------------------------------------------------------------------------
+# --- The registration form ----------------------------------------------------------------------------------
 
 
 def _form(**overrides) -> dict:
