@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from kafaat.core import access, audit
 from kafaat.core import services as core_services
+from kafaat.core.imports import fold
 from kafaat.core.l10n.text import strip_bidi_controls
 from kafaat.core.models import Organisation, Territory
 from kafaat.labour import classifier
@@ -88,7 +89,12 @@ def employer_suggestions(user, text: str = "", limit: int = 20) -> list[str]:
             | Q(territory__name_fr__icontains=word)
             | Q(territory__name_ar__icontains=word)
         )
-    return sorted({employer_label(e) for e in employers.order_by("name", "pk")[:limit]})
+    return sorted({employer_label(e) for e in employers.order_by("name", "pk")[:limit]}, key=fold)
+
+
+def _place_keys(employer: Employer) -> set[str]:
+    territory = employer.territory
+    return {fold(name) for name in (territory.name_fr, territory.name_ar, territory.name_en) if name}
 
 
 class EmployerFinder:
@@ -113,14 +119,9 @@ class EmployerFinder:
     def _look_up(self, text: str) -> Employer | None:
         name, _separator, place = text.rpartition(LABEL_SEPARATOR)
         name, place = (name, place) if name else (text, "")
-        candidates = self.employers.filter(name_key=employer_key(name))
-        if place:
-            candidates = candidates.filter(
-                Q(territory__name_fr__iexact=place)
-                | Q(territory__name_ar__iexact=place)
-                | Q(territory__name_en__iexact=place)
-            )
-        found = list(candidates.order_by("pk")[:50])
+        found = list(self.employers.filter(name_key=employer_key(name)).order_by("pk")[:50])
+        if place:  # compared folded in Python: SQLite's case-insensitive match knows ASCII only
+            found = [employer for employer in found if fold(place) in _place_keys(employer)]
         if len({employer.territory_id for employer in found}) != 1:
             return None  # none, or the same name in several places
         own = [employer for employer in found if employer.organisation_id == self.organisation_id]

@@ -16,6 +16,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from kafaat.core import access, audit
+from kafaat.core.imports import fold
 from kafaat.core.models import Organisation, Territory
 from kafaat.training import isco
 from kafaat.training.access_rules import CHANGE_ESTABLISHMENT, MANAGE_SUPPLY, VIEW_SUPPLY
@@ -129,41 +130,45 @@ def programme_suggestions(user, text: str = "", limit: int = 20) -> list[str]:
             | Q(code__icontains=word) | Q(establishment__name_fr__icontains=word)
             | Q(establishment__name_ar__icontains=word) | Q(establishment__name_en__icontains=word)
         )  # fmt: skip
-    return sorted({programme_label(p) for p in catalogue.order_by("title_fr", "pk")[:limit]})
+    return sorted({programme_label(p) for p in catalogue.order_by("title_fr", "pk")[:limit]}, key=fold)
 
 
 class ProgrammeFinder:
-    """The one programme of the user's catalogue that a typed label names ("Title — Establishment", or a
-    title or code alone when one programme has it), else None; each distinct text looked up once (an import
-    names a few programmes thousands of times). Ambiguity is never guessed (ADR 0008)."""
+    """The one programme of the user's catalogue that a typed text names — its label ("Title — Establishment",
+    whatever the separator), its title or its code, in any language, compared folded (case, accents, Arabic
+    marks, spaces and punctuation ignored, as ADR 0008 compares labels) — else None. The catalogue is read
+    once, when first needed (an import names a few programmes thousands of times). Ambiguity is never
+    guessed: a title that two establishments teach names no programme without its establishment."""
 
     def __init__(self, user) -> None:
-        self.catalogue = programme_catalogue(user)
+        self.user = user
+        self.index: dict[str, set[int]] | None = None
         self.found: dict[str, Programme | None] = {}
 
     def find(self, text: str) -> Programme | None:
-        text = " ".join((text or "").split())
-        if not text:
+        key = fold(text or "")
+        if not key:
             return None
-        if text not in self.found:
-            self.found[text] = self._look_up(text)
-        return self.found[text]
-
-    def _look_up(self, text: str) -> Programme | None:
-        title, _separator, place = text.rpartition(LABEL_SEPARATOR)
-        title, place = (title, place) if title else (text, "")
-        candidates = self.catalogue.filter(
-            Q(title_fr__iexact=title) | Q(title_ar__iexact=title) | Q(title_en__iexact=title)
-            | Q(code__iexact=title)
-        )  # fmt: skip
-        if place:
-            candidates = candidates.filter(
-                Q(establishment__name_fr__iexact=place)
-                | Q(establishment__name_ar__iexact=place)
-                | Q(establishment__name_en__iexact=place)
+        if key not in self.found:
+            pks = self._index().get(key, set())
+            self.found[key] = (
+                Programme.objects.select_related("establishment").get(pk=min(pks)) if len(pks) == 1 else None
             )
-        found = list(candidates[:2])
-        return found[0] if len(found) == 1 else None
+        return self.found[key]
+
+    def _index(self) -> dict[str, set[int]]:
+        if self.index is None:
+            self.index = {}
+            rows = programme_catalogue(self.user).values_list(
+                "pk", "code", "title_fr", "title_ar", "title_en",
+                "establishment__name_fr", "establishment__name_ar", "establishment__name_en",
+            )  # fmt: skip
+            for pk, code, *names in rows:
+                titles, places = [t for t in names[:3] if t], [p for p in names[3:] if p]
+                keys = {code, *titles, *(title + place for title in titles for place in places)}
+                for key in {fold(key) for key in keys} - {""}:
+                    self.index.setdefault(key, set()).add(pk)
+        return self.index
 
 
 def can_change(user, establishment: Establishment) -> bool:
