@@ -138,7 +138,6 @@ def record_step(
     organisation: Organisation | None = None,
     outcome: str = "",
     external_id: str = "",
-    catalogues: Catalogues | None = None,
     **fields: Any,
 ) -> Step:
     """Record one step after checking the rules; an ending step closes its enrolment (`ending_status`), and
@@ -164,7 +163,7 @@ def record_step(
     if errors:
         raise ValidationError({name: [message] for name, message in errors.items()})
 
-    links = (catalogues or Catalogues(actor, organisation)).links(fields)
+    links = Catalogues(actor, organisation).links(fields)
     step = Step(
         person=person,
         organisation=organisation,
