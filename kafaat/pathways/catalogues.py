@@ -1,5 +1,5 @@
 """What a step's free text names in the other apps' registers: the training catalogue's programme and the
-labour registry's employer (docs/decisions/XXXX-nationality-and-catalogue-links.md).
+labour registry's employer (docs/decisions/0022-nationality-and-catalogue-links.md).
 
 The step form suggests each register's labels; the recording (form, API, import) links the one record a text
 names, and keeps a text that names none as it is, to be matched (`Step.programme_to_match`,

@@ -4,7 +4,7 @@ The codes are Debian's iso-codes list of ISO 3166-1 (the data pycountry ships), 
 browsers and phones show), both read once at build time into `core/data/countries.json` by `build()`
 (`python -m kafaat.core.l10n.countries /usr/share/iso-codes/json/iso_3166-1.json`, with Babel installed
 for the run only): nothing is fetched or needed at run time. Two deliberate departures, for a Moroccan
-registry (docs/decisions/XXXX-nationality-and-catalogue-links.md): EH is left out (its people are Moroccan
+registry (docs/decisions/0022-nationality-and-catalogue-links.md): EH is left out (its people are Moroccan
 nationals here), and PS is named Palestine / فلسطين, as Moroccan forms name it.
 """
 

@@ -1,6 +1,6 @@
 """A step's programme and employer: suggested from the training catalogue and the employers' registry, linked
 when the text names one record of them, kept as written and marked "to be matched" otherwise — by the page,
-the API and the import alike (docs/decisions/XXXX-nationality-and-catalogue-links.md)."""
+the API and the import alike (docs/decisions/0022-nationality-and-catalogue-links.md)."""
 
 from __future__ import annotations
 
