@@ -257,7 +257,7 @@ def organisation_for(actor, permission: str, organisation: Organisation | None =
     return candidates[0]
 
 
-# --- What the administrators' home page shows (core/pages/core_panels.py) --------------------------------------
+# --- What the administrators' home page shows (core/pages/core_panels.py) ----------------------------------
 
 NEW_MEMBER_DAYS = 30
 DENIALS_ALERT = 10  # refusals to one user within DENIALS_WINDOW that the home page points out

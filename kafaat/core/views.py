@@ -14,8 +14,8 @@ from kafaat.core import access, services
 from kafaat.core.access import Permission
 from kafaat.core.forms import AddMemberForm, ApiTokenForm, AuditFilterForm, OrganisationFilterForm
 from kafaat.core.models import Territory
-from kafaat.core.pages import home_cards
 from kafaat.core.pages import home as home_panels
+from kafaat.core.pages import home_cards
 from kafaat.core.serving import health
 
 PAGE_SIZE = 25

@@ -69,7 +69,7 @@ def _count_changes(since: date, regions: set[str] | None, provinces: set[str] | 
 
 
 def changes_since(since: date, regions: set[str] | None, provinces: set[str] | None) -> tuple[int, int]:
-    """(people registered, steps dated) from `since` on, in the scope; exact counts (suppress before showing)."""
+    """(people registered, steps dated) from `since` on, in the scope: exact, to suppress before showing."""
     version = snapshot.warehouse_path().stat().st_mtime_ns
     key = (str(snapshot.warehouse_path()), version, since, _frozen(regions), _frozen(provinces))
     return _changes.get(key, lambda: _count_changes(since, regions, provinces))

@@ -20,6 +20,7 @@ PROJECTS_SHOWN = 3  # each project is one pass of the engine: the home page show
 # elapsed from the project's start to its target's end), once a tenth of that time has passed.
 OFF_TRACK_SHARE = 0.8
 TOO_EARLY = 0.1
+OFF_TRACK_LISTED = 5  # the furthest behind; the dashboard shows them all
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,16 @@ class ProjectProgress:
     project: Project
     results: services.ProjectResults
     chart: str  # the dashboard's progress chart, as SVG ("" when no indicator has a target)
-    off_track: list[OffTrack] = field(default_factory=list)
+    off_track: list[OffTrack] = field(default_factory=list)  # the furthest behind first
     may_manage: bool = False
+
+    @property
+    def off_track_listed(self) -> list[OffTrack]:
+        return self.off_track[:OFF_TRACK_LISTED]
+
+    @property
+    def off_track_more(self) -> int:
+        return max(0, len(self.off_track) - OFF_TRACK_LISTED)
 
     @property
     def measured(self) -> bool:
@@ -66,7 +75,7 @@ def off_track(project: Project, rows: list[services.IndicatorRow], today: date) 
             continue  # no target, no value (suppressed or not measured), or too early to tell
         if row.progress < OFF_TRACK_SHARE * expected:
             late.append(OffTrack(row, expected))
-    return late
+    return sorted(late, key=lambda item: item.row.progress - item.expected)
 
 
 def logframe_progress(actor, today: date | None = None) -> LogframeProgress | None:

@@ -33,7 +33,8 @@ def _import_link(job) -> str:
 def failures(user) -> list[Failure]:
     imports, failed_jobs = jobs.failures_of(user)
     rows = [
-        Failure(i.file_name, i.get_status_display(), i.message, i.created_at, _import_link(i)) for i in imports
+        Failure(i.file_name, i.get_status_display(), i.message, i.created_at, _import_link(i))
+        for i in imports
     ]
     rows += [
         Failure(jobs.label_of(j), j.get_status_display(), j.message, j.created_at, jobs.link_of(j))

@@ -18,8 +18,8 @@ from kafaat.core.pages import core_panels
 
 def _lock_out(username: str) -> None:
     AccessAttempt.objects.create(
-        username=username, ip_address="203.0.113.9", user_agent="test", http_accept="*/*", path_info="/login/",
-        get_data="", post_data="", failures_since_start=settings.AXES_FAILURE_LIMIT,
+        username=username, ip_address="203.0.113.9", user_agent="test", http_accept="*/*",
+        path_info="/login/", get_data="", post_data="", failures_since_start=settings.AXES_FAILURE_LIMIT,
     )  # fmt: skip
 
 
@@ -52,7 +52,9 @@ def test_a_national_administrator_counts_every_account_and_every_lockout(world, 
 
 def test_a_lock_that_has_expired_is_not_counted(world):
     _lock_out("caseworker_a")
-    AccessAttempt.objects.update(attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - timedelta(minutes=1))
+    AccessAttempt.objects.update(
+        attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - timedelta(minutes=1)
+    )
     assert services.accounts_overview(world["users"]["admin_a"]).locked_count == 0
 
 

@@ -55,7 +55,7 @@ def test_a_recorded_follow_up_is_no_longer_due(world, busy_a, fatima, project):
 
 
 def test_a_case_worker_of_another_organisation_never_counts_a_s_people(world, busy_a):
-    """Hostile: case worker B sees none of NGO A's follow-ups or registrations, only the referral sent to B."""
+    """Hostile: case worker B counts none of NGO A's follow-ups or registrations."""
     other = world["users"]["caseworker_b"]
     figures = home.registrations(other, today=TODAY)
     assert (figures.known, figures.this_month, figures.by_you) == (0, 0, 0)
