@@ -80,8 +80,10 @@ def test_roles_without_aggregates_get_no_observatory_figures(world):
 
 
 def _publish(code: str, version: int = 1) -> Publication:
-    return Publication.objects.create(scope_code=code, year=2025, version=version, snapshot_taken_at=PREVIOUS,
-                                      directory=f"{code}/2025/v{version}", package_sha256="0" * 64)  # fmt: skip
+    return Publication.objects.create(
+        scope_code=code, year=2025, version=version, snapshot_taken_at=PREVIOUS,
+        directory=f"{code}/2025/v{version}", package_sha256="0" * 64,
+    )  # fmt: skip
 
 
 @pytest.mark.django_db
