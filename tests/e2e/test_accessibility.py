@@ -26,8 +26,8 @@ from kafaat.results.models import Indicator, LogframeNode, Target
 from kafaat.results.tests.fixtures import PERIOD, build_programme
 from kafaat.training.models import Sector
 from kafaat.training.sectors import load_sectors
-from tests.e2e.conftest import PASSWORD
 
+PASSWORD = "A-long-test-password-1"  # the world fixture's
 SERIOUS = ("serious", "critical")
 RUN_AXE = """async () => {
     const result = await axe.run(document, {resultTypes: ['violations']});
