@@ -40,6 +40,7 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
+    "kafaat.core",  # first: its admin/base_site.html (accessibility fixes) extends the admin's own
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -53,7 +54,6 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
-    "kafaat.core",
     "kafaat.synth",
     "kafaat.registry",
     "kafaat.pathways",

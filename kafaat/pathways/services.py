@@ -349,6 +349,11 @@ class DueItem:
     months: int | None = None
 
 
+def end_of_week(day: date) -> date:
+    """The Sunday that ends `day`'s week: the caseload lists what falls due by then."""
+    return day + timedelta(days=6 - day.weekday())
+
+
 def add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1

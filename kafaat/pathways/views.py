@@ -5,8 +5,6 @@ Reads and writes go through `pathways.services` and `registry.services`, which c
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -38,10 +36,6 @@ def _is_partial(request) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
-def end_of_week(day):
-    return day + timedelta(days=6 - day.weekday())
-
-
 # --- Caseload -----------------------------------------------------------------------------------------------
 
 
@@ -64,7 +58,7 @@ def caseload(request):
     today = timezone.localdate()
     due = _page(
         request,
-        services.due_follow_ups(user, until=end_of_week(today), mine_only=not whole_organisation),
+        services.due_follow_ups(user, until=services.end_of_week(today), mine_only=not whole_organisation),
         "due",
     )
     sent = _page(request, services.pending_referrals_sent(user).order_by("date", "id"), "sent")
@@ -75,7 +69,7 @@ def caseload(request):
         whole_organisation=whole_organisation,
         can_register=access.has_permission(user, CHANGE_PERSON),
         today=today,
-        week_end=end_of_week(today),
+        week_end=services.end_of_week(today),
         due=due,
         sent=sent,
         inbox_pending=services.pending_referrals_received(user).count(),

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from kafaat.core import access
 from kafaat.core.access import Reach
 from kafaat.core.models import Role
-from kafaat.core.pages import navigation
+from kafaat.core.pages import home, navigation
 from kafaat.registry.models import Person, PersonAccess
 
 VIEW_PERSON = "registry.view_person"
@@ -82,3 +82,6 @@ from kafaat.registry import dedup_access  # noqa: E402, F401  (deduplication: re
 navigation.register(
     navigation.NavItem(_("Duplicates"), "registry:review", dedup_access.REVIEW_DUPLICATES), position=2
 )
+
+# Where a failed import of people or steps is followed (the home page links to it).
+home.register_import_page(("people", "steps"), "registry:import_job")

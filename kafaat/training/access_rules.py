@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from kafaat.core import access
 from kafaat.core.access import Reach
 from kafaat.core.models import Role
-from kafaat.core.pages import navigation
+from kafaat.core.pages import home, navigation
 from kafaat.training.models import Establishment, Programme, ProgrammeMapping, SupplyStatistic
 
 VIEW_SUPPLY = "training.view_supply"
@@ -53,3 +53,6 @@ navigation.register(navigation.NavItem(_("Training supply"), "training:establish
 navigation.register(
     navigation.NavItem(_("Supply import"), "training:import", CHANGE_ESTABLISHMENT), _BEFORE + 1
 )
+
+# Where a failed supply import is followed (the home page links to it).
+home.register_import_page(("supply",), "training:import_job")

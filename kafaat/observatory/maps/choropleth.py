@@ -200,7 +200,9 @@ def choropleth(
         },
         {
             "data": {"values": [{"label": no_data}]},
-            "mark": {"type": "square", "size": 120, "color": NO_DATA_COLOUR, "opacity": 1},
+            # The key of the grey "no data" colour: the text beside it says it (a square with no name would
+            # be an image without alternative text).
+            "mark": {"type": "square", "size": 120, "color": NO_DATA_COLOUR, "opacity": 1, "aria": False},
             "encoding": {"x": {"value": width - 8 if rtl else 8}, "y": {"value": 8}},
         },
         {
