@@ -95,7 +95,10 @@ def _run(job: Job, progress: jobs.Progress) -> jobs.Outcome:
         )
     except ValidationError as error:  # an invalid package, a year gone from a new snapshot…: nothing stored
         return jobs.Outcome(Job.Status.REFUSED, " ".join(error.messages))
-    Job.objects.filter(pk=job.pk).update(target=str(package.pk))
+    # The last step's progress too: Progress leaves the row alone inside a transaction (an immediate job's).
+    Job.objects.filter(pk=job.pk).update(
+        target=str(package.pk), stage=_("Published"), done=service.STEPS, total=service.STEPS
+    )
     return jobs.Outcome(message=_("Package published: version %(version)s.") % {"version": package.version})
 
 
