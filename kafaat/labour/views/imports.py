@@ -37,7 +37,7 @@ def upload(request):
         try:  # the organisation the rows are for: the one chosen, else the user's only one
             organisation = services.organisation_for(request.user, data.get("organisation"))
         except ValidationError as error:
-            form.add_error("organisation", error)
+            form.add_error(None, error)  # a dict naming the field: shown beside it
         else:
             options = {"dry_run": "dry_run" in request.POST, "good_rows_only": data["good_rows_only"]}
             job = background.new_job(request.user, organisation, KIND, data["file"], **options)
