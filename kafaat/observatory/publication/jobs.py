@@ -97,7 +97,7 @@ def _run(job: Job, progress: jobs.Progress) -> jobs.Outcome:
         return jobs.Outcome(Job.Status.REFUSED, " ".join(error.messages))
     # The last step's progress too: Progress leaves the row alone inside a transaction (an immediate job's).
     Job.objects.filter(pk=job.pk).update(
-        target=str(package.pk), stage=_("Published"), done=service.STEPS, total=service.STEPS
+        target=str(package.pk), stage=_("Package published"), done=service.STEPS, total=service.STEPS
     )
     return jobs.Outcome(message=_("Package published: version %(version)s.") % {"version": package.version})
 

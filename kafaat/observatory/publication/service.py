@@ -215,7 +215,7 @@ def publish(
         publication,
         details={"operation": "publish_open_data", "scope": scope.code, "year": year, "version": version},
     )
-    say(STEPS, STEPS, _("Published"))
+    say(STEPS, STEPS, _("Package published"))
     return publication
 
 

@@ -79,7 +79,7 @@ def test_a_queued_publication_runs_to_its_package(ready, queued):
     assert job.target == str(package.pk) and publication.package_of(job) == package
     assert package.published_by == analyst and package.version == 1
     assert job.message == "Package published: version 1."
-    assert (job.done, job.total, job.stage) == (publication.STEPS, publication.STEPS, "Published")
+    assert (job.done, job.total, job.stage) == (publication.STEPS, publication.STEPS, "Package published")
     stored = AuditEvent.objects.get(target_type="observatory.publication")
     assert stored.actor == analyst and stored.details["operation"] == "publish_open_data"
 
