@@ -85,6 +85,8 @@ def test_a_worker_prunes_when_it_starts(settings, tmp_path):
         worker = Worker(env, tmp_path / "worker.log")
         try:
             wait_for(lambda: old.task_id not in _kept(), 60, worker, "the old row was not pruned")
+            # Stopped once it polls (a signal before it has set its handlers would kill it outright).
+            wait_for(lambda: "Starting worker" in worker.log.read_text(), 60, worker, "it did not start")
         finally:
             assert worker.stop() == 0
         assert recent.task_id in _kept() and Job.objects.filter(pk=old.pk).exists()

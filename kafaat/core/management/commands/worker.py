@@ -51,7 +51,7 @@ class Command(DatabaseWorkerCommand):
         finally:
             stop.set()
             beating.join(BEAT_SECONDS + 25)
-            WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
+            _forget(worker_id)
 
 
 def _beat(worker_id: str, stop: threading.Event) -> None:
@@ -72,6 +72,16 @@ def _beat(worker_id: str, stop: threading.Event) -> None:
             pruned_at = time.monotonic()
             _prune(worker_id)
     connections.close_all()
+
+
+def _forget(worker_id: str) -> None:
+    """Say this worker stopped. The stop signal may have interrupted a query of the queue (django-tasks exits
+    at once when no task runs): on a fresh connection; if that fails too, the reaper deletes the row later."""
+    try:
+        connections.close_all()
+        WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
+    except Exception:
+        logger.warning("worker %s: its heartbeat could not be deleted", worker_id, exc_info=True)
 
 
 def _prune(worker_id: str) -> None:
