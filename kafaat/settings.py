@@ -209,6 +209,9 @@ CACHES = {
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # A job whose worker, on another machine, has not reported for this long is taken for lost (failed).
 KAFAAT_WORKER_LOST_AFTER_SECONDS = int(os.environ.get("KAFAAT_WORKER_LOST_AFTER_SECONDS", "120"))
+# The queue's finished rows (one per attempt) are deleted by the worker once they are this many days old; the
+# jobs' own history (core.Job, the jobs page) is kept.
+KAFAAT_JOB_RESULTS_KEEP_DAYS = int(os.environ.get("KAFAAT_JOB_RESULTS_KEEP_DAYS", "30"))
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

@@ -293,6 +293,8 @@ class ImportJob(models.Model):
     rejected = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)  # the first errors as [row, column, message]
+    # What an app's import adds to its report once run (the vacancy import's re-posted ads).
+    details = models.JSONField(default=dict, blank=True)
     message = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

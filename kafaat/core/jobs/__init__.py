@@ -2,10 +2,12 @@
 
 Public entry points: an app registers each kind of job it runs (`register`, a `JobKind`) and starts one with
 `enqueue`; `live_progress`, `retry`, `reap_lost_jobs` and the rest follow them; `start_worker_process` runs
-the worker beside another command (the demo). The parts: `queue` (the framework, on django-tasks' database
-backend), `worker_process`, and `views` (the jobs page, reached through `kafaat.core.urls`).
+the worker beside another command (the demo); `prune_finished_results` deletes the queue's old finished rows
+(the worker calls it hourly). The parts: `queue` (the framework, on django-tasks' database backend),
+`pruning`, `worker_process`, and `views` (the jobs page, reached through `kafaat.core.urls`).
 """
 
+from kafaat.core.jobs.pruning import prune_finished_results
 from kafaat.core.jobs.queue import (
     KINDS,
     MANAGE_JOBS,
@@ -56,6 +58,7 @@ __all__ = [
     "link_of",
     "live_progress",
     "may_manage",
+    "prune_finished_results",
     "reap_lost_jobs",
     "register",
     "retry",

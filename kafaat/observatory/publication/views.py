@@ -1,9 +1,9 @@
 """Open-data pages: the public list and detail of published packages and their files (no log-in), and the
-analysts' publish form (log-in and the publish permission)."""
+analysts' publish form (log-in and the publish permission), which queues the publication as a job and follows
+it on the job's page (htmx polling) until the package is published or refused."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
@@ -11,7 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from kafaat.observatory.publication import service as publication
+from kafaat.core import jobs
+from kafaat.observatory import publication
 from kafaat.observatory.publication.models import Publication
 
 
@@ -86,15 +87,32 @@ def publish(request):
     }
     if request.method == "POST":
         try:
-            package = publication.publish(request.user, chosen["region"], chosen["year"])
+            job = publication.start_publishing(request.user, chosen["region"], chosen["year"])
         except ValidationError as error:
             errors = error.messages
         else:
-            messages.success(
-                request, _("Package published: version %(version)s.") % {"version": package.version}
-            )
-            return redirect(
-                "open_data:detail", code=package.scope_code, year=package.year, version=package.version
-            )
-    context = {"scopes": scopes, "years": sorted(years, reverse=True), "errors": errors, "chosen": chosen}
+            return redirect("open_data:publish_job", job_id=job.pk)
+    recent = publication.publishing_jobs(request.user).filter(user=request.user)[:5]
+    context = {
+        "scopes": scopes, "years": sorted(years, reverse=True), "errors": errors, "chosen": chosen,
+        "recent": recent,
+    }  # fmt: skip
     return render(request, "observatory/open_data/publish.html", context, status=400 if errors else 200)
+
+
+def publish_job(request, job_id):
+    """A publication's job: its progress while it runs (the partial polls itself), then the package or the
+    reasons it was refused."""
+    job = publication.publishing_job(request.user, job_id)
+    stage, done, total = jobs.live_progress(job)
+    context = {
+        "job": job, "stage": stage, "done": done, "total": total or publication.STEPS,
+        "package": publication.package_of(job), "scope": job.params.get("scope", ""),
+        "year": job.params.get("year", ""),
+    }  # fmt: skip
+    template = (
+        "observatory/open_data/_publish_job.html"
+        if request.htmx
+        else "observatory/open_data/publish_job.html"
+    )
+    return render(request, template, context)
