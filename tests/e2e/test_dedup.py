@@ -5,7 +5,6 @@ from datetime import date
 import pytest
 
 from kafaat.registry import services
-from kafaat.registry.dedup import services as dedup_services
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -13,7 +12,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_registration_warns_of_a_likely_existing_record(page, sign_in, world, live_server):
     # The assertions read the English messages; French is the default.
     page.context.add_cookies([{"name": "kafaat_language", "value": "en", "url": live_server.url}])
-    dedup_services._index_state.clear()
     services.register_person(
         world["users"]["caseworker_a"],
         {
@@ -37,4 +35,3 @@ def test_registration_warns_of_a_likely_existing_record(page, sign_in, world, li
     assert "فاطمة الزهراء" in page.locator(".likely-match").first.inner_text()
     # The warning does not block the registration.
     assert page.locator("#person-form > p > button[type=submit]").is_enabled()
-    dedup_services._index_state.clear()
