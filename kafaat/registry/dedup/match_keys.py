@@ -37,9 +37,9 @@ from django.utils.translation import gettext_lazy
 from kafaat.core import crypto, jobs
 from kafaat.core.imports import BulkTable, copy_text
 from kafaat.core.models import Job
-from kafaat.registry.dedup import linkage
+from kafaat.registry.dedup import linkage, matching
 from kafaat.registry.dedup.keys import BLOCKING_RULES
-from kafaat.registry.dedup.matching import MAX_CANDIDATES, TF_COLUMNS, Scorer, rank
+from kafaat.registry.dedup.matching import TF_COLUMNS, Scorer, rank
 from kafaat.registry.match_key_models import KEY_COUNT
 from kafaat.registry.models import MatchFrequency, MatchKey, MatchKeyState, Person
 
@@ -337,13 +337,14 @@ def candidates(query: pa.Table) -> list[int]:
     """Ids of the people sharing a key with `query` (a one-row prepared table), chosen as `MatchIndex` does:
     at most `MAX_CANDIDATES` per rule (lowest ids), then, beyond `MAX_CANDIDATES` in all, those sharing the
     most keys; in ascending id order unless cut, else most keys first."""
+    cap = matching.MAX_CANDIDATES
     parts, params = [], []
     for column, key in zip(KEY_COLUMNS, (c[0].as_py() for c in key_columns(query)), strict=True):
         if key is None:
             continue
         parts.append(
             f"SELECT person_id FROM (SELECT person_id FROM {TABLE} WHERE {column} = %s "  # noqa: S608 — constants
-            f"ORDER BY person_id LIMIT {MAX_CANDIDATES}) AS {column}"
+            f"ORDER BY person_id LIMIT {int(cap)}) AS {column}"
         )
         params.append(key)
     if not parts:
@@ -354,9 +355,9 @@ def candidates(query: pa.Table) -> list[int]:
             params,
         )
         hits = sorted(cursor.fetchall())
-    if len(hits) <= MAX_CANDIDATES:
+    if len(hits) <= cap:
         return [pk for pk, _count in hits]
-    return [pk for pk, _count in sorted(hits, key=lambda row: -row[1])[:MAX_CANDIDATES]]
+    return [pk for pk, _count in sorted(hits, key=lambda row: -row[1])[:cap]]
 
 
 @functools.cache

@@ -310,7 +310,8 @@ def territory_typed(text: str):
     return territory_index().find(code.group(1) if code else text)
 
 
-def _query_record(raw: Mapping[str, Any]) -> pa.Table:
+def query_record(raw: Mapping[str, Any]) -> pa.Table:
+    """The registration form's values (as typed) as a one-row prepared table, like the registry's records."""
     commune, province = None, None
     territory = territory_typed(raw.get("commune") or "")
     if territory is not None:
@@ -370,7 +371,7 @@ def likely_matches(
         return LikelyMatches([], 0 if count_elsewhere else None)
     # Only what the form has, each value as long as a name may be: a pasted page is not compared whole.
     typed = {key: str(raw.get(key) or "")[:TYPED_MAX_LENGTH] for key in TYPED_FIELDS}
-    found = match_keys.matches(_query_record(typed), threshold=0.3, limit=50)
+    found = match_keys.matches(query_record(typed), threshold=0.3, limit=50)
     scores = {row["unique_id"]: (row["probability"], row["agreed"]) for row in found}
     alive = Person.objects.filter(pk__in=scores, merged_into__isnull=True)
     visible = list(
