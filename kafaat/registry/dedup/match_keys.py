@@ -24,7 +24,6 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
-from datetime import timedelta
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -48,7 +47,6 @@ KEY_RULES = tuple(rule for rule in BLOCKING_RULES if not {"address", "postcode"}
 KEY_COLUMNS = tuple(f"key_{number}" for number in range(KEY_COUNT))
 TABLE = MatchKey._meta.db_table
 CHUNK = 100_000  # people prepared at once by `rebuild` (about 200 MB of Arrow and Python strings)
-RECHECK_MARGIN = timedelta(minutes=1)  # clocks of the web and worker machines may differ a little
 VERSION = "match-keys v1"
 
 REGISTRY_FIELDS = (
@@ -207,15 +205,20 @@ def _stored(low: int, high: int) -> dict[int, tuple]:
         return {row[0]: tuple(row[1:]) for row in cursor.fetchall()}
 
 
+def _versions(low: int, high: int) -> set[tuple]:
+    """Each person's id, last change and merge in [low, high): what `_rebuild_chunk` compares."""
+    people = Person.objects.filter(pk__gte=low, pk__lt=high)
+    return set(people.values_list("pk", "updated_at", "merged_into_id"))
+
+
 def _rebuild_chunk(low: int, high: int, counts: dict[str, Counter], keys: bool) -> int:
     """Frequencies of the live people with ids in [low, high), and their keys made right: rows written only
-    where they differ, rows of people no longer live removed. People changed while this ran are done again
-    from their committed values (their own `refresh` may have been overtaken by this chunk's upsert)."""
-    started = timezone.now()
+    where they differ, rows of people no longer live removed. People changed while this ran (their last
+    change or merge differs from before the read) are done again from their committed values: their own
+    `refresh` may have been overtaken by this chunk's write."""
     with transaction.atomic():
+        before = _versions(low, high) if keys else set()
         records = registry_records(Person.objects.filter(pk__gte=low, pk__lt=high, merged_into__isnull=True))
-        if not records.num_rows and not keys:
-            return 0
         prepared = linkage.prepare(records) if records.num_rows else None
         if prepared is not None:
             for column, found in value_counts(prepared).items():
@@ -228,10 +231,7 @@ def _rebuild_chunk(low: int, high: int, counts: dict[str, Counter], keys: bool) 
             if gone:
                 MatchKey.objects.filter(person_id__in=gone).delete()
             _upsert([row for row in rows if stored.get(row[0]) != row[1:]])
-            changed = Person.objects.filter(
-                pk__gte=low, pk__lt=high, updated_at__gte=started - RECHECK_MARGIN
-            ).values_list("pk", flat=True)
-            refresh(changed)
+            refresh({version[0] for version in before.symmetric_difference(_versions(low, high))})
     return records.num_rows
 
 

@@ -182,6 +182,23 @@ def test_the_rebuild_puts_every_row_right(world, registry):
     assert MatchFrequency.objects.count() > 4  # name keys, communes, provinces
 
 
+def test_a_change_made_while_the_rebuild_runs_is_not_overwritten(world, registry, monkeypatch):
+    """The rebuild read Fatima, then a case worker changed her phone (and wrote her new keys) before the
+    rebuild wrote its rows: the rebuild sees the change and writes her keys from her new record."""
+    fatima, stale_read = registry["fatima"], match_keys._stored
+
+    def read_then_someone_edits(low, high):
+        rows = stale_read(low, high)
+        services.update_person(world["users"]["caseworker_a"], fatima, {"phone": "0677889900"})
+        return rows
+
+    MatchKey.objects.filter(person=fatima).update(key_2=None)  # so that the rebuild writes her row
+    monkeypatch.setattr(match_keys, "_stored", read_then_someone_edits)
+    match_keys.rebuild()
+    assert stored(fatima) == expected(fatima)
+    assert stored(fatima)[fatima.pk][2] == stored_phone_key("0677889900")
+
+
 def test_the_job_and_the_command_rebuild(world, registry, capsys):
     from django.core.management import call_command
 
