@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/match_at_registration.py --sizes 100000,1000000 --queries 1000
     .venv/bin/python benchmarks/match_at_registration.py --mode keys --size 100000 --queries 1000
     .venv/bin/python benchmarks/match_at_registration.py --mode keys --size 1000000 \\
-        --database-url postgres://postgres@127.0.0.1:5432/kafaat_matchkeys [--reuse]
+        --database-url postgres://postgres@127.0.0.1:5432/kafaat_matchkeys [--reuse] [--serve 5]
 
 The registry is a synthetic one with known people (`kafaat.synth.duplicates`, seed 7); `--queries` records are
 held out and queried one at a time, typed as a case worker would (any script, any spelling). Measured per
@@ -23,8 +23,11 @@ over the same database, one after the other:
   * `keys`: `match_keys.matches` (the database's keys), then the queries through the panel's service
     (`dedup_services.likely_matches`, with its access look-ups and the count of other organisations' records).
 Each child reports its resident memory after the queries (VmRSS) and its peak, so the memory a web worker
-spends on matching is `index` or `keys` minus `bare`. The load average is printed with each row (the machine
-may be shared: compare rows of one run only).
+spends on matching is `index` or `keys` minus `bare`. `--serve N` then serves the database with `python -m
+kafaat serve --workers N` and N clients at once, each a case worker typing people into the registration
+form (its likely-matches panel) and searching the people list one request in five, and reports each gunicorn
+worker's resident memory. The load average is printed with each row (the machine may be shared: compare rows
+of one run only).
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kafaat.settings")
 
 RENAME = {"record_id": "unique_id", "commune_code": "commune", "province_code": "province"}
 SEED, QUERY_SEED = 7, 0
+SERVED_USERS, PASSWORD = 25, "A-long-bench-password-1"
 
 
 def load_average() -> str:
@@ -175,9 +179,13 @@ def setup_database(url: str | None, size: int, queries: int, reuse: bool, work: 
         )
         from django.contrib.auth import get_user_model
 
-        user, created = get_user_model().objects.get_or_create(username="bench-case-worker")
-        if created:
-            Membership.objects.create(user=user, organisation=organisation, role=Role.CASE_WORKER)
+        for number in range(SERVED_USERS + 1):  # the panel's limit is per user: the served mix needs many
+            username = "bench-case-worker" + (f"-{number}" if number else "")
+            user, created = get_user_model().objects.get_or_create(username=username)
+            if created:
+                user.set_password(PASSWORD)
+                user.save()
+                Membership.objects.create(user=user, organisation=organisation, role=Role.CASE_WORKER)
         started = time.perf_counter()
         write_people(kept, organisation)
         figures["load_s"] = time.perf_counter() - started
@@ -273,7 +281,7 @@ def run_child(path: str, work: Path, env: dict) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def measure_keys(url: str | None, size: int, queries: int, reuse: bool) -> None:
+def measure_keys(url: str | None, size: int, queries: int, reuse: bool, served: int) -> None:
     work = Path(tempfile.mkdtemp(prefix="kafaat-match-bench-"))
     if url is None:
         url = f"sqlite:///{work / 'registry.sqlite3'}"
@@ -319,6 +327,112 @@ def measure_keys(url: str | None, size: int, queries: int, reuse: bool) -> None:
                 f"{p['p99_ms']:.1f} | – | – | – | {load_average()} |",
                 flush=True,
             )
+    if served:
+        r = serve_mix(env, work, served, queries)
+        workers = ", ".join(f"{mb:.0f}" for mb in r["workers_mb"])
+        print(
+            f"\nserved by {served} gunicorn workers, {served} clients at once, {r['requests']} requests "
+            f"(the panel, and the people list one in five): panel p50 {r['panel']['p50_ms']:.0f} ms, "
+            f"p95 {r['panel']['p95_ms']:.0f} ms; people list p50 {r['people']['p50_ms']:.0f} ms, "
+            f"p95 {r['people']['p95_ms']:.0f} ms; resident memory per worker {workers} MB "
+            f"(master {r['master_mb']:.0f} MB); load {load_average()}",
+            flush=True,
+        )
+
+
+# --- served: gunicorn workers answering the registration panel among other pages --------------------------
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        if f"\nPPid:\t{pid}\n" in text:
+            found.append(int(status.parent.name))
+    return found
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def serve_mix(env: dict, work: Path, workers: int, count: int) -> dict:
+    """`python -m kafaat serve --workers N` on the benchmark's database; `workers` clients at once, each a
+    case worker typing people into the registration form (the panel, as htmx asks for it) and, one request
+    in five, the people list with a name search; then each worker's resident memory."""
+    import socket
+    from concurrent.futures import ThreadPoolExecutor
+
+    import requests
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "kafaat", "serve", "--addr", f"127.0.0.1:{port}", "--workers", str(workers)],
+        env={**env, "KAFAAT_CACHE_DIR": str(work / "cache")},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+    )
+    try:
+        for _ in range(600):
+            try:
+                if requests.get(f"{base}/health/", timeout=2).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        queries = json.loads((work / "queries.json").read_text())[:count]
+
+        def client(number: int) -> dict[str, list[float]]:
+            session = requests.Session()
+            login = session.get(f"{base}/login/", timeout=30)
+            session.post(
+                f"{base}/login/",
+                data={
+                    "username": f"bench-case-worker-{number + 1}",
+                    "password": PASSWORD,
+                    "csrfmiddlewaretoken": login.cookies.get("csrftoken", ""),
+                },  # fmt: skip
+                headers={"Referer": f"{base}/login/"},
+                timeout=30,
+            )
+            times: dict[str, list[float]] = {"panel": [], "people": []}
+            for i, query in enumerate(queries[number::workers]):
+                kind, url, params = "panel", f"{base}/people/new/matches/", query["raw"]
+                if i % 5 == 4:
+                    kind, url, params = (
+                        "people",
+                        f"{base}/people/",
+                        {"q": query["raw"]["last_name_latin"] or "a"},
+                    )
+                start = time.perf_counter()
+                answer = session.get(url, params=params, headers={"HX-Request": "true"}, timeout=120)
+                times[kind].append(time.perf_counter() - start)
+                if answer.status_code != 200 or "/login/" in answer.url:
+                    raise SystemExit(f"{url} answered {answer.status_code} ({answer.url})")
+            return times
+
+        with ThreadPoolExecutor(workers) as pool:
+            results = list(pool.map(client, range(workers)))
+        pids = _children(server.pid)
+        return {
+            "panel": percentiles([t for r in results for t in r["panel"]]),
+            "people": percentiles([t for r in results for t in r["people"]]),
+            "requests": sum(len(r["panel"]) + len(r["people"]) for r in results),
+            "workers_mb": sorted(_rss_mb(pid) for pid in pids),
+            "master_mb": _rss_mb(server.pid),
+        }
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
 
 
 def main() -> None:
@@ -329,6 +443,9 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--database-url", help="keys mode: default a scratch SQLite file")
     parser.add_argument("--reuse", action="store_true", help="keys mode: keep a registry already loaded")
+    parser.add_argument(
+        "--serve", type=int, default=0, metavar="N", help="keys mode: then N gunicorn workers"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--work", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -336,7 +453,7 @@ def main() -> None:
         print(json.dumps(child(args.child, Path(args.work))))
         return
     if args.mode == "keys":
-        measure_keys(args.database_url, args.size, args.queries, args.reuse)
+        measure_keys(args.database_url, args.size, args.queries, args.reuse, args.serve)
         return
     import django
 
