@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -62,6 +63,7 @@ _RENAME = {
 }
 _TYPES = {"pk": pa.int64(), "birth_date": pa.date32(), "birth_date_estimated": pa.bool_()}
 BATCH = 50_000
+logger = logging.getLogger(__name__)
 
 
 def records_from_columns(columns: dict[str, list]) -> pa.Table:
@@ -366,6 +368,11 @@ def candidates(query: pa.Table) -> list[int]:
 
 
 @functools.cache
+def _current_signature() -> str:
+    return signature()
+
+
+@functools.cache
 def _base_scorer(with_frequencies: bool) -> Scorer:
     model = linkage.load_model()
     if not with_frequencies:
@@ -407,6 +414,8 @@ def matches(query: pa.Table, *, threshold: float = 0.2, limit: int = 10) -> list
     position = {pk: i for i, pk in enumerate(prepared["unique_id"].to_pylist())}
     prepared = prepared.take(pa.array([position[pk] for pk in ids if pk in position], pa.int64()))
     stored = state()
+    if stored.signature and stored.signature != _current_signature():
+        logger.warning("match keys were built with other blocking rules or another hash key: rebuild them")
     with_frequencies = stored.people >= linkage.MIN_RECORDS_FOR_FREQUENCIES
     scorer = _base_scorer(with_frequencies)
     if with_frequencies:

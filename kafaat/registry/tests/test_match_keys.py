@@ -211,6 +211,13 @@ def test_the_job_and_the_command_rebuild(world, registry, capsys):
     assert "term frequencies of 4 people" in capsys.readouterr().out
 
 
+def test_keys_built_for_other_rules_or_another_hash_key_are_reported(world, registry, caplog):
+    match_keys.rebuild()
+    MatchKeyState.objects.update(signature="0" * 64)
+    dedup_services.likely_matches(world["users"]["caseworker_a"], FULL)
+    assert "rebuild them" in caplog.text
+
+
 def test_migrating_fills_a_registry_whose_keys_were_never_built(world, registry):
     MatchKey.objects.all().delete()
     MatchKeyState.objects.all().delete()
