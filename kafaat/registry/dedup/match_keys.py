@@ -76,11 +76,13 @@ def records_from_columns(columns: dict[str, list]) -> pa.Table:
     )
 
 
-def registry_records(people: QuerySet[Person] | None = None) -> pa.Table:
-    """The registry's people (merged records excluded) as a table of linkage fields, read in batches."""
+def registry_records(people: QuerySet[Person] | None = None, *, few: bool = False) -> pa.Table:
+    """The registry's people (merged records excluded) as a table of linkage fields, read in batches (`few`:
+    at once, without the server-side cursor that costs PostgreSQL two more round trips)."""
     people = people if people is not None else Person.objects.filter(merged_into__isnull=True)
     columns: dict[str, list] = {name: [] for name in REGISTRY_FIELDS}
-    for row in people.order_by("pk").values_list(*REGISTRY_FIELDS).iterator(chunk_size=BATCH):
+    rows = people.order_by("pk").values_list(*REGISTRY_FIELDS)
+    for row in rows if few else rows.iterator(chunk_size=BATCH):
         for name, value in zip(REGISTRY_FIELDS, row, strict=True):
             columns[name].append(value)
     return records_from_columns(columns)
@@ -174,7 +176,9 @@ def refresh(person_ids: Iterable[int]) -> None:
     ids = sorted(set(person_ids))
     if not ids:
         return
-    records = registry_records(Person.objects.filter(pk__in=ids, merged_into__isnull=True))
+    records = registry_records(
+        Person.objects.filter(pk__in=ids, merged_into__isnull=True), few=len(ids) < BATCH
+    )
     rows = key_rows(linkage.prepare(records)) if records.num_rows else []
     with transaction.atomic():
         gone = set(ids).difference(row[0] for row in rows)
@@ -407,7 +411,7 @@ def matches(query: pa.Table, *, threshold: float = 0.2, limit: int = 10) -> list
     ids = candidates(query)
     if not ids:
         return []
-    records = registry_records(Person.objects.filter(pk__in=ids, merged_into__isnull=True))
+    records = registry_records(Person.objects.filter(pk__in=ids, merged_into__isnull=True), few=True)
     if not records.num_rows:
         return []
     prepared = linkage.prepare(records)

@@ -314,11 +314,9 @@ def query_record(raw: Mapping[str, Any]) -> pa.Table:
     """The registration form's values (as typed) as a one-row prepared table, like the registry's records."""
     commune, province = None, None
     territory = territory_typed(raw.get("commune") or "")
-    if territory is not None:
+    if territory is not None:  # a commune and its province, or a province alone (codes, no query)
         commune = territory.code if territory.level == "commune" else None
-        province = (
-            territory.parent.code if territory.level == "commune" and territory.parent_id else territory.code
-        )
+        province = (territory.parent_code or territory.code) if commune else territory.code
     id_hash = ""
     number = linkage_keys.id_key(raw.get("id_number"), raw.get("id_type") or "")
     if number:

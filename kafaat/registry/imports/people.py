@@ -191,18 +191,12 @@ def _validate_columns(state: PeopleState, numbers: list[int], columns: dict[str,
     return outcomes
 
 
-def _parent_code(territory: Territory) -> str | None:
-    """The code of a territory's parent, from its materialised path (no query): "MA-02/02.411/COM_0420/"."""
-    codes = territory.path.rstrip("/").split("/")
-    return codes[-2] if len(codes) > 1 else None
-
-
 def _match_keys(values: dict[str, list]) -> list[tuple]:
     """The registration-time match keys of the good rows, computed here, beside their validation."""
     territories = values["territory"]
     columns = {name: values[name] for name in MATCHED_COLUMNS}
     columns["territory__code"] = [territory.code for territory in territories]
-    columns["territory__parent__code"] = [_parent_code(territory) for territory in territories]
+    columns["territory__parent__code"] = [territory.parent_code for territory in territories]
     return dedup_match_keys.import_rows(columns)
 
 
