@@ -23,7 +23,8 @@ import json
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 
 import pyarrow as pa
@@ -253,11 +254,58 @@ def rebuild(progress: Callable[[int, int], None] | None = None, *, keys: bool = 
     last = Person.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     counts: dict[str, Counter] = {column: Counter() for column in TF_COLUMNS}
     people = 0
-    for low in range(0, last + 1, CHUNK):
-        people += _rebuild_chunk(low, low + CHUNK, counts, keys)
-        if progress:
-            progress(min(low + CHUNK, last + 1), last + 1)
+    first_fill = keys and last >= CHUNK and not MatchKey.objects.exists()
+    with _indexes_built_after(first_fill):
+        for low in range(0, last + 1, CHUNK):
+            people += _rebuild_chunk(low, low + CHUNK, counts, keys)
+            if progress:
+                progress(min(low + CHUNK, last + 1), last + 1)
+    if keys:
+        ensure_indexes()  # and those an interrupted first fill left out
     return store_frequencies(counts, people, seconds=time.monotonic() - started)
+
+
+def _index_sql(index, action: str) -> str:
+    """The SQL that creates (as a migration does) or drops one of the key table's indexes. No schema editor
+    is entered: SQLite refuses one inside a transaction, and the demo loader and the tests rebuild in one."""
+    if action == "remove":
+        return f"DROP INDEX IF EXISTS {connection.ops.quote_name(index.name)}"
+    return str(index.create_sql(MatchKey, connection.schema_editor(atomic=False)))
+
+
+def ensure_indexes() -> list[str]:
+    """Create the key table's indexes that are missing (a first fill stopped before it built them again);
+    returns their names."""
+    with connection.cursor() as cursor:
+        present = set(connection.introspection.get_constraints(cursor, TABLE))
+        missing = [index for index in MatchKey._meta.indexes if index.name not in present]
+        if missing and connection.vendor == "postgresql" and connection.in_atomic_block:
+            # PostgreSQL indexes no table with foreign-key checks still pending in the transaction: run
+            # them now (as Django's own check_constraints does), then defer again.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        for index in missing:
+            cursor.execute(_index_sql(index, "create"))
+    return [index.name for index in missing]
+
+
+@contextmanager
+def _indexes_built_after(first_fill: bool) -> Iterator[None]:
+    """A first fill of a large registry on PostgreSQL writes the rows without the ten key indexes and builds
+    them at the end: sorting once is several times faster than inserting a million keys into each index.
+    Queries meanwhile scan the table (it is new: only `migrate` or the first rebuild runs this)."""
+    if not first_fill or connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        for index in MatchKey._meta.indexes:
+            cursor.execute(_index_sql(index, "remove"))
+    try:
+        yield
+    finally:
+        ensure_indexes()
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {TABLE}")
 
 
 def store_frequencies(counts: dict[str, Counter], people: int, *, seconds: float = 0.0) -> MatchKeyState:
