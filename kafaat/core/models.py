@@ -77,6 +77,12 @@ class Territory(MultilingualName):
         return other.path.startswith(self.path)
 
     @property
+    def parent_code(self) -> str | None:
+        """The parent's code, read from the path: no query (None for a region)."""
+        codes = self.path.rstrip("/").split("/")
+        return codes[-2] if len(codes) > 1 else None
+
+    @property
     def region(self) -> Territory:
         node = self
         while node.parent_id is not None:
