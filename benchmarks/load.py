@@ -420,7 +420,7 @@ def locust(
     command = [
         PYTHON, "-m", "locust", "-f", str(ROOT / "benchmarks" / "load_users.py"), "--headless",
         "--host", url, "-u", str(args.users), "-r", str(args.users), "-t", f"{seconds}s",
-        "--csv", str(prefix), "--only-summary", "--stop-timeout", "10",
+        "--csv", str(prefix), "--only-summary", "--stop-timeout", "65",
         "--think-min", str(args.think_min), "--think-max", str(args.think_max),
     ]  # fmt: skip
     with open(log_path, "w", encoding="utf-8") as output:

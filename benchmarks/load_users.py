@@ -55,6 +55,9 @@ def _options(parser) -> None:
 class _Signed(HttpUser):
     abstract = True
     kind = ""
+    # A request unanswered after a minute is a failure, counted, not lost when the run ends.
+    connection_timeout = 10.0
+    network_timeout = 60.0
 
     def wait_time(self) -> float:
         options = self.environment.parsed_options
