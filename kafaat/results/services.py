@@ -347,11 +347,22 @@ def delete_indicator(user, indicator: Indicator) -> None:
 Direction = Literal["up", "down"]
 
 
-def _move(items: list, item, direction: str) -> bool:
-    """Renumber `items` (siblings, in order) with `item` one place up or down; False at either end."""
+class StaleOrder(ValidationError):
+    """A move asked from a page whose order is out of date (someone moved or added a sibling meanwhile):
+    nothing moves, the editor shows the order as it is now."""
+
+
+def _move(items: list, item, direction: str, seen_at: int | None = None) -> bool:
+    """Renumber `items` (siblings, in order) with `item` one place up or down; False at either end.
+    `seen_at`: the item's place among its siblings on the page the move came from (None: not checked)."""
     if direction not in ("up", "down"):
         raise ValidationError(_("Move up or down."))
     index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+    if seen_at is not None and seen_at != index:
+        raise StaleOrder(
+            _("The order changed since this page was shown: here it is as it is now. Move %(code)s again if needed.")
+            % {"code": item.code}
+        )
     other = index - 1 if direction == "up" else index + 1
     if not 0 <= other < len(items):
         return False
@@ -363,34 +374,45 @@ def _move(items: list, item, direction: str) -> bool:
     return True
 
 
-@transaction.atomic
-def move_node(user, node: LogframeNode, direction: Direction) -> bool:
-    """Move a result one place among the results of the same level under the same parent."""
-    require_manage(user, node.project)
-    siblings = list(
-        LogframeNode.objects.select_for_update()
-        .filter(project=node.project, parent=node.parent_id, level=node.level)
-        .order_by("position", "code", "pk")
+def _node_siblings(node: LogframeNode) -> QuerySet[LogframeNode]:
+    return LogframeNode.objects.filter(project=node.project_id, parent=node.parent_id, level=node.level).order_by(
+        "position", "code", "pk"
     )
-    moved = _move(siblings, node, direction)
+
+
+def _indicator_siblings(indicator: Indicator) -> QuerySet[Indicator]:
+    return Indicator.objects.filter(node=indicator.node_id).order_by("position", "code", "pk")
+
+
+@transaction.atomic
+def move_node(user, node: LogframeNode, direction: Direction, *, seen_at: int | None = None) -> bool:
+    """Move a result one place among the results of the same level under the same parent (StaleOrder when
+    `seen_at`, its place on the user's page, is no longer its place)."""
+    require_manage(user, node.project)
+    moved = _move(list(_node_siblings(node).select_for_update()), node, direction, seen_at)
     if moved:
         audit.record(audit.Action.UPDATE, user, node, details={"moved": direction})
     return moved
 
 
 @transaction.atomic
-def move_indicator(user, indicator: Indicator, direction: Direction) -> bool:
-    """Move an indicator one place among the indicators of its result."""
+def move_indicator(user, indicator: Indicator, direction: Direction, *, seen_at: int | None = None) -> bool:
+    """Move an indicator one place among the indicators of its result (StaleOrder as `move_node`)."""
     require_manage(user, indicator.project)
-    siblings = list(
-        Indicator.objects.select_for_update()
-        .filter(node=indicator.node_id)
-        .order_by("position", "code", "pk")
-    )
-    moved = _move(siblings, indicator, direction)
+    moved = _move(list(_indicator_siblings(indicator).select_for_update()), indicator, direction, seen_at)
     if moved:
         audit.record(audit.Action.UPDATE, user, indicator, details={"moved": direction})
     return moved
+
+
+def sibling_places(items) -> dict[int, tuple[int, int]]:
+    """pk -> (place among its siblings, number of siblings) of logframe items listed in order (results as
+    `logframe_tree` lists them, or indicators by position): what a move request says it saw."""
+    groups: dict[tuple, list[int]] = {}
+    for item in items:
+        key = (item.parent_id, item.level) if isinstance(item, LogframeNode) else ("indicator", item.node_id)
+        groups.setdefault(key, []).append(item.pk)
+    return {pk: (i, len(pks)) for pks in groups.values() for i, pk in enumerate(pks)}
 
 
 def logframe_tree(project: Project) -> list[tuple[LogframeNode, int]]:
