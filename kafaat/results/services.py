@@ -360,7 +360,10 @@ def _move(items: list, item, direction: str, seen_at: int | None = None) -> bool
     index = next(i for i, other in enumerate(items) if other.pk == item.pk)
     if seen_at is not None and seen_at != index:
         raise StaleOrder(
-            _("The order changed since this page was shown: here it is as it is now. Move %(code)s again if needed.")
+            _(
+                "The order changed since this page was shown: here it is as it is now. "
+                "Move %(code)s again if needed."
+            )
             % {"code": item.code}
         )
     other = index - 1 if direction == "up" else index + 1
@@ -375,9 +378,8 @@ def _move(items: list, item, direction: str, seen_at: int | None = None) -> bool
 
 
 def _node_siblings(node: LogframeNode) -> QuerySet[LogframeNode]:
-    return LogframeNode.objects.filter(project=node.project_id, parent=node.parent_id, level=node.level).order_by(
-        "position", "code", "pk"
-    )
+    siblings = LogframeNode.objects.filter(project=node.project_id, parent=node.parent_id, level=node.level)
+    return siblings.order_by("position", "code", "pk")
 
 
 def _indicator_siblings(indicator: Indicator) -> QuerySet[Indicator]:

@@ -16,7 +16,6 @@ from kafaat.core import access
 from kafaat.core.access import Permission
 from kafaat.core.models import Role
 
-
 ADMINISTRATION = "administration"
 
 
