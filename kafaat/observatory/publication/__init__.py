@@ -2,12 +2,15 @@
 written once under a new version, never changed.
 
 Public entry points: `publish` and the questions around it (who may publish where, which years), the
-published packages (`published`, `get`, `latest`, `file_path`) and their models. The parts: `service` (who
-may publish, storing and listing), `figures` (the figures and rows of a package), `schema` (Table Schemas and
-the methodology note), `package` (writing and validating the files), `models`, and the public pages and API
-(`views`, `urls`, `api`, which Django and the project's API load by their module paths).
+published packages (`published`, `get`, `latest`, `file_path`) and their models, `repeat` (a package that
+would hold the last version's figures, warned before it is published) and `preview` (a package's chart and
+first rows). The parts: `service` (who may publish, storing and listing), `figures` (the figures and rows of
+a package), `schema` (Table Schemas and the methodology note), `package` (writing and validating the files),
+`models`, and the public pages and API (`views`, `urls`, `api`, which Django and the project's API load by
+their module paths).
 """
 
+from kafaat.observatory.publication import repeat
 from kafaat.observatory.publication.models import (
     NATIONAL,
     ImmutableError,
@@ -53,6 +56,7 @@ __all__ = [
     "open_data_root",
     "publish",
     "publishable_scopes",
+    "repeat",
     "published",
     "resolve_scope",
     "years_available",

@@ -32,6 +32,7 @@ from kafaat.core import access, audit
 from kafaat.core.models import Territory
 from kafaat.observatory import disclosure, snapshot
 from kafaat.observatory.permissions import PUBLISH_OPEN_DATA
+from kafaat.observatory.publication import repeat
 from kafaat.observatory.publication.figures import (
     DIMENSIONS,
     collect_figures,
@@ -127,13 +128,20 @@ def _freeze(directory: Path) -> None:
 
 
 def publish(
-    actor, code: str, year: int, *, out: Path | None = None, progress: Callable[[str], None] | None = None
+    actor,
+    code: str,
+    year: int,
+    *,
+    out: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+    refuse_identical: bool = False,
 ) -> Publication:
     """Build, validate and store a new version of the package of ``code`` (a region, or ``MA``) for ``year``.
 
     ``actor`` None is the command line. Refuses (ValidationError) an unknown region, a year without data, a
     missing warehouse snapshot, and a package that frictionless finds invalid; nothing is stored then.
-    ``out``: also copy the package's files there (the command's --out).
+    ``out``: also copy the package's files there (the command's --out). ``refuse_identical``: refuse
+    (``repeat.IdenticalPackage``) a package whose figures are the last version's (the page asks first).
     """
     say = progress or (lambda message: None)
     region = resolve_scope(code)
@@ -184,6 +192,9 @@ def publish(
         errors = validate_package(work)
         if errors:
             raise PackageInvalid([_("The data package is not valid: nothing was published."), *errors[:50]])
+        if refuse_identical:
+            files = [(name, sha256_of(work / name)) for name, _type, _title in built.files]
+            repeat.refuse_if_identical(files, latest(scope.code, year))
         publication = _store(actor, work, scope, year, version, info.taken_at, published_at, built)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from kafaat.observatory.publication import preview, repeat
 from kafaat.observatory.publication import service as publication
 from kafaat.observatory.publication.models import Publication
 
@@ -42,6 +43,7 @@ def detail(request, code: str, year: int, version: int):
         "note": note,
         "files": package.files.all(),
         "latest": newer if newer and newer.version != package.version else None,
+        "preview": preview.preview(package, language),
     }
     return render(request, "observatory/open_data/detail.html", context)
 
@@ -84,9 +86,19 @@ def publish(request):
         "region": request.POST.get("region", ""),
         "year": request.POST.get("year", "") or str(publication.default_year() or ""),
     }
+    identical = None  # the last version, when publishing now would repeat its figures: asked first
     if request.method == "POST":
+        insist = request.POST.get("even_if_identical") == "1"
         try:
-            package = publication.publish(request.user, chosen["region"], chosen["year"])
+            if not insist and chosen["region"] in {code for code, _name in scopes}:
+                last = repeat.repeated_snapshot(chosen["region"], chosen["year"])
+                if last is not None:
+                    raise repeat.IdenticalPackage(last, same_snapshot=True)
+            package = publication.publish(
+                request.user, chosen["region"], chosen["year"], refuse_identical=not insist
+            )
+        except repeat.IdenticalPackage as same:
+            identical = {"last": same.last, "message": same.messages[0]}
         except ValidationError as error:
             errors = error.messages
         else:
@@ -96,5 +108,7 @@ def publish(request):
             return redirect(
                 "open_data:detail", code=package.scope_code, year=package.year, version=package.version
             )
-    context = {"scopes": scopes, "years": sorted(years, reverse=True), "errors": errors, "chosen": chosen}
-    return render(request, "observatory/open_data/publish.html", context, status=400 if errors else 200)
+    context = {"scopes": scopes, "years": sorted(years, reverse=True), "errors": errors, "chosen": chosen,
+               "identical": identical}  # fmt: skip
+    status = 400 if errors else 409 if identical else 200
+    return render(request, "observatory/open_data/publish.html", context, status=status)
