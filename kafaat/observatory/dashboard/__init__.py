@@ -6,7 +6,7 @@ and one of its charts), `export` (its tables and charts as files), `svgs`, the f
 `provinces_of`, `may_view`), the caches (`cache_clear`, `cache_info`, `years`, `default_year`) and `prewarm` /
 `prewarm_now`. The parts: `page` (a reader's request), `board` (computing one board), `panels` and `charts`
 (its panels and their Vega-Lite specs), `state` (filters, territories, the board), `cache` (per snapshot),
-`prewarm` (the common views ahead of the readers), `export` (files of a reader's board), `views` (the HTTP
+`prewarm` (the common views ahead of the readers), `exports` (files of a reader's board), `views` (the HTTP
 side, which `observatory/urls.py` routes to).
 """
 
@@ -20,7 +20,7 @@ from kafaat.observatory.dashboard.cache import (
     table,
     years,
 )
-from kafaat.observatory.dashboard.export import FORMATS, Export, export
+from kafaat.observatory.dashboard.exports import FORMATS, Export, export
 from kafaat.observatory.dashboard.page import build, chart
 from kafaat.observatory.dashboard.panels import (
     CHARTS,
