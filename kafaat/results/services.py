@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -22,9 +21,10 @@ from kafaat.core.access import Permission
 from kafaat.core.l10n import formatting
 from kafaat.core.models import Project, Role
 from kafaat.observatory.snapshot import NoSnapshot
-from kafaat.results import categories, engine, measures
+from kafaat.results import categories, engine, measures, ordering
 from kafaat.results.access_rules import MANAGE_RESULTS
 from kafaat.results.models import Indicator, LogframeNode, ManualValue, ProjectProfile, Target
+from kafaat.results.ordering import Direction
 from kafaat.results.publish import Figure, PublishedIndicator, publish
 
 # --- Access -------------------------------------------------------------------------------------------------
@@ -344,39 +344,6 @@ def delete_indicator(user, indicator: Indicator) -> None:
     indicator.delete()
 
 
-Direction = Literal["up", "down"]
-
-
-class StaleOrder(ValidationError):
-    """A move asked from a page whose order is out of date (someone moved or added a sibling meanwhile):
-    nothing moves, the editor shows the order as it is now."""
-
-
-def _move(items: list, item, direction: str, seen_at: int | None = None) -> bool:
-    """Renumber `items` (siblings, in order) with `item` one place up or down; False at either end.
-    `seen_at`: the item's place among its siblings on the page the move came from (None: not checked)."""
-    if direction not in ("up", "down"):
-        raise ValidationError(_("Move up or down."))
-    index = next(i for i, other in enumerate(items) if other.pk == item.pk)
-    if seen_at is not None and seen_at != index:
-        raise StaleOrder(
-            _(
-                "The order changed since this page was shown: here it is as it is now. "
-                "Move %(code)s again if needed."
-            )
-            % {"code": item.code}
-        )
-    other = index - 1 if direction == "up" else index + 1
-    if not 0 <= other < len(items):
-        return False
-    items[index], items[other] = items[other], items[index]
-    for position, sibling in enumerate(items):
-        if sibling.position != position:
-            sibling.position = position
-            sibling.save(update_fields=["position"])
-    return True
-
-
 def _node_siblings(node: LogframeNode) -> QuerySet[LogframeNode]:
     siblings = LogframeNode.objects.filter(project=node.project_id, parent=node.parent_id, level=node.level)
     return siblings.order_by("position", "code", "pk")
@@ -391,7 +358,7 @@ def move_node(user, node: LogframeNode, direction: Direction, *, seen_at: int | 
     """Move a result one place among the results of the same level under the same parent (StaleOrder when
     `seen_at`, its place on the user's page, is no longer its place)."""
     require_manage(user, node.project)
-    moved = _move(list(_node_siblings(node).select_for_update()), node, direction, seen_at)
+    moved = ordering.move(list(_node_siblings(node).select_for_update()), node, direction, seen_at)
     if moved:
         audit.record(audit.Action.UPDATE, user, node, details={"moved": direction})
     return moved
@@ -401,20 +368,11 @@ def move_node(user, node: LogframeNode, direction: Direction, *, seen_at: int | 
 def move_indicator(user, indicator: Indicator, direction: Direction, *, seen_at: int | None = None) -> bool:
     """Move an indicator one place among the indicators of its result (StaleOrder as `move_node`)."""
     require_manage(user, indicator.project)
-    moved = _move(list(_indicator_siblings(indicator).select_for_update()), indicator, direction, seen_at)
+    siblings = list(_indicator_siblings(indicator).select_for_update())
+    moved = ordering.move(siblings, indicator, direction, seen_at)
     if moved:
         audit.record(audit.Action.UPDATE, user, indicator, details={"moved": direction})
     return moved
-
-
-def sibling_places(items) -> dict[int, tuple[int, int]]:
-    """pk -> (place among its siblings, number of siblings) of logframe items listed in order (results as
-    `logframe_tree` lists them, or indicators by position): what a move request says it saw."""
-    groups: dict[tuple, list[int]] = {}
-    for item in items:
-        key = (item.parent_id, item.level) if isinstance(item, LogframeNode) else ("indicator", item.node_id)
-        groups.setdefault(key, []).append(item.pk)
-    return {pk: (i, len(pks)) for pks in groups.values() for i, pk in enumerate(pks)}
 
 
 def logframe_tree(project: Project) -> list[tuple[LogframeNode, int]]:

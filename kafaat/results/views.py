@@ -16,7 +16,7 @@ from django_htmx.http import reswap, retarget
 
 from kafaat.core import audit
 from kafaat.observatory.snapshot import NoSnapshot
-from kafaat.results import categories, exports, iati, measures, services, xlsx_report
+from kafaat.results import categories, exports, iati, measures, ordering, services, xlsx_report
 from kafaat.results.forms import (
     IndicatorForm,
     ManualValueForm,
@@ -169,7 +169,7 @@ def _logframe_context(project, refusal: str = "", **forms) -> dict:
     indicators = list(project.indicators.prefetch_related("targets"))
     nodes = [node for node, _depth in tree]
     # Each item's place among its siblings: the move buttons send it, so a move from a stale page is refused.
-    places = {**services.sibling_places(nodes), **services.sibling_places(indicators)}
+    places = {**ordering.sibling_places(nodes), **ordering.sibling_places(indicators)}
     for item in [*nodes, *indicators]:
         item.place, item.siblings = places[item.pk]
         item.last = item.place == item.siblings - 1
@@ -263,7 +263,7 @@ def _move(request, code: str, model, pk: int, move):
         return HttpResponseBadRequest(_("Move up or down."))
     try:
         move(request.user, item, form.cleaned_data["direction"], seen_at=form.cleaned_data["at"])
-    except services.StaleOrder as stale:
+    except ordering.StaleOrder as stale:
         return _editor_response(request, project, status=409, refusal=" ".join(stale.messages))
     return _editor_response(request, project)
 

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from kafaat.core.models import AuditEvent
-from kafaat.results import services
+from kafaat.results import ordering, services
 from kafaat.results.models import Indicator, LogframeNode, ManualValue, Target
 from kafaat.results.tests.fixtures import build_programme
 
@@ -245,11 +245,11 @@ def test_a_move_from_a_stale_page_is_refused_and_moves_nothing(logframe, world):
     manager, oc1 = world["users"]["manager"], logframe["OC1"]
     assert services.move_node(manager, logframe["OP3"], "up", seen_at=2)
     assert _codes(oc1.children) == ["OP1", "OP3", "OP2"]
-    with pytest.raises(services.StaleOrder, match="OP3"):
+    with pytest.raises(ordering.StaleOrder, match="OP3"):
         services.move_node(manager, logframe["OP3"], "up", seen_at=2)
     assert _codes(oc1.children) == ["OP1", "OP3", "OP2"]
     assert services.move_node(manager, logframe["OP3"], "up", seen_at=1)
-    with pytest.raises(services.StaleOrder):
+    with pytest.raises(ordering.StaleOrder):
         services.move_indicator(manager, logframe["REG"], "up", seen_at=0)  # REG is second (DROP, REG)
     assert _codes(oc1.indicators) == ["DROP", "REG"]
 
@@ -257,12 +257,12 @@ def test_a_move_from_a_stale_page_is_refused_and_moves_nothing(logframe, world):
 @pytest.mark.django_db
 def test_sibling_places_follow_the_tree(logframe):
     tree = [node for node, _depth in services.logframe_tree(logframe["project"])]
-    places = services.sibling_places(tree)
+    places = ordering.sibling_places(tree)
     assert places[logframe["IMP"].pk] == (0, 1)
     assert places[logframe["OC1"].pk] == (0, 2) and places[logframe["OC2"].pk] == (1, 2)
     assert [places[logframe[code].pk] for code in ("OP1", "OP2", "OP3")] == [(0, 3), (1, 3), (2, 3)]
     indicators = list(logframe["project"].indicators.all())
-    places = services.sibling_places(indicators)
+    places = ordering.sibling_places(indicators)
     assert places[logframe["DROP"].pk] == (0, 2) and places[logframe["MAN"].pk] == (0, 1)
 
 
