@@ -49,9 +49,14 @@ access.grant(Role.ADMINISTRATOR, MANAGE_SUPPLY, Reach.OWN_ORGANISATION)
 
 # Before the core administration entries (territories, organisations, audit log).
 _BEFORE = next(i for i, item in enumerate(navigation.NAVIGATION) if item.url_name == "core:territories")
-navigation.register(navigation.NavItem(_("Training supply"), "training:establishments", VIEW_SUPPLY), _BEFORE)
+navigation.register_group("training", _("Training"))
 navigation.register(
-    navigation.NavItem(_("Supply import"), "training:import", CHANGE_ESTABLISHMENT), _BEFORE + 1
+    navigation.NavItem(_("Training supply"), "training:establishments", VIEW_SUPPLY, group="training"),
+    _BEFORE,
+)
+navigation.register(
+    navigation.NavItem(_("Supply import"), "training:import", CHANGE_ESTABLISHMENT, group="training"),
+    _BEFORE + 1,
 )
 
 # Where a failed supply import is followed (the home page links to it).

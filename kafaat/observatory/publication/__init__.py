@@ -4,12 +4,14 @@ written once under a new version, never changed.
 Public entry points: `publish` and the questions around it (who may publish where, which years), the
 published packages (`published`, `get`, `latest`, `file_path`) and their models; publishing as a background
 job (`start_publishing`, the jobs a user may follow: `publishing_jobs`, `publishing_job`, `package_of`;
-`register_jobs` from the app's ready()). The parts: `service` (who may publish, storing and listing), `jobs`
-(the job), `figures` (the figures and rows of a package), `schema` (Table Schemas and the methodology note),
-`package` (writing and validating the files), `models`, and the pages and API (`views`, `urls`, `api`, which
-Django and the project's API load by their module paths).
+`register_jobs` from the app's ready()); `repeat` (a package that would hold the last version's figures,
+warned before it is published) and `preview` (a package's chart and first rows). The parts: `service` (who
+may publish, storing and listing), `jobs` (the job), `figures` (the figures and rows of a package), `schema`
+(Table Schemas and the methodology note), `package` (writing and validating the files), `models`, and the
+pages and API (`views`, `urls`, `api`, which Django and the project's API load by their module paths).
 """
 
+from kafaat.observatory.publication import repeat
 from kafaat.observatory.publication.jobs import (
     PUBLISH_JOB,
     package_of,
@@ -69,6 +71,7 @@ __all__ = [
     "package_of",
     "publish",
     "publishable_scopes",
+    "repeat",
     "published",
     "publishing_job",
     "publishing_jobs",

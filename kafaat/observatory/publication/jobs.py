@@ -23,16 +23,17 @@ from kafaat.observatory.publication.models import NATIONAL, Publication
 PUBLISH_JOB = "observatory.publish"
 
 
-def start_publishing(actor, code: str, year) -> Job:
+def start_publishing(actor, code: str, year, *, refuse_identical: bool = False) -> Job:
     """Queue the publication of ``code`` (a region, or MA) for ``year`` after the quick checks, which refuse
-    at once (PermissionDenied, ValidationError) what the job would refuse anyway."""
+    at once (PermissionDenied, ValidationError) what the job would refuse anyway. ``refuse_identical``: the
+    job ends refused when the package would hold the last version's figures (the page asked first)."""
     region, year = service.check(actor, code, year)
     scope = region.code if region is not None else NATIONAL
     job = jobs.enqueue(
         PUBLISH_JOB,
         user=actor,
         organisation=_organisation_of(actor, region),
-        params={"scope": scope, "year": year},
+        params={"scope": scope, "year": year, "refuse_identical": refuse_identical},
     )
     # Asked here, with the request's address; the package's own event is recorded by the worker once stored.
     audit.record(
@@ -87,7 +88,11 @@ def _run(job: Job, progress: jobs.Progress) -> jobs.Outcome:
         )
     try:
         package = service.publish(
-            job.user, job.params.get("scope", ""), job.params.get("year"), progress=progress
+            job.user,
+            job.params.get("scope", ""),
+            job.params.get("year"),
+            progress=progress,
+            refuse_identical=bool(job.params.get("refuse_identical")),
         )
     except PermissionDenied:
         return jobs.Outcome(

@@ -32,6 +32,7 @@ from kafaat.core import access, audit
 from kafaat.core.models import Territory
 from kafaat.observatory import disclosure, snapshot
 from kafaat.observatory.permissions import PUBLISH_OPEN_DATA
+from kafaat.observatory.publication import repeat
 from kafaat.observatory.publication.figures import (
     DIMENSIONS,
     collect_figures,
@@ -165,7 +166,13 @@ def _checked(actor, code: str, year) -> tuple[Territory | None, int, snapshot.Sn
 
 
 def publish(
-    actor, code: str, year, *, out: Path | None = None, progress: Progress | None = None
+    actor,
+    code: str,
+    year,
+    *,
+    out: Path | None = None,
+    progress: Progress | None = None,
+    refuse_identical: bool = False,
 ) -> Publication:
     """Build, validate and store a new version of the package of ``code`` (a region, or ``MA``) for ``year``.
 
@@ -173,6 +180,8 @@ def publish(
     missing warehouse snapshot, and a package that frictionless finds invalid; nothing is stored then.
     ``out``: also copy the package's files there (the command's --out). ``progress(done, total, stage)``:
     how far it got, in ``STEPS`` steps (the job's page shows it, the command prints it).
+    ``refuse_identical``: refuse (``repeat.IdenticalPackage``) a package whose figures are the last version's
+    (the page asks first).
     """
     say = progress or (lambda done, total, stage: None)
     region, year, info = _checked(actor, code, year)
@@ -203,6 +212,9 @@ def publish(
         errors = validate_package(work)
         if errors:
             raise PackageInvalid([_("The data package is not valid: nothing was published."), *errors[:50]])
+        if refuse_identical:
+            files = [(name, sha256_of(work / name)) for name, _type, _title in built.files]
+            repeat.refuse_if_identical(files, latest(scope.code, year))
         say(2, STEPS, _("Storing the package"))
         publication = _store(actor, work, scope, year, version, info.taken_at, published_at, built)
     finally:

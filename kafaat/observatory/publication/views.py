@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from kafaat.core import jobs
 from kafaat.observatory import publication
+from kafaat.observatory.publication import preview, repeat
 from kafaat.observatory.publication.models import Publication
 
 
@@ -43,6 +44,7 @@ def detail(request, code: str, year: int, version: int):
         "note": note,
         "files": package.files.all(),
         "latest": newer if newer and newer.version != package.version else None,
+        "preview": preview.preview(package, language),
     }
     return render(request, "observatory/open_data/detail.html", context)
 
@@ -85,9 +87,20 @@ def publish(request):
         "region": request.POST.get("region", ""),
         "year": request.POST.get("year", "") or str(publication.default_year() or ""),
     }
+    identical = None  # the last version, when publishing now would repeat its figures: asked first
     if request.method == "POST":
+        insist = request.POST.get("even_if_identical") == "1"
         try:
-            job = publication.start_publishing(request.user, chosen["region"], chosen["year"])
+            if not insist and chosen["region"] in {code for code, _name in scopes}:
+                last = repeat.repeated_snapshot(chosen["region"], chosen["year"])
+                if last is not None:
+                    raise repeat.IdenticalPackage(last, same_snapshot=True)
+            # Without the same snapshot, the figures are compared once built: the job then ends refused.
+            job = publication.start_publishing(
+                request.user, chosen["region"], chosen["year"], refuse_identical=not insist
+            )
+        except repeat.IdenticalPackage as same:
+            identical = {"last": same.last, "message": same.messages[0]}
         except ValidationError as error:
             errors = error.messages
         else:
@@ -95,9 +108,10 @@ def publish(request):
     recent = publication.publishing_jobs(request.user).filter(user=request.user)[:5]
     context = {
         "scopes": scopes, "years": sorted(years, reverse=True), "errors": errors, "chosen": chosen,
-        "recent": recent,
+        "recent": recent, "identical": identical,
     }  # fmt: skip
-    return render(request, "observatory/open_data/publish.html", context, status=400 if errors else 200)
+    status = 400 if errors else 409 if identical else 200
+    return render(request, "observatory/open_data/publish.html", context, status=status)
 
 
 def publish_job(request, job_id):
