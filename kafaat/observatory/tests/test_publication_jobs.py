@@ -68,7 +68,8 @@ def test_a_queued_publication_runs_to_its_package(ready, queued):
     analyst = ready["users"]["analyst_oriental"]
     job = publication.start_publishing(analyst, "MA-02", "2025")
     assert job.status == Job.Status.QUEUED and not Publication.objects.exists()  # nothing ran in the request
-    assert job.kind == publication.PUBLISH_JOB and job.params == {"scope": "MA-02", "year": 2025}
+    assert job.kind == publication.PUBLISH_JOB
+    assert job.params == {"scope": "MA-02", "year": 2025, "refuse_identical": False}
     assert job.organisation == ready["agency"]  # so that the agency's administrators follow and retry it
     asked = AuditEvent.objects.get(target_type="core.job", target_id=str(job.pk))
     assert asked.details["operation"] == "queue_open_data" and asked.actor == analyst

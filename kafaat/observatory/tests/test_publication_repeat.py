@@ -9,6 +9,7 @@ import re
 import pytest
 from django.utils import translation
 
+from kafaat.core.models import Job
 from kafaat.observatory import publication, warehouse
 from kafaat.observatory.publication import preview, repeat
 from kafaat.observatory.publication.models import Publication
@@ -95,14 +96,19 @@ def test_the_form_warns_before_publishing_the_same_figures_again(client, ready, 
     assert "same snapshot of the warehouse" in html and 'href="/open-data/MA-02/2025/v1/"' in html
     assert re.search(r'name="even_if_identical" value="1"', html)
     assert Publication.objects.count() == 1  # nothing built, nothing stored
-    warehouse.refresh()  # a new snapshot, the same figures: built, compared, not stored
+    warehouse.refresh()  # a new snapshot, the same figures: queued, built, compared, not stored
     same = client.post("/open-data/publish/", {"region": "MA-02", "year": "2025"})
-    assert same.status_code == 409 and "exactly the figures of version 1" in same.content.decode()
+    assert same.status_code == 302  # to the job's page: the job ends refused with the warning
+    job = Job.objects.filter(kind=publication.PUBLISH_JOB).order_by("-pk")
+    refused = [j for j in job if j.status == Job.Status.REFUSED]
+    assert len(refused) == 1 and "exactly the figures of version 1" in refused[0].message
+    assert "exactly the figures of version 1" in client.get(same["Location"]).content.decode()
     assert Publication.objects.count() == 1
     insisted = client.post(
         "/open-data/publish/", {"region": "MA-02", "year": "2025", "even_if_identical": "1"}
     )
-    assert insisted.status_code == 302 and insisted["Location"] == "/open-data/MA-02/2025/v2/"
+    assert insisted.status_code == 302
+    assert Publication.objects.filter(scope_code="MA-02", year=2025, version=2).exists()
 
 
 def test_insisting_gives_no_other_right(client, ready, world):
