@@ -19,7 +19,7 @@ from kafaat.core.models import Organisation, Territory
 from kafaat.core.services import organisation_for
 from kafaat.registry import normalise
 from kafaat.registry.access_rules import CHANGE_PERSON, VIEW_PERSON
-from kafaat.registry.dedup import match_keys
+from kafaat.registry.dedup import key_upkeep
 from kafaat.registry.models import Consent, Person, PersonAccess, PersonSearch, PersonVersion
 from kafaat.registry.validation import TerritoryIndex, clean_person, territory_index
 
@@ -124,7 +124,7 @@ def register_person(
             recorded_by=actor,
             recorded_for=organisation,
         )
-    match_keys.refresh([person.pk])  # the registration form's next queries find them, in every process
+    key_upkeep.refresh([person.pk])  # the registration form's next queries find them, in every process
     audit.record(audit.Action.CREATE, actor, person)
     return person
 
@@ -161,7 +161,7 @@ def update_person(actor, person: Person, raw: Mapping[str, Any]) -> Person:
     apply_derived_fields(person)
     person.save()
     if changes.keys() & MATCHED_FIELDS:
-        match_keys.refresh([person.pk])
+        key_upkeep.refresh([person.pk])
     PersonVersion.objects.create(person=person, changed_by=actor, changes=changes)
     audit.record(audit.Action.UPDATE, actor, person, details={"fields": sorted(changes)})
     return person

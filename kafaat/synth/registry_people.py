@@ -5,7 +5,7 @@ database's match keys on it.
 Each record is stored as a registration would store it: the date of birth parsed (a year or an age becomes
 a date estimated from it), the phone in E.164, the CIN encrypted with its keyed hash, the commune (or, when
 the record has none, the province) as the territory; one registration access for the organisation. The match
-keys are not written here: call `match_keys.rebuild()` afterwards, as for any bulk load.
+keys are not written here: call `key_upkeep.rebuild()` afterwards, as for any bulk load.
 """
 
 from __future__ import annotations

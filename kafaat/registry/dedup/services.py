@@ -24,8 +24,8 @@ from django.utils.translation import gettext_lazy
 
 from kafaat.core import access, audit, crypto, jobs
 from kafaat.registry import normalise, services
+from kafaat.registry.dedup import key_upkeep, linkage, match_keys, merging
 from kafaat.registry.dedup import keys as linkage_keys
-from kafaat.registry.dedup import linkage, match_keys, merging
 from kafaat.registry.dedup.match_keys import registry_records
 from kafaat.registry.dedup_access import REVIEW_DUPLICATES
 from kafaat.registry.models import DedupSettings, LinkageRun, MatchCandidate, Merge, Person, PersonAccess
@@ -101,7 +101,7 @@ def execute_run(run: LinkageRun, progress: Callable[[str, float], None] | None =
         records = registry_records()
         settings = DedupSettings.current()
         prepared = linkage.prepare(records)
-        match_keys.store_frequencies_of(prepared)  # the registration-time scorer's, at no extra cost
+        key_upkeep.store_frequencies_of(prepared)  # the registration-time scorer's, at no extra cost
         result = linkage.link(prepared, review_threshold=settings.review_threshold, progress=progress)
         run.records, run.pairs = records.num_rows, result.pairs.num_rows
         run.clusters = len(set(result.clusters["cluster_id"].to_pylist()))

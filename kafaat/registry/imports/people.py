@@ -37,7 +37,7 @@ from kafaat.core.imports import (
 )
 from kafaat.core.models import Organisation, Territory
 from kafaat.registry.access_rules import CHANGE_PERSON
-from kafaat.registry.dedup import match_keys as dedup_match_keys
+from kafaat.registry.dedup import key_upkeep
 from kafaat.registry.imports.columns import PEOPLE_COLUMNS, spreadsheet_text
 from kafaat.registry.imports.keys import (
     fingerprints,
@@ -162,7 +162,7 @@ def _validate_columns(state: PeopleState, numbers: list[int], columns: dict[str,
         search_names[combination] = search_name_of(*combination)
     values["search_name"] = [search_names[combination] for combination in zip(*names, strict=True)]
     values["id_number_hash"] = identity_hashes_of(values["id_type"], values["id_number"])
-    match_keys = _match_keys(values)
+    matched = _match_keys(values)
     values["territory"] = [territory.pk for territory in values["territory"]]
     prints = fingerprints(values)
     ages = columns.get("age") or [None] * count
@@ -183,7 +183,7 @@ def _validate_columns(state: PeopleState, numbers: list[int], columns: dict[str,
     # worker — rather than in the writing process; one string is also cheaper to send back than 30 values.
     person = copy_lines(stored[1:]) if state.vendor == "postgresql" else list(zip(*stored, strict=True))
     for i, key, row, consent_on, contact, print_, territory, matching in zip(
-        good, keys, person, values["consent_on"], values["contact"], prints, values["territory"], match_keys,
+        good, keys, person, values["consent_on"], values["contact"], prints, values["territory"], matched,
         strict=True,
     ):  # fmt: skip
         outcome = outcomes[i]
@@ -197,7 +197,7 @@ def _match_keys(values: dict[str, list]) -> list[tuple]:
     columns = {name: values[name] for name in MATCHED_COLUMNS}
     columns["territory__code"] = [territory.code for territory in territories]
     columns["territory__parent__code"] = [territory.parent_code for territory in territories]
-    return dedup_match_keys.import_rows(columns)
+    return key_upkeep.import_rows(columns)
 
 
 def _uuid4_hex(count: int) -> list[str]:
@@ -310,7 +310,7 @@ class PeopleImport(ImportSpec):
                 tables.person.write(
                     ((pid, *record[0][1:]) for pid, record in zip(ids, records, strict=True)), progress
                 )
-            dedup_match_keys.write_imported(ids, [record[5] for record in records])
+            key_upkeep.write_imported(ids, [record[5] for record in records])
             stored_now = Person._meta.get_field("created_at").get_db_prep_save(self.now, connection)
             registered = PersonAccess.Reason.REGISTERED.value
             tables.access.write(tables.access.row((pid, org, registered, True, stored_now)) for pid in ids)
@@ -331,7 +331,7 @@ class PeopleImport(ImportSpec):
     def finish(self) -> None:
         details = {"import": self.kind, "organisation": self.organisation.code, "file": self.file_name[:200]}
         audit.record_bulk(audit.Action.BULK_CREATE, self.user, Person, self.written, details=details)
-        dedup_match_keys.rebuild_if_grown(len(self.written))  # the names' frequencies, in the worker
+        key_upkeep.rebuild_if_grown(len(self.written))  # the names' frequencies, in the worker
 
 
 def _check_as_written() -> None:

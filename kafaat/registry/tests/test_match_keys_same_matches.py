@@ -6,7 +6,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from kafaat.registry.dedup import linkage, match_keys, matching
+from kafaat.registry.dedup import key_upkeep, linkage, match_keys, matching
 from kafaat.registry.dedup import services as dedup_services
 from kafaat.synth.duplicates import generate_registry
 from kafaat.synth.registry_people import write_people
@@ -37,7 +37,7 @@ def synthetic(world, monkeypatch):
     held = np.zeros(table.num_rows, bool)
     held[np.random.default_rng(3).choice(table.num_rows, QUERIES, replace=False)] = True
     write_people(table.filter(pa.array(~held)), world["ngo_a"])
-    built = match_keys.rebuild()
+    built = key_upkeep.rebuild()
     assert built.people == RECORDS - QUERIES
     index = matching.MatchIndex(linkage.prepare(match_keys.registry_records()))
     queries = [dedup_services.query_record(typed(row)) for row in table.filter(pa.array(held)).to_pylist()]

@@ -7,7 +7,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from kafaat.registry.dedup import match_keys
+from kafaat.registry.dedup import key_upkeep
 
 
 class Command(BaseCommand):
@@ -25,7 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["background"]:
-            job = match_keys.start_rebuild(frequencies_only=options["frequencies"])
+            job = key_upkeep.start_rebuild(frequencies_only=options["frequencies"])
             self.stdout.write(f"queued as job {job.pk}")
             return
 
@@ -33,7 +33,7 @@ class Command(BaseCommand):
             sys.stderr.write(f"\r{done / max(total, 1):4.0%}")
             sys.stderr.flush()
 
-        built = match_keys.rebuild(progress, keys=not options["frequencies"])
+        built = key_upkeep.rebuild(progress, keys=not options["frequencies"])
         sys.stderr.write("\n")
         what = "term frequencies" if options["frequencies"] else "match keys and term frequencies"
         self.stdout.write(f"{what} of {built.people:,} people in {built.seconds:.1f} s")
