@@ -199,7 +199,9 @@ def _queries(actor, until: date) -> int:
 def test_the_number_of_queries_does_not_grow_with_the_data(caseload, project):
     worker, until = caseload["worker"], date(2026, 2, 28)
     before = _queries(worker, until)
-    assert before <= 6  # the count, three placement streams, the home panel's counts (visible people inlined)
+    # The count, three placement streams, the home panel's counts; on PostgreSQL each read of the visible
+    # people first reads the ids shared with the organisation (a bounded query).
+    assert before <= (7 if connection.vendor == "postgresql" else 5)
     for person in caseload["mine"]:
         _placements(person, project, _dataset_days(random.Random(person.pk)), random.Random(3))
     assert _queries(worker, until) == before
