@@ -39,11 +39,11 @@ def casework(actor, today: date | None = None) -> Casework | None:
         return None
     today = today or timezone.localdate()
     week_end = services.end_of_week(today)
-    due = services.due_follow_ups(actor, until=week_end, mine_only=True)
-    overdue = sum(1 for item in due if item.due_on < today)
+    # Counted in one query, never loaded: the caseload pages the same list.
+    due = services.due_follow_up_counts(actor, today=today, until=week_end, mine_only=True)
     return Casework(
-        overdue=overdue,
-        due_this_week=len(due) - overdue,
+        overdue=due.overdue,
+        due_this_week=due.due,
         referrals_received=services.pending_referrals_received(actor).count(),
         referrals_sent=services.pending_referrals_sent(actor).count(),
         week_end=week_end,

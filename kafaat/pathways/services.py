@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from kafaat.core import access, audit
 from kafaat.core.access import Permission
 from kafaat.core.models import Organisation, Project
+from kafaat.pathways import due
 from kafaat.pathways.catalogues import Catalogues
 from kafaat.pathways.models import (
     PARENT_KIND,
@@ -30,7 +31,14 @@ from kafaat.registry import services as registry
 from kafaat.registry.access_rules import CHANGE_PERSON, VIEW_PERSON
 from kafaat.registry.models import Consent, Person
 
-FOLLOW_UP_MONTHS = (3, 6, 12)
+# The follow-ups due are rules of the caseload, written in pathways/due.py; their callers' names stay here.
+FOLLOW_UP_MONTHS = due.FOLLOW_UP_MONTHS
+DueItem, DueFollowUps, add_months = due.DueItem, due.DueFollowUps, due.add_months
+due_follow_ups, due_follow_ups_page, due_follow_up_counts = (
+    due.due_follow_ups,
+    due.due_follow_ups_page,
+    due.due_follow_up_counts,
+)
 # Fields a caller may set on a step, by kind; everything else is derived by the rules.
 KIND_FIELDS: dict[str, tuple[str, ...]] = {
     StepKind.INTAKE: (),
@@ -340,61 +348,9 @@ def describe_step(step: Step) -> str:
     return " · ".join(str(p) for p in parts if p)
 
 
-@dataclass(frozen=True)
-class DueItem:
-    person: Person
-    what: str
-    due_on: date
-    placement: Step | None = None
-    months: int | None = None
-
-
 def end_of_week(day: date) -> date:
     """The Sunday that ends `day`'s week: the caseload lists what falls due by then."""
     return day + timedelta(days=6 - day.weekday())
-
-
-def add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for last_day in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last_day))
-        except ValueError:
-            continue
-    raise ValueError(day)
-
-
-def due_follow_ups(actor, *, until: date | None = None, mine_only: bool = True) -> list[DueItem]:
-    """Follow-ups at 3, 6 and 12 months of each placement that fall by `until` and are not recorded yet."""
-    until = until or timezone.localdate() + timedelta(days=7)
-    people = registry.visible_people(actor)
-    if mine_only:
-        people = people.filter(case_worker=actor)
-    earliest = add_months(until, -12) - timedelta(days=31)
-    placements = (
-        Step.objects.filter(kind=StepKind.PLACEMENT, person__in=people, date__gte=earliest, date__lte=until)
-        .select_related("person")
-        .prefetch_related("children")
-    )
-    due = []
-    for placement in placements:
-        done = {
-            child.follow_up_months for child in placement.children.all() if child.kind == StepKind.FOLLOW_UP
-        }
-        for months in FOLLOW_UP_MONTHS:
-            due_on = add_months(placement.date, months)
-            if months not in done and due_on <= until:
-                due.append(
-                    DueItem(
-                        placement.person,
-                        _("Follow-up at %(n)s months") % {"n": months},
-                        due_on,
-                        placement,
-                        months,
-                    )
-                )
-    return sorted(due, key=lambda item: item.due_on)
 
 
 def pending_referrals_sent(actor) -> QuerySet[Step]:

@@ -56,11 +56,9 @@ def caseload(request):
         patch_vary_headers(response, ("HX-Request",))
         return response
     today = timezone.localdate()
-    due = _page(
-        request,
-        services.due_follow_ups(user, until=services.end_of_week(today), mine_only=not whole_organisation),
-        "due",
-    )
+    # Lazy: the paginator counts in one query and reads only its page's placements (pathways/due.py).
+    week_end = services.end_of_week(today)
+    due = _page(request, services.DueFollowUps(user, until=week_end, mine_only=not whole_organisation), "due")
     sent = _page(request, services.pending_referrals_sent(user).order_by("date", "id"), "sent")
     # One event for the whole page: the people listed, those with a follow-up due, those referred.
     shown = [person.pk for person in people] + [item.person.pk for item in due] + [s.person_id for s in sent]
@@ -69,7 +67,7 @@ def caseload(request):
         whole_organisation=whole_organisation,
         can_register=access.has_permission(user, CHANGE_PERSON),
         today=today,
-        week_end=services.end_of_week(today),
+        week_end=week_end,
         due=due,
         sent=sent,
         inbox_pending=services.pending_referrals_received(user).count(),
