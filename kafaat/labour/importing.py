@@ -95,7 +95,10 @@ def _choice(raw, choices, extra: dict[str, str] | None = None) -> str:
     for value, label in choices.choices:
         if classifier.normalise(str(label)) == classifier.normalise(text):
             return value
-    raise ValueError(_("Choose one of: %(choices)s.") % {"choices": ", ".join(choices.values)})
+    # The labels in the reader's language (accepted as above): the codes are not words of theirs.
+    raise ValueError(
+        _("Choose one of: %(choices)s.") % {"choices": ", ".join(str(label) for label in choices.labels)}
+    )
 
 
 def _sha(parts) -> str:

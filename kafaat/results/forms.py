@@ -71,7 +71,7 @@ class MoveForm(forms.Form):
 
 def measure_choices() -> list[tuple[str, str]]:
     return [("", _("Manual (values entered with evidence)"))] + [
-        (code, f"{code} — {measure.label}") for code, measure in measures.REGISTRY.items()
+        (code, measure.label) for code, measure in measures.REGISTRY.items()
     ]
 
 

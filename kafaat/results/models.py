@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kafaat.core.models import MultilingualName, Organisation, Project
+from kafaat.results import measures
 
 
 class ActivityStatus(models.TextChoices):
@@ -123,6 +124,15 @@ class Indicator(MultilingualName):
     @property
     def is_manual(self) -> bool:
         return not self.measure
+
+    @property
+    def measure_label(self) -> str:
+        """What the indicator counts, in the reader's language: the measure's name (its key is a program
+        identifier, never shown), or "manual"."""
+        if not self.measure:
+            return str(_("manual"))
+        found = measures.REGISTRY.get(self.measure)
+        return str(found.label) if found else str(_("unknown measure"))
 
 
 class Target(models.Model):

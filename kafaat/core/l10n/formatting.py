@@ -49,6 +49,11 @@ def isolate(text: str) -> str:
     return f"{FSI}{text}{PDI}" if text else text
 
 
+def strip_isolates(text: str) -> str:
+    """`text` without the isolates this module adds (for an attribute, where they are noise)."""
+    return text.translate({ord(FSI): None, ord(RLI): None, ord(PDI): None}) if text else text
+
+
 def arrow(language: str | None = None) -> str:
     return ARROW["rtl" if is_rtl(language) else "ltr"]
 

@@ -164,7 +164,10 @@ def choice(text: str, choices) -> str:
     found = _choice_lookup(choices).get(normalise.normalise_arabic(normalise.normalise_latin(text.strip())))
     if found is not None:
         return found
-    raise ValueError(_("Choose one of: %(choices)s.") % {"choices": ", ".join(choices.values)})
+    # The labels in the reader's language, which are accepted too: codes ("urban") are not words of theirs.
+    raise ValueError(
+        _("Choose one of: %(choices)s.") % {"choices": ", ".join(str(label) for label in choices.labels)}
+    )
 
 
 # --- The rules of a person ----------------------------------------------------------------------------------
