@@ -9,7 +9,9 @@ attributes and button values), in HTML pages and the SVG charts inside them. Wha
   writes "العربية" with lang="ar"; an occupation that has no Arabic label is shown in French with lang="fr");
 * computer text (`<code>`, `<kbd>`, `<samp>`: codes, header names, commands);
 * the names of Morocco's territories (proper nouns in every language: "El Kelaa des Sraghna");
-* scripts, styles, the document's head, hidden inputs, and the values of form fields (what a user typed).
+* scripts, styles, the document's head, hidden inputs, and the values of form fields (what a user typed);
+* the ARIA attributes inside an image (`role="img"`: a chart is one image with one label, and what is inside
+  is not read out) or inside what is hidden from assistive technology (`aria-hidden="true"`).
 
 Everything else is interface text, and must be in the page's language. A leak is:
 
@@ -47,8 +49,8 @@ CHECKED_ATTRIBUTES = ("title", "alt", "placeholder", "aria-label", "aria-descrip
 SKIPPED_TAGS = frozenset({"script", "style", "template", "head", "textarea", "code", "kbd", "samp"})
 BLOCKS = frozenset(
     [
-        "p", "div", "li", "ul", "ol", "table", "tr", "td", "th", "thead", "tbody", "caption", "h1", "h2", "h3",
-        "h4", "h5", "h6", "section", "article", "header", "footer", "nav", "main", "form", "fieldset",
+        "p", "div", "li", "ul", "ol", "table", "tr", "td", "th", "thead", "tbody", "caption", "h1", "h2",
+        "h3", "h4", "h5", "h6", "section", "article", "header", "footer", "nav", "main", "form", "fieldset",
         "legend", "label", "button", "option", "select", "dt", "dd", "dl", "figure", "figcaption", "br",
         "text", "tspan", "title", "desc", "summary", "details", "aside",
     ]
@@ -221,7 +223,7 @@ def visible_text(markup: str | bytes, language: str) -> list[str]:
             pieces.append(text)
         current.clear()
 
-    def walk(element) -> None:
+    def walk(element, unread: bool = False) -> None:
         tag = _local(element.tag)
         skipped = (
             not tag  # a comment or processing instruction
@@ -234,7 +236,7 @@ def visible_text(markup: str | bytes, language: str) -> list[str]:
             cut()
         else:
             for name in CHECKED_ATTRIBUTES:
-                if element.get(name):
+                if element.get(name) and not (unread and name.startswith("aria-")):
                     cut()
                     current.append(element.get(name))
                     cut()
@@ -248,8 +250,9 @@ def visible_text(markup: str | bytes, language: str) -> list[str]:
                 cut()
             if element.text:
                 current.append(element.text)
+            inside = unread or element.get("role") == "img" or element.get("aria-hidden") == "true"
             for child in element:
-                walk(child)
+                walk(child, inside)
         if tag in BLOCKS:
             cut()
         if element.tail:

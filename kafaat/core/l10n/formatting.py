@@ -119,7 +119,7 @@ def format_percent(
 def format_date(
     value: date | None, language: str | None = None, style: Style = "short", *, isolated: bool | None = None
 ) -> str:
-    """short: 07/12/2026 (fr, ar), 7 Dec 2026 (en); long: 7 décembre 2026, 7 ديسمبر 2026, 7 December 2026."""
+    """short: 07/12/2026 (fr, ar), 7 Dec 2026 (en); long: 7 décembre 2026, 7 دجنبر 2026, 7 December 2026."""
     if value is None:
         return NOTHING
     lang = language_of(language)
