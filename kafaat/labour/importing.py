@@ -14,8 +14,8 @@ import hashlib
 from datetime import date, timedelta
 
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 from django.utils.functional import lazy
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kafaat.core import audit
@@ -67,7 +67,8 @@ _DOCS = {
                    ("8212", "")),
     "positions": ("", gettext_lazy("1 to 10,000; empty means 1"), ("12", "")),
     "contract_type": ("", _labels(ContractType), (ContractType.CDD.label, ContractType.CDI.label)),
-    "required_level": ("", _labels(RequiredLevel), (RequiredLevel.SECONDARY.label, RequiredLevel.QUALIFICATION.label)),
+    "required_level": ("", _labels(RequiredLevel),
+                       (RequiredLevel.SECONDARY.label, RequiredLevel.QUALIFICATION.label)),
     "posted_on": ("", gettext_lazy("DD/MM/YYYY or YYYY-MM-DD"), ("03/02/2026", "2026-02-04")),
     "source": ("", _labels(Source), (Source.AGENCY.label, Source.JOB_BOARD.label)),
 }  # fmt: skip

@@ -224,6 +224,8 @@ class CodingDecision(models.Model):
     decided_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("occupation coding decision")
+        verbose_name_plural = _("occupation coding decisions")
         ordering = ["-decided_at", "-id"]
 
     def __str__(self) -> str:

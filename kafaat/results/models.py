@@ -144,6 +144,8 @@ class Target(models.Model):
     value = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
 
     class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
         ordering = ["indicator", "period_end"]
         constraints = [
             models.UniqueConstraint(fields=["indicator", "period_end"], name="one_target_per_period")
@@ -168,6 +170,8 @@ class ManualValue(models.Model):
     entered_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("value entered by hand")
+        verbose_name_plural = _("values entered by hand")
         ordering = ["indicator", "-period_end", "-id"]
 
     def __str__(self) -> str:

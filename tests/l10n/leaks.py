@@ -66,7 +66,7 @@ IDENTIFIER = re.compile(
 )
 # Latin words that may stand in Arabic text: names of standards, products and formats that Arabic writes in
 # Latin letters too. Acronyms (two or more capitals) and codes with digits are allowed without a list.
-ALLOWED_LATIN = frozenset({"OpenStreetMap"})
+ALLOWED_LATIN = frozenset({"OpenStreetMap", "Rev"})  # "ISIC Rev.4", the classification's name
 # Function words that French never writes (and English ones that French never writes), lower case.
 ENGLISH_MARKERS = frozenset(
     [
@@ -178,17 +178,20 @@ def _without(words: tuple[str, ...], names: dict[str, list[tuple[str, ...]]]) ->
 
 @cache
 def vocabulary() -> Vocabulary:
-    english, french = [], []
+    english, french, every_source, every_translation = [], [], [], []
     for path in catalogue_files("fr"):
         for entry in polib.pofile(str(path)):
             sources = [entry.msgid, entry.msgid_plural] if entry.msgid_plural else [entry.msgid]
             translations = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+            every_source += sources
+            every_translation += translations
             for source, translation in zip(sources, translations[: len(sources)], strict=False):
                 if translation and _words(translation) != _words(source):
                     english.append(source)
                     french.append(translation)
-    english_side = {_words(c) for text in english for c in _chunks(text)}
-    french_side = {_words(c) for text in french for c in _chunks(text)}
+    # What either language writes is no leak in it ("Date", "Insertion": English and French alike).
+    english_side = {_words(c) for text in every_source for c in _chunks(text)}
+    french_side = {_words(c) for text in every_translation for c in _chunks(text)}
     return Vocabulary(
         english_messages=frozenset(_words(m) for m in english if not PLACEHOLDER.search(m)) - french_side,
         french_messages=frozenset(_words(m) for m in french if not PLACEHOLDER.search(m)) - english_side,
@@ -298,6 +301,7 @@ def leaks_in_text(piece: str, language: str, vocab: Vocabulary | None = None) ->
     if match := ARABIC.search(text):
         found.append(Leak(language, "arabic", match.group(), piece))
     words = _words(text)
+    capitals = {w.casefold() for w in WORD.findall(text) if len(w) > 1 and w.isupper()}  # "CC BY": an acronym
     if any(w in ENGLISH_MARKERS or w in FRENCH_MARKERS for w in words):
         words = _without(words, vocab.place_names)
     if language == "fr":
@@ -317,7 +321,7 @@ def leaks_in_text(piece: str, language: str, vocab: Vocabulary | None = None) ->
     if words in messages:
         found.append(Leak(language, f"{kind} message", " ".join(words), piece))
     found += [Leak(language, f"{kind} phrase", p, piece) for p in _phrase_hits(words, phrases)]
-    found += [Leak(language, f"{kind} word", w, piece) for w in words if w in markers]
+    found += [Leak(language, f"{kind} word", w, piece) for w in words if w in markers and w not in capitals]
     return found
 
 

@@ -42,3 +42,14 @@ def labelled(obj, prefix: str = "label") -> str:
         return conditional_escape(text)
     direction = "rtl" if is_rtl(language) else "ltr"
     return format_html('<span lang="{}" dir="{}">{}</span>', language, direction, text)
+
+
+@register.filter(is_safe=True)
+def lang_of(obj, prefix: str = "label") -> str:
+    """` lang="fr" dir="ltr"` when `obj`'s label falls back to another language, else nothing: for an element
+    that cannot hold a `<span>` (an `<option>`): `<option{{ programme|lang_of:"title" }}>`."""
+    active = language_of()
+    _text, language = name_in(obj, active, prefix)
+    if language == active:
+        return ""
+    return format_html(' lang="{}" dir="{}"', language, "rtl" if is_rtl(language) else "ltr")

@@ -80,7 +80,20 @@ def test_dates_are_day_first_in_every_language(language, short, long, moment):
     assert format_datetime(MOMENT, language) == moment
 
 
-MOROCCAN_MONTHS = "يناير فبراير مارس أبريل ماي يونيو يوليوز غشت شتنبر أكتوبر نونبر دجنبر".split()
+MOROCCAN_MONTHS = [
+    "يناير",
+    "فبراير",
+    "مارس",
+    "أبريل",
+    "ماي",
+    "يونيو",
+    "يوليوز",
+    "غشت",
+    "شتنبر",
+    "أكتوبر",
+    "نونبر",
+    "دجنبر",
+]
 
 
 @pytest.mark.parametrize("month", range(1, 13))

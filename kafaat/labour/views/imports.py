@@ -36,7 +36,9 @@ def upload(request):
     if not access.has_permission(request.user, CHANGE_LABOUR):
         raise PermissionDenied
     form = ImportForm(request.user, request.POST or None, request.FILES or None)
-    context = {"form": form, "languages": ("fr", "ar", "en")}
+    # Each template named in its own language ("Français", "العربية", "English"), as on the people import.
+    languages = [(code, translation.get_language_info(code)["name_local"]) for code in ("fr", "ar", "en")]
+    context = {"form": form, "languages": languages}
     if request.method == "POST" and form.is_valid():
         context.update(_run(request, form.cleaned_data, dry_run="dry_run" in request.POST))
     return render(request, "labour/import.html", context)

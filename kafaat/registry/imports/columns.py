@@ -8,7 +8,7 @@ also serve the steps template (``importing_steps.py``).
 from __future__ import annotations
 
 from django.utils.functional import lazy
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from kafaat.core.imports import Column
 from kafaat.registry.models import Area, EducationLevel, IdType, Language, MigrationStatus, WashingtonGroup
@@ -92,6 +92,14 @@ _PEOPLE_HEADERS = (
     ("contact_consent", "Consentement contact", "الموافقة على الاتصال", "Contact consent",
      "Accepte d'être contacté"),
 )  # fmt: skip
+# Evaluated when the template is written, in its language (a lazy string formatted at import would not be).
+_LANGUAGES_ACCEPTED = lazy(
+    lambda: (
+        gettext("codes or names separated by commas: %s")
+        % "; ".join(f"{code} ({label})" for code, label in Language.choices)
+    ),
+    str,
+)()
 _WG_ACCEPTED = gettext_lazy("1 no difficulty, 2 some, 3 a lot, 4 cannot do at all")
 _ID_HELP = gettext_lazy(
     "Your own id for the person, unique in your organisation; importing it again changes nothing."
@@ -119,13 +127,14 @@ _PEOPLE_DOCS = {
     "area": (gettext_lazy("Empty: taken from the commune."), labels(Area), ("", "")),
     "phone": ("", gettext_lazy("Moroccan number, or an international one starting with +"),
               ("06 12 34 56 78", "+221 77 123 45 67")),
-    "id_type": (gettext_lazy("Empty with a number: a CIN."), labels(IdType), (IdType.CIN.label, IdType.PASSPORT.label)),
+    "id_type": (gettext_lazy("Empty with a number: a CIN."), labels(IdType),
+                (IdType.CIN.label, IdType.PASSPORT.label)),
     "id_number": (SENSITIVE, "", ("AB123456", "A1234567")),
     "education_level": ("", labels(EducationLevel),
                         (EducationLevel.BACCALAUREATE.label, EducationLevel.PRIMARY.label)),
     "neet": (gettext_lazy("Not in employment, education or training."), YES_NO, (YES, NO)),
     "household_head": ("", YES_NO, (NO, YES)),
-    "languages": ("", gettext_lazy("codes or names separated by commas: %s") % labels(Language), ("ary, fr", "fr")),
+    "languages": ("", _LANGUAGES_ACCEPTED, ("ary, fr", "fr")),
     **{key: (label, _WG_ACCEPTED, ("1", "2"))
        for key, (_domain, label) in zip(WG_FIELDS, WashingtonGroup.DOMAINS, strict=True)},
     "consent": (gettext_lazy("The day the person agreed to be registered. A row without it is rejected."),
