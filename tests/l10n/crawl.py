@@ -86,9 +86,10 @@ def links(markup: bytes) -> list[str]:
     return [url for url in found if followed(url)]
 
 
-def crawl(client, max_pages: int = MAX_PAGES) -> list[Page]:
-    """GET every page reachable by `client` (already signed in), once per route and query parameters."""
-    queue = deque(seeds())
+def crawl(client, extra: list[str] = (), max_pages: int = MAX_PAGES) -> list[Page]:
+    """GET every page reachable by `client` (already signed in), once per route and query parameters;
+    `extra` pages first (what no link of the demo reaches, or a particular page of a route)."""
+    queue = deque([*extra, *seeds()])
     seen_keys: set = set()
     pages: list[Page] = []
     while queue and len(pages) < max_pages:
