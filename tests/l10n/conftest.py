@@ -36,7 +36,8 @@ def _extras() -> dict[str, list[str]]:
     for a, b in zip(people[::2], people[1::2], strict=True):
         MatchCandidate.objects.create(person_a=a, person_b=b, probability=0.93, agreed=agreed)
     bad = {"first_name_latin": "Salma", "sex": "X", "commune": "Nulle-part", "phone": "06 12", "consent": "",
-           "id_type": "cin", "id_number": "12-AB", "migration_status": "touriste", "education_level": "?"}  # fmt: skip
+           "id_type": "cin", "id_number": "12-AB", "migration_status": "touriste",
+           "education_level": "?"}  # fmt: skip
     seeds: dict[str, list[str]] = {}
     index = territory_index()
     for language in LANGUAGES:

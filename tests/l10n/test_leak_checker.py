@@ -11,7 +11,8 @@ from tests.l10n.leaks import find_leaks, visible_text
 
 def page(body: str, language: str = "fr") -> str:
     direction = "rtl" if language == "ar" else "ltr"
-    return f'<!doctype html><html lang="{language}" dir="{direction}"><head><title>x</title></head><body>{body}</body></html>'
+    head = f'<!doctype html><html lang="{language}" dir="{direction}"><head><title>x</title></head>'
+    return f"{head}<body>{body}</body></html>"
 
 
 def kinds(markup: str, language: str) -> set[str]:

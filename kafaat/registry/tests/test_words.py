@@ -27,9 +27,12 @@ LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("fr", ["prénom : identique", "date de naissance : jour et mois inversés", "téléphone : identique (même nom de famille)"]),
-        ("ar", ["الاسم الشخصي: متطابق", "تاريخ الازدياد: اليوم والشهر مقلوبان", "الهاتف: متطابق (الاسم العائلي نفسه)"]),
-        ("en", ["first name: same", "date of birth: day and month swapped", "phone: same (same family name)"]),
+        ("fr", ["prénom : identique", "date de naissance : jour et mois inversés",
+                "téléphone : identique (même nom de famille)"]),
+        ("ar", ["الاسم الشخصي: متطابق", "تاريخ الازدياد: اليوم والشهر مقلوبان",
+                "الهاتف: متطابق (الاسم العائلي نفسه)"]),
+        ("en", ["first name: same", "date of birth: day and month swapped",
+                "phone: same (same family name)"]),
     ],
 )  # fmt: skip
 def test_what_agreed_is_said_in_the_readers_language(language, expected):
