@@ -2,7 +2,8 @@
 
 The crawl starts at the home page and at every address of the URL resolver that takes no argument, then
 follows the links (`href`, and htmx's `hx-get`) of each HTML page it gets, within the site. Addresses that
-are downloads, sign-out, the language switch, the API and Django's admin are not followed. To stay bounded,
+are downloads (exports, templates, reports: files, tested as files), sign-out, the language switch, the API
+and Django's admin are not followed. To stay bounded,
 one address is visited per route and set of query parameters (the first page of a list stands for the
 others: `?page=2` renders the same template), and at most MAX_PAGES per user.
 """
@@ -21,6 +22,7 @@ from lxml import html as lxml_html
 MAX_PAGES = 120
 NOT_FOLLOWED_PREFIXES = ("/api/", "/admin/", "/static/", "/i18n/", "/logout/", "/login/", "/health/")
 NOT_FOLLOWED_SUFFIXES = (".xlsx", ".csv", ".xml", ".json", ".zip", ".pdf", ".png", ".svg")
+DOWNLOADS = ("download", "template", "errors", "export", "report_xlsx", "iati_xml")  # route names: files
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,7 @@ def route_key(url: str) -> tuple[str, tuple[str, ...]] | None:
         match = resolve(parts.path)
     except Resolver404:
         return None
-    if "download" in match.url_name or "template" in match.url_name or "errors" in match.url_name:
+    if any(word in match.url_name for word in DOWNLOADS):
         return None
     return match.route, tuple(sorted({name for name, _value in parse_qsl(parts.query) if name != "page"}))
 
@@ -109,4 +111,17 @@ def crawl(client, extra: list[str] = (), max_pages: int = MAX_PAGES) -> list[Pag
         )
         if response.status_code == 200:
             queue.extend(links(markup))
+    return pages
+
+
+def fetch(client, urls: list[str]) -> list[Page]:
+    """The same pages again (in another language: the links are the same, so no crawling)."""
+    pages = []
+    for url in urls:
+        response = client.get(url)
+        if "text/html" in response.get("Content-Type", ""):
+            markup = response.content
+            key = route_key(url)
+            route = key[0] if key else url
+            pages.append(Page(url, route, response.status_code, markup, b"<html" not in markup[:400].lower()))
     return pages

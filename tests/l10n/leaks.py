@@ -9,6 +9,8 @@ attributes and button values), in HTML pages and the SVG charts inside them. Wha
   writes "العربية" with lang="ar"; an occupation that has no Arabic label is shown in French with lang="fr");
 * computer text (`<code>`, `<kbd>`, `<samp>`: codes, header names, commands);
 * the names of Morocco's territories (proper nouns in every language: "El Kelaa des Sraghna");
+* a value isolated inside a message (FSI/LRI/RLI … PDI: what a user typed, as `formatting.quoted` writes it
+  in Arabic, or a number or date the formatter wrote);
 * scripts, styles, the document's head, hidden inputs, and the values of form fields (what a user typed);
 * the ARIA attributes inside an image (`role="img"`: a chart is one image with one label, and what is inside
   is not read out) or inside what is hidden from assistive technology (`aria-hidden="true"`).
@@ -57,6 +59,7 @@ BLOCKS = frozenset(
 )  # fmt: skip
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}|<[^>]+>")
 WORD = re.compile(r"[^\W\d_]+")
+ISOLATED = re.compile("[\u2066\u2067\u2068][^\u2069]*\u2069")
 ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 LATIN_WORD = re.compile(r"(?<![\w.@/-])[A-Za-zÀ-ÿŒœ][A-Za-zÀ-ÿŒœ'’-]*(?![\w@/])")
 # snake_case names and app.model labels: program identifiers, never words of any language.
@@ -290,7 +293,7 @@ def leaks_in_text(piece: str, language: str, vocab: Vocabulary | None = None) ->
     """The leaks of one piece of interface text shown on a `language` page."""
     vocab = vocab or vocabulary()
     found = [Leak(language, "identifier", m.group(), piece) for m in IDENTIFIER.finditer(piece)]
-    text = IDENTIFIER.sub(" ", piece)
+    text = ISOLATED.sub(" ", IDENTIFIER.sub(" ", piece))
     if language == "ar":
         found += [
             Leak(language, "latin", m.group(), piece)

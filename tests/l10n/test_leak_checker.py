@@ -51,6 +51,7 @@ def test_a_planted_leak_is_found(language, planted):
             '<svg role="img" aria-label="رسم بياني"><g aria-roledescription="axis"><text>12</text></g></svg>',
         ),
         ("en", "<p>El Kelaa des Sraghna</p>"),  # a place name
+        ("ar", "<li>جماعة أو إقليم غير معروف: \u2068Nulle-part\u2069.</li>"),  # a typed value, isolated
         ("fr", "<p>Licence CC BY 4.0</p>"),  # an acronym is no English word
         ("fr", "<p>Distribution, promotion, production</p>"),  # words French and English share
         ("en", '<form><button lang="fr">Français</button><button lang="ar">العربية</button></form>'),

@@ -49,6 +49,12 @@ def isolate(text: str) -> str:
     return f"{FSI}{text}{PDI}" if text else text
 
 
+def quoted(value: object, language: str | None = None) -> str:
+    """A value a user typed, inside a message ("Unknown commune: Nulle-part"): in a right-to-left language one
+    isolate, so that a Latin value neither reorders the Arabic around it nor loses its final punctuation."""
+    return _bidi(str(value), language_of(language), None)
+
+
 def strip_isolates(text: str) -> str:
     """`text` without the isolates this module adds (for an attribute, where they are noise)."""
     return text.translate({ord(FSI): None, ord(RLI): None, ord(PDI): None}) if text else text

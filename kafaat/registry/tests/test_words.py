@@ -85,6 +85,18 @@ def test_the_phone_message_is_in_the_readers_language(reference_territories, lan
 
 
 @pytest.mark.django_db
+def test_a_typed_value_inside_an_arabic_message_is_isolated(reference_territories):
+    """"جماعة أو إقليم غير معروف: Nulle-part." — the Latin value is one unit, its full stop stays at the end."""
+    with translation.override("ar"):
+        message = clean_person({"commune": "Nulle-part"}, territory_index()).errors["commune"]
+    assert message == "جماعة أو إقليم غير معروف: \u2068Nulle-part\u2069."
+    with translation.override("fr"):
+        assert clean_person({"commune": "Nulle-part"}, territory_index()).errors["commune"].endswith(
+            ": Nulle-part."
+        )
+
+
+@pytest.mark.django_db
 def test_a_bad_choice_lists_the_labels_not_the_codes(reference_territories):
     with translation.override("ar"):
         message = clean_person({"migration_status": "touriste"}, territory_index()).errors["migration_status"]

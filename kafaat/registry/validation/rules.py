@@ -19,6 +19,7 @@ from django.dispatch import receiver
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kafaat.core.l10n.formatting import quoted
 from kafaat.core.models import Territory
 from kafaat.registry import normalise
 from kafaat.registry.models import (
@@ -309,7 +310,9 @@ def _territory(ctx: Context, commune: Any, territory: Any) -> tuple[tuple, dict 
         return (None,), {"commune": _("This field is required.")}
     found = ctx.territories.find(residence)
     if found is None:
-        return (None,), {"commune": _("Unknown commune or province: %(value)s.") % {"value": residence}}
+        return (None,), {
+            "commune": _("Unknown commune or province: %(value)s.") % {"value": quoted(residence)}
+        }
     return (found,), None
 
 
