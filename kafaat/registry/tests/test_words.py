@@ -86,13 +86,15 @@ def test_the_phone_message_is_in_the_readers_language(reference_territories, lan
 
 @pytest.mark.django_db
 def test_a_typed_value_inside_an_arabic_message_is_isolated(reference_territories):
-    """"جماعة أو إقليم غير معروف: Nulle-part." — the Latin value is one unit, its full stop stays at the end."""
+    """ "جماعة أو إقليم غير معروف: Nulle-part." — the Latin value is one unit, its full stop stays at the end."""
     with translation.override("ar"):
         message = clean_person({"commune": "Nulle-part"}, territory_index()).errors["commune"]
     assert message == "جماعة أو إقليم غير معروف: \u2068Nulle-part\u2069."
     with translation.override("fr"):
-        assert clean_person({"commune": "Nulle-part"}, territory_index()).errors["commune"].endswith(
-            ": Nulle-part."
+        assert (
+            clean_person({"commune": "Nulle-part"}, territory_index())
+            .errors["commune"]
+            .endswith(": Nulle-part.")
         )
 
 
@@ -140,3 +142,25 @@ def test_the_arabic_steps_template_names_the_kinds_in_arabic():
     assert kinds and not any(
         code in accepted.get(header, "") for header in accepted for code in ("enrolment", "follow_up")
     )
+
+
+@pytest.mark.parametrize(("language", "arrow"), [("ar", "←"), ("fr", "→")])
+@pytest.mark.django_db
+def test_arrows_point_the_way_the_page_reads(client, world, fatima, language, arrow):
+    """ "Shared with → an organisation" in French, "← منظمة" in Arabic: in the consents and the pathway."""
+    from datetime import date
+
+    from kafaat.registry import services
+    from kafaat.registry.models import Consent
+
+    services.record_consent(
+        world["users"]["caseworker_a"], fatima, Consent.Purpose.SHARING, given_on=date(2026, 1, 6),
+        shared_with=world["ngo_b"],
+    )  # fmt: skip
+    client.force_login(world["users"]["caseworker_a"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get(reverse("registry:detail", args=[fatima.pk])).content.decode()
+    other = "→" if arrow == "←" else "←"
+    name = world["ngo_b"].name_ar if language == "ar" else world["ngo_b"].name_fr
+    assert f"{arrow} <strong>{name}</strong>" in page and f"{arrow} <bdi>{name}</bdi>" in page
+    assert other not in page.split("<main", 1)[1]
