@@ -86,7 +86,8 @@ def test_the_phone_message_is_in_the_readers_language(reference_territories, lan
 
 @pytest.mark.django_db
 def test_a_typed_value_inside_an_arabic_message_is_isolated(reference_territories):
-    """ "جماعة أو إقليم غير معروف: Nulle-part." — the Latin value is one unit, its full stop stays at the end."""
+    """An Arabic message quoting a Latin value ("Nulle-part"): the value is one unit, and the message's
+    full stop stays at its end."""
     with translation.override("ar"):
         message = clean_person({"commune": "Nulle-part"}, territory_index()).errors["commune"]
     assert message == "جماعة أو إقليم غير معروف: \u2068Nulle-part\u2069."
