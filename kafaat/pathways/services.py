@@ -250,8 +250,15 @@ class TimelineEntry:
     on: date
     kind: str  # "step", "consent", "withdrawal", "change"
     label: str
-    detail: tuple[Detail, ...]
+    parts: tuple[Detail, ...]  # what a page shows, data marked
     step: Step | None = None
+
+    @property
+    def detail(self) -> str:
+        """The parts as one line (the API's `detail`): "Amal · → ISTA Oujda (Accepted) · Soudure", and for a
+        change "who: the fields changed"."""
+        texts = [f"→ {part.text}" if part.kind == "to" else part.text for part in self.parts]
+        return ": ".join(texts) if self.kind == "change" else " · ".join(texts)
 
 
 def timeline(actor, person: Person) -> list[TimelineEntry]:
