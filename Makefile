@@ -7,6 +7,7 @@ ADDR   ?= 127.0.0.1:8000
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+AXE    := node_modules/axe-core/axe.min.js
 
 .PHONY: demo test install lint format messages check-deploy clean
 
@@ -20,8 +21,15 @@ $(STAMP): $(PY) pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test]"
 	@rm -f $(VENV)/.installed-* && touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) $(AXE)
 	$(PY) -m kafaat compiletranslations
+
+# axe-core for the accessibility browser tests (package-lock.json pins it; nothing of it is served to users).
+# Without npm the step is skipped with a word, and so are those tests (unless KAFAAT_REQUIRE_BROWSER=1).
+$(AXE): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && touch $(AXE); \
+	else echo "npm is missing: the accessibility browser tests will be skipped (apt-get install npm)"; fi
 
 ## Run the product with demo data on the embedded SQLite database (`make demo ADDR=0.0.0.0:8080`).
 demo: install
@@ -48,5 +56,5 @@ check-deploy: install
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache node_modules
 	find kafaat -name "*.mo" -delete

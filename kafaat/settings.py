@@ -40,6 +40,7 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
+    "kafaat.core",  # first: its admin/base_site.html (accessibility fixes) extends the admin's own
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -53,7 +54,6 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
-    "kafaat.core",
     "kafaat.synth",
     "kafaat.registry",
     "kafaat.pathways",
@@ -209,6 +209,9 @@ CACHES = {
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # A job whose worker, on another machine, has not reported for this long is taken for lost (failed).
 KAFAAT_WORKER_LOST_AFTER_SECONDS = int(os.environ.get("KAFAAT_WORKER_LOST_AFTER_SECONDS", "120"))
+# The queue's finished rows (one per attempt) are deleted by the worker once they are this many days old; the
+# jobs' own history (core.Job, the jobs page) is kept.
+KAFAAT_JOB_RESULTS_KEEP_DAYS = int(os.environ.get("KAFAAT_JOB_RESULTS_KEEP_DAYS", "30"))
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

@@ -12,3 +12,6 @@ class CoreConfig(AppConfig):
         from kafaat.core import checks, jobs, signals  # noqa: F401
 
         jobs.register(jobs.PROBE)
+        from kafaat.core.pages import core_panels
+
+        core_panels.register()  # the administrators' home panels (other apps register theirs)

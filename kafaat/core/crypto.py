@@ -234,6 +234,15 @@ def keyed_hashes(normalised_values: Sequence[str]) -> list[str]:
     return [digest(value.encode()).hex() for value in normalised_values]
 
 
+def keyed_int64s(messages: Sequence[str]) -> list[int]:
+    """The first 8 bytes of each message's keyed hash as a signed 64-bit integer: an equality key that fits a
+    bigint column and its index. Without the hash key it cannot be recomputed from a guessed value, so a
+    table of them is no dictionary of the values (unlike an unkeyed hash of a name or a phone number)."""
+    digest = _hmac_sha256(_hash_key())
+    from_bytes = int.from_bytes
+    return [from_bytes(digest(message.encode())[:8], "big", signed=True) for message in messages]
+
+
 def generate_key() -> str:
     return Fernet.generate_key().decode()
 

@@ -79,6 +79,12 @@ class Territory(MultilingualName):
         return other.path.startswith(self.path)
 
     @property
+    def parent_code(self) -> str | None:
+        """The parent's code, read from the path: no query (None for a region)."""
+        codes = self.path.rstrip("/").split("/")
+        return codes[-2] if len(codes) > 1 else None
+
+    @property
     def region(self) -> Territory:
         node = self
         while node.parent_id is not None:
@@ -316,6 +322,8 @@ class ImportJob(models.Model):
     rejected = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)  # the first errors as [row, column, message]
+    # What an app's import adds to its report once run (the vacancy import's re-posted ads).
+    details = models.JSONField(default=dict, blank=True)
     message = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

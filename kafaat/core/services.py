@@ -7,11 +7,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -254,3 +255,96 @@ def organisation_for(actor, permission: str, organisation: Organisation | None =
     if len(candidates) != 1:
         raise ValidationError({"organisation": _("Choose the organisation you are acting for.")})
     return candidates[0]
+
+
+# --- What the administrators' home page shows (core/pages/core_panels.py) ----------------------------------
+
+NEW_MEMBER_DAYS = 30
+DENIALS_ALERT = 10  # refusals to one user within DENIALS_WINDOW that the home page points out
+DENIALS_WINDOW = timedelta(days=1)
+LISTED = 5  # names listed in a panel; the counts say how many there are in all
+
+
+@dataclass(frozen=True)
+class AccountsFigures:
+    active: int  # active accounts (national) or members of the organisations the user manages
+    new: int  # of which joined in the last NEW_MEMBER_DAYS days
+    without_role: int | None  # accounts with no active membership (national administrators only)
+    locked: list[str]  # user names locked out of sign-in now, the first LISTED
+    locked_count: int
+    organisation: Organisation | None  # the one organisation the user manages, for its members' page
+
+
+def accounts_overview(user) -> AccountsFigures | None:
+    """Accounts and sign-in lockouts: every account for a national administrator, the members of the
+    organisations they manage for an organisation's administrator; None for anyone else."""
+    from axes.models import AccessAttempt  # a third-party model: read only here
+
+    since = timezone.now() - timedelta(days=NEW_MEMBER_DAYS)
+    locked = AccessAttempt.objects.filter(
+        failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+        attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME,
+    )
+    if user.is_superuser and user.is_active:
+        users = get_user_model().objects.filter(is_active=True)
+        figures = users.aggregate(
+            active=Count("pk"),
+            new=Count("pk", filter=Q(date_joined__gte=since)),
+            without_role=Count(
+                "pk",
+                filter=Q(is_superuser=False)
+                & ~Q(pk__in=Membership.objects.filter(is_active=True).values("user_id")),
+            ),
+        )
+        organisation = None
+    else:
+        managed = [
+            m.organisation
+            for m in access.active_memberships(user)
+            if Permission.MANAGE_ORGANISATION in access.ROLE_PERMISSIONS.get(m.role, {})
+        ]
+        if not managed:
+            return None
+        members = Membership.objects.filter(organisation__in=managed, is_active=True, user__is_active=True)
+        figures = members.aggregate(
+            active=Count("user", distinct=True),
+            new=Count("user", distinct=True, filter=Q(created_at__gte=since)),
+        )
+        figures["without_role"] = None
+        locked = locked.filter(username__in=members.values("user__username"))
+        organisation = managed[0] if len({o.pk for o in managed}) == 1 else None
+    names = list(locked.order_by("username").values_list("username", flat=True).distinct()[: LISTED + 1])
+    locked_count = len(names) if len(names) <= LISTED else locked.values("username").distinct().count()
+    return AccountsFigures(
+        active=figures["active"],
+        new=figures["new"],
+        without_role=figures["without_role"],
+        locked=names[:LISTED],
+        locked_count=locked_count,
+        organisation=organisation,
+    )
+
+
+@dataclass(frozen=True)
+class DenialAlert:
+    username: str
+    count: int
+
+
+def denial_alerts(user) -> list[DenialAlert] | None:
+    """Users refused DENIALS_ALERT times or more in the last day (probing for records out of their scope,
+    or a page that sends them where they may not go), among the events the user may read in the audit log;
+    None for anyone who may not read it."""
+    if not access.has_permission(user, Permission.VIEW_AUDIT):
+        return None
+    events = audit_events_visible_to(user).filter(
+        action=AuditEvent.Action.DENIED, at__gte=timezone.now() - DENIALS_WINDOW
+    )
+    rows = (
+        events.exclude(actor_username="")
+        .values("actor_username")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=DENIALS_ALERT)
+        .order_by("-n", "actor_username")[:LISTED]
+    )
+    return [DenialAlert(row["actor_username"], row["n"]) for row in rows]

@@ -14,6 +14,7 @@ from kafaat.core import access, services
 from kafaat.core.access import Permission
 from kafaat.core.forms import AddMemberForm, ApiTokenForm, AuditFilterForm, OrganisationFilterForm
 from kafaat.core.models import Territory
+from kafaat.core.pages import home as home_panels
 from kafaat.core.pages import home_cards
 from kafaat.core.serving import health
 
@@ -33,7 +34,8 @@ def health_check(request):
 
 
 def home(request):
-    return render(request, "core/home.html", {"cards": home_cards(request.user)})
+    context = {"cards": home_cards(request.user), "panels": home_panels.panels_for(request.user)}
+    return render(request, "core/home.html", context)
 
 
 def territories(request):

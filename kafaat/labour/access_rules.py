@@ -36,6 +36,7 @@ for role in (
 for role in (Role.ADMINISTRATOR, Role.PROGRAMME_MANAGER, Role.CASE_WORKER):
     access.grant(role, CHANGE_LABOUR, Reach.OWN_ORGANISATION)
 
-navigation.register(navigation.NavItem(_("Vacancies"), "labour:vacancies", VIEW_LABOUR), position=4)
-navigation.register(navigation.NavItem(_("Employers"), "labour:employers", VIEW_LABOUR), position=5)
-navigation.register(navigation.NavItem(_("Surveys"), "labour:surveys", VIEW_LABOUR), position=6)
+navigation.register_group("labour", _("Labour market"))
+navigation.register(navigation.NavItem(_("Vacancies"), "labour:vacancies", VIEW_LABOUR, group="labour"), 4)
+navigation.register(navigation.NavItem(_("Employers"), "labour:employers", VIEW_LABOUR, group="labour"), 5)
+navigation.register(navigation.NavItem(_("Surveys"), "labour:surveys", VIEW_LABOUR, group="labour"), 6)

@@ -8,4 +8,8 @@ class LabourConfig(AppConfig):
     verbose_name = _("Labour demand")
 
     def ready(self) -> None:
-        from kafaat.labour import access_rules  # noqa: F401
+        from kafaat.core.imports import background
+        from kafaat.labour import access_rules, importing
+
+        del access_rules  # imported for its registrations: scopes, permissions, navigation
+        background.register(importing.IMPORT)  # the vacancy import page's background job

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kafaat.core import audit
-from kafaat.core.imports import Column, ImportSpec, Outcome
+from kafaat.core.imports import Column, ImportSpec, Outcome, background
 from kafaat.core.models import Organisation
 from kafaat.labour import classifier
 from kafaat.labour.models import (
@@ -313,3 +313,30 @@ class VacancyImport(ImportSpec):
     def finish(self) -> None:
         details = self._details() | {"reposted": len(self.reposted)}
         audit.record_bulk(audit.Action.BULK_CREATE, self.user, Vacancy, self.written, details=details)
+
+
+# --- The import page's job (`kafaat.core.imports.background`): run by the worker, followed by its page ------
+
+IMPORT_JOB = "labour.vacancy_import"
+REPOSTED_KEPT = 200  # re-posted ads listed on the job's page (all are counted)
+
+
+def _job_spec(job) -> VacancyImport:
+    return VacancyImport(job.user, job.organisation, language=job.language, file_name=job.file_name)
+
+
+def _job_details(spec: VacancyImport) -> dict:
+    return {
+        "reposted": [list(item) for item in spec.reposted[:REPOSTED_KEPT]],
+        "reposted_count": len(spec.reposted),
+    }
+
+
+IMPORT = background.ImportKind(
+    name=IMPORT_JOB,
+    label=gettext_lazy("Import of vacancies"),
+    spec=_job_spec,
+    page="labour:import_job",
+    details=_job_details,
+    workers=1,  # the spec is its own worker state: checked in this process
+)

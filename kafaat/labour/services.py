@@ -10,11 +10,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from kafaat.core import access, audit
 from kafaat.core import services as core_services
+from kafaat.core.imports import fold
 from kafaat.core.l10n.text import strip_bidi_controls
 from kafaat.core.models import Organisation, Territory
 from kafaat.labour import classifier
@@ -65,6 +66,66 @@ def organisation_for(user, organisation: Organisation | None = None) -> Organisa
 
 def employers_for(user) -> QuerySet[Employer]:
     return access.scoped(user, VIEW_LABOUR, Employer.objects.select_related("sector", "territory"))
+
+
+# --- The registry as placements pick from it --------------------------------------------------------------
+# A placement names its employer as "Name — Territory", the label the step form suggests; the step links the
+# employer that label names, or keeps the text, to be matched.
+
+LABEL_SEPARATOR = " — "
+
+
+def employer_label(employer: Employer) -> str:
+    """ "Atlas Textiles — Oujda", in the page's language."""
+    return f"{employer.name}{LABEL_SEPARATOR}{employer.territory.name}"
+
+
+def employer_suggestions(user, text: str = "", limit: int = 20) -> list[str]:
+    """Labels of the registry's employers whose name contains the text."""
+    employers = employers_for(user)
+    for word in text.replace(LABEL_SEPARATOR.strip(), " ").split()[:4]:
+        employers = employers.filter(
+            Q(name__icontains=word)
+            | Q(territory__name_fr__icontains=word)
+            | Q(territory__name_ar__icontains=word)
+        )
+    return sorted({employer_label(e) for e in employers.order_by("name", "pk")[:limit]}, key=fold)
+
+
+def _place_keys(employer: Employer) -> set[str]:
+    territory = employer.territory
+    return {fold(name) for name in (territory.name_fr, territory.name_ar, territory.name_en) if name}
+
+
+class EmployerFinder:
+    """The employer of the user's registry that a typed label names ("Name — Territory", or a name alone),
+    else None; each distinct text looked up once. The same name in the same place entered by two
+    organisations is one employer entered twice: the user's own organisation's record is taken, else the
+    first entered. The same name in two places, without the place, is not guessed."""
+
+    def __init__(self, user, organisation: Organisation | None = None) -> None:
+        self.employers = employers_for(user)
+        self.organisation_id = organisation.pk if organisation else None
+        self.found: dict[str, Employer | None] = {}
+
+    def find(self, text: str) -> Employer | None:
+        text = " ".join((text or "").split())
+        if not text:
+            return None
+        if text not in self.found:
+            self.found[text] = self._look_up(text)
+        return self.found[text]
+
+    def _look_up(self, text: str) -> Employer | None:
+        name, _separator, place = text.rpartition(LABEL_SEPARATOR)
+        name, place = (name, place) if name else (text, "")
+        found = list(self.employers.filter(name_key=employer_key(name)).order_by("pk")[:50])
+        if place:  # compared folded in Python: SQLite's case-insensitive match knows ASCII only
+            found = [employer for employer in found if fold(place) in _place_keys(employer)]
+        if len({employer.territory_id for employer in found}) != 1:
+            return None  # none, or the same name in several places
+        own = [employer for employer in found if employer.organisation_id == self.organisation_id]
+        return (own or found)[0]
 
 
 def vacancies_for(user) -> QuerySet[Vacancy]:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("vacancies/<int:pk>/code/", views.code_vacancy, name="code_vacancy"),
     path("vacancies/coding/", views.coding_queue, name="coding_queue"),
     path("vacancies/import/", views_import.upload, name="import"),
+    path("vacancies/import/<uuid:job_id>/", views_import.job, name="import_job"),
     path("vacancies/import/<uuid:job_id>/errors.xlsx", views_import.error_report, name="import_errors"),
     path("vacancies/import/template/<str:language>/", views_import.template, name="import_template"),
     path("employers/", views.employers, name="employers"),

@@ -19,12 +19,20 @@ from kafaat.observatory.permissions import PUBLISH_OPEN_DATA, REFRESH_WAREHOUSE
 access.grant(Role.ADMINISTRATOR, REFRESH_WAREHOUSE, access.Reach.OWN_ORGANISATION)
 access.grant(Role.PROGRAMME_MANAGER, REFRESH_WAREHOUSE, access.Reach.OWN_ORGANISATION)
 
-navigation.register(navigation.NavItem(_("Warehouse"), "observatory:warehouse", REFRESH_WAREHOUSE))
+# One drop-down of the menu: the dashboard first, then the open data, publishing them, the warehouse.
+navigation.register_group("observatory", _("Observatory"))
+navigation.register(
+    navigation.NavItem(
+        _("Observatory"), "observatory:dashboard", Permission.VIEW_AGGREGATES, group="observatory"
+    )
+)
+navigation.register(navigation.NavItem(_("Open data"), "open_data:index", group="observatory"))
 
 # Publishing open data: analysts, for the regions of their territorial scope (national scope: the country).
 access.grant(Role.ANALYST, PUBLISH_OPEN_DATA, access.Reach.TERRITORY)
-navigation.register(navigation.NavItem(_("Open data"), "open_data:index"))
-navigation.register(navigation.NavItem(_("Publish open data"), "open_data:publish", PUBLISH_OPEN_DATA))
-
-# After the entries above, as when it had its own module (the menu keeps its order).
-navigation.register(navigation.NavItem(_("Observatory"), "observatory:dashboard", Permission.VIEW_AGGREGATES))
+navigation.register(
+    navigation.NavItem(_("Publish open data"), "open_data:publish", PUBLISH_OPEN_DATA, group="observatory")
+)
+navigation.register(
+    navigation.NavItem(_("Warehouse"), "observatory:warehouse", REFRESH_WAREHOUSE, group="observatory")
+)

@@ -8,7 +8,8 @@ class ObservatoryConfig(AppConfig):
     verbose_name = _("Observatory")
 
     def ready(self) -> None:
-        from kafaat.observatory import access_rules, jobs  # access_rules: grants and menu entries
+        from kafaat.observatory import access_rules, home, jobs  # access_rules: grants and menu entries
 
         del access_rules
         jobs.register()  # the background jobs this app runs
+        home.register()  # the analyst's home panels

@@ -1,6 +1,8 @@
-"""The observatory's background jobs: the warehouse refresh, then the dashboard's prewarm of the new snapshot.
+"""The observatory's background jobs: the warehouse refresh, then the dashboard's prewarm of the new snapshot;
+and open-data publication (its own module: `publication.jobs`).
 
-Registered from the app's ready(); started by `services.start_refresh` and `dashboard.prewarm_in_background`.
+Registered from the app's ready(); started by `services.start_refresh`, `dashboard.prewarm_in_background` and
+`publication.start_publishing`.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from kafaat.core import jobs
 from kafaat.core.models import Job
-from kafaat.observatory import dashboard, services
+from kafaat.observatory import dashboard, publication, services
 from kafaat.observatory.dashboard.cache import snapshot_version
 from kafaat.observatory.dashboard.prewarm import PREWARM_JOB, queue_prewarm
 from kafaat.observatory.models import Snapshot
@@ -54,6 +56,7 @@ def _prewarm(job: Job, progress: jobs.Progress) -> jobs.Outcome:
 
 
 def register() -> None:
+    publication.register_jobs()
     warehouse = lambda job: reverse("observatory:warehouse")  # noqa: E731
     jobs.register(
         jobs.JobKind(

@@ -7,6 +7,7 @@ app_name = "observatory"
 urlpatterns = [
     path("", views_dashboard.regional_dashboard, name="dashboard"),
     path("chart/<str:which>/", views_dashboard.dashboard_chart, name="dashboard_chart"),
+    path("export/<str:name>.<str:fmt>", views_dashboard.dashboard_export, name="dashboard_export"),
     path("warehouse/", views.warehouse, name="warehouse"),
     path("warehouse/refresh/", views.refresh, name="refresh"),
 ]

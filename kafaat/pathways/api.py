@@ -51,12 +51,16 @@ class StepSchema(Schema):
     target_organisation: str | None = Field(None, alias="target_organisation.code")
     responded_at: datetime | None
     programme: str
+    training_programme_id: int | None = Field(None, description="the catalogue's programme the text names")
+    programme_to_match: bool = Field(False, description="a programme in free text, not in the catalogue")
     cohort: str
     dropout_reason: str
     credential: str
     level: str
     placement_type: str
     employer_name: str
+    employer_id: int | None = Field(None, description="the registry's employer the text names")
+    employer_to_match: bool = Field(False, description="an employer in free text, not in the registry")
     sector: str
     contract_type: str
     wage_band: str
@@ -77,13 +81,23 @@ class StepIn(Schema):
     prior_learning_recognised: bool | None = None
     referral_target: ReferralTarget | None = None
     target_organisation: str | None = Field(None, max_length=40, description="code of the organisation")
-    programme: str | None = Field(None, max_length=200)
+    programme: str | None = Field(
+        None,
+        max_length=200,
+        description="as the catalogue names it ('Title — Establishment', a title or a code): linked when it "
+        "names one programme, else kept and marked to be matched",
+    )
     cohort: str | None = Field(None, max_length=100)
     dropout_reason: DropoutReason | None = None
     credential: Credential | None = None
     level: str | None = Field(None, max_length=50)
     placement_type: PlacementType | None = None
-    employer_name: str | None = Field(None, max_length=200)
+    employer_name: str | None = Field(
+        None,
+        max_length=200,
+        description="as the employers' registry names it ('Name — Territory', or a name): linked when found, "
+        "else kept and marked to be matched",
+    )
     sector: str | None = Field(None, pattern=r"^[A-U]$", description="ISIC section letter")
     contract_type: PlacementContract | None = None
     wage_band: WageBand | None = None

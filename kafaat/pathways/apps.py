@@ -8,4 +8,7 @@ class PathwaysConfig(AppConfig):
     verbose_name = _("Pathways")
 
     def ready(self) -> None:
-        from kafaat.pathways import access_rules  # noqa: F401
+        from kafaat.pathways import access_rules, home
+
+        del access_rules  # imported for its registrations: scope, menu entries
+        home.register()  # the case worker's home panels

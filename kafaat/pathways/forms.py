@@ -4,6 +4,7 @@ of one kind of step and shows the service's errors next to them."""
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +21,7 @@ from kafaat.pathways.models import (
     WageBand,
 )
 from kafaat.pathways.services import FOLLOW_UP_MONTHS, KIND_FIELDS, REQUIRED_FIELDS
-from kafaat.registry.forms import attach_errors, organisation_label
+from kafaat.registry.forms import REQUIRED_LABEL, attach_errors, organisation_label
 
 ISIC_SECTIONS = (
     ("A", _("Agriculture, forestry and fishing")),
@@ -65,6 +66,38 @@ def _choice(label, choices) -> forms.ChoiceField:
     return forms.ChoiceField(label=label, required=False, choices=_blank(choices))
 
 
+# Fields whose text names a record of another app's register: suggested as the user types, free text allowed.
+SUGGESTED = {
+    "programme": _(
+        "Choose from the training catalogue as you type; a programme that is not in it is kept as written "
+        "and marked to be matched."
+    ),
+    "employer_name": _(
+        "Choose from the employers' registry as you type; an employer that is not in it is kept as written "
+        "and marked to be matched."
+    ),
+}
+
+
+def _suggested(field: forms.CharField, name: str) -> forms.CharField:
+    """A text field with a list of suggestions (a <datalist>, filled as the user types through htmx; without
+    JavaScript it holds the first suggestions and the text is free)."""
+    options = f"{name}-options"
+    field.help_text = SUGGESTED[name]
+    field.widget.attrs.update(
+        {
+            "list": options,
+            "autocomplete": "off",
+            "hx-get": reverse("pathways:suggest", args=[name]),
+            "hx-trigger": "input changed delay:300ms",
+            "hx-target": f"#{options}",
+            "hx-swap": "innerHTML",
+            "hx-sync": "this:replace",
+        }
+    )
+    return field
+
+
 def _kind_field(name: str, directory) -> forms.Field:
     """The form field of one of KIND_FIELDS; all optional here: the service says what is required."""
     builders = {
@@ -74,13 +107,17 @@ def _kind_field(name: str, directory) -> forms.Field:
         "target_organisation": lambda: forms.ModelChoiceField(
             label=_("Receiving organisation"), required=False, queryset=directory
         ),
-        "programme": lambda: forms.CharField(label=_("Training programme"), required=False, max_length=200),
+        "programme": lambda: _suggested(
+            forms.CharField(label=_("Training programme"), required=False, max_length=200), "programme"
+        ),
         "cohort": lambda: forms.CharField(label=_("Cohort"), required=False, max_length=100),
         "dropout_reason": lambda: _choice(_("Dropout reason"), DropoutReason.choices),
         "credential": lambda: _choice(_("Credential"), Credential.choices),
         "level": lambda: forms.CharField(label=_("Level"), required=False, max_length=50),
         "placement_type": lambda: _choice(_("Placement type"), PlacementType.choices),
-        "employer_name": lambda: forms.CharField(label=_("Employer"), required=False, max_length=200),
+        "employer_name": lambda: _suggested(
+            forms.CharField(label=_("Employer"), required=False, max_length=200), "employer_name"
+        ),
         "sector": lambda: _choice(
             _("Sector"), [(code, f"{code} — {label}") for code, label in ISIC_SECTIONS]
         ),
@@ -108,6 +145,8 @@ def step_label(step) -> str:
 
 
 class StepForm(forms.Form):
+    template_name_label = REQUIRED_LABEL  # labels without a colon, the mark after them
+
     kind = forms.ChoiceField(choices=StepKind.choices, widget=forms.HiddenInput)
     project = forms.ModelChoiceField(label=_("Project"), queryset=None)
     date = forms.DateField(
@@ -121,9 +160,10 @@ class StepForm(forms.Form):
         label=_("The person agrees to share their record with this organisation"), required=False
     )
 
-    def __init__(self, *args, kind: str, projects, parents=None, directory=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, kind: str, projects, parents=None, directory=None, suggestions=None, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
         self.kind = kind
+        self.suggestions = suggestions or {}  # field → the labels its list starts with
         self.initial.setdefault("kind", kind)
         self.fields["project"].queryset = projects
         self.fields["project"].label_from_instance = lambda project: project.name  # its code is no word
@@ -151,6 +191,15 @@ class StepForm(forms.Form):
             required.add("parent")
         for name in required & set(self.fields):
             self.fields[name].widget.attrs["required"] = True
+
+    @property
+    def datalists(self) -> list[dict]:
+        """The <datalist> of each suggested field of this kind: its id and first options."""
+        return [
+            {"id": f"{name}-options", "options": self.suggestions.get(name, [])}
+            for name in SUGGESTED
+            if name in self.fields
+        ]
 
     def step_fields(self) -> dict:
         """The kind's own fields, as record_step takes them."""

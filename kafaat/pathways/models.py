@@ -30,6 +30,7 @@ PARENT_KIND: dict[str, tuple[str, ...]] = {
     StepKind.DROPOUT: (StepKind.ENROLMENT,),
     StepKind.COMPLETION: (StepKind.ENROLMENT,),
     StepKind.CERTIFICATION: (StepKind.COMPLETION, StepKind.ENROLMENT),
+    StepKind.PLACEMENT: (StepKind.CERTIFICATION, StepKind.COMPLETION, StepKind.ENROLMENT),
     StepKind.FOLLOW_UP: (StepKind.PLACEMENT,),
 }
 # Kinds that make no sense without their predecessor.
@@ -157,6 +158,17 @@ class Step(models.Model):
     )
     # Enrolment
     programme = models.CharField(_("training programme"), max_length=200, blank=True)
+    # The catalogue's programme the text names, when it names one; text without it is "to be matched".
+    # By name, not by import: training reads pathways (ADR 0008), pathways' code does not read training.
+    training_programme = models.ForeignKey(
+        "training.Programme",
+        verbose_name=_("programme in the catalogue"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # most steps name none: the partial indexes below hold only those that do
+    )
     cohort = models.CharField(_("cohort"), max_length=100, blank=True)
     # Dropout
     dropout_reason = models.CharField(
@@ -170,6 +182,15 @@ class Step(models.Model):
         _("placement type"), max_length=30, choices=PlacementType.choices, blank=True
     )
     employer_name = NameField(_("employer"), max_length=200, blank=True)
+    employer = models.ForeignKey(
+        "labour.Employer",
+        verbose_name=_("employer in the registry"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # most steps name none: the partial indexes below hold only those that do
+    )
     sector = models.CharField(_("sector (ISIC section)"), max_length=1, blank=True)
     contract_type = models.CharField(_("contract"), max_length=20, choices=ContractType.choices, blank=True)
     wage_band = models.CharField(_("wage band"), max_length=20, choices=WageBand.choices, blank=True)
@@ -198,7 +219,25 @@ class Step(models.Model):
             models.Index(fields=["person", "project", "kind", "date"]),
             models.Index(fields=["target_organisation", "kind", "status"]),
             models.Index(fields=["kind", "date"]),
+            models.Index(
+                fields=["training_programme"],
+                condition=Q(training_programme__isnull=False),
+                name="step_programme_linked",
+            ),
+            models.Index(
+                fields=["employer"], condition=Q(employer__isnull=False), name="step_employer_linked"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.date:%Y-%m-%d}"
+
+    @property
+    def programme_to_match(self) -> bool:
+        """A programme named in free text that the catalogue did not give: to be matched."""
+        return bool(self.programme) and self.training_programme_id is None
+
+    @property
+    def employer_to_match(self) -> bool:
+        """An employer named in free text that the registry did not give: to be matched."""
+        return bool(self.employer_name) and self.employer_id is None

@@ -16,7 +16,16 @@ from django.utils.translation import gettext as _
 from kafaat.core import access, audit
 from kafaat.core.access import Permission
 from kafaat.core.models import Organisation, Project
-from kafaat.pathways.models import PARENT_KIND, PARENT_REQUIRED, Participation, Step, StepKind, StepStatus
+from kafaat.pathways.catalogues import Catalogues
+from kafaat.pathways.models import (
+    PARENT_KIND,
+    PARENT_REQUIRED,
+    Participation,
+    PlacementType,
+    Step,
+    StepKind,
+    StepStatus,
+)
 from kafaat.registry import services as registry
 from kafaat.registry.access_rules import CHANGE_PERSON, VIEW_PERSON
 from kafaat.registry.models import Consent, Person
@@ -131,7 +140,8 @@ def record_step(
     external_id: str = "",
     **fields: Any,
 ) -> Step:
-    """Record one step after checking the rules; an ending step closes its enrolment."""
+    """Record one step after checking the rules; an ending step closes its enrolment (`ending_status`), and
+    a programme or employer named in the catalogues is linked (the text is kept either way)."""
     person = registry.get_person_for_change(actor, person.pk)
     organisation = organisation or registry.acting_organisation(actor, person)
     if not projects_for(actor).filter(pk=project.pk).exists():
@@ -153,6 +163,7 @@ def record_step(
     if errors:
         raise ValidationError({name: [message] for name, message in errors.items()})
 
+    links = Catalogues(actor, organisation).links(fields)
     step = Step(
         person=person,
         organisation=organisation,
@@ -165,17 +176,35 @@ def record_step(
         recorded_by=actor,
         status=initial_status(kind),
         **fields,
+        **links,
     )
     step.save()
     Participation.objects.get_or_create(
         person=person, project=project, defaults={"organisation": organisation, "joined_on": on}
     )
-    if kind in (StepKind.DROPOUT, StepKind.COMPLETION):
-        parent.status = StepStatus.DROPPED_OUT if kind == StepKind.DROPOUT else StepStatus.COMPLETED
-        parent.end_date = on
+    ended = ending_status(kind, parent, fields)
+    if ended:
+        parent.status, parent.end_date = ended, on
         parent.save(update_fields=["status", "end_date"])
     audit.record(audit.Action.CREATE, actor, step, details={"kind": kind, "person": person.pk})
     return step
+
+
+def ending_status(kind: str, parent: Step | None, fields: Mapping[str, Any]) -> str | None:
+    """The status a new step gives the ongoing enrolment it answers to, or None when it leaves it as it is.
+
+    A dropout ends it dropped out; a completion, a certification or a placement ends it completed (a person
+    certified or in work is no longer in training), except an internship, which trainees often do during
+    their training."""
+    if parent is None or parent.kind != StepKind.ENROLMENT or parent.status != StepStatus.ONGOING:
+        return None
+    if kind == StepKind.DROPOUT:
+        return StepStatus.DROPPED_OUT
+    if kind in (StepKind.COMPLETION, StepKind.CERTIFICATION):
+        return StepStatus.COMPLETED
+    if kind == StepKind.PLACEMENT and fields.get("placement_type") != PlacementType.INTERNSHIP:
+        return StepStatus.COMPLETED
+    return None
 
 
 def initial_status(kind: str) -> str:
@@ -266,7 +295,9 @@ def timeline(actor, person: Person) -> list[TimelineEntry]:
     person = registry.get_person(actor, person.pk, audit_read=False)
     entries = [
         TimelineEntry(step.date, "step", step.get_kind_display(), describe_step(step), step)
-        for step in person.steps.select_related("organisation", "project", "target_organisation")
+        for step in person.steps.select_related(
+            "organisation", "project", "target_organisation", "training_programme", "employer"
+        )
     ]
     for consent in person.consents.select_related("shared_with"):
         detail = [Detail(consent.get_purpose_display())]
@@ -312,8 +343,9 @@ def describe_step(step: Step) -> tuple[Detail, ...]:
                 _("%(target)s (%(status)s)") % {"target": target, "status": step.get_status_display()}, "to"
             )
         )
-    if step.programme:
-        parts.append(Detail(step.programme, "data"))
+    if step.programme:  # the catalogue's title in the reader's language when linked, else the text typed
+        title = step.training_programme.title if step.training_programme_id else step.programme
+        parts.append(Detail(title, "data"))  # either way what a user wrote (the catalogue's own entry)
     if step.kind == StepKind.ENROLMENT:
         parts.append(Detail(step.get_status_display()))
     if step.dropout_reason:
@@ -323,7 +355,7 @@ def describe_step(step: Step) -> tuple[Detail, ...]:
     if step.placement_type:
         parts.append(Detail(step.get_placement_type_display()))
     if step.employer_name:
-        parts.append(Detail(step.employer_name, "data"))
+        parts.append(Detail(step.employer.name if step.employer_id else step.employer_name, "data"))
     if step.follow_up_months:
         still = _("still employed") if step.still_employed else _("no longer employed")
         parts.append(
@@ -341,6 +373,11 @@ class DueItem:
     due_on: date
     placement: Step | None = None
     months: int | None = None
+
+
+def end_of_week(day: date) -> date:
+    """The Sunday that ends `day`'s week: the caseload lists what falls due by then."""
+    return day + timedelta(days=6 - day.weekday())
 
 
 def add_months(day: date, months: int) -> date:

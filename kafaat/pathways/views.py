@@ -5,12 +5,10 @@ Reads and writes go through `pathways.services` and `registry.services`, which c
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +18,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from kafaat.core import access
-from kafaat.pathways import services
+from kafaat.pathways import catalogues, services
 from kafaat.pathways.forms import RespondForm, StepForm
 from kafaat.pathways.models import PARENT_KIND, StepKind, StepStatus
 from kafaat.registry import list_audit
@@ -36,10 +34,6 @@ def _page(request, items, param: str = "page"):
 
 def _is_partial(request) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
-
-
-def end_of_week(day):
-    return day + timedelta(days=6 - day.weekday())
 
 
 # --- Caseload -----------------------------------------------------------------------------------------------
@@ -64,7 +58,7 @@ def caseload(request):
     today = timezone.localdate()
     due = _page(
         request,
-        services.due_follow_ups(user, until=end_of_week(today), mine_only=not whole_organisation),
+        services.due_follow_ups(user, until=services.end_of_week(today), mine_only=not whole_organisation),
         "due",
     )
     sent = _page(request, services.pending_referrals_sent(user).order_by("date", "id"), "sent")
@@ -75,7 +69,7 @@ def caseload(request):
         whole_organisation=whole_organisation,
         can_register=access.has_permission(user, CHANGE_PERSON),
         today=today,
-        week_end=end_of_week(today),
+        week_end=services.end_of_week(today),
         due=due,
         sent=sent,
         inbox_pending=services.pending_referrals_received(user).count(),
@@ -149,6 +143,11 @@ def step_new(request, person_pk: int):
         projects=projects,
         parents=parents,
         directory=registry_services.partner_directory(user),
+        suggestions={
+            name: catalogues.suggestions(user, name)
+            for name in catalogues.SUGGESTED_FIELDS
+            if name in services.KIND_FIELDS[kind]
+        },
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():
@@ -170,6 +169,19 @@ def step_new(request, person_pk: int):
     }
     template = "pathways/_step_form.html" if _is_partial(request) else "pathways/step_new.html"
     return render(request, template, context)
+
+
+def suggest(request, field: str):
+    """The options of a step's programme or employer list, for what the user has typed (htmx)."""
+    access.require(request.user, CHANGE_PERSON)
+    if field not in catalogues.SUGGESTED_FIELDS:
+        raise Http404
+    text = request.GET.get(field, "")[:200]
+    response = render(
+        request, "pathways/_options.html", {"options": catalogues.suggestions(request.user, field, text)}
+    )
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 def _record(user, person, form: StepForm):

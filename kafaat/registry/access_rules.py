@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from kafaat.core import access
 from kafaat.core.access import Reach
 from kafaat.core.models import Role
-from kafaat.core.pages import navigation
+from kafaat.core.pages import home, navigation
 from kafaat.registry.models import Person, PersonAccess
 
 VIEW_PERSON = "registry.view_person"
@@ -75,10 +75,19 @@ for role in (Role.PROGRAMME_MANAGER, Role.ESTABLISHMENT_MANAGER):
     access.grant(role, VIEW_PERSON, Reach.OWN_ORGANISATION)
 
 navigation.register(navigation.NavItem(_("People"), "registry:search", VIEW_PERSON), position=1)
-navigation.register(navigation.NavItem(_("Import"), "registry:import", CHANGE_PERSON), position=2)
+navigation.register(
+    navigation.NavItem(_("Import"), "registry:import", CHANGE_PERSON, group=navigation.ADMINISTRATION),
+    position=2,
+)
 
 from kafaat.registry import dedup_access  # noqa: E402, F401  (deduplication: review permission and scope)
 
 navigation.register(
-    navigation.NavItem(_("Duplicates"), "registry:review", dedup_access.REVIEW_DUPLICATES), position=2
+    navigation.NavItem(
+        _("Duplicates"), "registry:review", dedup_access.REVIEW_DUPLICATES, group=navigation.ADMINISTRATION
+    ),
+    position=2,
 )
+
+# Where a failed import of people or steps is followed (the home page links to it).
+home.register_import_page(("people", "steps"), "registry:import_job")

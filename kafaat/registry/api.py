@@ -102,7 +102,7 @@ class PersonFields(Schema):
     last_name_latin: str = NAME
     birth_date: IsoDate | None = None
     age: int | None = Field(None, ge=0, le=150, description="when the date of birth is unknown")
-    nationality: str = Field("MA", max_length=2)
+    nationality: str = Field("MA", max_length=2, description="ISO 3166-1 alpha-2 code of a country")
     migration_status: MigrationStatus | None = None
     area: Area | None = None
     phone: str = Field("", max_length=30)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kafaat.core import services as core_services
+from kafaat.core.l10n import countries
 from kafaat.core.models import Territory
 from kafaat.registry.models import (
     EducationLevel,
@@ -25,6 +26,8 @@ from kafaat.registry.models import (
 from kafaat.registry.validation import NAME_FIELDS, WG_FIELDS, TerritoryIndex, clean_person, territory_index
 
 MASK = "•"
+# A label or legend with a mark when its field is required (by the form or by the rules behind it).
+REQUIRED_LABEL = "registry/forms/label.html"
 # "Oujda (COM_0551)": a suggestion of the residence field carries the code, which resolves unambiguously.
 _CODE_IN_BRACKETS = re.compile(r"\(([A-Za-z0-9_.\-]+)\)\s*$")
 
@@ -94,6 +97,8 @@ class PersonSearchForm(forms.Form):
 class PersonForm(forms.Form):
     """Registration (with consent) and change (`person` given: no consent section, masked document number)."""
 
+    template_name_label = REQUIRED_LABEL  # labels without a colon, the mark after them
+
     first_name_ar = _text(_("First name (Arabic)"), attrs={"dir": "rtl", "lang": "ar", "autocomplete": "off"})
     last_name_ar = _text(_("Last name (Arabic)"), attrs={"dir": "rtl", "lang": "ar", "autocomplete": "off"})
     first_name_latin = _text(_("First name (Latin letters)"), attrs={"dir": "ltr", "autocomplete": "off"})
@@ -126,9 +131,9 @@ class PersonForm(forms.Form):
 
     nationality = _text(
         _("Nationality"),
-        attrs={"size": 2, "dir": "ltr"},
-        help_text=_("Two-letter country code: MA, SN, SY…"),
-        max_length=2,
+        attrs={"list": "countries", "autocomplete": "off"},
+        help_text=_("Start typing the country's name, or write its two-letter code."),
+        max_length=100,
     )
     migration_status = forms.ChoiceField(
         label=_("Migration status"),
@@ -174,10 +179,11 @@ class PersonForm(forms.Form):
     DOCUMENT = ("id_type", "id_number")
     SITUATION = ("nationality", "migration_status", "education_level", "neet", "household_head", "languages")
     CONSENT = ("consent", "consent_date", "contact_consent")
+    REQUIRED = ("sex", "commune")  # besides consent: checked by clean_person, marked on the page
 
     def __init__(self, *args, person: Person | None = None, organisations=None, **kwargs):
         self.person = person
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, label_suffix="", **kwargs)
         self.territories: TerritoryIndex | None = None
         self.person_values: dict = {}
         for key, (_domain, label) in zip(WG_FIELDS, WashingtonGroup.DOMAINS, strict=True):
@@ -191,9 +197,11 @@ class PersonForm(forms.Form):
                 widget=forms.RadioSelect,
                 initial="",
             )
+        for name in self.REQUIRED:  # required by clean_person, whose messages say so in the user's language
+            self.fields[name].widget.attrs["required"] = True
         if person is None:
             self.fields["consent_date"].initial = timezone.localdate
-            self.fields["nationality"].initial = "MA"
+            self.fields["nationality"].initial = countries.label("MA")
             if organisations is not None and len(organisations) > 1:
                 self.fields["organisation"].queryset = organisations
                 self.fields["organisation"].required = True
@@ -205,6 +213,11 @@ class PersonForm(forms.Form):
             self.initial.update(self._initial_from(person))
             if person.id_number:
                 self.fields["id_number"].help_text = _("Leave the hidden number as it is to keep it.")
+
+    @property
+    def country_labels(self) -> list[str]:
+        """The nationality field's list, in the page's language: "Sénégal (SN)"."""
+        return [f"{name} ({code})" for code, name in countries.choices()]
 
     @property
     def wg_fields(self):
@@ -228,7 +241,7 @@ class PersonForm(forms.Form):
             commune=commune_label(person.territory),
             id_type=person.id_type,
             id_number=mask_identifier(person.id_number),
-            nationality=person.nationality,
+            nationality=countries.label(person.nationality),
             migration_status=person.migration_status,
             education_level=person.education_level,
             neet="" if person.neet is None else ("1" if person.neet else "0"),

@@ -474,3 +474,6 @@ class Merge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.merged_id} → {self.survivor_id}"
+
+
+from kafaat.registry.match_key_models import MatchFrequency, MatchKey, MatchKeyState  # noqa: E402, F401, I001

@@ -19,6 +19,7 @@ from kafaat.core.models import Organisation, Territory
 from kafaat.core.services import organisation_for
 from kafaat.registry import normalise
 from kafaat.registry.access_rules import CHANGE_PERSON, VIEW_PERSON
+from kafaat.registry.dedup import match_keys
 from kafaat.registry.models import Consent, Person, PersonAccess, PersonSearch, PersonVersion
 from kafaat.registry.validation import TerritoryIndex, clean_person, territory_index
 
@@ -29,6 +30,12 @@ EDITABLE_FIELDS = (
     "birth_date_estimated", "nationality", "migration_status", "territory", "area", "phone", "phone_alt",
     "id_type", "id_number", "education_level", "neet", "household_head", "languages", "disability_answers",
 )  # fmt: skip
+
+# The fields the match keys are made of (`match_keys.REGISTRY_FIELDS`): changing one recomputes them.
+MATCHED_FIELDS = {
+    "first_name_ar", "last_name_ar", "first_name_latin", "last_name_latin", "sex", "birth_date",
+    "birth_date_estimated", "territory", "phone", "phone_alt", "id_type", "id_number",
+}  # fmt: skip
 
 
 def search_name_of(first_name_ar: str, last_name_ar: str, first_name_latin: str, last_name_latin: str) -> str:
@@ -117,6 +124,7 @@ def register_person(
             recorded_by=actor,
             recorded_for=organisation,
         )
+    match_keys.refresh([person.pk])  # the registration form's next queries find them, in every process
     audit.record(audit.Action.CREATE, actor, person)
     return person
 
@@ -152,6 +160,8 @@ def update_person(actor, person: Person, raw: Mapping[str, Any]) -> Person:
         return person
     apply_derived_fields(person)
     person.save()
+    if changes.keys() & MATCHED_FIELDS:
+        match_keys.refresh([person.pk])
     PersonVersion.objects.create(person=person, changed_by=actor, changes=changes)
     audit.record(audit.Action.UPDATE, actor, person, details={"fields": sorted(changes)})
     return person

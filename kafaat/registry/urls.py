@@ -25,6 +25,7 @@ urlpatterns += [
     path("duplicates/<int:pk>/decide/", dedup.review_decide, name="review_decide"),
     path("duplicates/merges/<int:pk>/undo/", dedup.merge_undo, name="merge_undo"),
     path("duplicates/run/", dedup.run_start, name="dedupe_run"),
+    path("duplicates/run/status/", dedup.run_status, name="dedupe_run_status"),
     path("duplicates/thresholds/", dedup.thresholds, name="dedupe_thresholds"),
     path("new/matches/", dedup.likely_matches, name="likely_matches"),
     path("dedupe-file/", dedup.dedupe_upload, name="dedupe_file"),

@@ -8,4 +8,7 @@ class ResultsConfig(AppConfig):
     verbose_name = _("Results")
 
     def ready(self) -> None:
-        from kafaat.results import access_rules  # noqa: F401
+        from kafaat.results import access_rules, home
+
+        del access_rules  # imported for its registrations: permissions, menu entry
+        home.register()  # the programme manager's home panel

@@ -70,6 +70,7 @@ class NodeEditForm(forms.Form):
 
 class MoveForm(forms.Form):
     direction = forms.ChoiceField(choices=[("up", _("Move up")), ("down", _("Move down"))])
+    at = forms.IntegerField(min_value=0, required=False)  # the item's place on the page that asked
 
 
 def measure_choices() -> list[tuple[str, str]]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -22,9 +21,10 @@ from kafaat.core.access import Permission
 from kafaat.core.l10n import formatting
 from kafaat.core.models import Project, Role
 from kafaat.observatory.snapshot import NoSnapshot
-from kafaat.results import categories, engine, measures
+from kafaat.results import categories, engine, measures, ordering
 from kafaat.results.access_rules import MANAGE_RESULTS
 from kafaat.results.models import Indicator, LogframeNode, ManualValue, ProjectProfile, Target
+from kafaat.results.ordering import Direction
 from kafaat.results.publish import Figure, PublishedIndicator, publish
 
 # --- Access -------------------------------------------------------------------------------------------------
@@ -344,50 +344,32 @@ def delete_indicator(user, indicator: Indicator) -> None:
     indicator.delete()
 
 
-Direction = Literal["up", "down"]
+def _node_siblings(node: LogframeNode) -> QuerySet[LogframeNode]:
+    siblings = LogframeNode.objects.filter(project=node.project_id, parent=node.parent_id, level=node.level)
+    return siblings.order_by("position", "code", "pk")
 
 
-def _move(items: list, item, direction: str) -> bool:
-    """Renumber `items` (siblings, in order) with `item` one place up or down; False at either end."""
-    if direction not in ("up", "down"):
-        raise ValidationError(_("Move up or down."))
-    index = next(i for i, other in enumerate(items) if other.pk == item.pk)
-    other = index - 1 if direction == "up" else index + 1
-    if not 0 <= other < len(items):
-        return False
-    items[index], items[other] = items[other], items[index]
-    for position, sibling in enumerate(items):
-        if sibling.position != position:
-            sibling.position = position
-            sibling.save(update_fields=["position"])
-    return True
+def _indicator_siblings(indicator: Indicator) -> QuerySet[Indicator]:
+    return Indicator.objects.filter(node=indicator.node_id).order_by("position", "code", "pk")
 
 
 @transaction.atomic
-def move_node(user, node: LogframeNode, direction: Direction) -> bool:
-    """Move a result one place among the results of the same level under the same parent."""
+def move_node(user, node: LogframeNode, direction: Direction, *, seen_at: int | None = None) -> bool:
+    """Move a result one place among the results of the same level under the same parent (StaleOrder when
+    `seen_at`, its place on the user's page, is no longer its place)."""
     require_manage(user, node.project)
-    siblings = list(
-        LogframeNode.objects.select_for_update()
-        .filter(project=node.project, parent=node.parent_id, level=node.level)
-        .order_by("position", "code", "pk")
-    )
-    moved = _move(siblings, node, direction)
+    moved = ordering.move(list(_node_siblings(node).select_for_update()), node, direction, seen_at)
     if moved:
         audit.record(audit.Action.UPDATE, user, node, details={"moved": direction})
     return moved
 
 
 @transaction.atomic
-def move_indicator(user, indicator: Indicator, direction: Direction) -> bool:
-    """Move an indicator one place among the indicators of its result."""
+def move_indicator(user, indicator: Indicator, direction: Direction, *, seen_at: int | None = None) -> bool:
+    """Move an indicator one place among the indicators of its result (StaleOrder as `move_node`)."""
     require_manage(user, indicator.project)
-    siblings = list(
-        Indicator.objects.select_for_update()
-        .filter(node=indicator.node_id)
-        .order_by("position", "code", "pk")
-    )
-    moved = _move(siblings, indicator, direction)
+    siblings = list(_indicator_siblings(indicator).select_for_update())
+    moved = ordering.move(siblings, indicator, direction, seen_at)
     if moved:
         audit.record(audit.Action.UPDATE, user, indicator, details={"moved": direction})
     return moved

@@ -16,7 +16,7 @@ from django_htmx.http import reswap, retarget
 
 from kafaat.core import audit
 from kafaat.observatory.snapshot import NoSnapshot
-from kafaat.results import categories, exports, iati, measures, services, xlsx_report
+from kafaat.results import categories, exports, iati, measures, ordering, services, xlsx_report
 from kafaat.results.forms import (
     IndicatorForm,
     ManualValueForm,
@@ -166,12 +166,19 @@ def logframe(request, code: str):
 
 def _logframe_context(project, refusal: str = "", **forms) -> dict:
     tree = services.logframe_tree(project)
+    indicators = list(project.indicators.prefetch_related("targets"))
+    nodes = [node for node, _depth in tree]
+    # Each item's place among its siblings: the move buttons send it, so a move from a stale page is refused.
+    places = {**ordering.sibling_places(nodes), **ordering.sibling_places(indicators)}
+    for item in [*nodes, *indicators]:
+        item.place, item.siblings = places[item.pk]
+        item.last = item.place == item.siblings - 1
     return {
         "project": project,
-        "nodes": [node for node, _depth in tree],
+        "nodes": nodes,
         "tree": tree,
         "refusal": refusal,
-        "indicators": list(project.indicators.prefetch_related("targets")),
+        "indicators": indicators,
         "node_form": forms.get("node_form") or NodeForm(project=project),
         "indicator_form": forms.get("indicator_form") or IndicatorForm(project=project),
         "target_form": forms.get("target_form") or TargetForm(project=project),
@@ -246,19 +253,18 @@ def node_edit(request, code: str, pk: int):
     return _edit_response(request, "results/_node_edit.html", context, status, f"node-edit-{node.pk}")
 
 
-def _direction(request) -> str | None:
-    form = MoveForm(request.POST)
-    return form.cleaned_data["direction"] if form.is_valid() else None
-
-
 def _move(request, code: str, model, pk: int, move):
-    """Move a logframe item (result or indicator) up or down among its siblings."""
+    """Move a logframe item (result or indicator) up or down among its siblings; 409 with the current order
+    when the page that asked was out of date (`at`: the item's place on that page)."""
     project = _managed_project(request, code)
     item = get_object_or_404(model, project=project, pk=pk)
-    direction = _direction(request)
-    if direction is None:
+    form = MoveForm(request.POST)
+    if not form.is_valid():
         return HttpResponseBadRequest(_("Move up or down."))
-    move(request.user, item, direction)
+    try:
+        move(request.user, item, form.cleaned_data["direction"], seen_at=form.cleaned_data["at"])
+    except ordering.StaleOrder as stale:
+        return _editor_response(request, project, status=409, refusal=" ".join(stale.messages))
     return _editor_response(request, project)
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from kafaat.core import access
 from kafaat.core.access import Reach
 from kafaat.core.models import Role
-from kafaat.core.pages import navigation
+from kafaat.core.pages import home, navigation
 from kafaat.training.models import Establishment, Programme, ProgrammeMapping, SupplyStatistic
 
 VIEW_SUPPLY = "training.view_supply"
@@ -49,7 +49,15 @@ access.grant(Role.ADMINISTRATOR, MANAGE_SUPPLY, Reach.OWN_ORGANISATION)
 
 # Before the core administration entries (territories, organisations, audit log).
 _BEFORE = next(i for i, item in enumerate(navigation.NAVIGATION) if item.url_name == "core:territories")
-navigation.register(navigation.NavItem(_("Training supply"), "training:establishments", VIEW_SUPPLY), _BEFORE)
+navigation.register_group("training", _("Training"))
 navigation.register(
-    navigation.NavItem(_("Supply import"), "training:import", CHANGE_ESTABLISHMENT), _BEFORE + 1
+    navigation.NavItem(_("Training supply"), "training:establishments", VIEW_SUPPLY, group="training"),
+    _BEFORE,
 )
+navigation.register(
+    navigation.NavItem(_("Supply import"), "training:import", CHANGE_ESTABLISHMENT, group="training"),
+    _BEFORE + 1,
+)
+
+# Where a failed supply import is followed (the home page links to it).
+home.register_import_page(("supply",), "training:import_job")

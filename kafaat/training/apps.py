@@ -8,4 +8,8 @@ class TrainingConfig(AppConfig):
     verbose_name = _("Training supply")
 
     def ready(self) -> None:
-        from kafaat.training import access_rules  # noqa: F401  (registers scopes, permissions, navigation)
+        from kafaat.core.imports import background
+        from kafaat.training import access_rules, importing
+
+        del access_rules  # imported for its registrations: scopes, permissions, navigation
+        background.register(importing.IMPORT)  # the supply import page's background job

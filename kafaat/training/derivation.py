@@ -118,10 +118,13 @@ def compute(today: date | None = None) -> tuple[dict[tuple, dict[str, int]], Der
     enrolments: dict[int, tuple] = {}  # step id → (programme, first year, last year, sex, band)
     rows = Step.objects.filter(kind=StepKind.ENROLMENT).values_list(
         "pk", "organisation_id", "programme", "date", "end_date", "person__sex", "person__birth_date",
-        "person__territory__path",
+        "person__territory__path", "training_programme_id",
     )  # fmt: skip
-    for pk, organisation_id, label, start, end, sex, birth_date, path in rows.iterator(chunk_size=5000):
-        programme = resolve.programme(organisation_id, label, path)
+    for pk, organisation_id, label, start, end, sex, birth_date, path, linked in rows.iterator(
+        chunk_size=5000
+    ):
+        # A step linked to the catalogue when it was recorded names its programme; the others are resolved.
+        programme = linked or resolve.programme(organisation_id, label, path)
         if programme is None:
             report.enrolments_unmatched += 1
             report.unmatched[(organisation_id, label or "")] += 1

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kafaat.core import access, audit
-from kafaat.core.imports import Column, ImportSpec, Outcome
+from kafaat.core.imports import Column, ImportSpec, Outcome, background
 from kafaat.core.models import Organisation
 from kafaat.training.access_rules import CHANGE_ESTABLISHMENT
 from kafaat.training.models import AgeBand, Establishment, Programme, Source, SupplyStatistic
@@ -349,3 +349,21 @@ class SupplyImport(ImportSpec):
             )
         progress(len(records))
         return len(records)
+
+
+# --- The import page's job (`kafaat.core.imports.background`): run by the worker, followed by its page ------
+
+IMPORT_JOB = "training.supply_import"
+
+
+def _job_spec(job) -> SupplyImport:
+    return SupplyImport(job.user, job.organisation, language=job.language, file_name=job.file_name)
+
+
+IMPORT = background.ImportKind(
+    name=IMPORT_JOB,
+    label=gettext_lazy("Import of supply statistics"),
+    spec=_job_spec,
+    page="training:import_job",
+    workers=1,  # a few thousand rows: checking them in other processes would cost more than it saves
+)

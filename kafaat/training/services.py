@@ -16,6 +16,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from kafaat.core import access, audit
+from kafaat.core.imports import fold
 from kafaat.core.models import Organisation, Territory
 from kafaat.training import isco
 from kafaat.training.access_rules import CHANGE_ESTABLISHMENT, MANAGE_SUPPLY, VIEW_SUPPLY
@@ -100,6 +101,74 @@ def get_programme(user, pk: int) -> Programme:
         "occupations"
     )
     return access.get_object_or_404(user, VIEW_SUPPLY, queryset, pk=pk)
+
+
+# --- The catalogue as pathway steps pick from it ------------------------------------------------------------
+# An enrolment (or a referral to training) names its programme as "Title — Establishment", the label the step
+# form suggests; the step links the one programme that label names, or keeps the text, to be matched.
+
+LABEL_SEPARATOR = " — "
+
+
+def programme_catalogue(user) -> QuerySet[Programme]:
+    """The active programmes of active establishments in the user's scope, as steps may name them."""
+    active = Programme.objects.filter(is_active=True, establishment__is_active=True)
+    return access.scoped(user, VIEW_SUPPLY, active).select_related("establishment")
+
+
+def programme_label(programme: Programme) -> str:
+    """ "Couture — ISTA Oujda", in the page's language."""
+    return f"{programme.title}{LABEL_SEPARATOR}{programme.establishment.name}"
+
+
+def programme_suggestions(user, text: str = "", limit: int = 20) -> list[str]:
+    """Labels of the catalogue's programmes whose title, code or establishment contains the text."""
+    catalogue = programme_catalogue(user)
+    for word in text.replace(LABEL_SEPARATOR.strip(), " ").split()[:4]:
+        catalogue = catalogue.filter(
+            Q(title_fr__icontains=word) | Q(title_ar__icontains=word) | Q(title_en__icontains=word)
+            | Q(code__icontains=word) | Q(establishment__name_fr__icontains=word)
+            | Q(establishment__name_ar__icontains=word) | Q(establishment__name_en__icontains=word)
+        )  # fmt: skip
+    return sorted({programme_label(p) for p in catalogue.order_by("title_fr", "pk")[:limit]}, key=fold)
+
+
+class ProgrammeFinder:
+    """The one programme of the user's catalogue that a typed text names — its label ("Title — Establishment",
+    whatever the separator), its title or its code, in any language, compared folded (case, accents, Arabic
+    marks, spaces and punctuation ignored, as ADR 0008 compares labels) — else None. The catalogue is read
+    once, when first needed (an import names a few programmes thousands of times). Ambiguity is never
+    guessed: a title that two establishments teach names no programme without its establishment."""
+
+    def __init__(self, user) -> None:
+        self.user = user
+        self.index: dict[str, set[int]] | None = None
+        self.found: dict[str, Programme | None] = {}
+
+    def find(self, text: str) -> Programme | None:
+        key = fold(text or "")
+        if not key:
+            return None
+        if key not in self.found:
+            pks = self._index().get(key, set())
+            self.found[key] = (
+                Programme.objects.select_related("establishment").get(pk=min(pks)) if len(pks) == 1 else None
+            )
+        return self.found[key]
+
+    def _index(self) -> dict[str, set[int]]:
+        if self.index is None:
+            self.index = {}
+            rows = programme_catalogue(self.user).values_list(
+                "pk", "code", "title_fr", "title_ar", "title_en",
+                "establishment__name_fr", "establishment__name_ar", "establishment__name_en",
+            )  # fmt: skip
+            for pk, code, *names in rows:
+                titles, places = [t for t in names[:3] if t], [p for p in names[3:] if p]
+                keys = {code, *titles, *(title + place for title in titles for place in places)}
+                for key in {fold(key) for key in keys} - {""}:
+                    self.index.setdefault(key, set()).add(pk)
+        return self.index
 
 
 def can_change(user, establishment: Establishment) -> bool:

@@ -1,7 +1,8 @@
-"""The supply import page: upload a ministry or OFPPT table, see what came of it, download the error report.
+"""The supply import page: upload a ministry or OFPPT table, follow its job, see what came of it, download the
+error report.
 
-Supply tables are small (one row per programme and year: a few thousand rows for a whole region), so the
-import runs inside the request; the `ImportJob` row keeps its outcome and the error report for the job page.
+The import runs as a job in the worker (`training.importing.IMPORT`, core's `imports.background`); the
+`ImportJob` row holds its status, counts and first errors, which the job page polls every second.
 """
 
 from __future__ import annotations
@@ -14,24 +15,17 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kafaat.core import access
-from kafaat.core.imports import (
-    ImportFileError,
-    mark_failed,
-    record_result,
-    run_import,
-    save_finished,
-    write_template,
-)
+from kafaat.core.imports import background, write_template
 from kafaat.core.models import ImportJob
 from kafaat.training import derivation
 from kafaat.training.access_rules import CHANGE_ESTABLISHMENT
 from kafaat.training.forms import SupplyUploadForm
-from kafaat.training.importing import SUPPLY_COLUMNS, SupplyImport
+from kafaat.training.importing import IMPORT_JOB, SUPPLY_COLUMNS
 
 KIND = "supply"
 LANGUAGES = ("fr", "ar", "en")
@@ -55,30 +49,9 @@ def upload(request):
 
 
 def run_upload(user, data: dict, *, dry_run: bool) -> ImportJob:
-    upload = data["file"]
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    job = ImportJob.objects.create(
-        user=user,
-        organisation=data["organisation"],
-        kind=KIND,
-        file_name=Path(upload.name).name[:200],
-        language=language,
-        dry_run=dry_run,
-        status=ImportJob.Status.VALIDATING,
-        started_at=timezone.now(),
-    )
-    try:
-        spec = SupplyImport(user, data["organisation"], language=language, file_name=job.file_name)
-        result = run_import(spec, upload.file, upload.name, dry_run=dry_run, workers=1)
-        record_result(job, result, str(Path("imports") / str(job.pk) / "errors.xlsx"))
-    except ImportFileError as error:
-        job.status, job.message = ImportJob.Status.FAILED, str(error)
-    except PermissionDenied:
-        job.status, job.message = ImportJob.Status.FAILED, _("You may not import for this organisation.")
-    except Exception:
-        mark_failed(job)
-    save_finished(job)
-    return job
+    """Save the upload and queue its import (the worker runs it; tests' immediate backend, at once)."""
+    job = background.new_job(user, data["organisation"], KIND, data["file"], dry_run=dry_run)
+    return background.start(job, IMPORT_JOB)
 
 
 def _own_job(request, job_id) -> ImportJob:
@@ -87,7 +60,10 @@ def _own_job(request, job_id) -> ImportJob:
 
 
 def job(request, job_id):
-    return render(request, "training/import_job.html", {"job": _own_job(request, job_id)})
+    job = _own_job(request, job_id)
+    context = {"job": job, **background.progress_of(job)}
+    template = "training/import_job_status.html" if request.htmx else "training/import_job.html"
+    return render(request, template, context)
 
 
 def error_report(request, job_id):

@@ -13,6 +13,8 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = Path(os.environ.get("KAFAAT_CHROMIUM", "/usr/bin/chromium"))
+# axe-core, installed by `make install` (npm ci, package-lock.json): the accessibility tests inject it.
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -44,6 +46,18 @@ def browser():
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's script; the tests that need it are skipped when it is not installed (no npm), unless
+    KAFAAT_REQUIRE_BROWSER=1 (CI), where that is a failure."""
+    if not AXE.exists():
+        message = f"{AXE} is missing: run `make install` (npm ci) where npm exists"
+        if os.environ.get("KAFAAT_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    return AXE.read_text(encoding="utf-8")
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from datetime import date
 import pytest
 
 from kafaat.registry import services
-from kafaat.registry.dedup import services as dedup_services
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -13,7 +12,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_registration_warns_of_a_likely_existing_record(page, sign_in, world, live_server):
     # The assertions read the English messages; French is the default.
     page.context.add_cookies([{"name": "kafaat_language", "value": "en", "url": live_server.url}])
-    dedup_services._index_state.clear()
     services.register_person(
         world["users"]["caseworker_a"],
         {
@@ -37,7 +35,6 @@ def test_registration_warns_of_a_likely_existing_record(page, sign_in, world, li
     assert "فاطمة الزهراء" in page.locator(".likely-match").first.inner_text()
     # The warning does not block the registration.
     assert page.locator("#person-form > p > button[type=submit]").is_enabled()
-    dedup_services._index_state.clear()
 
 
 def test_in_arabic_the_panel_line_reads_right_to_left_and_says_why_in_arabic(
@@ -46,7 +43,6 @@ def test_in_arabic_the_panel_line_reads_right_to_left_and_says_why_in_arabic(
     """The line that read "08 · نعيمة الحراق 2000/12/Naima Harrak": in the browser, the Latin name, the
     Arabic name and the date are each one unit (the date reads 12/03/2001), and what agreed is Arabic."""
     page.context.add_cookies([{"name": "kafaat_language", "value": "ar", "url": live_server.url}])
-    dedup_services._index_state.clear()
     services.register_person(
         world["users"]["caseworker_a"],
         {"first_name_ar": "نعيمة", "last_name_ar": "الحراق", "first_name_latin": "Naima",
@@ -67,4 +63,45 @@ def test_in_arabic_the_panel_line_reads_right_to_left_and_says_why_in_arabic(
     assert name.inner_text() == "Naima Harrak" and arabic.inner_text() == "نعيمة الحراق"
     # Right to left: the Latin name (first in the line) is drawn right of the Arabic one.
     assert name.bounding_box()["x"] > arabic.bounding_box()["x"]
-    dedup_services._index_state.clear()
+
+
+def test_in_arabic_a_person_imported_in_latin_letters_is_found_by_their_arabic_name(
+    page, sign_in, world, live_server, tmp_path
+):
+    """Issue 13: the matches come from the database's match keys, which the people import writes with the
+    people (no process builds an index first). In Arabic (right to left), the Arabic name finds the record
+    registered by a spreadsheet in Latin letters only."""
+    from kafaat.registry.tests import test_import_people
+
+    page.context.add_cookies([{"name": "kafaat_language", "value": "ar", "url": live_server.url}])
+    path = test_import_people.write_csv(
+        tmp_path / "people.csv",
+        test_import_people.HEADER,
+        [
+            [
+                "B-1",
+                "Benali",
+                "Fatima Zahra",
+                "",
+                "",
+                "F",
+                "12/03/2001",
+                "Oujda",
+                "0612345678",
+                "",
+                "05/01/2025",
+                "",
+            ]
+        ],
+    )
+    test_import_people.import_people(world["users"]["admin_a"], world["ngo_a"], path)
+    sign_in("caseworker_a")
+    page.goto("/people/new/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    page.fill("#id_first_name_ar", "فاطمة الزهراء")
+    page.fill("#id_last_name_ar", "بنعلي")
+    page.fill("#id_birth_date", "2001-03-12")  # a date input: ISO whatever the language
+    warning = page.locator("#likely-matches")
+    warning.wait_for()
+    assert "قد يكون هذا الشخص مسجَّلًا من قبل." in warning.inner_text()
+    assert "Fatima Zahra Benali" in page.locator(".likely-match").first.inner_text()

@@ -20,7 +20,8 @@ def reference(world):
     classifier.base_index()  # built once per process (seconds): not inside a page's time limit
 
 
-def test_import_filter_and_code_vacancies(page, sign_in, world, reference, tmp_path):
+def test_import_filter_and_code_vacancies(page, sign_in, world, reference, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
     bad = tmp_path / "offres.csv"
     bad.write_text(
         HEADER + "O-1;Oriental Textile;14;Oujda-Angad;Couturières (H/F);12;02/02/2026\n"
@@ -42,6 +43,7 @@ def test_import_filter_and_code_vacancies(page, sign_in, world, reference, tmp_p
         "O-3;Oujda Froid;C;Oujda-Angad;Soudeurs TIG;3;04/02/2026\n",
         encoding="utf-8",
     )
+    page.goto("/labour/vacancies/import/")  # from the job's page back to the form
     page.set_input_files("#id_file", str(good))
     page.click("button[name=import]")
     expect(page.locator("#imported-count")).to_have_text("3")

@@ -147,3 +147,45 @@ def test_the_logframe_editor_edits_and_reorders_in_place(page, sign_in, world, m
     page.locator(f"#node-line-{impact.pk} [data-action=delete]").click()
     expect(page.locator("#logframe-refusal")).to_contain_text("IMP")
     assert LogframeNode.objects.filter(project=project, code="IMP").exists()
+
+
+def test_the_logframe_editor_fits_a_laptop_and_edits_in_place_in_french(
+    page, sign_in, world, make_organisation, territory
+):
+    """Issue 14: in French the editor's three forms overlapped and the page was 1,531 px wide in a 1,366 px
+    window. Now it fits (French and Arabic), and an indicator is edited and moved without leaving the page."""
+    project = _programme(make_organisation, territory, world)
+    impact = LogframeNode.objects.get(project=project, code="IMP")
+    impact.name_fr = "Les jeunes et les femmes vulnérables accèdent durablement à un emploi décent"
+    impact.save()
+    page.set_viewport_size({"width": 1366, "height": 768})
+    sign_in("manager")
+    page.goto(f"/results/{project.code}/logframe/")
+    expect(page.locator("#indicator-form")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    boxes = [page.locator(f"#{form} > fieldset").bounding_box() for form in ("node-form", "indicator-form",
+                                                                             "target-form")]  # fmt: skip
+    for left, right in zip(boxes, boxes[1:], strict=False):  # side by side, never over one another
+        assert left["x"] + left["width"] <= right["x"] + 1 or left["y"] + left["height"] <= right["y"] + 1
+
+    page.evaluate("window.notReloaded = true")
+    man = Indicator.objects.get(project=project, code="MAN")
+    page.locator(f"#indicator-line-{man.pk} [data-action=edit]").click()
+    form = page.locator(f"#indicator-edit-{man.pk}")
+    form.locator("[name=name_fr]").fill("Conventions signées avec les employeurs")
+    form.locator("button[type=submit]").click()
+    renamed = page.locator("#editor-indicator-MAN .indicator-name")
+    expect(renamed).to_have_text("Conventions signées avec les employeurs")
+    expect(page.locator(f"#indicator-{man.pk}-up")).to_be_disabled()  # MAN comes first (codes in order)
+    reg = Indicator.objects.get(project=project, code="REG")
+    page.locator(f"#indicator-{reg.pk}-up").click()
+    expect(page.locator("#node-IMP li").first).to_have_id("editor-indicator-REG")
+    assert page.evaluate("window.notReloaded") is True  # all of it in place, no reload
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    order = Indicator.objects.filter(node=impact).order_by("position", "code")
+    assert [i.code for i in order] == ["REG", "MAN"]
+
+    page.click("button[data-language=ar]")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.locator("#indicator-form")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366

@@ -16,6 +16,7 @@ def test_an_analyst_filters_establishments_and_opens_a_programme(page, sign_in, 
     sign_in("national")  # the national administrator (superuser)
     page.click("button[data-language=en]")
     page.goto("/")
+    page.click(".nav-group summary:has-text('Training')")  # the national administrator's drop-down
     page.click(".mainnav a[href='/training/']")
     rows = page.locator("#establishments tbody tr")
     expect(rows).to_have_count(2)

@@ -2,16 +2,19 @@
 
 Public entry points: an app registers each kind of job it runs (`register`, a `JobKind`) and starts one with
 `enqueue`; `live_progress`, `retry`, `reap_lost_jobs` and the rest follow them; `start_worker_process` runs
-the worker beside another command (the demo). The parts: `queue` (the framework, on django-tasks' database
-backend), `worker_process`, and `views` (the jobs page, reached through `kafaat.core.urls`).
+the worker beside another command (the demo); `prune_finished_results` deletes the queue's old finished rows
+(the worker calls it hourly). The parts: `queue` (the framework, on django-tasks' database backend),
+`pruning`, `worker_process`, and `views` (the jobs page, reached through `kafaat.core.urls`).
 """
 
+from kafaat.core.jobs.pruning import prune_finished_results
 from kafaat.core.jobs.queue import (
     KINDS,
     MANAGE_JOBS,
     PROBE,
     JobHook,
     JobKind,
+    JobsOverview,
     Outcome,
     Progress,
     RunJob,
@@ -19,6 +22,8 @@ from kafaat.core.jobs.queue import (
     enqueue,
     execute,
     failure_message,
+    failures_of,
+    jobs_overview,
     jobs_visible_to,
     label_of,
     link_of,
@@ -38,6 +43,7 @@ __all__ = [
     "PROBE",
     "JobHook",
     "JobKind",
+    "JobsOverview",
     "Outcome",
     "Progress",
     "RunJob",
@@ -45,11 +51,14 @@ __all__ = [
     "enqueue",
     "execute",
     "failure_message",
+    "failures_of",
+    "jobs_overview",
     "jobs_visible_to",
     "label_of",
     "link_of",
     "live_progress",
     "may_manage",
+    "prune_finished_results",
     "reap_lost_jobs",
     "register",
     "retry",

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -30,7 +30,7 @@ from django_tasks import task
 from django_tasks.base import TaskContext
 
 from kafaat.core import access, audit
-from kafaat.core.models import Job, Organisation, WorkerHeartbeat
+from kafaat.core.models import ImportJob, Job, Organisation, WorkerHeartbeat
 
 logger = logging.getLogger("kafaat.jobs")
 MANAGE_JOBS = access.Permission.MANAGE_JOBS
@@ -303,3 +303,58 @@ def backlog() -> dict[str, int]:
         "queued": Job.objects.filter(status=Job.Status.QUEUED).count(),
         "running": Job.objects.filter(status=Job.Status.RUNNING).count(),
     }
+
+
+# --- What the home page shows (core/pages/core_panels.py) ---------------------------------------------------
+
+FAILURE_DAYS = 7  # how far back the home page looks for failed jobs and imports
+LISTED = 5
+
+
+@dataclass(frozen=True)
+class JobsOverview:
+    failed: list[Job]  # the newest failures of the last FAILURE_DAYS days, LISTED at most
+    failed_count: int
+    waiting: int
+    running: int
+    workers: int  # workers that reported lately
+
+
+def jobs_overview(user) -> JobsOverview | None:
+    """The jobs an administrator follows (`jobs_visible_to`): what failed lately, what waits; None for those
+    who may not manage jobs. Three queries whatever the number of jobs."""
+    if not may_manage(user):
+        return None
+    since = timezone.now() - timezone.timedelta(days=FAILURE_DAYS)
+    visible = jobs_visible_to(user)
+    failed = visible.filter(status=Job.Status.FAILED, created_at__gte=since)
+    counts = visible.aggregate(
+        failed=Count("pk", filter=Q(status=Job.Status.FAILED, created_at__gte=since)),
+        waiting=Count("pk", filter=Q(status=Job.Status.QUEUED)),
+        running=Count("pk", filter=Q(status=Job.Status.RUNNING)),
+    )
+    alive_since = timezone.now() - timezone.timedelta(seconds=settings.KAFAAT_WORKER_LOST_AFTER_SECONDS)
+    return JobsOverview(
+        failed=list(failed.order_by("-created_at")[:LISTED]),
+        failed_count=counts["failed"],
+        waiting=counts["waiting"],
+        running=counts["running"],
+        workers=WorkerHeartbeat.objects.filter(seen_at__gte=alive_since).count(),
+    )
+
+
+def failures_of(user) -> tuple[list[ImportJob], list[Job]]:
+    """The user's own imports that failed or were rejected and own jobs that failed, in the last FAILURE_DAYS
+    days (LISTED of each, newest first): their pages are the user's own, so every one can be opened. A job
+    that ran an import listed is left out, the import says it."""
+    since = timezone.now() - timezone.timedelta(days=FAILURE_DAYS)
+    imports = list(
+        ImportJob.objects.filter(
+            user=user,
+            created_at__gte=since,
+            status__in=(ImportJob.Status.FAILED, ImportJob.Status.REJECTED),
+        ).order_by("-created_at")[:LISTED]
+    )
+    failed = Job.objects.filter(user=user, status=Job.Status.FAILED, created_at__gte=since)
+    failed = failed.exclude(pk__in=[i.job_id for i in imports if i.job_id])
+    return imports, list(failed.order_by("-created_at")[:LISTED])

@@ -297,18 +297,48 @@ def _left_to_right(svg: str, rtl: bool) -> str:
     return _ARABIC_TEXT.sub(wrap, svg)
 
 
+_LINK = re.compile(r"<a[\s>]")
+_TAG = re.compile(r"<[^>]*>")
+_VEGA_ARIA = re.compile(r' (?:role="graphics-[a-z-]*"|aria-roledescription="[^"]*")')
+_ARIA_LABEL = re.compile(r' aria-label="[^"]*"')
+_ROLE_DESCRIPTION = re.compile(r'aria-roledescription="([^"]*)"')
+
+
 def accessible(svg: str, spec: dict) -> str:
     """The drawing as a page shows it: one image for assistive technology (`role="img"`), labelled in the
     chart's language (the spec's description, else "Chart"). What is inside an image is not read out, so
     Vega's English role descriptions and generated labels ("Y-axis for a discrete scale with 12 values",
     "pos: 0; sector: …") no longer are; they stay in the drawing, where the maps' templates find their shapes
-    by them (observatory/maps/template.py) and tests find the bars."""
-    if svg.startswith("<svg role="):
-        return svg  # a map filled from its template, whose drawing had it already
-    meta = spec.get("usermeta", {})
-    with translation.override(formatting.language_of(meta.get("language"))):
-        label = formatting.strip_isolates(meta.get("description", "")) or pgettext("accessibility", "Chart")
-    return svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
+    by them (observatory/maps/template.py) and tests find the bars.
+
+    A map whose territories are links is a labelled group instead (`role="group"`): an image's content is
+    not operable, its links would be controls nested in it (axe's nested-interactive). Its territories keep
+    their labels (the name and the value, in the map's language); Vega's roles, role descriptions and
+    labels of the rest (containers, legend, texts) are taken out."""
+    if not svg.startswith("<svg role="):  # else a map filled from its template, whose drawing had it already
+        meta = spec.get("usermeta", {})
+        with translation.override(formatting.language_of(meta.get("language"))):
+            description = formatting.strip_isolates(meta.get("description", ""))
+            label = description or pgettext("accessibility", "Chart")
+        svg = svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
+    return _linked(svg) if _LINK.search(svg) else svg
+
+
+def _linked(svg: str) -> str:
+    """A map with links as a group, only its territories' shapes labelled (the same when done again)."""
+    svg = svg.replace('<svg role="img" ', '<svg role="group" ', 1)
+    out, position = [], 0
+    for match in _TAG.finditer(svg):
+        tag = match.group()
+        out.append(svg[position : match.start()])
+        position = match.end()
+        if not tag.startswith("<svg"):
+            described = _ROLE_DESCRIPTION.search(tag)
+            territory = tag.startswith("<path") and (described is None or described.group(1) == "geoshape")
+            tag = _VEGA_ARIA.sub("", tag if territory else _ARIA_LABEL.sub("", tag))
+        out.append(tag)
+    out.append(svg[position:])
+    return "".join(out)
 
 
 def render_svg(spec: dict) -> str:

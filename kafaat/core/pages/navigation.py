@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kafaat.core import access
 from kafaat.core.access import Permission
 from kafaat.core.models import Role
+
+ADMINISTRATION = "administration"
 
 
 @dataclass(frozen=True)
@@ -22,15 +25,21 @@ class NavItem:
     url_name: str
     permission: str | None = None  # None: any signed-in member
     superuser_only: bool = False
+    group: str = (
+        ""  # a key of GROUPS: shown in that group's drop-down (when the user sees two of its entries)
+    )
 
 
 NAVIGATION: list[NavItem] = [
     NavItem(_("Home"), "home"),
-    NavItem(_("Territories"), "core:territories", Permission.VIEW_TERRITORY),
-    NavItem(_("Organisations"), "core:organisations", Permission.VIEW_ORGANISATION),
-    NavItem(_("Audit log"), "core:audit", Permission.VIEW_AUDIT),
-    NavItem(_("Background jobs"), "core:jobs", Permission.MANAGE_JOBS),
+    NavItem(_("Territories"), "core:territories", Permission.VIEW_TERRITORY, group=ADMINISTRATION),
+    NavItem(_("Organisations"), "core:organisations", Permission.VIEW_ORGANISATION, group=ADMINISTRATION),
+    NavItem(_("Audit log"), "core:audit", Permission.VIEW_AUDIT, group=ADMINISTRATION),
+    NavItem(_("Background jobs"), "core:jobs", Permission.MANAGE_JOBS, group=ADMINISTRATION),
 ]
+# Drop-downs of the menu, by key: a flat menu of every entry took two rows on a laptop for the roles that see
+# most of them. Apps register theirs (`register_group`); a group sits where its first visible entry would.
+GROUPS: dict[str, str | Promise] = {ADMINISTRATION: _("Administration")}
 
 
 def register(item: NavItem, position: int | None = None) -> None:
@@ -39,6 +48,11 @@ def register(item: NavItem, position: int | None = None) -> None:
         NAVIGATION.append(item)
     else:
         NAVIGATION.insert(position, item)
+
+
+def register_group(key: str, label: str | Promise) -> None:
+    """A drop-down of the menu (from an app's ready()); its entries name it in `NavItem.group`."""
+    GROUPS[key] = label
 
 
 def visible_items(user) -> list[NavItem]:
@@ -50,6 +64,53 @@ def visible_items(user) -> list[NavItem]:
         if (not item.superuser_only or user.is_superuser)
         and (item.permission is None or access.has_permission(user, item.permission))
     ]
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """One entry of the menu bar: a link (`items` holds it alone, `label` empty) or a drop-down."""
+
+    key: str  # the group's key, or the link's URL name
+    label: str | Promise
+    items: tuple[NavItem, ...]
+
+    @property
+    def is_group(self) -> bool:
+        return bool(self.label)
+
+
+def menu(user) -> list[MenuEntry]:
+    """The menu bar of `user`: their entries in order, those of a group together in a drop-down where the
+    group's first entry is; a group of which they see a single entry shows it as a plain link."""
+    items = visible_items(user)
+    members: dict[str, list[NavItem]] = {}
+    for item in items:
+        if item.group in GROUPS:
+            members.setdefault(item.group, []).append(item)
+    entries: list[MenuEntry] = []
+    for item in items:
+        group = members.get(item.group)
+        if not group or len(group) == 1:
+            entries.append(MenuEntry(item.url_name, "", (item,)))
+        elif group[0] is item:
+            entries.append(MenuEntry(item.group, GROUPS[item.group], tuple(group)))
+    # Administration last, where menus usually keep it, wherever its first entry was registered.
+    return sorted(entries, key=lambda entry: entry.is_group and entry.key == ADMINISTRATION)
+
+
+def menu_for_page(user, path: str) -> list[dict]:
+    """`menu(user)` as the template draws it: each link's address and whether it is the page shown (the
+    group holding it is marked too, so that a closed drop-down still says where the reader is)."""
+    out = []
+    for entry in menu(user):
+        links = []
+        for item in entry.items:
+            url = reverse(item.url_name)
+            links.append({"label": item.label, "url": url, "current": url == path})
+        current = any(link["current"] for link in links)
+        out.append({"key": entry.key, "label": entry.label, "is_group": entry.is_group, "links": links,
+                    "current": current})  # fmt: skip
+    return out
 
 
 # What each role's home page tells the person they can do; later issues extend the lists as features land.

@@ -104,3 +104,14 @@ def test_the_batched_hmac_is_hmac_sha256(key, message):
 @given(st.lists(st.text(max_size=40), max_size=20))
 def test_keyed_hashes_are_keyed_hash_of_each_value(values):
     assert crypto.keyed_hashes(values) == [crypto.keyed_hash(value) for value in values]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(max_size=40), max_size=20))
+def test_keyed_int64s_are_the_keyed_hashes_first_8_bytes_signed(values):
+    """The match keys: the keyed hash's first 64 bits, as PostgreSQL's bigint holds them (sign included)."""
+    found = crypto.keyed_int64s(values)
+    assert found == [
+        int.from_bytes(bytes.fromhex(crypto.keyed_hash(v))[:8], "big", signed=True) for v in values
+    ]
+    assert all(-(2**63) <= value < 2**63 for value in found)

@@ -3,6 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from kafaat.core.models import ImportJob, Job
 from kafaat.labour.models import CodingStatus, Survey, SurveyResponse, Vacancy
 from kafaat.labour.tests.conftest import POSTED
 
@@ -58,7 +59,8 @@ def test_the_coding_queue_confirms_in_place(client, labour):
     assert plain.url == "/labour/vacancies/coding/"
 
 
-def test_import_page_reports_errors_and_offers_the_report(client, labour):
+def test_import_page_reports_errors_and_offers_the_report(client, labour, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     client.force_login(labour["users"]["caseworker_a"])
     content = (
         "Entreprise;Ville;Intitulé du poste;Date de publication\n"
@@ -66,15 +68,21 @@ def test_import_page_reports_errors_and_offers_the_report(client, labour):
         "Oujda Froid;Atlantide;Soudeur;32/03/2026\n"
     ).encode()
     upload = SimpleUploadedFile("offres.csv", content, content_type="text/csv")
-    page = client.post("/labour/vacancies/import/", {"file": upload, "import": "1"})
+    posted = client.post("/labour/vacancies/import/", {"file": upload, "import": "1"})
+    job = ImportJob.objects.get(kind="vacancies")
+    assert posted.status_code == 302 and posted["Location"] == f"/labour/vacancies/import/{job.pk}/"
+    page = client.get(posted["Location"])  # the tests' immediate backend ran the job before the redirect
     html = page.content.decode()
     assert page.status_code == 200 and "Atlantide" in html and 'id="import-errors"' in html
+    assert job.status == ImportJob.Status.REJECTED and job.job.status == Job.Status.REFUSED
     assert not Vacancy.objects.filter(title="Frigoriste").exists()
-    job = page.context["job"]
+    assert not list(tmp_path.glob("imports/*/upload.csv"))  # the upload is not kept once read
     report = client.get(f"/labour/vacancies/import/{job.pk}/errors.xlsx")
     assert report.status_code == 200 and report["Content-Type"].startswith("application/vnd.openxml")
+    assert "offres.csv" in client.get("/labour/vacancies/import/").content.decode()  # the recent imports
     client.force_login(labour["users"]["caseworker_b"])
     assert client.get(f"/labour/vacancies/import/{job.pk}/errors.xlsx").status_code == 404
+    assert client.get(f"/labour/vacancies/import/{job.pk}/").status_code == 404
     assert client.get("/labour/vacancies/import/template/ar/").status_code == 200
 
 

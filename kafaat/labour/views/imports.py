@@ -1,7 +1,9 @@
-"""The vacancy import page: upload, every row checked, the errors shown and offered as an XLSX report.
+"""The vacancy import page: upload, follow the job, every row checked, the errors shown and offered as an XLSX
+report, the re-posted ads listed.
 
-Agency and job-board exports are small (hundreds to a few thousand rows), so the import runs inside the
-request; the error report is kept under MEDIA_ROOT for the user who imported, through an `ImportJob` row.
+The import runs as a job in the worker (`labour.importing.IMPORT`, core's `imports.background`); its
+`ImportJob` row keeps the outcome, the first errors and the re-posted ads (`details`), which the job page
+polls every second; the error report is kept under MEDIA_ROOT for the user who imported.
 """
 
 from __future__ import annotations
@@ -12,75 +14,62 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import render
-from django.utils import timezone, translation
+from django.shortcuts import redirect, render
+from django.utils import translation
 
 from kafaat.core import access
-from kafaat.core.imports import (
-    ImportFileError,
-    record_result,
-    run_import,
-    unexpected_failure,
-    write_template,
-)
+from kafaat.core.imports import background, write_template
 from kafaat.core.models import ImportJob
+from kafaat.labour import services
 from kafaat.labour.access_rules import CHANGE_LABOUR
 from kafaat.labour.forms import ImportForm
-from kafaat.labour.importing import VACANCY_COLUMNS, VacancyImport
+from kafaat.labour.importing import IMPORT_JOB, VACANCY_COLUMNS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ERRORS_SHOWN = 200
+KIND = "vacancies"
 
 
 def upload(request):
     if not access.has_permission(request.user, CHANGE_LABOUR):
         raise PermissionDenied
     form = ImportForm(request.user, request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:  # the organisation the rows are for: the one chosen, else the user's only one
+            organisation = services.organisation_for(request.user, data.get("organisation"))
+        except ValidationError as error:
+            form.add_error(None, error)  # a dict naming the field: shown beside it
+        else:
+            options = {"dry_run": "dry_run" in request.POST, "good_rows_only": data["good_rows_only"]}
+            job = background.new_job(request.user, organisation, KIND, data["file"], **options)
+            job = background.start(job, IMPORT_JOB)
+            return redirect("labour:import_job", job_id=job.pk)
+    jobs = ImportJob.objects.filter(user=request.user, kind=KIND)[:10]
     # Each template named in its own language ("Français", "العربية", "English"), as on the people import.
     languages = [(code, translation.get_language_info(code)["name_local"]) for code in ("fr", "ar", "en")]
-    context = {"form": form, "languages": languages}
-    if request.method == "POST" and form.is_valid():
-        context.update(_run(request, form.cleaned_data, dry_run="dry_run" in request.POST))
-    return render(request, "labour/import.html", context)
+    context = {"form": form, "languages": languages, "jobs": jobs}
+    return render(request, "labour/import.html", context, status=400 if form.errors else 200)
 
 
-def _run(request, data: dict, *, dry_run: bool) -> dict:
-    upload = data["file"]
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    try:
-        spec = VacancyImport(request.user, data.get("organisation"), language=language, file_name=upload.name)
-    except ValidationError as error:
-        return {"failure": error.messages[0]}
-    try:
-        result = run_import(
-            spec, upload, upload.name, dry_run=dry_run, good_rows_only=data["good_rows_only"], workers=1
-        )
-    except ImportFileError as error:
-        return {"failure": str(error)}
-    except Exception:
-        return {"failure": unexpected_failure()}
-    job = ImportJob(
-        user=request.user,
-        organisation=spec.organisation,
-        kind="vacancies",
-        file_name=Path(upload.name).name[:200],
-        language=language,
-        dry_run=dry_run,
-        good_rows_only=data["good_rows_only"],
-        finished_at=timezone.now(),
-    )
-    # The one bookkeeping of every import page: counts, the first errors, the report under MEDIA_ROOT.
-    record_result(job, result, str(Path("imports") / str(job.pk) / "errors.xlsx"))
-    job.save()
-    return {"result": result, "job": job, "reposted": spec.reposted, "errors": result.errors[:ERRORS_SHOWN]}
+def _own_job(request, job_id) -> ImportJob:
+    related = ImportJob.objects.select_related("organisation")
+    return access.in_scope_or_404(related, pk=job_id, user=request.user, kind=KIND)
+
+
+def job(request, job_id):
+    job = _own_job(request, job_id)
+    context = {"job": job, "reposted": job.details.get("reposted", []), **background.progress_of(job)}
+    template = "labour/import_job_status.html" if request.htmx else "labour/import_job.html"
+    return render(request, template, context)
 
 
 def error_report(request, job_id):
-    job = access.in_scope_or_404(ImportJob.objects.all(), pk=job_id, user=request.user, kind="vacancies")
-    if not job.report_path:
+    job = _own_job(request, job_id)
+    path = Path(settings.MEDIA_ROOT) / job.report_path if job.report_path else None
+    if path is None or not path.is_file():
         raise Http404
-    path = Path(settings.MEDIA_ROOT) / job.report_path
-    return FileResponse(open(path, "rb"), as_attachment=True, filename="errors.xlsx", content_type=XLSX)  # noqa: SIM115
+    name = f"{Path(job.file_name).stem}-errors.xlsx"
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=name, content_type=XLSX)  # noqa: SIM115
 
 
 def template(request, language: str):

@@ -1,12 +1,13 @@
 """The regional dashboard of the observatory: what the page shows for a year, a territory and a dimension.
 
 Public entry points (the view, the refresh and the tests use these): `build` and `chart` (a reader's board
-and one of its charts), `svgs`, the filters and the board's types (`Filters`, `Dashboard`, `DashboardError`,
-`INDICATORS`, `DIMENSIONS`, `CHARTS`, `url`, `territories`, `provinces_of`, `may_view`), the caches
-(`cache_clear`, `cache_info`, `years`, `default_year`) and `prewarm` / `prewarm_now`. The parts: `page` (a
-reader's request), `board` (computing one board), `panels` and `charts` (its panels and their Vega-Lite
-specs), `state` (filters, territories, the board), `cache` (per snapshot), `prewarm` (the common views ahead
-of the readers), `views` (the HTTP side, which `observatory/urls.py` routes to).
+and one of its charts), `export` (its tables and charts as files), `svgs`, the filters and the board's types
+(`Filters`, `Dashboard`, `DashboardError`, `INDICATORS`, `DIMENSIONS`, `CHARTS`, `url`, `territories`,
+`provinces_of`, `may_view`), the caches (`cache_clear`, `cache_info`, `years`, `default_year`) and `prewarm` /
+`prewarm_now`. The parts: `page` (a reader's request), `board` (computing one board), `panels` and `charts`
+(its panels and their Vega-Lite specs), `state` (filters, territories, the board), `cache` (per snapshot),
+`prewarm` (the common views ahead of the readers), `exports` (files of a reader's board), `views` (the HTTP
+side, which `observatory/urls.py` routes to).
 """
 
 from kafaat.observatory.dashboard.board import cached_board, svgs
@@ -19,11 +20,13 @@ from kafaat.observatory.dashboard.cache import (
     table,
     years,
 )
+from kafaat.observatory.dashboard.exports import FORMATS, Export, export
 from kafaat.observatory.dashboard.page import build, chart
 from kafaat.observatory.dashboard.panels import (
     CHARTS,
     choropleth,
     combine,
+    default_group,
     projection,
     rank,
     sectors,
@@ -54,6 +57,8 @@ __all__ = [
     "NATIONAL",
     "Dashboard",
     "DashboardError",
+    "Export",
+    "FORMATS",
     "Filters",
     "allowed",
     "build",
@@ -64,7 +69,9 @@ __all__ = [
     "check",
     "choropleth",
     "combine",
+    "default_group",
     "default_year",
+    "export",
     "may_view",
     "memo",
     "only_provinces",

@@ -29,7 +29,16 @@ from django.utils.translation import pgettext
 
 from kafaat.observatory import gaps, maps, snapshot
 from kafaat.observatory.dashboard.cache import memo, table
-from kafaat.observatory.dashboard.panels import CHARTS, choropleth, combine, projection, rank, sectors, shown
+from kafaat.observatory.dashboard.panels import (
+    CHARTS,
+    choropleth,
+    combine,
+    default_group,
+    projection,
+    rank,
+    sectors,
+    shown,
+)
 from kafaat.observatory.dashboard.state import NATIONAL, Dashboard, Filters, territories
 
 # --- The dashboard ----------------------------------------------------------------------------------------
@@ -132,13 +141,10 @@ def _compute_in_language(
             )
             for code in sorted({r.group_code for r in regions})
         ]
-    rank(board, shown(mine, exact), language)
+    visible = shown(mine, exact)
+    rank(board, visible, language)
 
-    group = filters.group
-    if group is None and (board.shortage or board.surplus):
-        group = (board.shortage or board.surplus)[
-            0
-        ].group_code  # the worst shortage, else the largest surplus
+    group = filters.group or default_group(visible)
     board.group = group
     board.group_name = gaps.group_name(dimension, group) if group else ""
 

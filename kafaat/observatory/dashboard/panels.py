@@ -103,6 +103,14 @@ class Shown:
             return MARKER
         return format_value(name, getattr(self.row, name), language)
 
+    def figure(self, name: str):
+        """The value for an export: the number, MARKER when hidden, None when undefined."""
+        return MARKER if name in self.hidden else getattr(self.row, name)
+
+
+# The figures of a ranked row (the page's columns), in the page's order.
+RANKED_FIGURES = ("graduates", "vacancies", "hires", "ratio", "mismatch", "placement_rate")
+
 
 def shown(rows: list[gaps.GapRow], exact: bool) -> list[Shown]:
     if exact:
@@ -164,12 +172,25 @@ def rank(board: Dashboard, rows: list[Shown], language: str) -> None:
                 mismatch=item.text("mismatch", language),
                 placement_rate=item.text("placement_rate", language),
                 mismatch_value=mismatch,
+                values={name: item.figure(name) for name in RANKED_FIGURES},
             )
         )
     # Shortage: the most negative mismatch (lowest S/D) first, ties by group code; surplus: the reverse.
     ranked.sort(key=lambda r: (r.mismatch_value, r.group_code))
     board.shortage = [r for r in ranked if r.mismatch_value < 0]
     board.surplus = [r for r in reversed(ranked) if r.mismatch_value > 0]
+
+
+def default_group(rows: list[Shown]) -> str | None:
+    """The group a dashboard projects when the reader chose none: the one with the most graduates in the
+    territory (as the reader sees them: a hidden count does not take part), ties to the lowest code; without
+    graduates, the one with the most vacancies. (The worst shortage was often a group without a single
+    graduate in any year: its projection was a flat zero.) None when no group has either."""
+    for field in ("graduates", "vacancies"):
+        counted = [(item.value(field), item.row.group_code) for item in rows if item.value(field)]
+        if counted:
+            return min(counted, key=lambda pair: (-pair[0], pair[1]))[1]
+    return None
 
 
 def _link(filters: Filters, **changes) -> str:
@@ -234,14 +255,23 @@ def choropleth(
                 else _link(filters, province=code)
             )
             values.append(maps.MapValue(code, None, "–", href))
-    spec = map_spec(level, filters.region, indicator, language, values, note=_stamp(board))
+    selected = filters.province if level == "province" else None
+    spec = map_spec(level, filters.region, indicator, language, values, note=_stamp(board), selected=selected)
+    board.map_values = sorted(values, key=lambda v: codes.index(v.code) if v.code in codes else len(codes))
     board.map_spec, board.map_svg = spec, _draw(spec)
 
 
 def map_spec(
-    level: str, region: str | None, indicator: str, language: str, values: list[maps.MapValue], note: str = ""
+    level: str,
+    region: str | None,
+    indicator: str,
+    language: str,
+    values: list[maps.MapValue],
+    note: str = "",
+    selected: str | None = None,
 ) -> dict:
-    """The choropleth's spec (in the active language: `language` names the territories and the legend)."""
+    """The choropleth's spec (in the active language: `language` names the territories and the legend);
+    `selected`: the province outlined."""
     known = territories()
     codes = provinces_of(region) if region else [c for c, t in known.items() if t.level == "region"]
     return maps.choropleth(
@@ -253,6 +283,7 @@ def map_spec(
         region=region,
         legend_title=str(INDICATORS[indicator]),
         note=note,
+        selected=selected,
     )
 
 
@@ -288,6 +319,7 @@ def sectors(board: Dashboard, version: int, language: str, year: int, exact: boo
         for item in shown(rows, exact)
         if item.row.graduates or item.row.vacancies
     ]
+    board.sector_bars = bars
     if bars:
         spec = sector_chart(bars, language=language, title=board.territory_name, subtitle=_stamp(board))
         board.sector_spec, board.sector_svg = spec, _draw(spec)

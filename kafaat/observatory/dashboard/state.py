@@ -133,6 +133,8 @@ class RankedRow:
     mismatch: str
     placement_rate: str
     mismatch_value: float  # the ranking key
+    # The figures for exports: numbers as numbers, MARKER where hidden, None where undefined (e.g. S/D of 0).
+    values: dict = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,7 @@ class Dashboard:
     sector_spec: dict | None = None
     projection_spec: dict | None = None
     map_note: str = ""
+    map_values: list = field(default_factory=list)  # maps.MapValue of each territory on the map, in order
     shortage: list[RankedRow] = field(default_factory=list)
     surplus: list[RankedRow] = field(default_factory=list)
     hidden_groups: int = 0  # groups whose mismatch is suppressed: in neither list
@@ -166,6 +169,7 @@ class Dashboard:
     group: str | None = None
     group_name: str = ""
     sector_svg: str = ""
+    sector_bars: list[SectorBar] = field(default_factory=list)
     projection_svg: str = ""
     projection: list[gaps.ProjectionRow] = field(default_factory=list)
     projection_method: str = ""

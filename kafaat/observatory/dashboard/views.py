@@ -4,7 +4,7 @@ by htmx when a filter changes; the figures come from `dashboard` (a service, no 
 from dataclasses import replace
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import escape
@@ -92,6 +92,7 @@ def regional_dashboard(request):
         trail=[(label, dashboard_url(f)) for label, f in board.trail],
         svgs=dashboard.svgs(board),
         chart_urls={which: chart_url(which, board.filters) for which in dashboard.CHARTS},
+        exports=export_urls(board.filters),
         shortage=board.shortage_page(),
         surplus=board.surplus_page(),
     )
@@ -124,6 +125,37 @@ def dashboard_chart(request, which: str):
     response = HttpResponse(svg)
     response["Cache-Control"] = "private, max-age=300"
     return response
+
+
+def dashboard_export(request, name: str, fmt: str):
+    """A table (CSV, or every table as XLSX) or a chart (SVG, PNG) of the reader's dashboard, as a file: the
+    same filters and rules as the page (400 with a message, 403 outside one's scope, 404 for no export)."""
+    if not dashboard.may_view(request.user):
+        raise PermissionDenied
+    if name not in dashboard.FORMATS.get(fmt, ()):
+        raise Http404(_("No such export."))
+    try:
+        made = dashboard.export(request.user, parse_filters(request.GET), get_language()[:2], name, fmt)
+    except gaps.NoSnapshot:
+        return HttpResponse(_("No snapshot of the data yet."), status=409, content_type="text/plain")
+    except (dashboard.DashboardError, gaps.GapError) as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(made.content, content_type=made.media_type)
+    response["Content-Disposition"] = f'attachment; filename="{made.filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def export_urls(filters: dashboard.Filters) -> dict[str, str]:
+    """The addresses of the page's exports: `<table>_csv`, `tables_xlsx`, `<chart>_svg`, `<chart>_png`."""
+    page = dashboard_url(filters)
+    query = page.split("?", 1)[1] if "?" in page else ""
+    out = {}
+    for fmt, names in dashboard.FORMATS.items():
+        for name in names:
+            path = reverse("observatory:dashboard_export", args=[name, fmt])
+            out[f"{name}_{fmt}"] = f"{path}?{query}" if query else path
+    return out
 
 
 def _reachable_regions(user) -> set[str] | None:

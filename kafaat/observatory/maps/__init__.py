@@ -21,6 +21,7 @@ from kafaat.observatory.maps.choropleth import (
 from kafaat.observatory.maps.drawing import (
     LINK_ORIGIN,
     NO_DATA_COLOUR,
+    SELECTED_STROKE,
     cache_dir,
     cache_info,
     draw,
@@ -30,6 +31,7 @@ from kafaat.observatory.maps.drawing import (
 __all__ = [
     "LINK_ORIGIN",
     "NO_DATA_COLOUR",
+    "SELECTED_STROKE",
     "Level",
     "MapValue",
     "Scale",

@@ -26,6 +26,8 @@ from kafaat.observatory.maps import template as map_template
 from kafaat.observatory.maps.drawing import (
     LINK_ORIGIN,
     NO_DATA_COLOUR,
+    SELECTED_STROKE,
+    SELECTED_STROKE_WIDTH,
     cache_dir,
     count_hit,
     draw,
@@ -114,9 +116,11 @@ def choropleth(
     width: int = 460,
     height: int = 460,
     note: str = "",
+    selected: str | None = None,
 ) -> dict:
     """The Vega-Lite spec of a choropleth: one level, one indicator, territory names in `language`; `note`
-    (e.g. the snapshot's time) goes before the OpenStreetMap credit, so a saved map still says it."""
+    (e.g. the snapshot's time) goes before the OpenStreetMap credit, so a saved map still says it;
+    `selected`: a territory outlined (the province the page shows)."""
     if level not in ("region", "province"):
         raise ValueError("level must be 'region' or 'province'")
     if indicator not in SCALES:
@@ -177,6 +181,7 @@ def choropleth(
                     "scale": scale,
                     "legend": legend,
                 },  # fmt: skip
+                **_outline(selected),
                 "href": {"field": "href", "type": "nominal"},
                 "description": {"field": "label", "type": "nominal"},  # aria-label, for screen readers
                 "tooltip": {"field": "label", "type": "nominal"},
@@ -200,7 +205,9 @@ def choropleth(
         },
         {
             "data": {"values": [{"label": no_data}]},
-            "mark": {"type": "square", "size": 120, "color": NO_DATA_COLOUR, "opacity": 1},
+            # The key of the grey "no data" colour: the text beside it says it (a square with no name would
+            # be an image without alternative text).
+            "mark": {"type": "square", "size": 120, "color": NO_DATA_COLOUR, "opacity": 1, "aria": False},
             "encoding": {"x": {"value": width - 8 if rtl else 8}, "y": {"value": 8}},
         },
         {
@@ -229,7 +236,22 @@ def choropleth(
     ]
     spec["usermeta"]["territory"] = territory
     spec["usermeta"]["map_note"] = note  # a choropleth: drawn from its template (map_template)
+    if selected:
+        if selected not in known:
+            raise ValueError(f"Territory not on this map: {selected}")
+        spec["usermeta"]["selected"] = selected  # outlined by the template's fill too
     return spec
+
+
+def _outline(selected: str | None) -> dict:
+    """The selected territory's outline (the other shapes keep the mark's thin white border)."""
+    if not selected:
+        return {}
+    test = f"datum.id === {json.dumps(selected)}"
+    return {
+        "stroke": {"condition": {"test": test, "value": SELECTED_STROKE}, "value": "white"},
+        "strokeWidth": {"condition": {"test": test, "value": SELECTED_STROKE_WIDTH}, "value": 0.8},
+    }
 
 
 # --- rendering, cached on disk -------------------------------------------------------------------------

@@ -16,6 +16,8 @@ from django.conf import settings
 from kafaat.core.pages import charts
 
 NO_DATA_COLOUR = "#c8c8c8"
+# The outline of the territory the page is about (a selected province): dark and thick, on any fill.
+SELECTED_STROKE, SELECTED_STROKE_WIDTH = "#1a1a1a", 2.5
 # Vega resolves relative links against its own base URL: links go in under this origin, which is then cut off.
 LINK_ORIGIN = "https://kafaat.invalid"
 

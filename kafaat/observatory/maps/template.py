@@ -20,7 +20,14 @@ from dataclasses import dataclass
 
 from kafaat.core.pages import charts
 from kafaat.observatory.maps import drawing  # `drawing.draw`: the functions below take a `draw` flag
-from kafaat.observatory.maps.drawing import LINK_ORIGIN, NO_DATA_COLOUR, cache_dir, write_atomically
+from kafaat.observatory.maps.drawing import (
+    LINK_ORIGIN,
+    NO_DATA_COLOUR,
+    SELECTED_STROKE,
+    SELECTED_STROKE_WIDTH,
+    cache_dir,
+    write_atomically,
+)
 
 SAMPLES = 400
 NOTE = "@@NOTE@@"  # stands for the map's note (the snapshot's time) in a template
@@ -30,6 +37,10 @@ _SHAPE = re.compile(
     r'<path aria-label="(?P<label>[^"]*?): @@(?P=code)@@"(?P<rest>[^>]*?) fill="(?P<fill>[^"]*)"'
     r"(?P<tail>[^>]*)/>(?:</a>)?"
 )
+
+
+_STROKE = re.compile(r'stroke="[^"]*"')
+_STROKE_WIDTH = re.compile(r'stroke-width="[^"]*"')
 
 
 @dataclass(frozen=True)
@@ -51,9 +62,12 @@ def scale_of(spec: dict) -> dict | None:
 
 def template_spec(spec: dict, note: str) -> dict:
     """The spec of the template: every territory without a value, its text and link placeholders, the note
-    a placeholder."""
+    a placeholder, no territory outlined (`fill` outlines the selected one: one template for all)."""
     out = copy.deepcopy(spec)
     out["usermeta"]["map_note"] = NOTE
+    out["usermeta"].pop("selected", None)
+    for channel in ("stroke", "strokeWidth"):
+        out["layer"][0]["encoding"].pop(channel, None)
     rows = out["layer"][0]["transform"][0]["from"]["data"]["values"]
     for row in rows:
         slot = _SLOT.format(row["code"])
@@ -172,11 +186,15 @@ def fill(spec: dict, note: str, shape: Template, table: list[tuple[int, int, int
     """The map of `spec` from its template: each shape's colour, link and label, and the note."""
     scale = spec["layer"][0]["encoding"]["color"]["scale"]
     rows = {r["code"]: r for r in spec["layer"][0]["transform"][0]["from"]["data"]["values"]}
+    selected = spec["usermeta"].get("selected")
     out = [shape.parts[0]]
     for code, (name, rest, tail), after in zip(shape.codes, shape.shapes, shape.parts[1:], strict=True):
         row = rows[code]
         value = row["value"]
         paint = NO_DATA_COLOUR if value is None else colour(value, scale, table)
+        if code == selected:  # as Vega draws the spec's outline condition
+            tail = _STROKE.sub(f'stroke="{SELECTED_STROKE}"', tail)
+            tail = _STROKE_WIDTH.sub(f'stroke-width="{SELECTED_STROKE_WIDTH}"', tail)
         path = f'<path aria-label="{name}: {_escape(row["text"])}"{rest} fill="{paint}"{tail}/>'
         if row["href"]:
             out.append(f'<a xlink:href="{_escape(row["href"])}">{path}</a>')

@@ -32,6 +32,7 @@ from kafaat.core import access, audit
 from kafaat.core.models import Territory
 from kafaat.observatory import disclosure, snapshot
 from kafaat.observatory.permissions import PUBLISH_OPEN_DATA
+from kafaat.observatory.publication import repeat
 from kafaat.observatory.publication.figures import (
     DIMENSIONS,
     collect_figures,
@@ -49,6 +50,10 @@ ALL_GROUPS = "ALL"
 PUBLISHED_COUNTS = disclosure.PUBLISHED_COUNTS
 SEXED = disclosure.SEXED
 COUNTS = disclosure.COUNTS
+
+
+STEPS = 3  # reading the figures, writing and validating the package, storing it
+Progress = Callable[[int, int, str], None]  # (steps done, STEPS, what it does now)
 
 
 class PackageInvalid(ValidationError):
@@ -126,16 +131,16 @@ def _freeze(directory: Path) -> None:
         path.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
 
 
-def publish(
-    actor, code: str, year: int, *, out: Path | None = None, progress: Callable[[str], None] | None = None
-) -> Publication:
-    """Build, validate and store a new version of the package of ``code`` (a region, or ``MA``) for ``year``.
+def check(actor, code: str, year) -> tuple[Territory | None, int]:
+    """What a publication needs before its figures are read: a known scope the actor may publish (``actor``
+    None: the command line), a year with data in the warehouse snapshot. Returns (region or None for the
+    country, year); refuses with PermissionDenied or a ValidationError that says why. Quick (no figures are
+    read): the page and the API check this in the request, then queue the publication as a job."""
+    region, year, _info = _checked(actor, code, year)
+    return region, year
 
-    ``actor`` None is the command line. Refuses (ValidationError) an unknown region, a year without data, a
-    missing warehouse snapshot, and a package that frictionless finds invalid; nothing is stored then.
-    ``out``: also copy the package's files there (the command's --out).
-    """
-    say = progress or (lambda message: None)
+
+def _checked(actor, code: str, year) -> tuple[Territory | None, int, snapshot.SnapshotInfo]:
     region = resolve_scope(code)
     if actor is not None and not may_publish(actor, region):
         raise PermissionDenied
@@ -157,8 +162,31 @@ def publish(
             _("No data for %(year)s in the warehouse snapshot (years with data: %(years)s).")
             % {"year": year, "years": ", ".join(map(str, available)) or "—"}
         )
+    return region, year, info
+
+
+def publish(
+    actor,
+    code: str,
+    year,
+    *,
+    out: Path | None = None,
+    progress: Progress | None = None,
+    refuse_identical: bool = False,
+) -> Publication:
+    """Build, validate and store a new version of the package of ``code`` (a region, or ``MA``) for ``year``.
+
+    ``actor`` None is the command line. Refuses (ValidationError) an unknown region, a year without data, a
+    missing warehouse snapshot, and a package that frictionless finds invalid; nothing is stored then.
+    ``out``: also copy the package's files there (the command's --out). ``progress(done, total, stage)``:
+    how far it got, in ``STEPS`` steps (the job's page shows it, the command prints it).
+    ``refuse_identical``: refuse (``repeat.IdenticalPackage``) a package whose figures are the last version's
+    (the page asks first).
+    """
+    say = progress or (lambda done, total, stage: None)
+    region, year, info = _checked(actor, code, year)
     scope = scope_of(region)
-    say(f"Reading the gap tables of {scope.code} for {year}")
+    say(0, STEPS, _("Reading the gap tables of %(scope)s for %(year)s") % {"scope": scope.code, "year": year})
     refused = getattr(gaps_engine(), "GapError", ValueError)
     try:
         figures = {d: collect_figures(year, region, d) for d in DIMENSIONS}
@@ -176,7 +204,7 @@ def publish(
     root.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".publishing-", dir=root))
     try:
-        say("Writing and validating the package")
+        say(1, STEPS, _("Writing and validating the package"))
         built = write_package(
             work, scope=scope, year=year, version=version, taken_at=info.taken_at, published_at=published_at,
             figures=figures,
@@ -184,6 +212,10 @@ def publish(
         errors = validate_package(work)
         if errors:
             raise PackageInvalid([_("The data package is not valid: nothing was published."), *errors[:50]])
+        if refuse_identical:
+            files = [(name, sha256_of(work / name)) for name, _type, _title in built.files]
+            repeat.refuse_if_identical(files, latest(scope.code, year))
+        say(2, STEPS, _("Storing the package"))
         publication = _store(actor, work, scope, year, version, info.taken_at, published_at, built)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -195,6 +227,7 @@ def publish(
         publication,
         details={"operation": "publish_open_data", "scope": scope.code, "year": year, "version": version},
     )
+    say(STEPS, STEPS, _("Package published"))
     return publication
 
 

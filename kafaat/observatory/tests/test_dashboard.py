@@ -134,7 +134,8 @@ def test_who_sees_the_dashboard_and_in_which_form(client, gap_world):
     assert client.get("/observatory/").status_code == 302  # to the log-in page
 
     donor = _as(client, gap_world, "donor").get("/observatory/?year=2025").content.decode()
-    assert '<span class="notice">' in donor.split('id="snapshot-time"')[1][:400]  # "numbers below 5 …"
+    notice = '<span class="notice suppression-notice">'  # "numbers below 5 …", under the snapshot's time
+    assert notice in donor.split('id="snapshot-time"')[1][:400]
     assert dict(_ranked(donor, "surpluses"))["74"][4] == "*"  # 1 placed of 2: suppressed
 
     analyst = _as(client, gap_world, "analyst_oriental")

@@ -154,7 +154,8 @@ def test_a_map_is_drawn_once_then_read_from_the_disk_cache(settings, tmp_path):
     assert maps.cached_svg(coverage) == maps.render_svg(coverage)
 
 
-_SHAPE = r'(?:<a href="([^"]*)">)?<path aria-label="([^"]*)" role="graphics-symbol" aria-roledescription="geoshape"[^>]*?fill="([^"]*)"[^>]*/>(?:</a>)?'  # noqa: E501
+# A map with links keeps its shapes' labels, without Vega's role descriptions (core.pages.charts.accessible).
+_SHAPE = r'(?:<a href="([^"]*)">)?<path aria-label="([^"]*)"(?: role="graphics-symbol" aria-roledescription="geoshape")?[^>]*?fill="([^"]*)"[^>]*/>(?:</a>)?'  # noqa: E501
 
 
 def _rgb(colour: str) -> tuple[int, ...]:
@@ -216,3 +217,34 @@ def test_an_arabic_map_caption_reads_right_to_left_with_its_date_day_first():
     no_data = [t for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg) if "(*)" in t]
     assert no_data and all(t.startswith(RLI) for t in no_data)  # "(*)" stays at the end of the sentence
     assert 'style="direction: ltr' in svg[:200]
+
+
+_OUTLINE = r'<path aria-label="{name}: [^"]*"[^>]*stroke="([^"]*)" stroke-width="([^"]*)"'
+
+
+def test_the_selected_province_is_outlined_from_the_template_as_in_the_whole_drawing():
+    """The province the page shows is outlined (dark, thick) — in a map from its template exactly as Vega
+    draws the spec's condition; the other shapes keep their thin white border, and one template serves
+    every selection."""
+    features = maps.level_features("province", "MA-02")
+    values = [maps.MapValue(f["id"], 0.5 + i / 10, f"{i}", f"/observatory/?province={f['id']}")
+              for i, f in enumerate(features)]  # fmt: skip
+    names = {f["id"]: f"P{i}" for i, f in enumerate(features)}
+    chosen, other = features[1]["id"], features[2]["id"]
+
+    def spec(selected):
+        return maps.choropleth("province", values, indicator="ratio", language="fr", region="MA-02",
+                               names=names, note="n", selected=selected)  # fmt: skip
+
+    whole = charts.render_svg(spec(chosen))
+    templated = maps.render_svg(spec(chosen))
+    for svg in (whole, templated):
+        assert re.search(_OUTLINE.format(name="P1"), svg).groups() == (maps.SELECTED_STROKE, "2.5")
+        assert re.search(_OUTLINE.format(name="P2"), svg).groups() == ("white", "0.8")
+    renders = maps.cache_info()["renders"]
+    again = maps.render_svg(spec(other))  # another province: the same template, only filled
+    assert maps.cache_info()["renders"] == renders
+    assert re.search(_OUTLINE.format(name="P2"), again).groups() == (maps.SELECTED_STROKE, "2.5")
+    assert re.search(_OUTLINE.format(name="P1"), again).groups() == ("white", "0.8")
+    with pytest.raises(ValueError):
+        spec("01.511")  # a province of another region is not on this map

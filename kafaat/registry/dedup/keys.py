@@ -352,3 +352,20 @@ COMPARISON_COLUMNS = {
     "address": ("address",),
     "postcode": ("postcode",),
 }
+
+# Blocking: each rule with the columns it needs. Together they keep about ten comparisons per record. Here,
+# below Splink, so that the registration-time matcher and the registry's match keys use them without it.
+BLOCKING_RULES = (
+    ("name_pair1",),  # same first and last name keys, in either order
+    ("name_pair2",),
+    ("phone1",),
+    ("id_key",),
+    ("dob", "ln_s1"),
+    ("dob", "fn_k1"),
+    ("dob", "commune"),
+    ("fn_k1", "ln_s1", "dob_year"),
+    ("fn_k1", "ln_s1", "province"),
+    ("ln_s1", "dob_year", "commune"),  # first name mistyped and birth date not quite the same
+    ("address", "dob_year"),
+    ("postcode", "fn_k1"),
+)

@@ -1,11 +1,12 @@
-"""Likely matches of one record, in milliseconds: a blocking index over the registry and the same model.
+"""Likely matches of one record, in milliseconds: the comparison levels in Python, and an in-memory index.
 
 The batch run asks Splink to score every blocked pair; at registration time one record must be compared
-while the case worker types. `MatchIndex` keeps, for each blocking rule of `linkage_settings`, a sorted
-array of 64-bit key hashes (computed by DuckDB for the whole registry at once), so the candidates of a
-record are a few binary searches away. They are scored by `score_pair`, a Python copy of the Splink
-comparison levels with the m and u of the same saved model; a test checks that it gives Splink's
-probabilities.
+while the case worker types. `Scorer` is a Python copy of the Splink comparison levels with the m and u of
+the same saved model (a test checks that it gives Splink's probabilities), and `rank` scores a record's
+candidates with it. The registration form finds the candidates in the database (`match_keys`, shared by
+every web process); `MatchIndex` finds them in memory — for each blocking rule a sorted array of 64-bit key
+hashes computed by DuckDB for a whole set of records — and serves the benchmarks and the test that both
+give the same matches.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import numpy as np
 import pyarrow as pa
 
 from kafaat.registry.dedup import linkage
-from kafaat.registry.dedup.splink_settings import BLOCKING_RULES
+from kafaat.registry.dedup.keys import BLOCKING_RULES
 
 MAX_CANDIDATES = 400
 
@@ -290,7 +291,7 @@ def _hash_rules(prepared: pa.Table, rules) -> list[tuple[np.ndarray, np.ndarray]
     for rule in rules:
         relation = connection.sql(
             f"SELECT h, position FROM (SELECT {_key_sql(rule)} AS h, position FROM records) "  # noqa: S608
-            "WHERE h IS NOT NULL ORDER BY h"
+            "WHERE h IS NOT NULL ORDER BY h, position"  # ties in record order: the cap keeps the first ids
         )
         # DuckDB 2 renamed fetch_arrow_table (deprecated) to to_arrow_table.
         result = getattr(relation, "to_arrow_table", None) or relation.fetch_arrow_table
@@ -347,15 +348,21 @@ class MatchIndex:
         positions = self.candidates(record)
         if len(positions) == 0:
             return []
-        query = record.to_pylist()[0]
-        results = []
-        for candidate in self.records.take(pa.array(positions)).to_pylist():
-            if candidate["unique_id"] == query["unique_id"]:
-                continue
-            probability, reasons = self.scorer.score(query, candidate)
-            if probability >= threshold:
-                results.append(
-                    {"unique_id": candidate["unique_id"], "probability": probability, "agreed": reasons}
-                )
-        results.sort(key=lambda row: -row["probability"])
-        return results[:limit]
+        candidates = self.records.take(pa.array(positions)).to_pylist()
+        return rank(self.scorer, record.to_pylist()[0], candidates, threshold=threshold, limit=limit)
+
+
+def rank(scorer: Scorer, query: dict, candidates: list[dict], *, threshold: float, limit: int) -> list[dict]:
+    """The candidates (prepared records, in the order they were chosen) scoring at least `threshold` against
+    the query, best first (ties in that order): unique_id, probability, agreed; the query itself left out."""
+    results = []
+    for candidate in candidates:
+        if candidate["unique_id"] == query["unique_id"]:
+            continue
+        probability, reasons = scorer.score(query, candidate)
+        if probability >= threshold:
+            results.append(
+                {"unique_id": candidate["unique_id"], "probability": probability, "agreed": reasons}
+            )
+    results.sort(key=lambda row: -row["probability"])
+    return results[:limit]

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from kafaat.core import access, audit
 from kafaat.registry import services
 from kafaat.registry.access_rules import CHANGE_PERSON
+from kafaat.registry.dedup import match_keys
 from kafaat.registry.models import MatchCandidate, Merge, Person, PersonAccess
 
 # Fields copied from the merged record where the survivor has none; sensitive fields are never copied.
@@ -144,6 +145,7 @@ def merge(
         survivor.save()
     merged.merged_into = survivor
     merged.save(update_fields=["merged_into", "updated_at"])
+    match_keys.refresh([survivor.pk, merged.pk])  # merged: no keys; survivor: with its fills
     record = Merge.objects.create(
         survivor=survivor,
         merged=merged,
@@ -216,6 +218,7 @@ def unmerge(actor, record: Merge) -> Merge:
         survivor.save()
     merged.merged_into = None
     merged.save(update_fields=["merged_into", "updated_at"])
+    match_keys.refresh([survivor.pk, merged.pk])
     record.undone_at = timezone.now()
     record.undone_by = actor if getattr(actor, "is_authenticated", False) else None
     record.save(update_fields=["undone_at", "undone_by"])

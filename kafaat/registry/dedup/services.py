@@ -7,7 +7,6 @@ user cannot see whole is only counted for them.
 from __future__ import annotations
 
 import re
-import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -26,40 +25,11 @@ from django.utils.translation import gettext_lazy
 from kafaat.core import access, audit, crypto, jobs
 from kafaat.registry import normalise, services
 from kafaat.registry.dedup import keys as linkage_keys
-from kafaat.registry.dedup import linkage, merging
+from kafaat.registry.dedup import linkage, match_keys, merging
+from kafaat.registry.dedup.match_keys import registry_records
 from kafaat.registry.dedup_access import REVIEW_DUPLICATES
 from kafaat.registry.models import DedupSettings, LinkageRun, MatchCandidate, Merge, Person, PersonAccess
 from kafaat.registry.validation import territory_index
-
-REGISTRY_FIELDS = (
-    "pk", "first_name_ar", "last_name_ar", "first_name_latin", "last_name_latin", "sex", "birth_date",
-    "birth_date_estimated", "phone", "phone_alt", "id_number_hash", "territory__code",
-    "territory__parent__code",
-)  # fmt: skip
-BATCH = 50_000
-
-
-def registry_records(people: QuerySet[Person] | None = None) -> pa.Table:
-    """The registry's people (merged records excluded) as a table of linkage fields, read in batches."""
-    people = people if people is not None else Person.objects.filter(merged_into__isnull=True)
-    columns: dict[str, list] = {name: [] for name in REGISTRY_FIELDS}
-    for row in people.order_by("pk").values_list(*REGISTRY_FIELDS).iterator(chunk_size=BATCH):
-        for name, value in zip(REGISTRY_FIELDS, row, strict=True):
-            columns[name].append(value)
-    rename = {
-        "pk": "unique_id",
-        "id_number_hash": "id_hash",
-        "territory__code": "commune",
-        "territory__parent__code": "province",
-    }
-    types = {"pk": pa.int64(), "birth_date": pa.date32(), "birth_date_estimated": pa.bool_()}
-    return pa.table(
-        {
-            rename.get(name, name): pa.array(values, types.get(name, pa.string()))
-            for name, values in columns.items()
-        }
-    )
-
 
 # --- The batch run ------------------------------------------------------------------------------------------
 
@@ -131,6 +101,7 @@ def execute_run(run: LinkageRun, progress: Callable[[str, float], None] | None =
         records = registry_records()
         settings = DedupSettings.current()
         prepared = linkage.prepare(records)
+        match_keys.store_frequencies_of(prepared)  # the registration-time scorer's, at no extra cost
         result = linkage.link(prepared, review_threshold=settings.review_threshold, progress=progress)
         run.records, run.pairs = records.num_rows, result.pairs.num_rows
         run.clusters = len(set(result.clusters["cluster_id"].to_pylist()))
@@ -315,31 +286,19 @@ def update_thresholds(actor, review: float, auto_merge_at: float | None) -> Dedu
 # --- Likely matches while registering -----------------------------------------------------------------------
 
 _CODE_IN_LABEL = re.compile(r"\(([A-Z0-9_.\-]+)\)\s*$")
-_index_lock = threading.Lock()
-_index_state: dict[str, Any] = {}
-INDEX_MAX_AGE = 15 * 60
+
+
+TYPED_FIELDS = (
+    "first_name_ar", "last_name_ar", "first_name_latin", "last_name_latin", "sex", "birth_date", "age",
+    "commune", "phone", "phone_alt", "id_type", "id_number",
+)  # fmt: skip
+TYPED_MAX_LENGTH = 100  # a name field's length (NameField); phones and documents are shorter
 
 
 @dataclass
 class LikelyMatches:
     people: list[tuple[Person, float, list[str]]]
     elsewhere: int | None  # likely matches in records the actor may not see; None when not counted
-
-
-def _registry_index():
-    """The process's blocking index of the registry, rebuilt when stale; newer records scored directly."""
-    from kafaat.registry.dedup.matching import MatchIndex
-
-    with _index_lock:
-        newest = Person.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-        state = _index_state
-        if not state or time.monotonic() - state["built"] > INDEX_MAX_AGE or newest < state["max_id"]:
-            records = linkage.prepare(registry_records())
-            state.update(index=MatchIndex(records), max_id=newest, built=time.monotonic(), recent=None)
-        elif newest > state["max_id"]:
-            recent = registry_records(Person.objects.filter(pk__gt=state["max_id"], merged_into__isnull=True))
-            state["recent"] = MatchIndex(linkage.prepare(recent)) if recent.num_rows else None
-        return state["index"], state["recent"]
 
 
 def territory_typed(text: str):
@@ -351,14 +310,13 @@ def territory_typed(text: str):
     return territory_index().find(code.group(1) if code else text)
 
 
-def _query_record(raw: Mapping[str, Any]) -> pa.Table:
+def query_record(raw: Mapping[str, Any]) -> pa.Table:
+    """The registration form's values (as typed) as a one-row prepared table, like the registry's records."""
     commune, province = None, None
     territory = territory_typed(raw.get("commune") or "")
-    if territory is not None:
+    if territory is not None:  # a commune and its province, or a province alone (codes, no query)
         commune = territory.code if territory.level == "commune" else None
-        province = (
-            territory.parent.code if territory.level == "commune" and territory.parent_id else territory.code
-        )
+        province = (territory.parent_code or territory.code) if commune else territory.code
     id_hash = ""
     number = linkage_keys.id_key(raw.get("id_number"), raw.get("id_type") or "")
     if number:
@@ -409,11 +367,9 @@ def likely_matches(
         )
     ):
         return LikelyMatches([], 0 if count_elsewhere else None)
-    query = _query_record(raw)
-    index, recent = _registry_index()
-    found = index.matches(query, threshold=0.3, limit=50)
-    if recent is not None:
-        found += recent.matches(query, threshold=0.3, limit=50)
+    # Only what the form has, each value as long as a name may be: a pasted page is not compared whole.
+    typed = {key: str(raw.get(key) or "")[:TYPED_MAX_LENGTH] for key in TYPED_FIELDS}
+    found = match_keys.matches(query_record(typed), threshold=0.3, limit=50)
     scores = {row["unique_id"]: (row["probability"], row["agreed"]) for row in found}
     alive = Person.objects.filter(pk__in=scores, merged_into__isnull=True)
     visible = list(

@@ -13,7 +13,7 @@ import splink.comparison_level_library as cll
 from splink import SettingsCreator, block_on
 from splink.comparison_library import CustomComparison
 
-from kafaat.registry.dedup.keys import COMPARISON_COLUMNS
+from kafaat.registry.dedup.keys import BLOCKING_RULES, COMPARISON_COLUMNS
 
 # Columns whose agreement, alone, says nothing: a household shares them.
 _NAME_JW_HIGH, _NAME_JW_LOW = 0.9, 0.8
@@ -246,22 +246,6 @@ COMPARISONS = {
     "postcode": postcode,
 }
 REGISTRY_COMPARISONS = ("first_name", "last_name", "birth_date", "phone", "id_number", "sex", "place")
-
-# Blocking: each rule with the columns it needs. Together they keep about ten comparisons per record.
-BLOCKING_RULES = (
-    ("name_pair1",),  # same first and last name keys, in either order
-    ("name_pair2",),
-    ("phone1",),
-    ("id_key",),
-    ("dob", "ln_s1"),
-    ("dob", "fn_k1"),
-    ("dob", "commune"),
-    ("fn_k1", "ln_s1", "dob_year"),
-    ("fn_k1", "ln_s1", "province"),
-    ("ln_s1", "dob_year", "commune"),  # first name mistyped and birth date not quite the same
-    ("address", "dob_year"),
-    ("postcode", "fn_k1"),
-)
 
 
 def blocking_rules_for(comparisons: Iterable[str], columns: Iterable[str] = ()) -> list[dict]:

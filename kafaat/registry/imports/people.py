@@ -37,6 +37,7 @@ from kafaat.core.imports import (
 )
 from kafaat.core.models import Organisation, Territory
 from kafaat.registry.access_rules import CHANGE_PERSON
+from kafaat.registry.dedup import match_keys as dedup_match_keys
 from kafaat.registry.imports.columns import PEOPLE_COLUMNS, spreadsheet_text
 from kafaat.registry.imports.keys import (
     fingerprints,
@@ -46,6 +47,7 @@ from kafaat.registry.imports.keys import (
 from kafaat.registry.imports.search_rows import insert_triggers_paused
 from kafaat.registry.models import (
     Consent,
+    MatchKey,
     Person,
     PersonAccess,
 )
@@ -70,6 +72,11 @@ PERSON_FIELDS = (
     "id_number_hash", "education_level", "neet", "household_head", "languages", "disability_answers",
 )  # fmt: skip
 KEYS_READ_AT_ONCE = 500_000
+# The linkage fields of a person as the import holds them (`match_keys.REGISTRY_FIELDS` but id and territory).
+MATCHED_COLUMNS = (
+    "first_name_ar", "last_name_ar", "first_name_latin", "last_name_latin", "sex", "birth_date",
+    "birth_date_estimated", "phone", "phone_alt", "id_number_hash",
+)  # fmt: skip
 ACCESS_FIELDS = ("person", "organisation", "reason", "is_active", "granted_at")
 CONSENT_FIELDS = ("person", "purpose", "given_on", "recorded_by", "recorded_for", "note")
 
@@ -155,6 +162,7 @@ def _validate_columns(state: PeopleState, numbers: list[int], columns: dict[str,
         search_names[combination] = search_name_of(*combination)
     values["search_name"] = [search_names[combination] for combination in zip(*names, strict=True)]
     values["id_number_hash"] = identity_hashes_of(values["id_type"], values["id_number"])
+    match_keys = _match_keys(values)
     values["territory"] = [territory.pk for territory in values["territory"]]
     prints = fingerprints(values)
     ages = columns.get("age") or [None] * count
@@ -174,12 +182,22 @@ def _validate_columns(state: PeopleState, numbers: list[int], columns: dict[str,
     # PostgreSQL: each row as its COPY line but the id (given when written), built here — in the validation
     # worker — rather than in the writing process; one string is also cheaper to send back than 30 values.
     person = copy_lines(stored[1:]) if state.vendor == "postgresql" else list(zip(*stored, strict=True))
-    for i, key, row, consent_on, contact, print_, territory in zip(
-        good, keys, person, values["consent_on"], values["contact"], prints, values["territory"], strict=True
-    ):
+    for i, key, row, consent_on, contact, print_, territory, matching in zip(
+        good, keys, person, values["consent_on"], values["contact"], prints, values["territory"], match_keys,
+        strict=True,
+    ):  # fmt: skip
         outcome = outcomes[i]
-        outcome.key, outcome.record = key, (row, consent_on, contact, print_, territory)
+        outcome.key, outcome.record = key, (row, consent_on, contact, print_, territory, matching)
     return outcomes
+
+
+def _match_keys(values: dict[str, list]) -> list[tuple]:
+    """The registration-time match keys of the good rows, computed here, beside their validation."""
+    territories = values["territory"]
+    columns = {name: values[name] for name in MATCHED_COLUMNS}
+    columns["territory__code"] = [territory.code for territory in territories]
+    columns["territory__parent__code"] = [territory.parent_code for territory in territories]
+    return dedup_match_keys.import_rows(columns)
 
 
 def _uuid4_hex(count: int) -> list[str]:
@@ -280,7 +298,7 @@ class PeopleImport(ImportSpec):
         territories = {record[4] for record in records}
         references = {Organisation: [org], get_user_model(): [user], Territory: territories}
         with (
-            references_checked_once((Person, PersonAccess, Consent), references) as checked_once,
+            references_checked_once((Person, PersonAccess, Consent, MatchKey), references) as checked_once,
             larger_sqlite_cache(),
             insert_triggers_paused(ids),  # SQLite: the search rows in one statement, not a trigger a row
         ):
@@ -292,6 +310,7 @@ class PeopleImport(ImportSpec):
                 tables.person.write(
                     ((pid, *record[0][1:]) for pid, record in zip(ids, records, strict=True)), progress
                 )
+            dedup_match_keys.write_imported(ids, [record[5] for record in records])
             stored_now = Person._meta.get_field("created_at").get_db_prep_save(self.now, connection)
             registered = PersonAccess.Reason.REGISTERED.value
             tables.access.write(tables.access.row((pid, org, registered, True, stored_now)) for pid in ids)
@@ -312,6 +331,7 @@ class PeopleImport(ImportSpec):
     def finish(self) -> None:
         details = {"import": self.kind, "organisation": self.organisation.code, "file": self.file_name[:200]}
         audit.record_bulk(audit.Action.BULK_CREATE, self.user, Person, self.written, details=details)
+        dedup_match_keys.rebuild_if_grown(len(self.written))  # the names' frequencies, in the worker
 
 
 def _check_as_written() -> None:

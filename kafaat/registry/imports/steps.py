@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from kafaat.core import access, audit, crypto
 from kafaat.core.imports import ImportSpec, Outcome, reserve_ids
 from kafaat.core.models import Organisation, Project
+from kafaat.pathways.catalogues import Catalogues
 from kafaat.pathways.models import (
     ContractType,
     Credential,
@@ -24,10 +25,9 @@ from kafaat.pathways.models import (
     ReferralTarget,
     Step,
     StepKind,
-    StepStatus,
     WageBand,
 )
-from kafaat.pathways.services import KIND_FIELDS, check_step, initial_status, projects_for
+from kafaat.pathways.services import KIND_FIELDS, check_step, ending_status, initial_status, projects_for
 from kafaat.registry import normalise
 from kafaat.registry.access_rules import CHANGE_PERSON
 from kafaat.registry.imports.columns import DATE_FORMAT, YES_NO, build_columns, labels, spreadsheet_text
@@ -150,6 +150,7 @@ class StepsImport(ImportSpec):
             raise PermissionDenied
         self.default_project = project
         self.people: dict = {}
+        self.catalogues = Catalogues(user, self.organisation)  # each programme or employer looked up once
         self.db_steps: dict[str, Step | None] = {}
         self.in_file: dict[str, Step] = {}
         self.participating: dict[tuple, bool] = {}
@@ -295,10 +296,11 @@ class StepsImport(ImportSpec):
             recorded_by=self.user,
             status=initial_status(kind),
             **fields,
+            **self.catalogues.links(fields),
         )
-        if kind in (StepKind.DROPOUT, StepKind.COMPLETION):
-            parent.status = StepStatus.DROPPED_OUT if kind == StepKind.DROPOUT else StepStatus.COMPLETED
-            parent.end_date = on
+        ended = ending_status(kind, parent, fields)
+        if ended:
+            parent.status, parent.end_date = ended, on
             if parent.pk is not None:
                 self.closed.append(parent)
         if row["external_id"]:

@@ -4,81 +4,29 @@ an administrator retries it."""
 
 from __future__ import annotations
 
-import os
 import signal
-import sqlite3
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.urls import reverse
 
 from kafaat.core import jobs
 from kafaat.core.models import ImportJob, Job, WorkerHeartbeat
 from kafaat.registry.models import Person
 from kafaat.registry.tests.test_import_people import GOOD, HEADER, write_csv
+from kafaat.testing.worker import Worker, shared_queue
+from kafaat.testing.worker import wait_for as _wait
 
-ROOT = Path(__file__).resolve().parents[3]
 FIRST = ["Fatima", "Youssef", "Amina", "Khalid", "Salma", "Omar", "Nadia", "Hamza"]
 LAST = ["Alaoui", "Benali", "Tazi", "Idrissi", "Fassi", "Berrada", "Chraibi", "Amrani"]
 
 
 @pytest.fixture
 def queue(world, settings, tmp_path):
-    """The database queue instead of the tests' immediate backend, in a database that a worker process
-    opens too: PostgreSQL's test database, or the in-memory SQLite test database copied to a file."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-    settings.MEDIA_ROOT = tmp_path / "var" / "media"
-    env = dict(os.environ, KAFAAT_VAR_DIR=str(tmp_path / "var"), KAFAAT_LOG_LEVEL="INFO")
-    env["KAFAAT_CACHE_DIR"] = django_settings.CACHES["default"]["LOCATION"]  # the live progress, shared
-    database = connection.settings_dict
-    if connection.vendor == "postgresql":
-        credentials = database["USER"] + (f":{database['PASSWORD']}" if database["PASSWORD"] else "")
-        host = f"{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}"
-        env["DATABASE_URL"] = f"postgres://{credentials}@{host}/{database['NAME']}"
-        yield env
-        return
-    path = tmp_path / "queue.sqlite3"
-    connection.ensure_connection()
-    with sqlite3.connect(path) as copy:
-        connection.connection.backup(copy)
-    memory, name = connection.connection, database["NAME"]
-    connection.connection, database["NAME"] = None, str(path)  # this test's queries go to the file now
-    env["DATABASE_URL"] = f"sqlite:///{path}"
-    try:
-        yield env
-    finally:
-        connection.close()
-        connection.connection, database["NAME"] = memory, name
-
-
-class Worker:
-    def __init__(self, env: dict, log: Path):
-        self.log = log
-        command = [sys.executable, "-m", "kafaat", "worker", "--no-startup-delay", "--interval", "0.1"]
-        with open(log, "ab") as out:
-            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-
-    def stop(self, sig=signal.SIGTERM) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(sig)
-        return self.process.wait(30)  # waited for: a killed worker is no zombie that looks alive
-
-
-def _wait(condition, seconds: float, worker: Worker, what: str):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        assert worker.process.poll() is None, f"the worker ended: {worker.log.read_text()[-3000:]}"
-        time.sleep(0.05)
-    raise AssertionError(f"{what} within {seconds} s; worker log: {worker.log.read_text()[-3000:]}")
+    """The database queue instead of the immediate backend, in a database a worker process opens too."""
+    yield from shared_queue(settings, tmp_path)
 
 
 def _upload(client, world, name: str, content: bytes):

@@ -9,10 +9,9 @@ from kafaat.core.models import AuditEvent
 from kafaat.registry.tests import test_review_pages
 
 pytestmark = pytest.mark.django_db
-registry, _english, _fresh_index = (  # the review pages' fixtures: Fatima twice in NGO A, once in NGO B
+registry, _english = (  # the review pages' fixtures: Fatima twice in NGO A, once in NGO B
     test_review_pages.registry,
     test_review_pages._english,
-    test_review_pages._fresh_index,
 )
 FULL = {
     "first_name_latin": "Fatima Zahra",

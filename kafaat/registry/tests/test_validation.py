@@ -64,7 +64,7 @@ def test_every_bad_field_is_reported_at_once(index):
         "phone": "12",
         "id_type": "cin",
         "id_number": "12345",
-        "nationality": "Maroc",
+        "nationality": "ZZ",  # no country ("Maroc" names one: names are read too)
         "wg_seeing": "7",
     }
     errors = clean_person(raw, index, today=TODAY).errors

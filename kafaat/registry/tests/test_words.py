@@ -20,7 +20,7 @@ from kafaat.registry.models import MatchCandidate
 from kafaat.registry.tests import test_review_pages
 from kafaat.registry.validation import clean_person, territory_index
 
-registry, _fresh_index = test_review_pages.registry, test_review_pages._fresh_index
+registry = test_review_pages.registry
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 

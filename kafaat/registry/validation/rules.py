@@ -19,6 +19,7 @@ from django.dispatch import receiver
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kafaat.core.l10n import countries
 from kafaat.core.l10n.formatting import quoted
 from kafaat.core.models import Territory
 from kafaat.registry import normalise
@@ -279,13 +280,21 @@ def _birth(ctx: Context, birth: Any, age_raw: Any, estimated_raw: Any) -> tuple[
 
 
 def _nationality_of(raw: Any) -> str:
-    return (_t(raw) or "MA").upper()
+    """The code a typed nationality names (empty: Moroccan); the text, upper-cased, when it names none."""
+    text = _t(raw)
+    return (countries.find(text) or text.upper()) if text else "MA"
 
 
 def _nationality(ctx: Context, raw: Any) -> tuple[tuple, dict | None]:
     nationality = _nationality_of(raw)
-    if len(nationality) != 2 or not nationality.isalpha():
-        return (nationality,), {"nationality": _("Use the two-letter country code (MA, SN, SY…).")}
+    if nationality not in countries.names():  # "ZZ", "XX", "Atlantis": not a country of ISO 3166-1
+        return (nationality[:2],), {
+            "nationality": _(
+                "Unknown country: %(value)s. Choose it from the list, or write its two-letter "
+                "ISO code (MA, SN, SY…)."
+            )
+            % {"value": quoted(_t(raw))}
+        }
     return (nationality,), None
 
 

@@ -19,10 +19,11 @@ from kafaat.core import access
 from kafaat.registry import list_audit
 from kafaat.registry.access_rules import CHANGE_PERSON
 from kafaat.registry.dedup import matches_panel, transliterate_arabic
+from kafaat.registry.dedup import runs as dedup_runs
 from kafaat.registry.dedup import services as dedup_services
 from kafaat.registry.dedup import spreadsheet as dedupe_file
 from kafaat.registry.dedup_access import REVIEW_DUPLICATES
-from kafaat.registry.models import DedupSettings, LinkageRun
+from kafaat.registry.models import DedupSettings
 
 PAGE_SIZE = 20
 
@@ -46,7 +47,7 @@ def review(request):
     context = {
         "page": page,
         "hidden": dedup_services.hidden_count(request.user),
-        "runs": LinkageRun.objects.all()[:3],
+        "state": dedup_runs.latest(),
         "merges": merges,
         "settings": DedupSettings.current(),
         "can_set_thresholds": request.user.is_superuser,
@@ -82,6 +83,17 @@ def merge_undo(request, pk: int):
     else:
         messages.success(request, _("The merge is undone: both records are back as they were."))
     return redirect("registry:review")
+
+
+def run_status(request):
+    """The latest run's state for the review page, polled (htmx) while it runs; when the poll finds it ended,
+    the response says so (HX-Trigger), and the page reloads its list of pairs."""
+    access.require(request.user, REVIEW_DUPLICATES)
+    state = dedup_runs.latest()
+    response = render(request, "registry/_run_status.html", {"state": state})
+    if request.htmx and not state.running:
+        response["HX-Trigger"] = "dedupe-run-finished"
+    return response
 
 
 @require_POST

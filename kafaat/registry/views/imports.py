@@ -20,8 +20,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kafaat.core import access, jobs
-from kafaat.core.imports import write_template
+from kafaat.core import access
+from kafaat.core.imports import background, write_template
 from kafaat.core.models import ImportJob, Organisation, Project
 from kafaat.pathways.services import projects_for
 from kafaat.registry.access_rules import CHANGE_PERSON
@@ -86,24 +86,10 @@ def upload(request):
 
 
 def _create_job(request, data: dict, *, dry_run: bool) -> ImportJob:
-    upload = data["file"]
-    job = ImportJob(
-        user=request.user,
-        organisation=data["organisation"],
-        project=data["project"],
-        kind=data["kind"],
-        file_name=Path(upload.name).name[:200],
-        language=translation.get_language() or settings.LANGUAGE_CODE,
-        dry_run=dry_run,
-        good_rows_only=data["good_rows_only"],
+    upload, options = data["file"], {"dry_run": dry_run, "good_rows_only": data["good_rows_only"]}
+    job = background.new_job(
+        request.user, data["organisation"], data["kind"], upload, project=data["project"], **options
     )
-    folder = Path("imports") / str(job.pk)
-    (Path(settings.MEDIA_ROOT) / folder).mkdir(parents=True, exist_ok=True)
-    job.file_path = str(folder / ("upload" + Path(upload.name).suffix.lower()))
-    with open(Path(settings.MEDIA_ROOT) / job.file_path, "wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    job.save()
     return import_runs.start(job)
 
 
@@ -114,11 +100,7 @@ def _own_job(request, job_id) -> ImportJob:
 
 def job(request, job_id):
     job = _own_job(request, job_id)
-    stage, done, total = jobs.live_progress(job.job) if job.job and not job.finished else ("", 0, 0)
-    if not stage:
-        writing = job.status == ImportJob.Status.WRITING
-        done, total = (job.rows_written if writing else job.rows_validated), job.rows_total
-    context = {"job": job, "done": done, "total": max(total, done), "stage": stage or job.status}
+    context = {"job": job, **background.progress_of(job)}
     template = "registry/import_job_status.html" if request.htmx else "registry/import_job.html"
     return render(request, template, context)
 

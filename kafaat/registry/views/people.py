@@ -20,6 +20,7 @@ from kafaat.core import access
 from kafaat.core.pages import CappedPaginator
 from kafaat.pathways import services as pathways_services
 from kafaat.pathways.models import StepKind
+from kafaat.pathways.stages import current_stages
 from kafaat.registry import list_audit, services
 from kafaat.registry.access_rules import CHANGE_PERSON, VIEW_PERSON
 from kafaat.registry.forms import PersonForm, PersonSearchForm, ShareConsentForm, mask_identifier
@@ -39,10 +40,13 @@ def people_page(request, people):
 
 
 def with_ages(people) -> None:
-    """Age today on each person of a page (the template cannot call methods with arguments)."""
+    """Age today and stage on the pathway on each person of a page (the template cannot call methods with
+    arguments); the stages in one query for the whole page."""
     today = timezone.localdate()
+    stages = current_stages(person.pk for person in people)
     for person in people:
         person.age = person.age_on(today)
+        person.stage = stages.get(person.pk)
 
 
 def export_urls(request, drop: tuple[str, ...] = (), **extra) -> dict[str, str]:
@@ -208,6 +212,7 @@ def detail_context(request, person: Person, *, share_form=None, revealed: str | 
         "revealed": revealed,
         "can_change": can_change,
         "timeline": pathways_services.timeline(user, person),
+        "stage": current_stages([person.pk]).get(person.pk),
         "consents": person.consents.select_related("shared_with", "recorded_for"),
         "languages": [Language(code).label for code in person.languages or [] if code in Language.values],
     }

@@ -4,6 +4,7 @@ audited."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -11,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from kafaat.core.models import AuditEvent
-from kafaat.results import services
+from kafaat.results import ordering, services
 from kafaat.results.models import Indicator, LogframeNode, ManualValue, Target
 from kafaat.results.tests.fixtures import build_programme
 
@@ -232,3 +233,70 @@ def test_editor_endpoints_are_for_managers_of_the_project(client, logframe, worl
     assert client.get(reverse("results:node_edit", args=["p-results", 999999])).status_code == 404
     logframe["other"].participants.add(world["agency"])  # managed too, but OC1 is not in its logframe
     assert client.get(reverse("results:node_edit", args=["q-results", logframe["OC1"].pk])).status_code == 404
+
+
+# --- Moves from a stale page ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_move_from_a_stale_page_is_refused_and_moves_nothing(logframe, world):
+    """The page said OP3 was third (place 2); someone moved it up meanwhile: "up" again would move it past
+    OP1, which the reader never saw. Refused; the move with the right place goes through."""
+    manager, oc1 = world["users"]["manager"], logframe["OC1"]
+    assert services.move_node(manager, logframe["OP3"], "up", seen_at=2)
+    assert _codes(oc1.children) == ["OP1", "OP3", "OP2"]
+    with pytest.raises(ordering.StaleOrder, match="OP3"):
+        services.move_node(manager, logframe["OP3"], "up", seen_at=2)
+    assert _codes(oc1.children) == ["OP1", "OP3", "OP2"]
+    assert services.move_node(manager, logframe["OP3"], "up", seen_at=1)
+    with pytest.raises(ordering.StaleOrder):
+        services.move_indicator(manager, logframe["REG"], "up", seen_at=0)  # REG is second (DROP, REG)
+    assert _codes(oc1.indicators) == ["DROP", "REG"]
+
+
+@pytest.mark.django_db
+def test_sibling_places_follow_the_tree(logframe):
+    tree = [node for node, _depth in services.logframe_tree(logframe["project"])]
+    places = ordering.sibling_places(tree)
+    assert places[logframe["IMP"].pk] == (0, 1)
+    assert places[logframe["OC1"].pk] == (0, 2) and places[logframe["OC2"].pk] == (1, 2)
+    assert [places[logframe[code].pk] for code in ("OP1", "OP2", "OP3")] == [(0, 3), (1, 3), (2, 3)]
+    indicators = list(logframe["project"].indicators.all())
+    places = ordering.sibling_places(indicators)
+    assert places[logframe["DROP"].pk] == (0, 2) and places[logframe["MAN"].pk] == (0, 1)
+
+
+@pytest.mark.django_db
+def test_the_editor_sends_each_items_place_and_a_stale_move_answers_409(client, logframe, world):
+    client.force_login(world["users"]["manager"])
+    html = client.get(_url("logframe", logframe)).content.decode()
+    op3 = logframe["OP3"].pk
+    assert f'id="node-{op3}-up" hx-post' in html and '"direction": "up", "at": 2}' in html
+    assert re.search(rf'id="node-{op3}-down"[^>]*disabled', html)  # already last: nothing to do
+    assert re.search(rf'id="node-{logframe["OP1"].pk}-up"[^>]*disabled', html)  # already first
+    for position, code in enumerate(("OP3", "OP1", "OP2")):  # another manager put OP3 first meanwhile
+        LogframeNode.objects.filter(pk=logframe[code].pk).update(position=position)
+    stale = client.post(_url("node_move", logframe, logframe["OP3"]), {"direction": "up", "at": 2},
+                        HTTP_HX_REQUEST="true")  # fmt: skip
+    body = stale.content.decode()
+    assert stale.status_code == 409 and 'id="logframe-refusal"' in body and "OP3" in body
+    assert body.index('id="node-OP3"') < body.index('id="node-OP1"')  # the order as it is now
+    assert _codes(logframe["OC1"].children) == ["OP3", "OP1", "OP2"]
+    for bad in ("x", -1):
+        answer = client.post(_url("node_move", logframe, logframe["OP3"]), {"direction": "up", "at": bad})
+        assert answer.status_code == 400
+    gone = logframe["OP2"].pk
+    LogframeNode.objects.filter(pk=gone).delete()  # deleted meanwhile
+    assert client.post(reverse("results:node_move", args=[logframe["project"].code, gone]),
+                       {"direction": "up", "at": 2}).status_code == 404  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_the_editor_forms_fit_a_narrow_column(client, logframe, world):
+    """The add forms are grid items that shrink (the long result names of a select pushed the page past a
+    1,366 px window: measured in tests/e2e/test_results.py); their fields are divs, not paragraphs."""
+    client.force_login(world["users"]["manager"])
+    html = client.get(_url("logframe", logframe)).content.decode()
+    for form in ("node-form", "indicator-form", "target-form"):
+        assert f'id="{form}" class="editor-form"' in html
+    assert "<p>" not in html.split('class="editor-forms"')[1].split("</form>")[0]

@@ -25,6 +25,7 @@ from django.utils import timezone
 from kafaat.core import audit
 from kafaat.core.models import Membership, Organisation, Project, Role, Territory
 from kafaat.pathways.models import Participation, Step
+from kafaat.registry.dedup import match_keys
 from kafaat.registry.models import Consent, Person, PersonAccess, WashingtonGroup
 from kafaat.registry.services import apply_derived_fields
 from kafaat.registry.validation import NAME_FIELDS, clean_person, territory_index
@@ -377,6 +378,7 @@ def _load_people(
             person.created_at = person.updated_at = _moment(day, rng)
         Person.objects.bulk_create(people, batch_size=500)
         steps = writer.write(pathways, intake)
+    match_keys.rebuild()  # written in bulk: their match keys and the name frequencies at once
     return len(people), steps
 
 

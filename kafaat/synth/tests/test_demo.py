@@ -53,6 +53,25 @@ def test_counts_of_a_first_load(demo, db):
     assert bulk["registry.consent"] == Consent.objects.count()
 
 
+def test_the_demo_people_have_their_match_keys(demo, db):
+    """`make demo` registers people in bulk: the registration form's likely matches find them."""
+    from kafaat.registry.dedup import services as dedup_services
+    from kafaat.registry.models import MatchKey, MatchKeyState
+
+    assert MatchKey.objects.count() == 3_000 and MatchKeyState.objects.get().people == 3_000
+    person = Person.objects.exclude(first_name_latin="").exclude(last_name_latin="").order_by("pk").first()
+    worker = person.case_worker
+    typed = {
+        "first_name_latin": person.first_name_latin,
+        "last_name_latin": person.last_name_latin,
+        "birth_date": person.birth_date.isoformat(),
+        "sex": person.sex,
+        "commune": person.territory.code,
+    }
+    found = dedup_services.likely_matches(worker, typed)
+    assert person.pk in {match.pk for match, _p, _a in found.people}
+
+
 def test_loading_again_adds_nothing(demo, db):
     counts = [model.objects.count() for model in (Organisation, Person, Step, Consent, PersonAccess)]
     again = load_demo()

@@ -6,6 +6,7 @@ import logging
 import os
 import socket
 import threading
+import time
 
 from django.db import close_old_connections, connections
 from django.utils import timezone
@@ -18,6 +19,7 @@ from kafaat.core.models import WorkerHeartbeat
 logger = logging.getLogger("kafaat.jobs")
 BEAT_SECONDS = 5  # how often the worker says it is alive
 REAP_EVERY = 3  # beats between two looks for jobs whose worker died
+PRUNE_EVERY_SECONDS = 3600  # between two prunings of the queue's old finished rows (and once at start)
 
 
 class Command(DatabaseWorkerCommand):
@@ -40,6 +42,7 @@ class Command(DatabaseWorkerCommand):
         )
         for job in jobs.reap_lost_jobs():
             self.stderr.write(f"job {job.pk} ({job.kind}) failed: its worker had stopped")
+        _prune(worker_id)
         stop = threading.Event()
         beating = threading.Thread(target=_beat, args=(worker_id, stop), name="worker-heartbeat", daemon=True)
         beating.start()
@@ -48,13 +51,14 @@ class Command(DatabaseWorkerCommand):
         finally:
             stop.set()
             beating.join(BEAT_SECONDS + 25)
-            WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
+            _forget(worker_id)
 
 
 def _beat(worker_id: str, stop: threading.Event) -> None:
-    """Say this worker is alive; now and then fail the jobs of workers that died. A beat that cannot be
-    written (SQLite locked by a long import) is skipped: on the same machine, liveness is the process's."""
-    beats = 0
+    """Say this worker is alive; now and then fail the jobs of workers that died; once an hour delete the
+    queue's old finished rows. A beat that cannot be written (SQLite locked by a long import) is skipped: on
+    the same machine, liveness is the process's."""
+    beats, pruned_at = 0, time.monotonic()  # pruned when the worker started
     while not stop.wait(BEAT_SECONDS):
         beats += 1
         try:
@@ -64,4 +68,25 @@ def _beat(worker_id: str, stop: threading.Event) -> None:
                 jobs.reap_lost_jobs()
         except Exception:  # the next beat tries again
             logger.warning("worker %s: heartbeat skipped", worker_id, exc_info=True)
+        if time.monotonic() - pruned_at >= PRUNE_EVERY_SECONDS:
+            pruned_at = time.monotonic()
+            _prune(worker_id)
     connections.close_all()
+
+
+def _forget(worker_id: str) -> None:
+    """Say this worker stopped. The stop signal may have interrupted a query of the queue (django-tasks exits
+    at once when no task runs): on a fresh connection; if that fails too, the reaper deletes the row later."""
+    try:
+        connections.close_all()
+        WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
+    except Exception:
+        logger.warning("worker %s: its heartbeat could not be deleted", worker_id, exc_info=True)
+
+
+def _prune(worker_id: str) -> None:
+    """Every worker prunes (deleting rows twice deletes nothing more); a failure waits for the next hour."""
+    try:
+        jobs.prune_finished_results()
+    except Exception:
+        logger.warning("worker %s: the queue's finished rows could not be pruned", worker_id, exc_info=True)

@@ -23,7 +23,11 @@ class Command(BaseCommand):
     def handle(self, *args, region: str, year: int, out: str, **options):
         try:
             package = publication.publish(
-                None, region, year, out=Path(out), progress=lambda message: self.stderr.write(message)
+                None,
+                region,
+                year,
+                out=Path(out),
+                progress=lambda done, total, stage: self.stderr.write(stage),
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0009_person_search_table'),
+        ('registry', '0010_match_keys'),
     ]
 
     operations = [

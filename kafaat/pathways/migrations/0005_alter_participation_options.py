@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pathways', '0002_initial'),
+        ('pathways', '0004_certified_enrolments_completed'),
     ]
 
     operations = [
