@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import uuid
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -188,6 +190,13 @@ class ApiToken(models.Model):
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
 
 
+# Audit targets that are not models.
+AUDIT_TARGETS = {
+    "observatory.gaps": _("gap table"),
+    "registry.dedupe_file": _("file checked for duplicates"),
+}
+
+
 class AuditEvent(models.Model):
     """Who read or changed what, when. Bulk operations are one event carrying the count and the ids."""
 
@@ -233,6 +242,20 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         target = f"{self.target_type}:{self.target_id}"
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {target}"
+
+    @property
+    def target_label(self) -> str:
+        """The kind of object in the reader's language ("personne", "شخص"), from the model's verbose name;
+        `target_type` ("registry.person") is a program identifier, kept for queries and exports."""
+        if not self.target_type:
+            return ""
+        if self.target_type in AUDIT_TARGETS:
+            return capfirst(str(AUDIT_TARGETS[self.target_type]))
+        try:
+            model = apps.get_model(self.target_type)
+        except (LookupError, ValueError):
+            return str(_("other object"))
+        return capfirst(str(model._meta.verbose_name))
 
 
 class Project(MultilingualName):

@@ -143,7 +143,10 @@ class CodingForm(forms.Form):
 
 
 class ResponseForm(forms.Form):
-    employer = forms.ModelChoiceField(None, label=gettext_lazy("Employer"))
+    # Employers' names are data (as their owners write them): not to be translated.
+    employer = forms.ModelChoiceField(
+        None, label=gettext_lazy("Employer"), widget=forms.Select(attrs={"translate": "no"})
+    )
     answered_on = forms.DateField(
         label=gettext_lazy("Answered on"), widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -13,7 +13,8 @@ from __future__ import annotations
 import hashlib
 from datetime import date, timedelta
 
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -53,6 +54,9 @@ _HEADERS = (
     ("source", "Source", "المصدر", "Source", "Canal"),
     ("source_name", "Nom de la source", "اسم المصدر", "Source name", "Site", "Agence", "Job board"),
 )  # fmt: skip
+LANGUAGES = ("fr", "ar", "en")
+# Accepted values in the template's language (its labels; the import takes a code or a label in any language).
+_labels = lazy(lambda choices: "; ".join(str(label) for label in choices.labels), str)
 _DOCS = {
     "external_id": (gettext_lazy("Your id of the ad: importing it again changes nothing."), "", ("O-1", "")),
     "employer": (gettext_lazy("Found by name in the territory, or created."), "", ("Tanger Auto SARL", "")),
@@ -62,10 +66,11 @@ _DOCS = {
     "occupation": (gettext_lazy("Empty: Kafaat suggests one, to review."), gettext_lazy("4 digits"),
                    ("8212", "")),
     "positions": ("", gettext_lazy("1 to 10,000; empty means 1"), ("12", "")),
-    "contract_type": ("", ", ".join(ContractType.values), ("cdd", "cdi")),
-    "required_level": ("", ", ".join(RequiredLevel.values), ("secondary", "qualification")),
+    "contract_type": ("", _labels(ContractType), (ContractType.CDD.label, ContractType.CDI.label)),
+    "required_level": ("", _labels(RequiredLevel),
+                       (RequiredLevel.SECONDARY.label, RequiredLevel.QUALIFICATION.label)),
     "posted_on": ("", gettext_lazy("DD/MM/YYYY or YYYY-MM-DD"), ("03/02/2026", "2026-02-04")),
-    "source": ("", ", ".join(Source.values), ("agency", "job_board")),
+    "source": ("", _labels(Source), (Source.AGENCY.label, Source.JOB_BOARD.label)),
 }  # fmt: skip
 VACANCY_COLUMNS = tuple(
     Column(key, {"fr": fr, "ar": ar, "en": en}, tuple(aliases), key in {"employer", "territory", "title"},
@@ -92,10 +97,16 @@ def _choice(raw, choices, extra: dict[str, str] | None = None) -> str:
     folded = " ".join(text.lower().split())
     if extra and folded in extra:
         return extra[folded]
-    for value, label in choices.choices:
-        if classifier.normalise(str(label)) == classifier.normalise(text):
-            return value
-    raise ValueError(_("Choose one of: %(choices)s.") % {"choices": ", ".join(choices.values)})
+    wanted = classifier.normalise(text)
+    for language in LANGUAGES:  # a label in any of the three languages: the templates write the reader's
+        with translation.override(language):
+            for value, label in choices.choices:
+                if classifier.normalise(str(label)) == wanted:
+                    return value
+    # The labels in the reader's language (accepted as above): the codes are not words of theirs.
+    raise ValueError(
+        _("Choose one of: %(choices)s.") % {"choices": ", ".join(str(label) for label in choices.labels)}
+    )
 
 
 def _sha(parts) -> str:

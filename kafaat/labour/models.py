@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kafaat.core.fields import NameField
+from kafaat.core.l10n.names import name_in
 from kafaat.core.models import Organisation, Territory
 
 
 class _Labelled(models.Model):
-    """A classification entry with labels in English, French and Arabic; falls back to English."""
+    """A classification entry with labels in English, French and Arabic; where the reader's is missing,
+    another (kafaat.core.l10n.names: Arabic falls back to French, then English)."""
 
     code = models.CharField(_("code"), max_length=8, unique=True)
     label_en = models.CharField(_("label (English)"), max_length=300)
@@ -33,8 +34,7 @@ class _Labelled(models.Model):
 
     @property
     def label(self) -> str:
-        language = (get_language() or "fr")[:2]
-        return getattr(self, f"label_{language}", "") or self.label_en
+        return name_in(self)[0]
 
 
 class Occupation(_Labelled):
@@ -224,6 +224,8 @@ class CodingDecision(models.Model):
     decided_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("occupation coding decision")
+        verbose_name_plural = _("occupation coding decisions")
         ordering = ["-decided_at", "-id"]
 
     def __str__(self) -> str:

@@ -407,5 +407,6 @@ def code_vacancy(user, vacancy: Vacancy, code: str) -> CodingDecision:
     return decision
 
 
-def labels_of(codes: set[str]) -> dict[str, str]:
-    return {o.code: o.label for o in Occupation.objects.filter(code__in=codes)}
+def occupations_of(codes: set[str]) -> dict[str, Occupation]:
+    """The occupations of `codes`, by code (their labels, in the reader's language, on the pages)."""
+    return {o.code: o for o in Occupation.objects.filter(code__in=codes)}

@@ -81,7 +81,7 @@ def _clean_needs(needs: list[NeedIn]) -> list[SurveyNeed]:
             errors[prefix + "reasons"] = _("Reasons are given only for occupations hard to fill.")
         out.append(
             SurveyNeed(
-                title=(need.title or chosen.label_en).strip()[:200],
+                title=(need.title or chosen.label).strip()[:200],
                 occupation=chosen,
                 positions=need.positions,
                 skills=need.skills.strip(),

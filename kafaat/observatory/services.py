@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from kafaat.core import access, audit, jobs
 from kafaat.observatory import dashboard, snapshot, warehouse
-from kafaat.observatory.models import Snapshot
+from kafaat.observatory.models import INTERRUPTED, Snapshot
 from kafaat.observatory.permissions import REFRESH_WAREHOUSE
 
 logger = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ def start_refresh(actor, *, background: bool = True, full: bool = False, progres
         raise PermissionDenied
     cutoff = timezone.now() - timezone.timedelta(seconds=STALE_AFTER_SECONDS)
     Snapshot.objects.filter(status=Snapshot.Status.RUNNING, started_at__lt=cutoff).update(
-        status=Snapshot.Status.FAILED, message="interrupted"
+        status=Snapshot.Status.FAILED, message=INTERRUPTED
     )
     if Snapshot.objects.filter(status=Snapshot.Status.RUNNING).exists():
         raise ValidationError(_("The warehouse is already being refreshed."))

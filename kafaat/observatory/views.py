@@ -7,12 +7,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kafaat.observatory import services
+from kafaat.observatory.models import describe_rows
 
 
 def warehouse(request):
     if not services.may_refresh(request.user):
         raise PermissionDenied
-    context = {"record": services.latest(), "info": services.current_info()}
+    info = services.current_info()
+    context = {"record": services.latest(), "info": info, "tables": describe_rows(info.rows) if info else []}
     template = "observatory/_progress.html" if request.htmx else "observatory/warehouse.html"
     return render(request, template, context)
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kafaat.core.l10n import formatting
 from kafaat.pathways.models import (
     PARENT_KIND,
     PARENT_REQUIRED,
@@ -136,7 +137,7 @@ def _kind_field(name: str, directory) -> forms.Field:
 
 
 def step_label(step) -> str:
-    parts = [step.get_kind_display(), step.date.isoformat(), step.project.code]
+    parts = [step.get_kind_display(), formatting.format_date(step.date, isolated=False), step.project.name]
     if step.programme:
         parts.append(step.programme)
     parts.append(step.get_status_display())
@@ -165,7 +166,7 @@ class StepForm(forms.Form):
         self.suggestions = suggestions or {}  # field → the labels its list starts with
         self.initial.setdefault("kind", kind)
         self.fields["project"].queryset = projects
-        self.fields["project"].label_from_instance = lambda project: f"{project.code} — {project.name}"
+        self.fields["project"].label_from_instance = lambda project: project.name  # its code is no word
         if len(projects) == 1:
             self.initial.setdefault("project", projects[0].pk)
         if kind in PARENT_KIND and parents is not None:

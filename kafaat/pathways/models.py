@@ -104,6 +104,8 @@ class Participation(models.Model):
     joined_on = models.DateField()
 
     class Meta:
+        verbose_name = _("participation in a project")
+        verbose_name_plural = _("participations in projects")
         constraints = [
             models.UniqueConstraint(fields=["person", "project"], name="one_participation_per_project")
         ]

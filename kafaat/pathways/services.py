@@ -273,12 +273,29 @@ def respond_to_referral(actor, referral_id: int, *, accept: bool, note: str = ""
 
 
 @dataclass(frozen=True)
+class Detail:
+    """One part of a timeline entry's detail. `kind`: "text" (interface text and translated names), "data"
+    (what a user typed: a programme, an employer, an outcome, a user name: shown as written, never
+    translated) or "to" (the organisation a referral goes to: the page draws the arrow the way it reads)."""
+
+    text: str
+    kind: str = "text"
+
+
+@dataclass(frozen=True)
 class TimelineEntry:
     on: date
     kind: str  # "step", "consent", "withdrawal", "change"
     label: str
-    detail: str
+    parts: tuple[Detail, ...]  # what a page shows, data marked
     step: Step | None = None
+
+    @property
+    def detail(self) -> str:
+        """The parts as one line (the API's `detail`): "Amal · → ISTA Oujda (Accepted) · Soudure", and for a
+        change "who: the fields changed"."""
+        texts = [f"→ {part.text}" if part.kind == "to" else part.text for part in self.parts]
+        return ": ".join(texts) if self.kind == "change" else " · ".join(texts)
 
 
 def timeline(actor, person: Person) -> list[TimelineEntry]:
@@ -291,24 +308,28 @@ def timeline(actor, person: Person) -> list[TimelineEntry]:
         )
     ]
     for consent in person.consents.select_related("shared_with"):
-        target = f" → {consent.shared_with}" if consent.shared_with_id else ""
-        entries.append(
-            TimelineEntry(consent.given_on, "consent", _("Consent"), consent.get_purpose_display() + target)
-        )
+        detail = [Detail(consent.get_purpose_display())]
+        if consent.shared_with_id:
+            detail.append(Detail(str(consent.shared_with), "to"))
+        entries.append(TimelineEntry(consent.given_on, "consent", _("Consent"), tuple(detail)))
         if consent.withdrawn_on:
             entries.append(
                 TimelineEntry(
-                    consent.withdrawn_on, "withdrawal", _("Consent withdrawn"), consent.get_purpose_display()
+                    consent.withdrawn_on,
+                    "withdrawal",
+                    _("Consent withdrawn"),
+                    (Detail(consent.get_purpose_display()),),
                 )
             )
     for version in person.versions.select_related("changed_by"):
         who = version.changed_by.get_username() if version.changed_by else "—"
+        fields = ", ".join(sorted(str(field_label(name)) for name in version.changes))
         entries.append(
             TimelineEntry(
                 timezone.localtime(version.changed_at).date(),
                 "change",
                 _("Record changed"),
-                f"{who}: {', '.join(sorted(str(field_label(name)) for name in version.changes))}",
+                (Detail(who, "data"), Detail(fields)),
             )
         )
     return sorted(entries, key=lambda entry: entry.on)
@@ -321,31 +342,36 @@ def field_label(name: str) -> str:
         return name
 
 
-def describe_step(step: Step) -> str:
-    parts = [str(step.organisation)]
+def describe_step(step: Step) -> tuple[Detail, ...]:
+    parts = [Detail(str(step.organisation))]
     if step.kind == StepKind.REFERRAL:
+        target = step.target_organisation or step.get_referral_target_display()
         parts.append(
-            f"→ {step.target_organisation or step.get_referral_target_display()} "
-            f"({step.get_status_display()})"
+            Detail(
+                _("%(target)s (%(status)s)") % {"target": target, "status": step.get_status_display()}, "to"
+            )
         )
     if step.programme:  # the catalogue's title in the reader's language when linked, else the text typed
-        parts.append(step.training_programme.title if step.training_programme_id else step.programme)
+        title = step.training_programme.title if step.training_programme_id else step.programme
+        parts.append(Detail(title, "data"))  # either way what a user wrote (the catalogue's own entry)
     if step.kind == StepKind.ENROLMENT:
-        parts.append(step.get_status_display())
+        parts.append(Detail(step.get_status_display()))
     if step.dropout_reason:
-        parts.append(step.get_dropout_reason_display())
+        parts.append(Detail(step.get_dropout_reason_display()))
     if step.credential:
-        parts.append(step.get_credential_display())
+        parts.append(Detail(step.get_credential_display()))
     if step.placement_type:
-        parts.append(step.get_placement_type_display())
+        parts.append(Detail(step.get_placement_type_display()))
     if step.employer_name:
-        parts.append(step.employer.name if step.employer_id else step.employer_name)
+        parts.append(Detail(step.employer.name if step.employer_id else step.employer_name, "data"))
     if step.follow_up_months:
         still = _("still employed") if step.still_employed else _("no longer employed")
-        parts.append(_("%(months)s months: %(still)s") % {"months": step.follow_up_months, "still": still})
+        parts.append(
+            Detail(_("%(months)s months: %(still)s") % {"months": step.follow_up_months, "still": still})
+        )
     if step.outcome:
-        parts.append(step.outcome)
-    return " · ".join(str(p) for p in parts if p)
+        parts.append(Detail(step.outcome, "data"))
+    return tuple(part for part in parts if part.text)
 
 
 def end_of_week(day: date) -> date:

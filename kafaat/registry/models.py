@@ -229,6 +229,8 @@ class PersonAccess(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("access to a person's record")
+        verbose_name_plural = _("accesses to people's records")
         constraints = [
             models.UniqueConstraint(fields=["person", "organisation"], name="one_access_per_organisation")
         ]

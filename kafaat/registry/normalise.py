@@ -10,6 +10,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from django.utils.translation import gettext as _
+
 from kafaat.core.l10n.text import strip_bidi_controls
 
 # --- Names --------------------------------------------------------------------------------------------------
@@ -93,7 +95,7 @@ def normalise_phone(raw: str) -> str:
     """
     text = (raw or "").strip()
     if not text:
-        raise ValueError("empty phone number")
+        raise ValueError(_("empty phone number"))
     return _usual_moroccan_phone(text) or _phone_by_the_rules(text)
 
 
@@ -116,7 +118,7 @@ def _usual_moroccan_phone(text: str) -> str | None:
 
 def _phone_by_the_rules(text: str) -> str:
     if not _PHONE_CHARS.fullmatch(text):
-        raise ValueError("a phone number has only digits, spaces, dots, dashes and an optional leading +")
+        raise ValueError(_("a phone number has only digits, spaces, dots, dashes and an optional leading +"))
     international = text.startswith("+")
     digits = re.sub(r"\D", "", text.replace("(0)", ""))
     if digits.startswith("00"):
@@ -125,14 +127,14 @@ def _phone_by_the_rules(text: str) -> str:
         if digits.startswith("212"):
             national = digits[3:]
             if not re.fullmatch(r"[5-8]\d{8}", national):
-                raise ValueError("a Moroccan number has 9 digits after +212, starting with 5, 6, 7 or 8")
+                raise ValueError(_("a Moroccan number has 9 digits after +212, starting with 5, 6, 7 or 8"))
             return "+212" + national
         if not 8 <= len(digits) <= 15:
-            raise ValueError("an international number has 8 to 15 digits")
+            raise ValueError(_("an international number has 8 to 15 digits"))
         return "+" + digits
     if re.fullmatch(r"0[5-8]\d{8}", digits):
         return "+212" + digits[1:]
-    raise ValueError("a Moroccan number has 10 digits starting with 05, 06, 07 or 08 (or +212)")
+    raise ValueError(_("a Moroccan number has 10 digits starting with 05, 06, 07 or 08 (or +212)"))
 
 
 # --- Identity documents -------------------------------------------------------------------------------------
@@ -150,12 +152,12 @@ def normalise_id_number(id_type: str, raw: str) -> str:
     if not value.isalnum():  # letters and digits only: nothing to remove
         value = _ID_SEPARATORS.sub("", value)
     if not value:
-        raise ValueError("empty document number")
+        raise ValueError(_("empty document number"))
     if not value.isalnum():
-        raise ValueError("a document number has only letters and digits")
+        raise ValueError(_("a document number has only letters and digits"))
     if id_type == "cin":
         if not _CIN.fullmatch(value):
-            raise ValueError("a CIN is 1 or 2 letters followed by up to 6 digits, e.g. AB123456")
+            raise ValueError(_("a CIN is 1 or 2 letters followed by up to 6 digits, e.g. AB123456"))
         # Leading zeros are often dropped or added by hand: compare CIN numbers without them.
         letters = value.rstrip("0123456789")
         value = letters + value[len(letters) :].lstrip("0")

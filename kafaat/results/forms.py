@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kafaat.pathways.models import PlacementType
 from kafaat.results import measures
@@ -21,8 +22,10 @@ class DayInput(forms.DateInput):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), required=False, widget=DayInput())
-    end = forms.DateField(label=_("To"), required=False, widget=DayInput())
+    start = forms.DateField(
+        label=pgettext_lazy("start of a period", "From"), required=False, widget=DayInput()
+    )
+    end = forms.DateField(label=pgettext_lazy("end of a period", "To"), required=False, widget=DayInput())
 
     def clean(self):
         data = super().clean()
@@ -72,7 +75,7 @@ class MoveForm(forms.Form):
 
 def measure_choices() -> list[tuple[str, str]]:
     return [("", _("Manual (values entered with evidence)"))] + [
-        (code, f"{code} — {measure.label}") for code, measure in measures.REGISTRY.items()
+        (code, measure.label) for code, measure in measures.REGISTRY.items()
     ]
 
 
@@ -116,8 +119,8 @@ class IndicatorForm(_ProjectForm):
 
 
 class ManualValueForm(forms.Form):
-    period_start = forms.DateField(label=_("From"), widget=DayInput())
-    period_end = forms.DateField(label=_("To"), widget=DayInput())
+    period_start = forms.DateField(label=pgettext_lazy("start of a period", "From"), widget=DayInput())
+    period_end = forms.DateField(label=pgettext_lazy("end of a period", "To"), widget=DayInput())
     value = forms.DecimalField(label=_("Value"), max_digits=14, decimal_places=2)
     evidence = forms.FileField(label=_("Evidence"), required=False)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
@@ -125,8 +128,8 @@ class ManualValueForm(forms.Form):
 
 class TargetForm(_ProjectForm):
     indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=Indicator.objects.none())
-    period_start = forms.DateField(label=_("From"), widget=DayInput())
-    period_end = forms.DateField(label=_("To"), widget=DayInput())
+    period_start = forms.DateField(label=pgettext_lazy("start of a period", "From"), widget=DayInput())
+    period_end = forms.DateField(label=pgettext_lazy("end of a period", "To"), widget=DayInput())
     value = forms.DecimalField(label=_("Target"), max_digits=14, decimal_places=2)
 
     def __init__(self, *args, project, **kwargs):

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kafaat.core.models import MultilingualName, Organisation, Project
+from kafaat.results import measures
 
 
 class ActivityStatus(models.TextChoices):
@@ -124,6 +125,15 @@ class Indicator(MultilingualName):
     def is_manual(self) -> bool:
         return not self.measure
 
+    @property
+    def measure_label(self) -> str:
+        """What the indicator counts, in the reader's language: the measure's name (its key is a program
+        identifier, never shown), or "manual"."""
+        if not self.measure:
+            return str(_("manual"))
+        found = measures.REGISTRY.get(self.measure)
+        return str(found.label) if found else str(_("unknown measure"))
+
 
 class Target(models.Model):
     """The value an indicator should reach by the end of a period (cumulative from the project's start)."""
@@ -134,6 +144,8 @@ class Target(models.Model):
     value = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
 
     class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
         ordering = ["indicator", "period_end"]
         constraints = [
             models.UniqueConstraint(fields=["indicator", "period_end"], name="one_target_per_period")
@@ -158,6 +170,8 @@ class ManualValue(models.Model):
     entered_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("value entered by hand")
+        verbose_name_plural = _("values entered by hand")
         ordering = ["indicator", "-period_end", "-id"]
 
     def __str__(self) -> str:

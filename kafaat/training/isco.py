@@ -1,7 +1,8 @@
 """ISCO-08 unit groups (4 digits) a programme may prepare for, checked against the ESCO list of ISCO groups.
 
-The list is `data/isco08_unit_groups.csv`, the 4-digit rows of ESCO's ISCOGroups_en.csv. The occupations
-classifier (kafaat/labour) will own the full classification; until then the codes are plain validated strings.
+The list is the 4-digit rows of the labour app's classification file (`kafaat/labour/data/isco08.csv`, ESCO's
+ISCOGroups in English and French): one file for every page that names an occupation. A programme's codes stay
+plain validated strings, not links to the labour app's Occupation rows.
 """
 
 from __future__ import annotations
@@ -13,15 +14,15 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-DATA = Path(__file__).parent / "data" / "isco08_unit_groups.csv"
+DATA = Path(__file__).resolve().parents[1] / "labour" / "data" / "isco08.csv"
 _SEPARATORS = re.compile(r"[\s,;/|]+")
 
 
 @cache
-def unit_groups() -> dict[str, str]:
-    """ISCO-08 unit group code → its English label."""
+def unit_groups() -> dict[str, dict[str, str]]:
+    """ISCO-08 unit group code → its labels (`label_en`, `label_fr`, `label_ar`; the Arabic one is empty)."""
     with DATA.open(encoding="utf-8") as handle:
-        return {row["code"]: row["label_en"] for row in csv.DictReader(handle)}
+        return {row["code"]: row for row in csv.DictReader(handle) if len(row["code"]) == 4}
 
 
 def parse_codes(value) -> list[str]:

@@ -116,7 +116,7 @@ def establishment_edit(request, pk: int):
 def programme_detail(request, pk: int):
     programme = services.get_programme(request.user, pk)
     statistics = services.statistics_of([programme])
-    occupations = [(code, isco.unit_groups().get(code, "")) for code in programme.isco_codes]
+    occupations = [(code, isco.unit_groups().get(code)) for code in programme.isco_codes]
     context = {
         "programme": programme,
         "establishment": programme.establishment,

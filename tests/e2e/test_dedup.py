@@ -37,6 +37,34 @@ def test_registration_warns_of_a_likely_existing_record(page, sign_in, world, li
     assert page.locator("#person-form > p > button[type=submit]").is_enabled()
 
 
+def test_in_arabic_the_panel_line_reads_right_to_left_and_says_why_in_arabic(
+    page, sign_in, world, live_server
+):
+    """The line that read "08 · نعيمة الحراق 2000/12/Naima Harrak": in the browser, the Latin name, the
+    Arabic name and the date are each one unit (the date reads 12/03/2001), and what agreed is Arabic."""
+    page.context.add_cookies([{"name": "kafaat_language", "value": "ar", "url": live_server.url}])
+    services.register_person(
+        world["users"]["caseworker_a"],
+        {"first_name_ar": "نعيمة", "last_name_ar": "الحراق", "first_name_latin": "Naima",
+         "last_name_latin": "Harrak", "sex": "F", "birth_date": "12/03/2001", "commune": "Oujda"},
+        consent_given_on=date(2026, 1, 5),
+    )  # fmt: skip
+    sign_in("caseworker_a")
+    page.goto("/people/new/")
+    page.fill("#id_first_name_latin", "Naima")
+    page.fill("#id_last_name_latin", "Harrak")
+    page.fill("#id_birth_date", "2001-03-12")
+    line = page.locator(".likely-match").first
+    line.wait_for()
+    text = line.inner_text()
+    assert "Naima Harrak" in text and "نعيمة الحراق" in text and "12/03/2001" in text
+    assert "الاسم الشخصي: متطابق" in text and "first name" not in text
+    name, arabic = line.locator("bdi[translate=no]").all()[:2]
+    assert name.inner_text() == "Naima Harrak" and arabic.inner_text() == "نعيمة الحراق"
+    # Right to left: the Latin name (first in the line) is drawn right of the Arabic one.
+    assert name.bounding_box()["x"] > arabic.bounding_box()["x"]
+
+
 def test_in_arabic_a_person_imported_in_latin_letters_is_found_by_their_arabic_name(
     page, sign_in, world, live_server, tmp_path
 ):

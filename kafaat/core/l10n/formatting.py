@@ -49,6 +49,17 @@ def isolate(text: str) -> str:
     return f"{FSI}{text}{PDI}" if text else text
 
 
+def quoted(value: object, language: str | None = None) -> str:
+    """A value a user typed, inside a message ("Unknown commune: Nulle-part"): in a right-to-left language one
+    isolate, so that a Latin value neither reorders the Arabic around it nor loses its final punctuation."""
+    return _bidi(str(value), language_of(language), None)
+
+
+def strip_isolates(text: str) -> str:
+    """`text` without the isolates this module adds (for an attribute, where they are noise)."""
+    return text.translate({ord(FSI): None, ord(RLI): None, ord(PDI): None}) if text else text
+
+
 def arrow(language: str | None = None) -> str:
     return ARROW["rtl" if is_rtl(language) else "ltr"]
 
@@ -114,7 +125,7 @@ def format_percent(
 def format_date(
     value: date | None, language: str | None = None, style: Style = "short", *, isolated: bool | None = None
 ) -> str:
-    """short: 07/12/2026 (fr, ar), 7 Dec 2026 (en); long: 7 décembre 2026, 7 ديسمبر 2026, 7 December 2026."""
+    """short: 07/12/2026 (fr, ar), 7 Dec 2026 (en); long: 7 décembre 2026, 7 دجنبر 2026, 7 December 2026."""
     if value is None:
         return NOTHING
     lang = language_of(language)

@@ -19,13 +19,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.utils import translation
+from django.utils.html import escape
 from django.utils.translation import pgettext
 
 from kafaat.core.l10n import formatting
 from kafaat.core.pages.memo import RecentMemo
 
 VL_VERSION = "5.21"
-SVG_REVISION = 2  # what `_left_to_right` does to a drawing: a new one redraws every cached chart and map
+SVG_REVISION = 3  # what `_finish` does to a drawing: a new one redraws every cached chart and map
 CACHE_SIZE = 256
 MARKER = "*"
 FONT = "DejaVu Sans, Noto Sans Arabic, Arial, sans-serif"  # DejaVu Sans has Arabic glyphs
@@ -99,7 +100,12 @@ def _domain(rows: list[dict], width: int) -> list[float]:
     return [round(lo, 3), round(hi, 3)]
 
 
-def _base(language: str, title: str | None, width: int) -> dict:
+def _base(language: str, title: str | None, width: int, description: str | None = None) -> dict:
+    """What every chart shares: font, language, title, and the sentence a screen reader reads for it.
+
+    Vega's own accessibility labels are English and field names ("Y-axis for a discrete scale with 12
+    values", "pos: 0; sector: …"): what a page gets is one image whose label is `description` (default: the
+    title), in the chart's language (`accessible`)."""
     spec: dict = {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "width": width,
@@ -108,7 +114,7 @@ def _base(language: str, title: str | None, width: int) -> dict:
             "view": {"stroke": None},
             "axis": {"labelFontSize": 11, "titleFontSize": 11},
         },
-        "usermeta": {"language": language},
+        "usermeta": {"language": language, "description": description or title or ""},
     }
     if title:
         rtl = language == "ar"
@@ -262,7 +268,8 @@ def _render(spec: dict, kind: str, scale: float) -> str | bytes:
                    "format_locale": formatting.d3_format_locale(language),
                    "time_format_locale": formatting.d3_time_locale(language)}  # fmt: skip
         if kind == "svg":
-            return _left_to_right(vlc.vegalite_to_svg(spec, **options), formatting.is_rtl(language))
+            svg = _left_to_right(vlc.vegalite_to_svg(spec, **options), formatting.is_rtl(language))
+            return accessible(svg, spec)
         return vlc.vegalite_to_png(spec, scale=scale, **options)
 
     return _rendered.get(spec_hash(spec, f"{kind}@{scale}"), draw)
@@ -288,6 +295,50 @@ def _left_to_right(svg: str, rtl: bool) -> str:
         return f"{start}{formatting.RLI}{text}{formatting.PDI}{end}"
 
     return _ARABIC_TEXT.sub(wrap, svg)
+
+
+_LINK = re.compile(r"<a[\s>]")
+_TAG = re.compile(r"<[^>]*>")
+_VEGA_ARIA = re.compile(r' (?:role="graphics-[a-z-]*"|aria-roledescription="[^"]*")')
+_ARIA_LABEL = re.compile(r' aria-label="[^"]*"')
+_ROLE_DESCRIPTION = re.compile(r'aria-roledescription="([^"]*)"')
+
+
+def accessible(svg: str, spec: dict) -> str:
+    """The drawing as a page shows it: one image for assistive technology (`role="img"`), labelled in the
+    chart's language (the spec's description, else "Chart"). What is inside an image is not read out, so
+    Vega's English role descriptions and generated labels ("Y-axis for a discrete scale with 12 values",
+    "pos: 0; sector: …") no longer are; they stay in the drawing, where the maps' templates find their shapes
+    by them (observatory/maps/template.py) and tests find the bars.
+
+    A map whose territories are links is a labelled group instead (`role="group"`): an image's content is
+    not operable, its links would be controls nested in it (axe's nested-interactive). Its territories keep
+    their labels (the name and the value, in the map's language); Vega's roles, role descriptions and
+    labels of the rest (containers, legend, texts) are taken out."""
+    if not svg.startswith("<svg role="):  # else a map filled from its template, whose drawing had it already
+        meta = spec.get("usermeta", {})
+        with translation.override(formatting.language_of(meta.get("language"))):
+            description = formatting.strip_isolates(meta.get("description", ""))
+            label = description or pgettext("accessibility", "Chart")
+        svg = svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
+    return _linked(svg) if _LINK.search(svg) else svg
+
+
+def _linked(svg: str) -> str:
+    """A map with links as a group, only its territories' shapes labelled (the same when done again)."""
+    svg = svg.replace('<svg role="img" ', '<svg role="group" ', 1)
+    out, position = [], 0
+    for match in _TAG.finditer(svg):
+        tag = match.group()
+        out.append(svg[position : match.start()])
+        position = match.end()
+        if not tag.startswith("<svg"):
+            described = _ROLE_DESCRIPTION.search(tag)
+            territory = tag.startswith("<path") and (described is None or described.group(1) == "geoshape")
+            tag = _VEGA_ARIA.sub("", tag if territory else _ARIA_LABEL.sub("", tag))
+        out.append(tag)
+    out.append(svg[position:])
+    return "".join(out)
 
 
 def render_svg(spec: dict) -> str:

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.template import Context, Template
-from django.utils import formats, translation
+from django.utils import dateformat, formats, translation
 
 from kafaat.core.l10n import formatting
 from kafaat.core.l10n.formatting import format_date, format_datetime, format_number, format_percent, isolate
@@ -70,7 +70,7 @@ def test_percentages(language, points, expected):
     ("language", "short", "long", "moment"),
     [
         ("fr", "07/12/2026", "7 décembre 2026", "07/12/2026 17:16"),
-        ("ar", isolate("07/12/2026"), isolate("7 ديسمبر 2026"), isolate("07/12/2026 17:16")),
+        ("ar", isolate("07/12/2026"), isolate("7 دجنبر 2026"), isolate("07/12/2026 17:16")),
         ("en", "7 Dec 2026", "7 December 2026", "7 Dec 2026, 17:16"),
     ],
 )
@@ -80,10 +80,41 @@ def test_dates_are_day_first_in_every_language(language, short, long, moment):
     assert format_datetime(MOMENT, language) == moment
 
 
+MOROCCAN_MONTHS = [
+    "يناير",
+    "فبراير",
+    "مارس",
+    "أبريل",
+    "ماي",
+    "يونيو",
+    "يوليوز",
+    "غشت",
+    "شتنبر",
+    "أكتوبر",
+    "نونبر",
+    "دجنبر",
+]
+
+
+@pytest.mark.parametrize("month", range(1, 13))
+def test_arabic_dates_use_moroccan_month_names(month):
+    """Morocco's names (ماي, يوليوز, غشت, شتنبر, نونبر, دجنبر), never the Mashriq's (مايو, يوليو, أغسطس,
+    سبتمبر, نوفمبر, ديسمبر): in the helper, in Django's own `date` filter, and in the charts' time locale."""
+    day = date(2026, month, 7)
+    name = MOROCCAN_MONTHS[month - 1]
+    assert format_date(day, "ar", "long") == isolate(f"7 {name} 2026")
+    with translation.override("ar"):
+        assert formats.date_format(day, "DATE_FORMAT") == f"7 {name} 2026"
+        assert formats.date_format(day, "YEAR_MONTH_FORMAT") == f"{name} 2026"
+        assert dateformat.format(day, "N E b") == f"{name} {name} {name}"
+    time_locale = formatting.d3_time_locale("ar")
+    assert time_locale["months"][month - 1] == time_locale["shortMonths"][month - 1] == name
+
+
 def test_django_formats_agree_with_the_helper_in_arabic():
     """Django's own filters read the same format modules: no US month-first date on an Arabic page."""
     with translation.override("ar"):
-        assert formats.date_format(MOMENT, "DATETIME_FORMAT") == "7 ديسمبر 2026 16:16"
+        assert formats.date_format(MOMENT, "DATETIME_FORMAT") == "7 دجنبر 2026 16:16"
         assert formats.date_format(MOMENT, "SHORT_DATETIME_FORMAT") == "07/12/2026 16:16"
         assert formats.number_format(1031.5, 1, force_grouping=True) == f"1{NNBSP}031,5"
 
@@ -121,5 +152,5 @@ def test_vega_locales_follow_the_language():
         "minus": "−",
     }  # fmt: skip
     ar = formatting.d3_time_locale("ar")
-    assert ar["date"] == "%d/%m/%Y" and ar["months"][11] == "ديسمبر"
+    assert ar["date"] == "%d/%m/%Y" and ar["months"][11] == "دجنبر"
     assert formatting.d3_time_locale("en")["date"] == "%-d %b %Y"

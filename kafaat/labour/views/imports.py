@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import translation
 
 from kafaat.core import access
 from kafaat.core.imports import background, write_template
@@ -44,7 +45,9 @@ def upload(request):
             job = background.start(job, IMPORT_JOB)
             return redirect("labour:import_job", job_id=job.pk)
     jobs = ImportJob.objects.filter(user=request.user, kind=KIND)[:10]
-    context = {"form": form, "languages": ("fr", "ar", "en"), "jobs": jobs}
+    # Each template named in its own language ("Français", "العربية", "English"), as on the people import.
+    languages = [(code, translation.get_language_info(code)["name_local"]) for code in ("fr", "ar", "en")]
+    context = {"form": form, "languages": languages, "jobs": jobs}
     return render(request, "labour/import.html", context, status=400 if form.errors else 200)
 
 

@@ -129,9 +129,9 @@ def coding_queue(request):
     page = _page(request, services.review_queue(request.user))
     titles = [vacancy.title for vacancy in page]
     ranked = dict(zip(titles, services.classifier.suggest_many(titles, top=3), strict=True)) if titles else {}
-    labels = services.labels_of({s.code for suggestions in ranked.values() for s in suggestions})
+    occupations = services.occupations_of({s.code for suggestions in ranked.values() for s in suggestions})
     rows = [
-        (vacancy, [(s.code, labels.get(s.code, ""), s.score) for s in ranked.get(vacancy.title, [])])
+        (vacancy, [(s.code, occupations.get(s.code), s.score) for s in ranked.get(vacancy.title, [])])
         for vacancy in page
     ]
     return render(request, "labour/coding_queue.html", {"page": page, "rows": rows})

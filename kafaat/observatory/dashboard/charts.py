@@ -46,6 +46,9 @@ def sector_chart(
     with translation.override(language):
         supply, demand = pgettext("chart", "Graduates (supply)"), pgettext("chart", "Vacancies (demand)")
         x_title, legend = pgettext("chart", "Number in the year"), pgettext("chart", "Series")
+        description = pgettext("chart", "Graduates and vacancies by training sector: %(place)s") % {
+            "place": title
+        }
     rows = []
     for bar in bars:
         for series, value in ((supply, bar.graduates), (demand, bar.vacancies)):
@@ -58,7 +61,7 @@ def sector_chart(
                     "text": MARKER if value is None else str(value),
                 }
             )
-    spec = charts._base(language, title or None, width)  # noqa: SLF001 — shared font, locale, title
+    spec = charts._base(language, title or None, width, description)  # noqa: SLF001 — shared font, locale, title
     y = {
         "field": "sector",
         "type": "nominal",
@@ -104,6 +107,9 @@ def projection_chart(
         supply, demand = pgettext("chart", "Graduates (supply)"), pgettext("chart", "Vacancies (demand)")
         observed, projected = pgettext("chart", "observed"), pgettext("chart", "projected")
         y_title, legend = pgettext("chart", "Number in the year"), pgettext("chart", "Series")
+        description = pgettext(
+            "chart", "Graduates and vacancies by year, observed and projected: %(place)s"
+        ) % {"place": title}
     data = []
     last_observed = max((r.year for r in rows if r.observed), default=None)
     for r in rows:
@@ -134,7 +140,7 @@ def projection_chart(
         "axis": {"labelAngle": 0},
     }
     colour = _series_colour(legend, supply, demand)
-    spec = charts._base(language, title or None, width)  # noqa: SLF001
+    spec = charts._base(language, title or None, width, description)  # noqa: SLF001
     spec["height"] = 220
     spec["data"] = {"values": data}
     y_axis = {"orient": "right" if language == "ar" else "left"}

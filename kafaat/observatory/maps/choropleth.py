@@ -268,9 +268,10 @@ def cached_svg(spec: dict) -> str | None:
     try:
         svg = (cache_dir() / key[:2] / f"{key}.svg").read_text(encoding="utf-8")
     except FileNotFoundError:
-        return _templated(spec, draw=False)
+        templated = _templated(spec, draw=False)
+        return None if templated is None else charts.accessible(templated, spec)
     count_hit()
-    return svg
+    return charts.accessible(svg, spec)
 
 
 def render_svg(spec: dict) -> str:
@@ -281,15 +282,15 @@ def render_svg(spec: dict) -> str:
     try:
         svg = path.read_text(encoding="utf-8")
         count_hit()
-        return svg
+        return charts.accessible(svg, spec)
     except FileNotFoundError:
         pass
     templated = _templated(spec, draw=True)
     if templated is not None:
-        return templated
+        return charts.accessible(templated, spec)
     svg = _links(draw(spec))
     write_atomically(path, svg)
-    return svg
+    return charts.accessible(svg, spec)
 
 
 def _links(svg: str) -> str:

@@ -7,10 +7,11 @@ also serve the steps template (``importing_steps.py``).
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from kafaat.core.imports import Column
-from kafaat.registry.models import EducationLevel, IdType, Language, MigrationStatus, WashingtonGroup
+from kafaat.registry.models import Area, EducationLevel, IdType, Language, MigrationStatus, WashingtonGroup
 from kafaat.registry.validation import WG_FIELDS
 
 YES_NO = gettext_lazy("yes or no (oui/non, نعم/لا, 1/0)")
@@ -28,6 +29,20 @@ def spreadsheet_text(value):
 
 def codes(choices) -> str:
     return ", ".join(choices.values)
+
+
+def _labels(choices) -> str:
+    return "; ".join(str(label) for label in choices.labels)
+
+
+# The accepted values of a choice column, as the template's reader says them: the labels in the template's
+# language (the import takes a code or a label in any of the three languages); codes are not their words.
+labels = lazy(_labels, str)
+# Examples in the template's language: a yes/no answer, a sex.
+YES = pgettext_lazy("answer in a spreadsheet", "yes")
+NO = pgettext_lazy("answer in a spreadsheet", "no")
+FEMALE = pgettext_lazy("sex in a spreadsheet", "F")
+MALE = pgettext_lazy("sex in a spreadsheet", "M")
 
 
 _WG_HEADERS = {
@@ -77,6 +92,14 @@ _PEOPLE_HEADERS = (
     ("contact_consent", "Consentement contact", "الموافقة على الاتصال", "Contact consent",
      "Accepte d'être contacté"),
 )  # fmt: skip
+# Evaluated when the template is written, in its language (a lazy string formatted at import would not be).
+_LANGUAGES_ACCEPTED = lazy(
+    lambda: (
+        gettext("codes or names separated by commas: %s")
+        % "; ".join(f"{code} ({label})" for code, label in Language.choices)
+    ),
+    str,
+)()
 _WG_ACCEPTED = gettext_lazy("1 no difficulty, 2 some, 3 a lot, 4 cannot do at all")
 _ID_HELP = gettext_lazy(
     "Your own id for the person, unique in your organisation; importing it again changes nothing."
@@ -89,33 +112,35 @@ _PEOPLE_DOCS = {
     "last_name_ar": (gettext_lazy("Family name in Arabic letters. Give at least one name in either script."),
                      "", ("العلوي", "")),
     "first_name_ar": (gettext_lazy("First name in Arabic letters."), "", ("فاطمة", "")),
-    "sex": ("", gettext_lazy("F or M (also femme/homme, أنثى/ذكر)"), ("F", "M")),
+    "sex": ("", gettext_lazy("F or M (also femme/homme, أنثى/ذكر)"), (FEMALE, MALE)),
     "birth_date": (gettext_lazy("Leave it empty and give the age when the date is not known."), DATE_FORMAT,
                    ("12/03/2001", "")),
     "age": (gettext_lazy("Used only when the date of birth is empty: an estimated date is recorded."),
             gettext_lazy("whole years, 10 to 100"), ("", "27")),
     "nationality": ("", gettext_lazy("two-letter ISO country code, or the country's name; empty means MA"),
                     ("MA", "SN")),
-    "migration_status": (SENSITIVE, codes(MigrationStatus), ("moroccan", "regular_migrant")),
+    "migration_status": (SENSITIVE, labels(MigrationStatus),
+                         (MigrationStatus.MOROCCAN.label, MigrationStatus.REGULAR_MIGRANT.label)),
     "commune": (gettext_lazy("Commune of residence; the province column is used when it is empty."),
-                gettext_lazy("name or code of a commune"), ("Oujda", "COM_0781")),
+                gettext_lazy("name or code of a commune"), (pgettext_lazy("a commune", "Oujda"), "COM_0781")),
     "territory": (gettext_lazy("Province or prefecture, when the commune is not known."),
                   gettext_lazy("name or code of a province"), ("", "")),
-    "area": (gettext_lazy("Empty: taken from the commune."), "urban, rural", ("", "")),
+    "area": (gettext_lazy("Empty: taken from the commune."), labels(Area), ("", "")),
     "phone": ("", gettext_lazy("Moroccan number, or an international one starting with +"),
               ("06 12 34 56 78", "+221 77 123 45 67")),
-    "id_type": (gettext_lazy("Empty with a number: a CIN."), codes(IdType), ("cin", "passport")),
+    "id_type": (gettext_lazy("Empty with a number: a CIN."), labels(IdType),
+                (IdType.CIN.label, IdType.PASSPORT.label)),
     "id_number": (SENSITIVE, "", ("AB123456", "A1234567")),
-    "education_level": ("", codes(EducationLevel), ("baccalaureate", "primary")),
-    "neet": (gettext_lazy("Not in employment, education or training."), YES_NO, ("oui", "non")),
-    "household_head": ("", YES_NO, ("non", "oui")),
-    "languages": ("", gettext_lazy("codes separated by commas: %s") % codes(Language), ("ary, fr", "fr")),
+    "education_level": ("", labels(EducationLevel),
+                        (EducationLevel.BACCALAUREATE.label, EducationLevel.PRIMARY.label)),
+    "neet": (gettext_lazy("Not in employment, education or training."), YES_NO, (YES, NO)),
+    "household_head": ("", YES_NO, (NO, YES)),
+    "languages": ("", _LANGUAGES_ACCEPTED, ("ary, fr", "fr")),
     **{key: (label, _WG_ACCEPTED, ("1", "2"))
        for key, (_domain, label) in zip(WG_FIELDS, WashingtonGroup.DOMAINS, strict=True)},
     "consent": (gettext_lazy("The day the person agreed to be registered. A row without it is rejected."),
                 DATE_FORMAT, ("05/01/2025", "2025-01-06")),
-    "contact_consent": (gettext_lazy("Agrees to be contacted for follow-up surveys."), YES_NO,
-                        ("oui", "non")),
+    "contact_consent": (gettext_lazy("Agrees to be contacted for follow-up surveys."), YES_NO, (YES, NO)),
 }  # fmt: skip
 
 

@@ -30,7 +30,7 @@ from kafaat.pathways.models import (
 from kafaat.pathways.services import KIND_FIELDS, check_step, ending_status, initial_status, projects_for
 from kafaat.registry import normalise
 from kafaat.registry.access_rules import CHANGE_PERSON
-from kafaat.registry.imports.columns import DATE_FORMAT, YES_NO, build_columns, codes, spreadsheet_text
+from kafaat.registry.imports.columns import DATE_FORMAT, YES_NO, build_columns, labels, spreadsheet_text
 from kafaat.registry.imports.keys import sha
 from kafaat.registry.models import Person
 from kafaat.registry.services import active_sharing_consent, organisation_for
@@ -89,7 +89,7 @@ _STEP_HEADERS = (
     ("still_employed", "Toujours en emploi", "لا يزال يعمل", "Still employed"),
     ("income_band", "Tranche de revenu", "فئة الدخل", "Income band"),
 )  # fmt: skip
-_KIND_ACCEPTED = gettext_lazy("a code, or its name in French, Arabic or English: %s") % codes(StepKind)
+_KIND_ACCEPTED = labels(StepKind)
 _STEP_DOCS = {
     "external_id": (gettext_lazy("Your own id for the step, unique in your organisation; later rows may name "
                                  "it as their previous step."), "", ("S-1", "S-2")),
@@ -97,7 +97,8 @@ _STEP_DOCS = {
                ("P-0001", "P-0001")),
     "person_id_number": (gettext_lazy("The person's document number, when the external id is not known."),
                          "", ("", "")),
-    "kind": (gettext_lazy("What happened."), _KIND_ACCEPTED, ("enrolment", "dropout")),
+    "kind": (gettext_lazy("What happened."), _KIND_ACCEPTED,
+             (StepKind.ENROLMENT.label, StepKind.DROPOUT.label)),
     "date": (gettext_lazy("The day it happened."), DATE_FORMAT, ("06/01/2025", "20/03/2025")),
     "project": (gettext_lazy("Code of the project; empty: the project chosen for the import."), "", ("", "")),
     "parent": (gettext_lazy("The step id this step answers to (a dropout answers to an enrolment)."), "",
@@ -108,8 +109,12 @@ _STEP_DOCS = {
 }  # fmt: skip
 for _key, *_names in _STEP_HEADERS[8:]:
     _help = _STEP_DOCS.get(_key, (Step._meta.get_field(_key).verbose_name,))[0]
-    _accepted = codes(STEP_CHOICES[_key]) if _key in STEP_CHOICES else YES_NO if _key in STEP_BOOLEANS else ""
-    _examples = {"programme": ("Soudure", ""), "dropout_reason": ("", "family")}.get(_key, ("", ""))
+    _accepted = (
+        labels(STEP_CHOICES[_key]) if _key in STEP_CHOICES else YES_NO if _key in STEP_BOOLEANS else ""
+    )
+    _examples = {"programme": ("Soudure", ""), "dropout_reason": ("", DropoutReason.FAMILY.label)}.get(
+        _key, ("", "")
+    )
     _STEP_DOCS[_key] = (_help, _accepted, _examples)
 STEP_COLUMNS = build_columns(_STEP_HEADERS, _STEP_DOCS, {"kind", "date"})
 STEP_FIELDS = tuple(key for key, *_rest in _STEP_HEADERS[8:])

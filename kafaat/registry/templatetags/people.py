@@ -2,7 +2,8 @@
 
 {% load people %}
 {{ person|person_name }} → the Latin name, else the Arabic one, isolated (<bdi>) so that either script
-                           sits right in a page of the other; "—" when the record has neither
+                           sits right in a page of the other, and marked as data (translate="no", as
+                           core/templatetags/text.py's `data` filter does); "—" when the record has neither
 {{ person.nationality|country }} → "Sénégal", in the page's language
 {% stage_bar stage %} → the person's stage on the pathway, compact, with its text for screen readers;
 {% stage_bar stage full=True %} names every stage (the person's page)
@@ -23,9 +24,9 @@ NOTHING = "—"
 def person_name(person) -> str:
     latin, arabic = person.name_latin, person.name_ar
     if latin:
-        return format_html("<bdi>{}</bdi>", latin)
+        return format_html('<bdi translate="no">{}</bdi>', latin)
     if arabic:
-        return format_html('<bdi lang="ar">{}</bdi>', arabic)
+        return format_html('<bdi lang="ar" translate="no">{}</bdi>', arabic)
     return NOTHING
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kafaat.core.l10n import countries
+from kafaat.core.l10n.formatting import quoted
 from kafaat.core.models import Territory
 from kafaat.registry import normalise
 from kafaat.registry.models import (
@@ -165,7 +166,10 @@ def choice(text: str, choices) -> str:
     found = _choice_lookup(choices).get(normalise.normalise_arabic(normalise.normalise_latin(text.strip())))
     if found is not None:
         return found
-    raise ValueError(_("Choose one of: %(choices)s.") % {"choices": ", ".join(choices.values)})
+    # The labels in the reader's language, which are accepted too: codes ("urban") are not words of theirs.
+    raise ValueError(
+        _("Choose one of: %(choices)s.") % {"choices": ", ".join(str(label) for label in choices.labels)}
+    )
 
 
 # --- The rules of a person ----------------------------------------------------------------------------------
@@ -289,7 +293,7 @@ def _nationality(ctx: Context, raw: Any) -> tuple[tuple, dict | None]:
                 "Unknown country: %(value)s. Choose it from the list, or write its two-letter "
                 "ISO code (MA, SN, SY…)."
             )
-            % {"value": _t(raw)}
+            % {"value": quoted(_t(raw))}
         }
     return (nationality,), None
 
@@ -315,7 +319,9 @@ def _territory(ctx: Context, commune: Any, territory: Any) -> tuple[tuple, dict 
         return (None,), {"commune": _("This field is required.")}
     found = ctx.territories.find(residence)
     if found is None:
-        return (None,), {"commune": _("Unknown commune or province: %(value)s.") % {"value": residence}}
+        return (None,), {
+            "commune": _("Unknown commune or province: %(value)s.") % {"value": quoted(residence)}
+        }
     return (found,), None
 
 

@@ -16,11 +16,13 @@ Number = int | Decimal | float
 
 
 class IatiError(ValueError):
-    """The activity cannot be exported; ``problems`` says why, one line each."""
+    """The activity cannot be exported; ``problems`` says why, one line each, in the reader's language;
+    ``details``: the schema validator's own messages (English, technical), when it is the one refusing."""
 
-    def __init__(self, problems: Sequence[str]):
+    def __init__(self, problems: Sequence[str], details: Sequence[str] = ()):
         self.problems = list(problems)
-        super().__init__("IATI export refused:\n- " + "\n- ".join(self.problems))
+        self.details = list(details)
+        super().__init__("IATI export refused:\n- " + "\n- ".join(self.problems + self.details))
 
 
 @dataclass(frozen=True)

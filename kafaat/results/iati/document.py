@@ -16,6 +16,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
+from django.utils.translation import gettext as _
 from lxml import etree
 
 from kafaat.results.iati.activity import (
@@ -222,7 +223,7 @@ def export_activities(
     generated = generated or datetime.now(UTC)
     problems = [p for a in activities for p in check_activity(a, generated, required_languages)]
     if not activities:
-        problems.append("no activity to export")
+        problems.append(_("no activity to export"))
     if problems:
         raise IatiError(problems)
     root = etree.Element("iati-activities", version="2.03")
@@ -232,7 +233,11 @@ def export_activities(
     document = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     errors = schema_errors(document)
     if errors:
-        raise IatiError([f"IATI 2.03 schema: {e}" for e in errors])
+        # The rules above should have caught it: the validator's own words (English) follow a lead the reader
+        # understands, and the page shows them as program output.
+        raise IatiError(
+            [_("The file does not match the IATI 2.03 schema (a fault of Kafaat: report it).")], errors
+        )
     return document
 
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 from lxml import etree
 
 from kafaat.results import iati as I  # noqa: N812
@@ -105,12 +106,12 @@ BROKEN = {
         lambda a: replace(a, regions=[I.Region("189", percentage=20)]),
         "add up to 110",
     ),
-    "no arabic title": (lambda a: replace(a, title=a.title[:2]), "title: no narrative in ar"),
+    "no arabic title": (lambda a: replace(a, title=a.title[:2]), "title: no text in Arabic"),
     "empty description": (
         lambda a: replace(a, description=(N(" ", "fr"), *a.description[1:])),
-        "description: empty narrative",
+        "description: an empty text",
     ),
-    "duplicate language": (lambda a: replace(a, title=(*a.title, N("Autre", "fr"))), "two narratives in fr"),
+    "duplicate language": (lambda a: replace(a, title=(*a.title, N("Autre", "fr"))), "two texts in French"),
     "dates out of order": (
         lambda a: replace(a, dates=I.Dates(date(2028, 1, 1), date(2024, 2, 1), date(2027, 1, 1))),
         "planned start is after the planned end",
@@ -126,10 +127,10 @@ BROKEN = {
     "identifier prefix": (lambda a: replace(a, identifier="KAF-001"), "must start with"),
     "role": (
         lambda a: replace(a, participating_orgs=[replace(a.participating_orgs[0], role="7")]),
-        "role '7'",
+        "the role 7 is",
     ),
-    "status": (lambda a: replace(a, status="9"), "activity-status '9'"),
-    "naive last-updated": (lambda a: replace(a, last_updated=datetime(2026, 1, 1)), "timezone-aware"),
+    "status": (lambda a: replace(a, status="9"), "the activity status 9"),
+    "naive last-updated": (lambda a: replace(a, last_updated=datetime(2026, 1, 1)), "with its time zone"),
     "budget longer than a year": (
         lambda a: replace(a, budgets=[replace(a.budgets[0], period_end=date(2026, 6, 30))]),
         "at most one year",
@@ -156,18 +157,40 @@ BROKEN = {
 @pytest.mark.parametrize("case", BROKEN)
 def test_broken_input_is_refused_with_a_reason(case):
     breaks, message = BROKEN[case]
-    with pytest.raises(I.IatiError) as refused:
+    with translation.override("en"), pytest.raises(I.IatiError) as refused:
         export(breaks(activity()))
     assert any(message in p for p in refused.value.problems), refused.value.problems
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("fr", ["titre : aucun texte en arabe", "la devise euro n’est pas un code ISO 4217"]),
+        ("ar", ["العنوان: لا نص باللغة العربية", "العملة euro ليست رمزًا من ISO 4217"]),
+    ],
+)
+def test_the_reasons_are_in_the_readers_language(language, expected):
+    """The dashboard shows why the export is refused: in French or Arabic, never the rules' English."""
+    broken = replace(activity(), title=activity().title[:2])
+    broken = replace(broken, budgets=[replace(broken.budgets[0], value=I.Money(1, date(2025, 1, 1), "euro"))])
+    with translation.override(language), pytest.raises(I.IatiError) as refused:
+        export(broken)
+    problems = " | ".join(refused.value.problems)
+    for text in expected:
+        assert text in problems, problems
+    assert "narrative" not in problems and "currency" not in problems
 
 
 def test_what_only_the_schema_catches_is_refused_with_its_message():
     a = activity()
     loc = replace(a.locations[0], administrative=[I.Administrative("G1", "2597549", level=-1)])
-    with pytest.raises(I.IatiError) as refused:
+    with translation.override("en"), pytest.raises(I.IatiError) as refused:
         export(replace(a, locations=[loc]))
-    assert refused.value.problems[0].startswith("IATI 2.03 schema: line ")
-    assert "level" in refused.value.problems[0] and "nonNegativeInteger" in refused.value.problems[0]
+    assert refused.value.problems == [
+        "The file does not match the IATI 2.03 schema (a fault of Kafaat: report it)."
+    ]
+    assert refused.value.details[0].startswith("line ")
+    assert "level" in refused.value.details[0] and "nonNegativeInteger" in refused.value.details[0]
 
 
 def test_schema_errors_report_element_order_and_old_documents():
@@ -187,7 +210,7 @@ def test_languages_required_can_be_chosen_and_nothing_else_is_relaxed():
         export(a)
     document = export(a, required_languages=())
     assert etree.fromstring(document)[0].find("title/narrative").get(I.XML_LANG) is None
-    with pytest.raises(I.IatiError, match="no activity"):
+    with translation.override("en"), pytest.raises(I.IatiError, match="no activity"):
         I.export_activities([], generated=GENERATED)
     assert Decimal(etree.fromstring(document)[0].find("budget/value").text) == Decimal("2500000.5")
 

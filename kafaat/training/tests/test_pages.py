@@ -79,7 +79,7 @@ def test_the_manager_edits_the_establishment_and_adds_a_programme(as_user, suppl
     programme = Programme.objects.get(code="Q-PL")
     assert response.status_code == 302 and programme.isco_codes == ["7126"]
     page = client.get(reverse("training:programme", args=[programme.pk])).content.decode()
-    assert "7126" in page and "Plumbers and pipe fitters" in page
+    assert "7126" in page and "Plombiers et tuyauteurs" in page  # ESCO's French label on a French page
     bad = client.post(url, {**form, "code": "Q-P2", "isco_codes": "71"})
     assert bad.status_code == 200 and "Pas un groupe de base de la CITP-08" in bad.content.decode()
 

@@ -1,5 +1,7 @@
 """Arabic as written in Morocco's administration: Western digits (0-9), the French separators (1 031, 9,7 %)
-and day-first dates (07/12/2026, 7 ديسمبر 2026, 24-hour times).
+and day-first dates (07/12/2026, 7 دجنبر 2026, 24-hour times). The month names are Morocco's (يناير … ماي
+… يوليوز غشت شتنبر … نونبر دجنبر): the project catalogue (kafaat/locale/ar) translates Django's month
+names, which the date formats below print.
 
 Django's Arabic formats group thousands with "." (1.031 reads as one and a bit to an English reader), put
 the day after the month name and leave DATETIME_FORMAT and SHORT_DATETIME_FORMAT to the US defaults
