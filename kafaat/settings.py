@@ -61,6 +61,10 @@ INSTALLED_APPS = [
     "kafaat.results",
     "kafaat.labour",
     "kafaat.training",
+    "kafaat.contacts",
+    "kafaat.governance",
+    "kafaat.events",
+    "kafaat.missions",
 ]
 
 MIDDLEWARE = [
