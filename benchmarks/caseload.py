@@ -65,7 +65,10 @@ def baseline_classes():
             if self._count is None:
                 with without_jit():
                     figures = self.placements.aggregate(
-                        **{f"m{m}": Count("pk", filter=due_condition(m, self.until)) for m in due.FOLLOW_UP_MONTHS}
+                        **{
+                            f"m{m}": Count("pk", filter=due_condition(m, self.until))
+                            for m in due.FOLLOW_UP_MONTHS
+                        }
                     )
                 self._count = sum(figures.values())
             return self._count
