@@ -69,7 +69,7 @@ def caseload(request):
     due_list = services.DueFollowUps(user, until=week_end, mine_only=not whole_organisation)
     due = _page(request, due_list, "due")  # counted up to 1,000 ("1,000+"), as the people list
     # Counted up to 1,000 too: an organisation may wait for thousands of answers (pages stop there).
-    sent_list = services.pending_referrals_sent(user).order_by("date", "id")
+    sent_list = services.pending_referrals_sent(user).order_by("date", "id")  # step_pending_referral_sent
     sent = CappedPaginator(sent_list, PAGE_SIZE, cap=SEARCH_COUNT_CAP).get_page(request.GET.get("sent"))
     # One event for the whole page: the people listed, those with a follow-up due, those referred.
     shown = [person.pk for person in people] + [item.person.pk for item in due] + [s.person_id for s in sent]
