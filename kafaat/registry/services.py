@@ -321,7 +321,9 @@ def _organisation_people(organisation_id: int) -> QuerySet[Person]:
     """Everyone an organisation sees (the same people as `visible_people` for its case workers: the search
     table's triggers keep the access rule, tests/test_search_table.py), in the table's order; counted on
     the table alone (the list's capped count reads no `registry_person` row)."""
-    people = _TableSearch(Person).filter(search_rows__organisation_id=organisation_id, merged_into__isnull=True)
+    people = _TableSearch(Person).filter(
+        search_rows__organisation_id=organisation_id, merged_into__isnull=True
+    )
     people._table_rows = PersonSearch.objects.filter(organisation_id=organisation_id)
     return people.order_by("-search_rows__created_at", "-search_rows__person_id")
 
