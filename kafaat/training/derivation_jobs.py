@@ -52,14 +52,21 @@ def start_derivation(actor) -> Job:
     PermissionDenied at once for a user who may not edit establishments."""
     if not access.has_permission(actor, CHANGE_ESTABLISHMENT):
         raise access.Refused(CHANGE_ESTABLISHMENT)
-    waiting = Job.objects.filter(kind=DERIVE_JOB, status=Job.Status.QUEUED).order_by("created_at").first()
+    # Only one the actor may follow (theirs, or one the jobs page shows them): its page must open for them.
+    waiting = derivation_jobs(actor).filter(status=Job.Status.QUEUED).order_by("created_at").first()
     if waiting is not None:
         return waiting
-    job = jobs.enqueue(
-        DERIVE_JOB, user=actor, organisation=access.organisations_where(actor, CHANGE_ESTABLISHMENT).first()
-    )
+    job = jobs.enqueue(DERIVE_JOB, user=actor, organisation=_organisation_of(actor))
     audit.record(audit.Action.CREATE, actor, job, details={"operation": "queue_supply_derivation"})
     return job
+
+
+def _organisation_of(actor):
+    """The organisation the derivation is asked for (its administrators then see and may retry the job):
+    the actor's first membership that may edit establishments; none for a superuser: a national job."""
+    if getattr(actor, "is_superuser", False):
+        return None
+    return access.organisations_where(actor, CHANGE_ESTABLISHMENT).order_by("pk").first()
 
 
 def derivation_jobs(user) -> QuerySet[Job]:

@@ -51,6 +51,21 @@ def test_queued_then_derived_by_the_worker_with_its_report(steps, queued):  # no
     assert derivation_jobs.start_derivation(manager) != job
 
 
+def test_a_waiting_derivation_is_shared_only_with_who_may_follow_it(steps, queued, make_member):  # noqa: F811
+    first = derivation_jobs.start_derivation(steps["users"]["establishment"])
+    # Another organisation's manager could not open that job's page: theirs is queued apart.
+    ministry = derivation_jobs.start_derivation(steps["users"]["ministry_admin"])
+    assert ministry != first and ministry.organisation == steps["ministry"]
+    colleague = make_member("provider_admin", steps["provider"], Role.ADMINISTRATOR)
+    assert derivation_jobs.start_derivation(colleague) == first  # the jobs page shows them the provider's
+    assert derivation_jobs.start_derivation(steps["users"]["superuser"]) == first  # they see every job
+
+
+def test_a_superuser_s_derivation_is_a_national_job(steps, queued):  # noqa: F811
+    job = derivation_jobs.start_derivation(steps["users"]["superuser"])
+    assert job.organisation is None and job.user == steps["users"]["superuser"]
+
+
 def test_refused_at_once_without_the_right_and_nothing_queued(steps, queued):  # noqa: F811
     from kafaat.core.access import Refused
 
