@@ -64,7 +64,7 @@ def caseload(request):
         patch_vary_headers(response, ("HX-Request",))
         return response
     today = timezone.localdate()
-    # Lazy: the paginator counts in one query and reads only its page's placements (pathways/due.py).
+    # Lazy: the paginator counts up to 1,000 and reads only its page's placements (pathways/due.py).
     week_end = services.end_of_week(today)
     due_list = services.DueFollowUps(user, until=week_end, mine_only=not whole_organisation)
     due = _page(request, due_list, "due")  # counted up to 1,000 ("1,000+"), as the people list
