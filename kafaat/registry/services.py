@@ -284,6 +284,11 @@ class _TableSearch(QuerySet):
         self._table_rows = None
         super()._filter_or_exclude_inplace(negate, args, kwargs)
 
+    def none(self):
+        clone = super().none()
+        clone._table_rows = None  # nothing to count (an unknown territory): not the table's rows
+        return clone
+
     def count(self) -> int:
         if self._table_rows is None or self._result_cache is not None or self.query.distinct:
             return super().count()
