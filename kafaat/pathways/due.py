@@ -4,20 +4,22 @@ For each number of months m, the placements due by `until` are those dated on or
 with add_months(d_m, m) <= until (computed here, in Python, so that month ends clamp the same way on every
 database) that have no follow-up step of m months answering to them (NOT EXISTS). Within one m the due date
 never decreases with the placement date, so each m's placements sorted by date are already sorted by due
-date: a page is the merge (heapq) of the first offset + page_size placements of each of the three querysets,
-and the total is three filtered counts in one query. Work is bounded by the page, not by the caseload.
+date: a page is the merge (heapq) of the first offset + page_size placements of each of the three querysets.
+Totals stop at COUNT_CAP, as the people search's count does (the page says "1,000+"): each of the three
+streams is counted up to COUNT_CAP + 1 rows in its date order, which PostgreSQL reads from the (kind, date)
+index and stops early. Work is bounded by the page and the cap, not by the caseload (an exact total read
+every placement of the window: 0.5 s for 200k people, after seconds of JIT compilation;
+benchmarks/caseload.py).
 """
 
 from __future__ import annotations
 
 import heapq
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +28,8 @@ from kafaat.registry import services as registry
 from kafaat.registry.models import Person
 
 FOLLOW_UP_MONTHS = (3, 6, 12)
+COUNT_CAP = 1000  # totals stop here, as the people search's count does (registry.views.people)
+_STREAM_ORDER = ("date", "person_id", "id")  # within one m, the due date's order (see above)
 
 
 @dataclass(frozen=True)
@@ -39,8 +43,10 @@ class DueItem:
 
 @dataclass(frozen=True)
 class DueCounts:
-    overdue: int  # due before `today`
-    due: int  # due from `today` to `until`, both included
+    overdue: int  # due before `today`, at most COUNT_CAP
+    due: int  # due from `today` to `until`, both included, at most COUNT_CAP
+    overdue_capped: bool = False  # more than COUNT_CAP are overdue
+    due_capped: bool = False
 
 
 def add_months(day: date, months: int) -> date:
@@ -87,40 +93,41 @@ def _followed_up(months: int) -> Exists:
     )
 
 
-def _due_condition(months: int, until: date) -> Q:
-    return Q(date__lte=latest_placement_due(until, months)) & ~_followed_up(months)
+def _pending(placements: QuerySet[Step], months: int, after: date | None, until: date) -> QuerySet[Step]:
+    """The placements whose m-month follow-up falls due after `after` (None: any time) and by `until`, and is
+    not recorded, in the due date's order."""
+    due = placements.filter(date__lte=latest_placement_due(until, months))
+    if after is not None:
+        due = due.filter(date__gt=latest_placement_due(after, months))
+    return due.exclude(_followed_up(months)).order_by(*_STREAM_ORDER)
 
 
-@contextmanager
-def _without_jit() -> Iterator[None]:
-    """PostgreSQL compiles the counts (a high estimated cost) for seconds longer than it runs them: 5.4 s
-    against 1.6 s for 200k people (benchmarks/caseload.py). Off for this transaction only (SET LOCAL)."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
-        yield
+def _capped_count(streams: list[QuerySet[Step]], cap: int) -> int:
+    """How many rows the streams hold together, counted up to cap + 1: more means "more than cap". Each
+    stream is counted in its own order (sorted, limited): the plan then walks the date index and stops."""
+    counted = 0
+    for stream in streams:
+        counted += stream[: cap + 1 - counted].count()
+        if counted > cap:
+            break
+    return counted
 
 
 class DueFollowUps:
     """The follow-ups due by `until`, sorted by due date (then placement date, person, placement): a lazy
-    sequence that Django's Paginator pages (`count()` and slicing each run a few queries, never the lot)."""
+    sequence that Django's Paginator pages (`count()` and slicing each run a few queries, never the lot).
+    The count stops at `cap` (`capped` then says there are more), so the pages do too."""
 
-    def __init__(self, actor, *, until: date | None = None, mine_only: bool = True):
+    def __init__(
+        self, actor, *, until: date | None = None, mine_only: bool = True, cap: int | None = None
+    ) -> None:
         self.until = until or timezone.localdate() + timedelta(days=7)
         self.placements = _placements(actor, self.until, mine_only)
+        self.cap = COUNT_CAP if cap is None else cap
         self._count: int | None = None
 
     def _stream(self, months: int, limit: int | None) -> Iterator[tuple]:
-        latest = latest_placement_due(self.until, months)
-        placements = (
-            self.placements.filter(date__lte=latest)
-            .exclude(_followed_up(months))
-            .select_related("person")
-            .order_by("date", "person_id", "id")
-        )
+        placements = _pending(self.placements, months, None, self.until).select_related("person")
         if limit is not None:
             placements = placements[:limit]
         for placement in placements:
@@ -138,14 +145,20 @@ class DueFollowUps:
             items.append(DueItem(placement.person, what, due_on, placement, months))
         return items
 
-    def count(self) -> int:
+    def _counted(self) -> int:
         if self._count is None:
-            with _without_jit():
-                figures = self.placements.aggregate(
-                    **{f"m{m}": Count("pk", filter=_due_condition(m, self.until)) for m in FOLLOW_UP_MONTHS}
-                )
-            self._count = sum(figures.values())
+            streams = [_pending(self.placements, m, None, self.until) for m in FOLLOW_UP_MONTHS]
+            self._count = _capped_count(streams, self.cap)
         return self._count
+
+    def count(self) -> int:
+        """How many are due, at most `cap` (the paginator's count: pages stop there)."""
+        return min(self._counted(), self.cap)
+
+    @property
+    def capped(self) -> bool:
+        """More than `cap` are due: the page says "1,000+"."""
+        return self._counted() > self.cap
 
     def __len__(self) -> int:
         return self.count()
@@ -169,27 +182,22 @@ def due_follow_ups(actor, *, until: date | None = None, mine_only: bool = True) 
 def due_follow_ups_page(
     actor, *, until: date | None = None, mine_only: bool = True, page: int = 1, per_page: int = 20
 ) -> tuple[list[DueItem], int]:
-    """One page of the follow-ups due (page 1 first) and how many are due in all."""
+    """One page of the follow-ups due (page 1 first) and how many are due in all, at most COUNT_CAP."""
     due = DueFollowUps(actor, until=until, mine_only=mine_only)
     start = (max(page, 1) - 1) * per_page
     return due[start : start + per_page], due.count()
 
 
-def due_follow_up_counts(actor, *, today: date, until: date, mine_only: bool = True) -> DueCounts:
-    """How many follow-ups are overdue (due before `today`) and due from `today` to `until`, in one query."""
+def due_follow_up_counts(
+    actor, *, today: date, until: date, mine_only: bool = True, cap: int | None = None
+) -> DueCounts:
+    """How many follow-ups are overdue (due before `today`) and due from `today` to `until`, each counted up
+    to `cap` (six bounded reads: the overdue, then the week's, for each m)."""
+    cap = COUNT_CAP if cap is None else cap
+    placements = _placements(actor, until, mine_only)
     day_before = today - timedelta(days=1)
-    # Each placement's NOT EXISTS read once per m (annotated), then both dates counted from it.
-    placements = _placements(actor, until, mine_only).annotate(
-        **{f"done_{m}": _followed_up(m) for m in FOLLOW_UP_MONTHS}
+    overdue = _capped_count([_pending(placements, m, None, day_before) for m in FOLLOW_UP_MONTHS], cap)
+    due = _capped_count([_pending(placements, m, day_before, until) for m in FOLLOW_UP_MONTHS], cap)
+    return DueCounts(
+        overdue=min(overdue, cap), due=min(due, cap), overdue_capped=overdue > cap, due_capped=due > cap
     )
-    counts = {}
-    for m in FOLLOW_UP_MONTHS:
-        pending = Q(**{f"done_{m}": False})
-        counts[f"by_until_{m}"] = Count("pk", filter=pending & Q(date__lte=latest_placement_due(until, m)))
-        counts[f"overdue_{m}"] = Count(
-            "pk", filter=pending & Q(date__lte=latest_placement_due(day_before, m))
-        )
-    with _without_jit():
-        figures = placements.aggregate(**counts)
-    overdue = sum(figures[f"overdue_{m}"] for m in FOLLOW_UP_MONTHS)
-    return DueCounts(overdue=overdue, due=sum(figures[f"by_until_{m}"] for m in FOLLOW_UP_MONTHS) - overdue)

@@ -28,6 +28,8 @@ class Casework:
     referrals_received: int  # referrals to the case worker's organisations waiting for an answer
     referrals_sent: int  # referrals the organisations sent that the other side has not answered
     week_end: date
+    overdue_capped: bool = False  # more than 1,000 overdue (counted up to there: "1,000+")
+    due_this_week_capped: bool = False
 
     @property
     def nothing(self) -> bool:
@@ -39,7 +41,7 @@ def casework(actor, today: date | None = None) -> Casework | None:
         return None
     today = today or timezone.localdate()
     week_end = services.end_of_week(today)
-    # Counted in one query, never loaded: the caseload pages the same list.
+    # Counted up to 1,000 each, never loaded: the caseload pages the same list.
     due = services.due_follow_up_counts(actor, today=today, until=week_end, mine_only=True)
     return Casework(
         overdue=due.overdue,
@@ -47,6 +49,8 @@ def casework(actor, today: date | None = None) -> Casework | None:
         referrals_received=services.pending_referrals_received(actor).count(),
         referrals_sent=services.pending_referrals_sent(actor).count(),
         week_end=week_end,
+        overdue_capped=due.overdue_capped,
+        due_this_week_capped=due.due_capped,
     )
 
 

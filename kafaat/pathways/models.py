@@ -227,6 +227,13 @@ class Step(models.Model):
             models.Index(
                 fields=["employer"], condition=Q(employer__isnull=False), name="step_employer_linked"
             ),
+            # The caseload's "referrals waiting for an answer", oldest first: a few thousand rows among
+            # millions of steps, read in order without scanning every referral (benchmarks/caseload.py).
+            models.Index(
+                fields=["organisation", "date", "id"],
+                condition=Q(kind="referral", status="pending"),
+                name="step_pending_referral_sent",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from kafaat.core import access
+from kafaat.core.pages.paginator import CappedPaginator
 from kafaat.pathways import catalogues, services
 from kafaat.pathways.forms import RespondForm, StepForm
 from kafaat.pathways.models import PARENT_KIND, StepKind, StepStatus
@@ -25,7 +26,14 @@ from kafaat.registry import list_audit
 from kafaat.registry import services as registry_services
 from kafaat.registry.access_rules import CHANGE_PERSON, VIEW_PERSON
 from kafaat.registry.forms import PersonSearchForm
-from kafaat.registry.views.people import PAGE_SIZE, export_urls, people_page, search_filters, with_ages
+from kafaat.registry.views.people import (
+    PAGE_SIZE,
+    SEARCH_COUNT_CAP,
+    export_urls,
+    people_page,
+    search_filters,
+    with_ages,
+)
 
 
 def _page(request, items, param: str = "page"):
@@ -56,10 +64,13 @@ def caseload(request):
         patch_vary_headers(response, ("HX-Request",))
         return response
     today = timezone.localdate()
-    # Lazy: the paginator counts in one query and reads only its page's placements (pathways/due.py).
+    # Lazy: the paginator counts up to 1,000 and reads only its page's placements (pathways/due.py).
     week_end = services.end_of_week(today)
-    due = _page(request, services.DueFollowUps(user, until=week_end, mine_only=not whole_organisation), "due")
-    sent = _page(request, services.pending_referrals_sent(user).order_by("date", "id"), "sent")
+    due_list = services.DueFollowUps(user, until=week_end, mine_only=not whole_organisation)
+    due = _page(request, due_list, "due")  # counted up to 1,000 ("1,000+"), as the people list
+    # Counted up to 1,000 too: an organisation may wait for thousands of answers (pages stop there).
+    sent_list = services.pending_referrals_sent(user).order_by("date", "id")  # step_pending_referral_sent
+    sent = CappedPaginator(sent_list, PAGE_SIZE, cap=SEARCH_COUNT_CAP).get_page(request.GET.get("sent"))
     # One event for the whole page: the people listed, those with a follow-up due, those referred.
     shown = [person.pk for person in people] + [item.person.pk for item in due] + [s.person_id for s in sent]
     list_audit.record_list(user, shown, shown="caseload", query=query)
@@ -69,6 +80,7 @@ def caseload(request):
         today=today,
         week_end=week_end,
         due=due,
+        due_capped=due_list.capped,
         sent=sent,
         inbox_pending=services.pending_referrals_received(user).count(),
     )

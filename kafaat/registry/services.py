@@ -220,6 +220,7 @@ def search_people(actor, query: str = "", filters: SearchFilters | None = None) 
     """Name (either script, partial, accents and case ignored), phone or identity number; newest first."""
     people = visible_people(actor)
     query = (query or "").strip()
+    filters = filters or SearchFilters()
     if query:
         condition, kind = _query_condition(query)
         organisation_id = _searching_organisation(actor)
@@ -228,7 +229,11 @@ def search_people(actor, query: str = "", filters: SearchFilters | None = None) 
         else:
             people = people.filter(condition)
         # Recorded by the page or API that shows the results (`list_audit`), with the ids it shows.
-    filters = filters or SearchFilters()
+    elif not filters.mine_only and (organisation_id := _searching_organisation(actor)) is not None:
+        # A whole organisation's list, newest first: its access rule (registered here OR shared with it)
+        # is an OR no index of `registry_person` serves in order; the search table's (organisation,
+        # created_at, person) index does, and the page's people are the first rows it reads.
+        people = _organisation_people(organisation_id)
     if filters.sex:
         people = people.filter(sex=filters.sex)
     if filters.territory_code:
@@ -279,6 +284,11 @@ class _TableSearch(QuerySet):
         self._table_rows = None
         super()._filter_or_exclude_inplace(negate, args, kwargs)
 
+    def none(self):
+        clone = super().none()
+        clone._table_rows = None  # nothing to count (an unknown territory): not the table's rows
+        return clone
+
     def count(self) -> int:
         if self._table_rows is None or self._result_cache is not None or self.query.distinct:
             return super().count()
@@ -309,6 +319,17 @@ def _table_search(organisation_id: int, query: str, condition: Q, kind: str) -> 
         people._table_rows = table_rows
     else:
         people = Person.objects.filter(rows & condition, merged_into__isnull=True)
+    return people.order_by("-search_rows__created_at", "-search_rows__person_id")
+
+
+def _organisation_people(organisation_id: int) -> QuerySet[Person]:
+    """Everyone an organisation sees (the same people as `visible_people` for its case workers: the search
+    table's triggers keep the access rule, tests/test_search_table.py), in the table's order; counted on
+    the table alone (the list's capped count reads no `registry_person` row)."""
+    people = _TableSearch(Person).filter(
+        search_rows__organisation_id=organisation_id, merged_into__isnull=True
+    )
+    people._table_rows = PersonSearch.objects.filter(organisation_id=organisation_id)
     return people.order_by("-search_rows__created_at", "-search_rows__person_id")
 
 

@@ -1,17 +1,22 @@
 """Training supply endpoints: establishments, programmes, their yearly statistics, totals for analysts."""
 
-from typing import Any
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any, Literal
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from kafaat.core import jobs
 from kafaat.core.api_schema import Pages, inline_choices
-from kafaat.core.models import Territory
+from kafaat.core.models import Job, Territory
 from kafaat.registry.api import organisation_by_code
-from kafaat.training import derivation, services
+from kafaat.training import derivation_jobs, services
 from kafaat.training.models import AgeBand, Level, Mode, OperatorType, Sector, Source
 
 router = Router(tags=["training"])
@@ -164,6 +169,19 @@ class DerivationSchema(Schema):
     enrolments_unmatched: int
 
 
+class DerivationJobSchema(Schema):
+    id: UUID
+    status: Literal["queued", "running", "done", "refused", "failed"]
+    stage: str = Field(description="what the job does now (in the language of the request that queued it)")
+    done: int = Field(description="steps read (or statistics written) so far")
+    total: int = Field(description="steps to read (or statistics to write) in all")
+    message: str = Field(description="done: the summary; refused: the reasons; failed: the error's reference")
+    created_at: datetime
+    finished_at: datetime | None
+    url: str = Field(description="this job's address: poll it until the status is done, refused or failed")
+    report: DerivationSchema | None = Field(description="what the derivation changed, once done")
+
+
 def _territory(code: str) -> Territory:
     territory = Territory.objects.filter(code=code).first()
     if territory is None:
@@ -292,6 +310,43 @@ def supply_totals(request: HttpRequest, filters: Query[TotalsFilters]):
     return [{"year": t.year, "source": t.source, **t.values} for t in totals]
 
 
-@router.post("/training/derive", response=DerivationSchema, summary="Derive statistics from pathway steps")
-def derive(request: HttpRequest):
-    return derivation.derive_supply(request.user)
+def _derivation_out(job: Job) -> DerivationJobSchema:
+    stage, done, total = jobs.live_progress(job)
+    report = derivation_jobs.report_of(job)
+    return DerivationJobSchema(
+        id=job.pk,
+        status=job.status,
+        stage=stage,
+        done=done,
+        total=max(total, done),
+        message=job.message,
+        created_at=job.created_at,
+        finished_at=job.finished_at,
+        url=reverse("api:derivation_job", args=[job.pk]),
+        report=DerivationSchema(**asdict(report)) if report else None,
+    )
+
+
+@router.post(
+    "/training/derive",
+    response={202: DerivationJobSchema},
+    summary="Derive statistics from pathway steps (queued for the worker)",
+)
+def derive(request: HttpRequest, response: HttpResponse):
+    """Derive every statistic from the enrolment and certification steps again. The permission is checked at
+    once (403); the worker then derives: 202 with the job, whose `url` answers its progress and, once done,
+    the report. A derivation already waiting for the worker is answered instead of queueing another."""
+    out = _derivation_out(derivation_jobs.start_derivation(request.user))
+    response["Location"] = out.url
+    return Status(202, out)
+
+
+@router.get(
+    "/training/derive/jobs/{job_id}",
+    response=DerivationJobSchema,
+    url_name="derivation_job",
+    summary="A derivation's progress, then its report",
+)
+def derivation_job(request: HttpRequest, job_id: UUID):
+    """A derivation's job (the caller's own, or one the jobs page shows them)."""
+    return _derivation_out(derivation_jobs.derivation_job(request.user, job_id))

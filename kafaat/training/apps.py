@@ -9,7 +9,8 @@ class TrainingConfig(AppConfig):
 
     def ready(self) -> None:
         from kafaat.core.imports import background
-        from kafaat.training import access_rules, importing
+        from kafaat.training import access_rules, derivation_jobs, importing
 
         del access_rules  # imported for its registrations: scopes, permissions, navigation
         background.register(importing.IMPORT)  # the supply import page's background job
+        derivation_jobs.register_jobs()  # "Derive again": the statistics derived by the worker

@@ -16,6 +16,7 @@ the same steps changes nothing (rows are compared, and only differences written)
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -32,6 +33,9 @@ from kafaat.training.access_rules import CHANGE_ESTABLISHMENT
 from kafaat.training.models import AgeBand, Programme, ProgrammeMapping, Source, SupplyStatistic
 
 DERIVED_MEASURES = ("enrolled", "enrolled_women", "graduates", "graduates_women")
+# progress(done, total, stage): steps read out of all the enrolment and certification steps, then the writing.
+Progress = Callable[[int, int, str], None]
+PROGRESS_EVERY = 5000  # steps read between two reports
 _BANDS = ((18, AgeBand.UNDER_18), (25, AgeBand.FROM_18_TO_24), (35, AgeBand.FROM_25_TO_34))
 
 
@@ -110,11 +114,21 @@ class Derivation:
         return self.created + self.updated + self.deleted
 
 
-def compute(today: date | None = None) -> tuple[dict[tuple, dict[str, int]], Derivation]:
+def _no_progress(done: int, total: int, stage: str) -> None:
+    return None
+
+
+def compute(
+    today: date | None = None, progress: Progress = _no_progress
+) -> tuple[dict[tuple, dict[str, int]], Derivation]:
     """The derived figures {(programme, year, age band): measures} and what matched, without writing."""
     today = today or timezone.localdate()
     resolve = Resolver()
     report = Derivation()
+    reading = _("Reading the enrolments and certifications")
+    kinds = Step.objects.filter(kind__in=(StepKind.ENROLMENT, StepKind.CERTIFICATION))
+    total, done = kinds.count(), 0
+    progress(0, total, reading)
     enrolments: dict[int, tuple] = {}  # step id → (programme, first year, last year, sex, band)
     rows = Step.objects.filter(kind=StepKind.ENROLMENT).values_list(
         "pk", "organisation_id", "programme", "date", "end_date", "person__sex", "person__birth_date",
@@ -123,6 +137,9 @@ def compute(today: date | None = None) -> tuple[dict[tuple, dict[str, int]], Der
     for pk, organisation_id, label, start, end, sex, birth_date, path, linked in rows.iterator(
         chunk_size=5000
     ):
+        done += 1
+        if done % PROGRESS_EVERY == 0:
+            progress(done, total, reading)
         # A step linked to the catalogue when it was recorded names its programme; the others are resolved.
         programme = linked or resolve.programme(organisation_id, label, path)
         if programme is None:
@@ -138,6 +155,9 @@ def compute(today: date | None = None) -> tuple[dict[tuple, dict[str, int]], Der
         "date", "parent_id", "parent__kind", "parent__parent_id"
     )
     for day, parent, parent_kind, grandparent in certifications.iterator(chunk_size=5000):
+        done += 1
+        if done % PROGRESS_EVERY == 0:
+            progress(done, total, reading)
         enrolment = parent if parent_kind == StepKind.ENROLMENT else grandparent
         if enrolment not in enrolments:
             continue
@@ -161,11 +181,13 @@ def _add(figures: dict, programme: int, year: int, band: str | None, sex: str, m
 
 
 @transaction.atomic
-def derive_supply(actor=None, *, today: date | None = None) -> Derivation:
-    """Recompute every derived statistic from the steps; write only the differences, audited once each."""
+def derive_supply(actor=None, *, today: date | None = None, progress: Progress = _no_progress) -> Derivation:
+    """Recompute every derived statistic from the steps; write only the differences, audited once each.
+    Pages and the API run it as a job (`training.derivation_jobs`); the command runs it inline."""
     if actor is not None and not access.has_permission(actor, CHANGE_ESTABLISHMENT):
         raise PermissionDenied
-    figures, report = compute(today)
+    figures, report = compute(today, progress)
+    progress(0, len(figures), _("Writing the statistics"))
     existing = {
         (s.programme_id, s.year, s.age_band): s for s in SupplyStatistic.objects.filter(source=Source.KAFAAT)
     }
@@ -189,6 +211,7 @@ def derive_supply(actor=None, *, today: date | None = None) -> Derivation:
     stale = [s.pk for s in existing.values()]
     SupplyStatistic.objects.filter(pk__in=stale).delete()
     report.created, report.updated, report.deleted = len(created), len(updated), len(stale)
+    progress(len(figures), len(figures), _("Writing the statistics"))
     details = {"source": "pathways", "enrolments_matched": report.enrolments_matched}
     for action, ids in (
         (audit.Action.BULK_CREATE, [s.pk for s in created]),
@@ -220,7 +243,8 @@ def unmatched_labels(user, organisation: Organisation) -> list[tuple[str, int]]:
 
 @transaction.atomic
 def map_label(user, organisation: Organisation, label: str, programme: Programme) -> ProgrammeMapping:
-    """Say that `organisation`'s steps naming `label` are enrolments in `programme`, then derive again."""
+    """Say that `organisation`'s steps naming `label` are enrolments in `programme`. The statistics take it
+    at the next derivation (the page queues one: `derivation_jobs.start_derivation`)."""
     if not access.organisations_where(user, CHANGE_ESTABLISHMENT).filter(pk=organisation.pk).exists():
         raise PermissionDenied
     if not access.has_permission(user, CHANGE_ESTABLISHMENT, programme.establishment):
@@ -235,5 +259,4 @@ def map_label(user, organisation: Organisation, label: str, programme: Programme
     )
     action = audit.Action.CREATE if created else audit.Action.UPDATE
     audit.record(action, user, mapping, details={"label": label[:200], "programme": programme.pk})
-    derive_supply(user)
     return mapping

@@ -18,4 +18,5 @@ urlpatterns = [
     path("import/<uuid:job_id>/errors.xlsx", views_import.error_report, name="import_errors"),
     path("import/template/<str:language>/", views_import.template, name="import_template"),
     path("derive/", views_import.derive, name="derive"),
+    path("derive/<uuid:job_id>/", views_import.derive_job, name="derive_job"),
 ]

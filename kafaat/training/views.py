@@ -6,12 +6,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kafaat.core import access
 from kafaat.core.models import Organisation
-from kafaat.training import derivation, isco, services
+from kafaat.training import derivation, derivation_jobs, isco, services
 from kafaat.training.access_rules import VIEW_SUPPLY
 from kafaat.training.forms import EstablishmentFilterForm, EstablishmentForm, MappingForm, ProgrammeForm
 from kafaat.training.models import AgeBand, Source
@@ -175,7 +177,16 @@ def map_label(request, pk: int):
         derivation.map_label(
             request.user, organisation, form.cleaned_data["label"], form.cleaned_data["programme"]
         )
-        messages.success(request, _("Mapping saved: the statistics from Kafaat records were derived again."))
+        job = derivation_jobs.start_derivation(request.user)  # the worker derives; the page links to it
+        messages.success(
+            request,
+            format_html(
+                '{} <a href="{}">{}</a>',
+                _("Mapping saved: the statistics from Kafaat records are being derived again."),
+                reverse("training:derive_job", args=[job.pk]),
+                _("Follow the derivation"),
+            ),
+        )
     return redirect("training:establishment", pk=pk)
 
 

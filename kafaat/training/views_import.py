@@ -1,5 +1,5 @@
 """The supply import page: upload a ministry or OFPPT table, follow its job, see what came of it, download the
-error report.
+error report; derive the statistics from Kafaat's steps again (a job too, `training.derivation_jobs`).
 
 The import runs as a job in the worker (`training.importing.IMPORT`, core's `imports.background`); the
 `ImportJob` row holds its status, counts and first errors, which the job page polls every second.
@@ -11,18 +11,16 @@ import io
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kafaat.core import access
+from kafaat.core import access, jobs
 from kafaat.core.imports import background, write_template
 from kafaat.core.models import ImportJob
-from kafaat.training import derivation
+from kafaat.training import derivation_jobs
 from kafaat.training.access_rules import CHANGE_ESTABLISHMENT
 from kafaat.training.forms import SupplyUploadForm
 from kafaat.training.importing import IMPORT_JOB, SUPPLY_COLUMNS
@@ -44,8 +42,13 @@ def upload(request):
         job = run_upload(request.user, form.cleaned_data, dry_run="dry_run" in request.POST)
         return redirect("training:import_job", job_id=job.pk)
     languages = [(code, translation.get_language_info(code)["name_local"]) for code in LANGUAGES]
-    jobs = ImportJob.objects.filter(user=request.user, kind=KIND)[:10]
-    return render(request, "training/import.html", {"form": form, "languages": languages, "jobs": jobs})
+    context = {
+        "form": form,
+        "languages": languages,
+        "jobs": ImportJob.objects.filter(user=request.user, kind=KIND)[:10],
+        "derivations": derivation_jobs.derivation_jobs(request.user).filter(user=request.user)[:5],
+    }
+    return render(request, "training/import.html", context)
 
 
 def run_upload(user, data: dict, *, dry_run: bool) -> ImportJob:
@@ -87,14 +90,20 @@ def template(request, language: str):
 
 @require_POST
 def derive(request):
-    """Derive the statistics from Kafaat's enrolment and certification steps again (POST)."""
-    _require_import(request.user)
-    report = derivation.derive_supply(request.user)
-    messages.success(
-        request,
-        _("Statistics derived from %(matched)s enrolments: %(changed)s rows changed; %(unmatched)s "
-          "enrolments name no known programme.")
-        % {"matched": report.enrolments_matched, "changed": report.changed,
-           "unmatched": report.enrolments_unmatched},
-    )  # fmt: skip
-    return redirect("training:import")
+    """Derive the statistics from Kafaat's enrolment and certification steps again (POST): queued for the
+    worker, then followed on the job's page."""
+    job = derivation_jobs.start_derivation(request.user)
+    return redirect("training:derive_job", job_id=job.pk)
+
+
+def derive_job(request, job_id):
+    """A derivation's job: its progress while it runs (the partial polls itself), then its report or why it
+    was refused."""
+    job = derivation_jobs.derivation_job(request.user, job_id)
+    stage, done, total = jobs.live_progress(job)
+    context = {
+        "job": job, "stage": stage, "done": done, "total": total,
+        "report": derivation_jobs.report_of(job),
+    }  # fmt: skip
+    template = "training/_derive_job.html" if request.htmx else "training/derive_job.html"
+    return render(request, template, context)

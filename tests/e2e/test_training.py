@@ -72,3 +72,32 @@ def test_a_manager_imports_a_table_sees_the_errors_then_imports_it_corrected(
     assert SupplyStatistic.objects.get().graduates == 21
     page.goto(f"/training/{supply['nador'].pk}/")
     expect(page.locator("#establishment-totals")).to_contain_text("58")
+
+
+def test_a_manager_derives_again_in_arabic_and_follows_the_job_to_its_report(
+    page,
+    sign_in,
+    supply,  # noqa: F811
+    settings,
+):
+    from kafaat.core import jobs
+    from kafaat.core.models import Job
+    from kafaat.training import derivation_jobs
+
+    # The database queue and no worker: the job waits until this test runs it, as a worker would.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    sign_in("establishment")
+    page.click("button[data-language=ar]")
+    page.goto("/training/import/")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    page.click("#derive-again")
+    expect(page).to_have_url(re.compile(r"/training/derive/[0-9a-f-]{36}/$"))
+    expect(page.locator("#derive-progress-text")).to_contain_text("في انتظار المعالج")
+    expect(page.locator("#derive-progress")).to_be_visible()
+
+    job = Job.objects.get(kind=derivation_jobs.DERIVE_JOB)
+    assert jobs.execute(str(job.pk), worker="e2e") == Job.Status.DONE
+    # The page polls every second: it shows the report without a reload, in Arabic.
+    expect(page.locator("#derive-job")).to_have_attribute("data-status", "done")
+    expect(page.locator("#derive-status")).to_contain_text("إحصائيات محسوبة من")
+    expect(page.locator("#derive-summary")).to_contain_text("تسجيلات مطابقة لشعبة")

@@ -2,6 +2,7 @@
 
     {% load numbers %}
     {{ 1031|number }} → 1 031 · {{ 12.25|number:2 }} → 12,25 · {{ 9.7|percent }} → 9,7 %
+    {{ 1000|capped_number:True }} → plus de 1 000 (a count that stopped at its cap; English "1,000+")
     {{ day|short_date }} → 07/12/2026 · {{ day|long_date }} → 7 décembre 2026 · {{ moment|short_datetime }}
     {% arrow %} → "→", or "←" on an Arabic page
 
@@ -11,6 +12,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext as _
 
 from kafaat.core.l10n import formatting
 
@@ -30,6 +32,14 @@ def number(value, decimals: int | None = None) -> str:
     if decimals is None:
         return formatting.format_number(value, decimals=1, trim=True)
     return formatting.format_number(value, decimals=int(decimals))
+
+
+@register.filter
+def capped_number(value, capped: bool = False) -> str:
+    """A count that stops at a cap (core/pages/paginator.py, pathways/due.py): past it, "1,000+"."""
+    if not capped:
+        return number(value)
+    return _("%(number)s+") % {"number": number(value)}
 
 
 @register.filter

@@ -239,3 +239,22 @@ def test_an_import_fills_the_table_even_on_its_fast_path(world, tmp_path):
     assert table_rows() == rule_rows()
     assert len(names(world["users"]["caseworker_a"], "alaoui")) == 1
     assert names(world["users"]["caseworker_b"], "alaoui") == []
+
+
+def test_an_organisation_s_whole_list_without_a_search_is_the_access_rule_newest_first(world, fatima):
+    """The caseload's "whole organisation" and the people page without a search read the search table (an
+    index in the list's order): the same people as the access rule, newest first, shared people in, a
+    withdrawn sharing out at once, the "mine" list still by case worker."""
+    worker_b = world["users"]["caseworker_b"]
+    own = services.register_person(
+        worker_b, {**PERSON, "id_number": "K999001", "phone": "0611223344"}, consent_given_on=date(2026, 1, 6)
+    )
+    consent = share(world, fatima)
+    everyone = services.search_people(worker_b, "", services.SearchFilters())
+    rule = services.visible_people(worker_b).order_by("-created_at", "-id")
+    assert [p.pk for p in everyone] == [p.pk for p in rule] == [own.pk, fatima.pk]
+    assert "registry_personsearch" in str(everyone.query)  # read from the table, not the OR of the rule
+    mine = services.search_people(worker_b, "", services.SearchFilters(mine_only=True))
+    assert [p.pk for p in mine] == [own.pk]
+    services.withdraw_consent(world["users"]["caseworker_a"], consent)
+    assert [p.pk for p in services.search_people(worker_b, "", services.SearchFilters())] == [own.pk]
