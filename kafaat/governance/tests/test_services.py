@@ -1,8 +1,8 @@
-"""Working groups, meetings and actions: the workflow, read-only closed meetings, carried and overdue actions."""
+"""Groups, meetings and actions: the workflow, closed meetings read-only, carried and overdue actions."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
