@@ -1,8 +1,6 @@
 """The stakeholder directory's endpoints: list and search, read, create (with the likely same people), update,
 merge, link to a beneficiary record."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Any
 

@@ -1,8 +1,6 @@
 """Working groups' endpoints: groups, members, meetings, agenda, participants, minutes, outcomes, actions;
 meetings and actions move by named transitions (`POST …/transitions/{name}`)."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 
 from django.http import HttpRequest
