@@ -40,7 +40,8 @@ def test_import_then_the_same_file_again_changes_nothing(gtr):
 def test_a_row_matching_an_existing_contact_updates_it(gtr):
     # Amina is in the directory without an external id; the file has her e-mail and a new position.
     text = HEADER.replace("Formateur\n", "Formateur;Fonction\n") + (
-        "GTR-9;Amina;El Idrissi;أمينة;الإدريسي;F;MA-02;regional_council;amina@region-oriental.ma;;non;Présidente\n"
+        "GTR-9;Amina;El Idrissi;أمينة;الإدريسي;F;MA-02;regional_council;"
+        "amina@region-oriental.ma;;non;Présidente\n"
     )
     result = _run(gtr, text)
     assert result.written and Contact.objects.filter(last_name_latin="El Idrissi").count() == 1
