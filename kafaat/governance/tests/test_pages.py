@@ -42,8 +42,8 @@ def test_create_shows_the_likely_same_person_then_confirms(client, gtr):
     client.force_login(gtr["users"]["secretariat"])
     form = {
         "first_name_latin": "Amina", "last_name_latin": "El Idrissi", "first_name_ar": "", "last_name_ar": "",
-        "sex": "F", "territory": "MA-02", "organisation_type": "ngo", "country": "MA", "preferred_language": "fr",
-        "managed_by": gtr["oriental_office"].pk, "email": "", "phone": "",
+        "sex": "F", "territory": "MA-02", "organisation_type": "ngo", "country": "MA",
+        "preferred_language": "fr", "managed_by": gtr["oriental_office"].pk, "email": "", "phone": "",
     }  # fmt: skip
     response = client.post(reverse("contacts:create"), form)
     page = response.content.decode()
