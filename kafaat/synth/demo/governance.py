@@ -117,8 +117,8 @@ def _meetings(group: WorkingGroup, members: list[Contact], today: date, *, cance
     _agenda(held, [("Suivi des actions de la session précédente", chair, 20),
                    ("Indicateurs du projet: premiers résultats", ofppt, 40)])  # fmt: skip
     MinutesRevision.objects.create(meeting=held, number=1, text="Projet de compte rendu — à compléter.")
-    Outcome.objects.create(meeting=held, kind=Outcome.Kind.DECISION, position=1,
-                           text="Un atelier de collecte des données aura lieu avant la session suivante.")  # fmt: skip
+    decision = "Un atelier de collecte des données précédera la session suivante."
+    Outcome.objects.create(meeting=held, kind=Outcome.Kind.DECISION, position=1, text=decision)
     _action(held, 2, "Proposer les dates de l'atelier de collecte des données", chair,
             today - timedelta(days=2), Action.Status.OPEN, None)  # fmt: skip
     _action(held, 3, "Partager le tableau de bord régional avec les membres", ofppt,
