@@ -14,12 +14,13 @@ from kafaat.training.models import Sector
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 LANGUAGE_CHOICES = [
-    ("fr", "Français"),
-    ("ar", "العربية"),
-    ("en", "English"),
-    ("es", "Español"),
-    ("amz", "ⵜⴰⵎⴰⵣⵉⵖⵜ"),
+    ("fr", _("French")),
+    ("ar", _("Arabic")),
+    ("en", _("English")),
+    ("es", _("Spanish")),
+    ("amz", _("Tamazight")),
 ]
+LETTER_LANGUAGE_CHOICES = LANGUAGE_CHOICES[:3]  # the model's choices, named in the reader's language
 YES_NO = [("", _("All")), ("yes", _("Yes")), ("no", _("No"))]
 
 
@@ -83,6 +84,7 @@ class ContactForm(forms.ModelForm):
         label=_("Languages"), choices=LANGUAGE_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
     )
     phone = forms.CharField(label=_("phone"), required=False, max_length=40)
+    preferred_language = forms.ChoiceField(label=_("language for letters"), choices=LETTER_LANGUAGE_CHOICES)
     consent_date = forms.DateField(
         label=_("date of consent"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -13,6 +13,12 @@ _MOMENT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%d
 
 
 class ContactChoice(forms.ModelChoiceField):
+    """People's names, as data: never translated (`translate="no"`), in whichever scripts they have."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.Select(attrs={"translate": "no"}))
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj) -> str:
         arabic = f"{obj.first_name_ar} {obj.last_name_ar}".strip()
         latin = f"{obj.first_name_latin} {obj.last_name_latin}".strip()
