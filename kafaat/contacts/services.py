@@ -455,7 +455,17 @@ def merge_contacts(actor, survivor: Contact, duplicate: Contact) -> dict[str, in
     if survivor.pk == duplicate.pk:
         raise ValidationError(_("A contact cannot be merged into itself."))
     moved: dict[str, int] = {}
-    for model, field in _reference_models():
+    models_ = list(_reference_models())
+    for model, field in models_:
+        if model._meta.label_lower == "events.registration":
+            # One registration per event and contact: two registrations to one event carry attendance and
+            # scores the events app must reconcile first; refused, never a database error.
+            both = model.objects.filter(**{field: duplicate}, event__registrations__contact=survivor)
+            if both.exists():
+                raise ValidationError(
+                    _("Both contacts are registered to the same event: keep one registration there first.")
+                )
+    for model, field in models_:
         rows = model.objects.filter(**{field: duplicate})
         if model._meta.model_name == "meetingparticipant":
             # One seat per meeting: where both sat, keep the survivor's (attended if either did).

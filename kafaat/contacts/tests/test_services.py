@@ -14,6 +14,15 @@ from kafaat.core.models import AuditEvent
 from kafaat.governance.models import GroupMembership, MeetingParticipant
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    # The messages are checked in English; their French and Arabic are the catalogues' (test_i18n).
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def _new(gtr, **fields):
     data = {
         "first_name_latin": "Nadia",
@@ -165,3 +174,30 @@ def test_link_to_a_person_only_when_the_user_may_see_them(gtr, make_organisation
     assert linked.person == person
     assert services.person_visible_to(gtr["users"]["superuser"], linked)
     assert not services.person_visible_to(gtr["users"]["secretariat"], linked)
+
+
+def test_merge_refused_when_both_are_registered_to_one_event(gtr):
+    from django.utils import timezone
+
+    from kafaat.events.models import Event, EventType, Registration
+
+    secretariat, people = gtr["users"]["secretariat"], gtr["people"]
+    event = Event.objects.create(
+        name_fr="Atelier", type=EventType.values[0], organiser=gtr["oriental_office"],
+        territory=gtr["oriental"].territory, start_date=timezone.localdate(), end_date=timezone.localdate(),
+    )  # fmt: skip
+    Registration.objects.create(event=event, contact=people["amina"])
+    Registration.objects.create(event=event, contact=people["karim"])
+    with pytest.raises(ValidationError) as error:
+        services.merge_contacts(secretariat, people["amina"], people["karim"])
+    assert "same event" in str(error.value)
+    assert Registration.objects.filter(contact=people["karim"]).exists()  # nothing moved
+
+
+def test_the_trainer_coordinator_reads_and_keeps_their_organisations_contacts(gtr, territory):
+    coordinator = gtr["users"]["establishment"]  # establishment manager of the training provider
+    assert not services.visible_contacts(coordinator).exists()
+    contact = services.create_contact(
+        coordinator, _new(gtr, first_name_latin="Omar", last_name_latin="Tahri")
+    )
+    assert contact.managed_by == gtr["provider"] and list(services.visible_contacts(coordinator)) == [contact]

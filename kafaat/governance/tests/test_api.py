@@ -15,7 +15,9 @@ from kafaat.core.models import AuditEvent
 
 def _token_client(user) -> Client:
     key = core_services.issue_api_token(user, "script").key
-    return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    client.cookies["kafaat_language"] = "en"  # the messages are checked in English
+    return client
 
 
 @pytest.fixture
@@ -209,3 +211,12 @@ def test_huge_or_malformed_input_is_4xx(gtr, secretariat_api):
         ).status_code
         == 422
     )
+
+
+def test_a_refusal_speaks_the_callers_language(gtr, secretariat_api):
+    secretariat_api.cookies["kafaat_language"] = "ar"
+    response = secretariat_api.post(f"/api/governance/meetings/{gtr['held'].pk}/transitions/close")
+    assert response.status_code == 400 and "محضره" in str(response.json()["detail"])
+    secretariat_api.cookies["kafaat_language"] = "fr"
+    response = secretariat_api.post(f"/api/governance/meetings/{gtr['held'].pk}/transitions/close")
+    assert "compte rendu" in str(response.json()["detail"])

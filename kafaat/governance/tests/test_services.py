@@ -13,6 +13,15 @@ from kafaat.governance import home, services, workflows
 from kafaat.governance.models import Action, Meeting
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    # The messages are checked in English; their French and Arabic are the catalogues' (test_i18n).
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def _meeting(gtr, days_ago=10, **fields):
     return services.create_meeting(
         gtr["users"]["secretariat"],
