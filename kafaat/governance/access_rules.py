@@ -56,6 +56,10 @@ def can_update_action(user, action: Action) -> bool:
 
 
 navigation.register_group("governance", _("Governance"))  # also by contacts: whichever app is ready first
+# First in the Governance drop-down, before the directory (the contacts app is ready before this one).
+_DIRECTORY = next(
+    (i for i, item in enumerate(navigation.NAVIGATION) if item.url_name == "contacts:list"), None
+)
 navigation.register(
-    navigation.NavItem(_("Working groups"), "governance:groups", VIEW_GROUPS, group="governance")
+    navigation.NavItem(_("Working groups"), "governance:groups", VIEW_GROUPS, group="governance"), _DIRECTORY
 )
