@@ -5,6 +5,7 @@ closing, in Arabic; a closed meeting says it is read-only."""
 import re
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -70,3 +71,29 @@ def test_the_secretariat_runs_a_meeting_to_its_closing_in_arabic(page, sign_in, 
     expect(page.locator("#write-minutes")).to_have_count(0)
     page.click("#print-minutes")
     expect(page.locator("#printable-minutes")).to_contain_text("افتتحت الجلسة")
+
+
+@pytest.mark.parametrize("language", ["ar", "fr"])
+def test_the_governance_pages_have_no_serious_accessibility_violation(
+    browser,
+    live_server,
+    axe_source,
+    gtr,  # noqa: F811
+    language,
+):
+    from tests.e2e.test_accessibility import _problems
+
+    secretariat = gtr["users"]["secretariat"]
+    services.add_outcome(
+        secretariat, gtr["held"], "action", "Relancer la wilaya", owner_id=gtr["people"]["karim"].pk,
+        due_date=timezone.localdate() - timedelta(days=3),
+    )  # fmt: skip
+    services.write_minutes(secretariat, gtr["held"], "Ligne 1")
+    services.write_minutes(secretariat, gtr["held"], "Ligne 1\nLigne 2")
+    urls = [
+        "/", "/contacts/", f"/contacts/{gtr['people']['amina'].pk}/", "/contacts/new/", "/contacts/import/",
+        "/governance/", f"/governance/{gtr['oriental'].pk}/", f"/governance/meetings/{gtr['held'].pk}/",
+        f"/governance/meetings/{gtr['held'].pk}/minutes/print/",
+    ]  # fmt: skip
+    problems = _problems(browser, live_server, axe_source, language, "secretariat", urls)
+    assert not problems, "\n".join(problems)
