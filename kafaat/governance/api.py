@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from kafaat.core import access
 from kafaat.core.api_schema import IsoDate, Pages, inline_choices
 from kafaat.governance import access_rules, services, workflows
 from kafaat.governance.models import Action, MemberRole, Outcome
@@ -372,6 +373,6 @@ def action_transition(request: HttpRequest, pk: int, name: str, payload: Transit
 
 @router.get("/governance/overdue-actions", response=list[ActionSchema], summary="Overdue actions you manage")
 def overdue(request: HttpRequest):
-    if not access_rules.access.has_permission(request.user, access_rules.MANAGE_GROUPS):
+    if not access.has_permission(request.user, access_rules.MANAGE_GROUPS):
         return []
     return [_action(a) for a in services.overdue_actions(request.user)[:200]]
