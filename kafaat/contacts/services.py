@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from kafaat.contacts.access_rules import CHANGE_CONTACTS, VIEW_CONTACTS
 from kafaat.contacts.models import Contact
 from kafaat.core import access, audit
-from kafaat.core.models import Organisation
+from kafaat.core.models import Organisation, Territory
 from kafaat.registry.normalise import clean_name, name_tokens, normalise_phone, search_key
 
 NAME_FIELDS = ("first_name_latin", "last_name_latin", "first_name_ar", "last_name_ar")
@@ -91,8 +91,6 @@ def search_contacts(
     if sector:
         contacts = contacts.filter(sector__code=sector)
     if territory_code:
-        from kafaat.core.models import Territory
-
         territory = Territory.objects.filter(code=territory_code).first()
         contacts = (
             contacts.filter(territory__path__startswith=territory.path) if territory else contacts.none()

@@ -15,7 +15,7 @@ from kafaat.core.models import Role
 from kafaat.core.pages import home
 from kafaat.governance import services
 from kafaat.governance.access_rules import MANAGE_GROUPS
-from kafaat.governance.models import Action, Meeting
+from kafaat.governance.models import Action, Meeting, WorkingGroup
 
 SHOWN = 8
 
@@ -30,7 +30,7 @@ class Secretariat:
 
 def secretariat(actor, today: date | None = None) -> Secretariat | None:
     """None unless the user manages at least one working group."""
-    groups = access.scoped(actor, MANAGE_GROUPS, services.WorkingGroup.objects.all())
+    groups = access.scoped(actor, MANAGE_GROUPS, WorkingGroup.objects.all())
     if not access.has_permission(actor, MANAGE_GROUPS) or not groups.exists():
         return None
     today = today or timezone.localdate()
