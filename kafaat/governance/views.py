@@ -25,6 +25,11 @@ def _directory(user):
     return contacts.visible_contacts(user).order_by("last_name_latin", "last_name_ar", "id")
 
 
+def _contacts_open(user) -> bool:
+    """Whether names link to the directory: analysts read a group without reading its members' entries."""
+    return access.has_permission(user, contacts.VIEW_CONTACTS)
+
+
 def groups(request):
     if not access.has_permission(request.user, VIEW_GROUPS):
         raise PermissionDenied
@@ -42,6 +47,7 @@ def group(request, pk: int):
         "open_actions": [(a, services.is_overdue(a)) for a in services.open_actions(working_group)],
         "timeliness": services.timeliness(working_group),
         "can_manage": manage,
+        "contacts_open": _contacts_open(request.user),
         "member_form": MemberForm(_directory(request.user)) if manage else None,
         "meeting_form": MeetingForm() if manage else None,
     }
@@ -113,6 +119,7 @@ def meeting(request, pk: int):
         "transitions": workflows.available(workflows.MEETING_TRANSITIONS, request.user, sitting),
         "can_edit": editable,
         "can_manage": access_rules.can_manage_group(request.user, sitting.group),
+        "contacts_open": _contacts_open(request.user),
         "action_transitions": {t.name: t for t in workflows.ACTION_TRANSITIONS},
         "agenda_form": AgendaItemForm(directory) if editable else None,
         "minutes_form": MinutesForm(

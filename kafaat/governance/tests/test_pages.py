@@ -159,3 +159,10 @@ def test_pages_in_arabic(client, gtr):
     assert 'dir="rtl"' in page and "مجموعة العمل الجهوية للشرق" in page
     page = client.get(reverse("contacts:list")).content.decode()
     assert 'dir="rtl"' in page and "أمينة" in page
+
+
+def test_an_analyst_reads_the_group_without_links_to_the_directory(client, gtr):
+    client.force_login(gtr["users"]["analyst_oriental"])
+    page = client.get(reverse("governance:group", args=[gtr["oriental"].pk])).content.decode()
+    assert "Bennani" in page and "/contacts/" not in page
+    assert client.get(reverse("contacts:detail", args=[gtr["people"]["karim"].pk])).status_code == 404
