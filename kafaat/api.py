@@ -10,10 +10,12 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
+from kafaat.contacts.api import router as contacts_router
 from kafaat.core import services
 from kafaat.core.api import router as core_router
 from kafaat.core.api_schema import Error
 from kafaat.core.denials import record_refusal
+from kafaat.governance.api import router as governance_router
 from kafaat.labour.api import router as labour_router
 from kafaat.observatory.api import router as observatory_router
 from kafaat.observatory.publication.api import router as open_data_router
@@ -135,3 +137,5 @@ api.add_router("/", labour_router)
 api.add_router("/", training_router)
 api.add_router("/", open_data_router)
 api.add_router("/", observatory_router)
+api.add_router("/", contacts_router)
+api.add_router("/", governance_router)

@@ -5,10 +5,13 @@ secretariat, a programme manager or an administrator sees the contacts of its re
 Analysts and donors see aggregates only, never the directory.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from kafaat.contacts.models import Contact
 from kafaat.core import access
 from kafaat.core.access import Reach
 from kafaat.core.models import Role
+from kafaat.core.pages import navigation
 
 VIEW_CONTACTS = "contacts.view_contacts"
 CHANGE_CONTACTS = "contacts.change_contacts"  # create, edit, import, merge duplicates
@@ -21,3 +24,9 @@ for role in (Role.ADMINISTRATOR, Role.PROGRAMME_MANAGER):
 for role in (Role.CASE_WORKER, Role.ESTABLISHMENT_MANAGER):
     access.grant(role, VIEW_CONTACTS, Reach.OWN_ORGANISATION)
 access.grant(Role.ESTABLISHMENT_MANAGER, CHANGE_CONTACTS, Reach.OWN_ORGANISATION)
+
+navigation.register_group("governance", _("Governance"))
+navigation.register(navigation.NavItem(_("Contacts"), "contacts:list", VIEW_CONTACTS, group="governance"))
+navigation.register(
+    navigation.NavItem(_("Contacts import"), "contacts:import", CHANGE_CONTACTS, group="governance")
+)

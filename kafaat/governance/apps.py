@@ -8,6 +8,7 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("Regional governance")
 
     def ready(self) -> None:
-        from kafaat.governance import access_rules
+        from kafaat.governance import access_rules, home
 
         del access_rules  # imported for its registrations: scopes, permissions, navigation
+        home.register()  # the secretariat's home panel: overdue actions

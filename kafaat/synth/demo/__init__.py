@@ -2,12 +2,15 @@
 
 Public entry points: `load_demo` (everything, in one transaction per part) with `DEMO_LOGINS`,
 `DEMO_PASSWORD`, `PROJECT_CODE`; each app's loader (`load_training_demo`, `load_labour_demo`,
-`load_observatory_demo`, `load_results_demo`); `refresh_if_changed` (the warehouse, only when the data
-changed). The parts: `loader` (organisations, log-ins, people), `accounts`, `training`, `labour`,
-`observatory`, `results` and `warehouse`.
+`load_observatory_demo`, `load_results_demo`, `load_governance_demo`) and `demo_contacts` (the
+directory's demo contacts by role, for other apps' demos); `refresh_if_changed` (the warehouse, only
+when the data changed). The parts: `loader` (organisations, log-ins, people), `accounts`, `training`,
+`labour`, `observatory`, `results`, `contacts`, `governance` and `warehouse`.
 """
 
 from kafaat.synth.demo.accounts import DEMO_PASSWORD
+from kafaat.synth.demo.contacts import demo_contacts
+from kafaat.synth.demo.governance import load_governance_demo
 from kafaat.synth.demo.labour import load_labour_demo
 from kafaat.synth.demo.loader import (
     DEMO_LOGINS,
@@ -38,8 +41,10 @@ __all__ = [
     "SEED",
     "DemoLogin",
     "Registrar",
+    "demo_contacts",
     "demo_people",
     "load_demo",
+    "load_governance_demo",
     "load_labour_demo",
     "load_observatory_demo",
     "load_results_demo",

@@ -30,6 +30,7 @@ from kafaat.registry.models import Consent, Person, PersonAccess, WashingtonGrou
 from kafaat.registry.services import apply_derived_fields
 from kafaat.registry.validation import NAME_FIELDS, clean_person, territory_index
 from kafaat.synth.demo.accounts import DEMO_PASSWORD
+from kafaat.synth.demo.governance import load_governance_demo
 from kafaat.synth.demo.labour import load_labour_demo
 from kafaat.synth.demo.observatory import load_observatory_demo
 from kafaat.synth.demo.results import load_results_demo
@@ -71,6 +72,13 @@ DEMO_ORGANISATIONS = [  # code, type, territory, acronym, French, Arabic and Eng
      "Specialised Institute of Applied Technology — Oujda"),
     ("tac-tanger", "employer", "01.511", "TAC",
      "Tanger Automotive Components SARL", "طنجة لمكونات السيارات", "Tanger Automotive Components"),
+    # The agency's regional offices hold the secretariat of each pilot GTR (kafaat/synth/demo/governance.py).
+    ("kafaat-oriental", "implementing_agency", "02.411", "AKM-O",
+     "Agence Kafaat — antenne de l'Oriental", "وكالة كفاءات — فرع جهة الشرق",
+     "Kafaat agency — Oriental office"),
+    ("kafaat-tth", "implementing_agency", "01.511", "AKM-T",
+     "Agence Kafaat — antenne de Tanger-Tétouan-Al Hoceïma", "وكالة كفاءات — فرع جهة طنجة تطوان الحسيمة",
+     "Kafaat agency — Tanger-Tétouan-Al Hoceïma office"),
 ]  # fmt: skip
 
 
@@ -95,6 +103,11 @@ DEMO_LOGINS = [
     DemoLogin("donor", "Claire Martin", "ue-maroc", Role.DONOR_VIEWER, None),
     # Manages the establishments OFPPT runs (kafaat/synth/demo/training.py gives it their data).
     DemoLogin("admin.ofppt", "Rachid Alaoui", "ofppt", Role.ADMINISTRATOR, None),
+    # The secretariats of the two pilot GTR (kafaat/synth/demo/governance.py).
+    DemoLogin(
+        "secretariat.oriental", "Salima Benjelloun", "kafaat-oriental", Role.PROGRAMME_MANAGER, "MA-02"
+    ),
+    DemoLogin("secretariat.tanger", "Adil Ouazzani", "kafaat-tth", Role.PROGRAMME_MANAGER, "MA-01"),
 ]
 
 
@@ -179,6 +192,7 @@ def load_demo(today: date | None = None) -> dict[str, int]:
     created.update(load_labour_demo(today))
     created.update(load_training_demo(today))
     created.update(load_observatory_demo())  # past vacancies: gap tables and trends for the demo regions
+    created.update(load_governance_demo(today))  # the pilot GTR: directory, members, meetings, actions
     return created
 
 
