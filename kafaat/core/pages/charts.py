@@ -117,8 +117,12 @@ def _base(language: str, title: str | None, width: int, description: str | None 
         },
         "usermeta": {"language": language, "description": description or title or ""},
     }
+    rtl = language == "ar"
+    if rtl:  # a legend under the chart's right edge, its title at the right: where an Arabic reader starts
+        spec["config"]["legend"] = {"layout": {"bottom": {"anchor": "end"}}, "titleAnchor": "end"}
+        # The vertical axis title stands at the right edge; Arabic glyphs rise higher than Vega measures.
+        spec["padding"] = {"top": 5, "bottom": 5, "left": 5, "right": 14}
     if title:
-        rtl = language == "ar"
         spec["title"] = {"text": _rtl_text(title, rtl), "anchor": "end" if rtl else "start"}
     return spec
 
@@ -229,8 +233,6 @@ def funnel_chart(
     spec = _base(language, title, width)
     spec["height"] = 240
     spec["data"] = {"values": rows}
-    if rtl:  # the legend under the chart's right edge, where an Arabic reader starts
-        spec["config"]["legend"] = {"layout": {"bottom": {"anchor": "end"}}}
     y_axis = {"orient": "right" if rtl else "left"}
     spec["encoding"] = {"x": x, "xOffset": {"field": "group", "sort": groups[::-1] if rtl else groups}}
     spec["layer"] = [
