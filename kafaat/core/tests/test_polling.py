@@ -87,3 +87,38 @@ def test_after_half_an_hour_the_page_stops_and_says_so_in_its_language(client, w
     page = _jobs_page(client, world, f"?poll={polling.MAX_POLLS}", language)
     assert "hx-trigger" not in page and 'id="poll-stopped"' in page and words in page
     assert "hx-trigger" not in _jobs_page(client, world, "?poll=99999999999999999999", language)
+
+
+class _Running:
+    """What a progress fragment reads of a job or run that has not ended."""
+
+    pk = id = 7
+    status = "running"
+    finished = False
+    columns = ()
+    summary: dict = {}
+
+
+FRAGMENTS = [
+    ("registry/import_job_status.html", {"job": _Running()}),
+    ("labour/import_job_status.html", {"job": _Running()}),
+    ("training/import_job_status.html", {"job": _Running()}),
+    ("observatory/open_data/_publish_job.html", {"job": _Running(), "total": 3, "done": 1}),
+    ("observatory/_progress.html", {"record": _Running()}),
+    ("registry/_run_status.html", {"state": {"running": True, "queued": True}}),
+    ("registry/dedupe_file_progress.html", {"job": _Running()}),
+]
+
+
+@pytest.mark.parametrize(("template", "context"), FRAGMENTS, ids=[t for t, _ in FRAGMENTS])
+def test_every_progress_fragment_backs_off_then_stops(rf, template, context):
+    from django.template.loader import render_to_string
+
+    def render(poll: int) -> str:
+        return render_to_string(template, context, request=rf.get(f"/x/?poll={poll}"))
+
+    assert re.search(r'hx-get="[^"]*poll=1" hx-trigger="load delay:2s"', render(0))
+    assert 'hx-trigger="load delay:10s"' in render(20)
+    assert 'hx-trigger="load delay:30s"' in render(60)
+    stopped = render(polling.MAX_POLLS)
+    assert "hx-trigger" not in stopped and 'id="poll-stopped"' in stopped
