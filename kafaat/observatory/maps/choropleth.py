@@ -156,7 +156,8 @@ def choropleth(
                     "title": legend_title or None, "titleAnchor": "end" if rtl else "start"}  # fmt: skip
     if scale_of.percent:
         legend["format"] = ".0%"
-    spec = charts._base(language, title, width)  # noqa: SLF001 — the shared font, locale and title
+    # Named for assistive technology by its title, else by what it colours (never the generic "Chart").
+    spec = charts._base(language, title, width, title or legend_title or None)  # noqa: SLF001 — font, locale
     spec["height"] = height
     spec["projection"] = {"type": "mercator"}
     spec["layer"] = [
