@@ -39,7 +39,7 @@ def _projection(language: str) -> str:
 def _map(language: str) -> str:
     values = [maps.MapValue(f["id"], 0.1 * i) for i, f in enumerate(geometry.features("regions"))]
     names = {f["id"]: f"N{i}" for i, f in enumerate(geometry.features("regions"))}
-    legend = {"ar": "الخريجون لكل عرض عمل", "fr": "Diplômés par offre"}[language]
+    legend = {"ar": "الخريجون لكل عرض شغل", "fr": "Diplômés par offre"}[language]
     spec = maps.choropleth(
         "region", values, indicator="ratio", language=language, names=names, legend_title=legend
     )
@@ -49,7 +49,7 @@ def _map(language: str) -> str:
 def test_the_arabic_sector_chart_has_arabic_titles_legend_and_helper_numbers():
     svg = _sectors("ar")
     shown = texts(svg)
-    for word in ("العدد خلال السنة", "السلسلة", "الخريجون (العرض)", "عروض العمل (الطلب)", "الفلاحة"):
+    for word in ("العدد خلال السنة", "السلسلة", "الخريجون (العرض)", "عروض الشغل (الطلب)", "الفلاحة"):
         assert word in shown, word
     assert "1 031".replace(" ", "\u202f") in shown  # grouped by the helper, not "1031"
     assert format_number(1031, "ar") != "1031"
