@@ -37,7 +37,7 @@ def _codes_clear_of_the_bars(page) -> bool:
     their right in Arabic), none drawn under one."""
     return page.evaluate("""() => {
         const svg = document.querySelector('#progress-chart svg');
-        const bars = [...svg.querySelectorAll('path[aria-roledescription="bar"]')]
+        const bars = [...svg.querySelectorAll('.mark-rect.role-mark path')]
             .map(b => b.getBoundingClientRect());
         const codes = [...svg.querySelectorAll('.role-axis-label text')]
             .filter(t => /^[A-Z]/.test(t.textContent)).map(t => t.getBoundingClientRect());

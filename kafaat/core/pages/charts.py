@@ -26,7 +26,7 @@ from kafaat.core.l10n import formatting
 from kafaat.core.pages.memo import RecentMemo
 
 VL_VERSION = "5.21"
-SVG_REVISION = 3  # what `_finish` does to a drawing: a new one redraws every cached chart and map
+SVG_REVISION = 4  # what `_finish` does to a drawing: a new one redraws every cached chart and map
 CACHE_SIZE = 256
 MARKER = "*"
 FONT = "DejaVu Sans, Noto Sans Arabic, Arial, sans-serif"  # DejaVu Sans has Arabic glyphs
@@ -34,6 +34,7 @@ LABEL_SIZE = 11  # px, the value labels beside the bars
 LABEL_GAP = 4  # px between a bar's end and its label
 PALETTE = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#eeca3b", "#9d755d")
 BIDI_CONTROLS = frozenset("\u200e\u200f\u2066\u2067\u2068\u2069")
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
 FUNNEL_STEPS = ("orientation", "access", "retention", "certification", "insertion")
 
 
@@ -116,16 +117,26 @@ def _base(language: str, title: str | None, width: int, description: str | None 
         },
         "usermeta": {"language": language, "description": description or title or ""},
     }
+    rtl = language == "ar"
+    if rtl:  # a legend under the chart's right edge, its title at the right: where an Arabic reader starts
+        spec["config"]["legend"] = {"layout": {"bottom": {"anchor": "end"}}, "titleAnchor": "end"}
+        # The vertical axis title stands at the right edge; Arabic glyphs rise higher than Vega measures.
+        spec["padding"] = {"top": 5, "bottom": 5, "left": 5, "right": 14}
     if title:
-        rtl = language == "ar"
         spec["title"] = {"text": _rtl_text(title, rtl), "anchor": "end" if rtl else "start"}
     return spec
 
 
 def _rtl_text(text: str, rtl: bool) -> str:
-    """Arabic text drawn in the (left-to-right) SVG: an isolate that takes the direction of its first letter,
-    so "% من الهدف" keeps its % at the right."""
-    return formatting.isolate(text) if rtl else text
+    """Arabic text drawn in the (left-to-right) SVG: a right-to-left isolate, so that "% من الهدف" keeps its %
+    at the right (Chromium lays a first-strong isolate out left to right inside an SVG text, which put the %
+    at the left and the words in reverse order); text without Arabic letters (a Latin name) keeps a
+    first-strong isolate."""
+    if not rtl or not text:
+        return text
+    if _ARABIC_LETTER.search(text):
+        return f"{formatting.RLI}{text}{formatting.PDI}"
+    return formatting.isolate(text)
 
 
 def progress_chart(
@@ -222,8 +233,6 @@ def funnel_chart(
     spec = _base(language, title, width)
     spec["height"] = 240
     spec["data"] = {"values": rows}
-    if rtl:  # the legend under the chart's right edge, where an Arabic reader starts
-        spec["config"]["legend"] = {"layout": {"bottom": {"anchor": "end"}}}
     y_axis = {"orient": "right" if rtl else "left"}
     spec["encoding"] = {"x": x, "xOffset": {"field": "group", "sort": groups[::-1] if rtl else groups}}
     spec["layer"] = [
@@ -290,7 +299,7 @@ def _left_to_right(svg: str, rtl: bool) -> str:
 
     def wrap(match: re.Match) -> str:
         start, text, end = match.groups()
-        if text[:1] in BIDI_CONTROLS:
+        if text[:1] == formatting.RLI:
             return match.group(0)
         return f"{start}{formatting.RLI}{text}{formatting.PDI}{end}"
 
@@ -306,33 +315,37 @@ _ROLE_DESCRIPTION = re.compile(r'aria-roledescription="([^"]*)"')
 
 def accessible(svg: str, spec: dict) -> str:
     """The drawing as a page shows it: one image for assistive technology (`role="img"`), labelled in the
-    chart's language (the spec's description, else "Chart"). What is inside an image is not read out, so
-    Vega's English role descriptions and generated labels ("Y-axis for a discrete scale with 12 values",
-    "pos: 0; sector: …") no longer are; they stay in the drawing, where the maps' templates find their shapes
-    by them (observatory/maps/template.py) and tests find the bars.
+    chart's language (the spec's description, else "Chart").
+
+    Vega writes its own accessibility attributes into every element, in English and with field names: role
+    descriptions ("bar", "axis", "group mark container") and labels ("X-axis titled … for a linear scale with
+    values from 0 to 100", "Title text '…'", "pos: 0; sector: …"). They are taken out, so that no word of
+    a chart is in another language than the page, even where a screen reader does not go. The territories
+    of a map keep their labels (the name and the value, in the map's language, from the spec's
+    `description`): the maps' templates find their shapes by them (observatory/maps/template.py).
 
     A map whose territories are links is a labelled group instead (`role="group"`): an image's content is
-    not operable, its links would be controls nested in it (axe's nested-interactive). Its territories keep
-    their labels (the name and the value, in the map's language); Vega's roles, role descriptions and
-    labels of the rest (containers, legend, texts) are taken out."""
+    not operable, its links would be controls nested in it (axe's nested-interactive); its territories'
+    labels are then what a screen reader announces."""
     if not svg.startswith("<svg role="):  # else a map filled from its template, whose drawing had it already
         meta = spec.get("usermeta", {})
         with translation.override(formatting.language_of(meta.get("language"))):
             description = formatting.strip_isolates(meta.get("description", ""))
             label = description or pgettext("accessibility", "Chart")
         svg = svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
-    return _linked(svg) if _LINK.search(svg) else svg
+    svg = _without_vega_aria(svg)
+    return svg.replace('<svg role="img" ', '<svg role="group" ', 1) if _LINK.search(svg) else svg
 
 
-def _linked(svg: str) -> str:
-    """A map with links as a group, only its territories' shapes labelled (the same when done again)."""
-    svg = svg.replace('<svg role="img" ', '<svg role="group" ', 1)
+def _without_vega_aria(svg: str) -> str:
+    """Every element but the root without Vega's roles, role descriptions and labels, except the labels of a
+    map's territories (the same when done again)."""
     out, position = [], 0
     for match in _TAG.finditer(svg):
         tag = match.group()
         out.append(svg[position : match.start()])
         position = match.end()
-        if not tag.startswith("<svg"):
+        if not tag.startswith(("<svg", "</")):
             described = _ROLE_DESCRIPTION.search(tag)
             territory = tag.startswith("<path") and (described is None or described.group(1) == "geoshape")
             tag = _VEGA_ARIA.sub("", tag if territory else _ARIA_LABEL.sub("", tag))

@@ -90,25 +90,26 @@ def read(svg: str) -> Drawing:
     root = ET.fromstring(svg)  # noqa: S314 — the SVG our own renderer just drew
     drawing = Drawing(root)
 
-    def walk(element: ET.Element, x: float, y: float, role: str, frame: bool) -> None:
+    def walk(element: ET.Element, x: float, y: float, role: str, frame: bool, mark: str = "") -> None:
         dx, dy = _offset(element)
         x, y = x + dx, y + dy
         classes = element.get("class", "").split()
         role = next((c for c in classes if c.startswith("role-")), role)
+        mark = next((c for c in classes if c.startswith("mark-")), mark)
         frame = frame or "root" in classes
         tag = element.tag.removeprefix(SVG)
         if tag == "path":
             box = _rect(element.get("d", ""), x, y)
             if box and "background" in classes and frame and drawing.plot is None:
                 drawing.plot = box  # the first frame of the root group: the plot area
-            elif box and element.get("aria-roledescription") == "bar":
+            elif box and mark == "mark-rect" and role == "role-mark":  # a bar (Vega's roles are taken out)
                 drawing.bars.append(box)
             elif box and role == "role-legend-symbol":
                 drawing.symbols.append(box)
         elif tag == "text" and visible(element.text or "").strip():
             drawing.labels.append(Label(element.text or "", _text_box(element, x, y), role))
         for child in element:
-            walk(child, x, y, role, frame)
+            walk(child, x, y, role, frame, mark)
 
     walk(root, 0.0, 0.0, "", False)
     return drawing

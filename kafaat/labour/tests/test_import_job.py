@@ -40,7 +40,7 @@ def test_a_worker_process_imports_the_vacancies_and_the_page_shows_the_report(cl
     assert response.status_code == 302 and response["Location"] == f"/labour/vacancies/import/{job.pk}/"
     assert job.status == ImportJob.Status.QUEUED and job.job.kind == importing.IMPORT_JOB
     waiting = client.get(response["Location"]).content.decode()
-    assert 'hx-trigger="every 1s"' in waiting and not Vacancy.objects.exists()
+    assert 'hx-trigger="load delay:2s"' in waiting and not Vacancy.objects.exists()
 
     worker = Worker(queue, tmp_path / "worker.log")
     try:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from django.utils import translation
 from django.utils.translation import pgettext
 
+from kafaat.core.l10n import formatting
 from kafaat.core.pages import charts
 from kafaat.observatory import gaps
 from kafaat.results.suppression import MARKER
@@ -19,14 +20,16 @@ if TYPE_CHECKING:
     from kafaat.observatory.dashboard.state import SectorBar
 
 
-def _series_colour(legend: str, supply: str, demand: str) -> dict:
-    """The colour encoding of the supply and demand series, the same in every chart that shows both."""
+def _series_colour(legend: str, supply: str, demand: str, rtl: bool = False) -> dict:
+    """The colour encoding of the supply and demand series, the same in every chart that shows both (in
+    Arabic the legend lists them from the right: supply first for a reader starting there)."""
+    order, colours = [supply, demand], ["#2f6f8f", "#d08c2e"]
     return {
         "field": "series",
         "type": "nominal",
-        "title": legend,
-        "sort": [supply, demand],
-        "scale": {"range": ["#2f6f8f", "#d08c2e"]},
+        "title": charts._rtl_text(legend, rtl),  # noqa: SLF001 — the shared isolate of Arabic chart text
+        "sort": order[::-1] if rtl else order,
+        "scale": {"range": colours[::-1] if rtl else colours},
         "legend": {"orient": "bottom"},
     }
 
@@ -58,7 +61,7 @@ def sector_chart(
                     "series": series,
                     "value": value,
                     "pos": value or 0,
-                    "text": MARKER if value is None else str(value),
+                    "text": MARKER if value is None else formatting.format_number(value, language),
                 }
             )
     spec = charts._base(language, title or None, width, description)  # noqa: SLF001 — shared font, locale, title
@@ -69,7 +72,7 @@ def sector_chart(
         "sort": [b.sector for b in bars],
         "axis": {"orient": "right" if rtl else "left", "labelLimit": 200},
     }
-    colour = _series_colour(legend, supply, demand)
+    colour = _series_colour(legend, supply, demand, rtl)
     spec["height"] = {"step": 12}
     spec["data"] = {"values": rows}
     spec["encoding"] = {"y": y, "yOffset": {"field": "series", "sort": [supply, demand]}}
@@ -139,7 +142,7 @@ def projection_chart(
         "sort": years_[::-1] if language == "ar" else years_,
         "axis": {"labelAngle": 0},
     }
-    colour = _series_colour(legend, supply, demand)
+    colour = _series_colour(legend, supply, demand, language == "ar")
     spec = charts._base(language, title or None, width, description)  # noqa: SLF001
     spec["height"] = 220
     spec["data"] = {"values": data}

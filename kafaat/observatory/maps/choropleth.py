@@ -20,6 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from kafaat.core.l10n import formatting
 from kafaat.core.pages import charts
 from kafaat.observatory.maps import geometry
 from kafaat.observatory.maps import template as map_template
@@ -143,7 +144,7 @@ def choropleth(
         v = by_code.get(f["id"])
         value = None if v is None else v.value
         rows.append({"code": f["id"], "name": names.get(f["id"], f["id"]), "value": value,
-                     "text": v.text if v and v.text else ("–" if value is None else f"{value:.2f}"),
+                     "text": v.text if v and v.text else formatting.format_number(value, language, 2),
                      "href": f"{LINK_ORIGIN}{v.href}" if v and v.href else "",
                      "lon": f["properties"]["lon"], "lat": f["properties"]["lat"]})  # fmt: skip
     scale: dict = {"scheme": scale_of.scheme, "clamp": True}
@@ -155,7 +156,8 @@ def choropleth(
                     "title": legend_title or None, "titleAnchor": "end" if rtl else "start"}  # fmt: skip
     if scale_of.percent:
         legend["format"] = ".0%"
-    spec = charts._base(language, title, width)  # noqa: SLF001 — the shared font, locale and title
+    # Named for assistive technology by its title, else by what it colours (never the generic "Chart").
+    spec = charts._base(language, title, width, title or legend_title or None)  # noqa: SLF001 — font, locale
     spec["height"] = height
     spec["projection"] = {"type": "mercator"}
     spec["layer"] = [

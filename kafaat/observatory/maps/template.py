@@ -143,12 +143,15 @@ def _sample(scale: dict) -> list[str]:
         "encoding": {
             "x": {"field": "i", "type": "ordinal", "axis": None},
             "color": {"field": "v", "type": "quantitative", "scale": scale, "legend": None},
-            "description": {"field": "i", "type": "nominal"},
         },
     }
     svg = drawing.draw(spec)
-    found = dict(re.findall(r'<path aria-label="(\d+)"[^>]*? fill="([^"]+)"', svg))
-    return [found[str(i)] for i in range(SAMPLES + 1)]
+    # The rects in the order of their data (Vega's labels are taken out of every drawing: charts.accessible).
+    marks = re.search(r'<g class="mark-rect role-mark[^"]*"[^>]*>(.*?)</g>', svg, re.S)
+    found = re.findall(r'<path[^>]*? fill="([^"]+)"', marks.group(1)) if marks else []
+    if len(found) != SAMPLES + 1:
+        raise ValueError(f"A colour scale's samples: {len(found)} drawn, {SAMPLES + 1} expected.")
+    return found
 
 
 def _colours(text: str) -> list[tuple[int, int, int]]:

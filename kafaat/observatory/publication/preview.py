@@ -108,7 +108,7 @@ def chart_spec(rows: list[dict], language: str, *, title: str, width: int = 360)
     for row in rows:
         for series, field in ((supply, "graduates"), (demand, "vacancies")):
             value = _number(row.get(field, ""))
-            text = MARKER if value is None else f"{value:.0f}"
+            text = MARKER if value is None else formatting.format_number(value, language)
             values.append({"sector": _name(row, "group", language), "series": series, "value": value,
                            "pos": value or 0, "text": text})  # fmt: skip
     spec = charts._base(language, title, width)  # noqa: SLF001 — the shared font, locale and title

@@ -156,7 +156,7 @@ def test_the_job_page_polls_until_the_package_is_published(ready, queued, client
     job = Job.objects.get()
     assert response["Location"] == f"/open-data/publish/{job.pk}/"
     waiting = client.get(response["Location"]).content.decode()
-    assert "Waiting for the worker" in waiting and 'hx-trigger="every 1s"' in waiting
+    assert "Waiting for the worker" in waiting and 'hx-trigger="load delay:2s"' in waiting
     assert 'id="publish-progress"' in waiting
     jobs.execute(str(job.pk))
     done = client.get(response["Location"], **HTMX).content.decode()

@@ -48,16 +48,16 @@ def test_a_running_run_polls_itself_and_stops_when_it_ends(client, world):
     run = _running(stage="Comparing pairs", done=3, total=4)
     page = client.get(reverse("registry:review")).content.decode()
     status = page.split('id="run-status"')[1].split("</div>")[0]
-    assert f'hx-get="{STATUS}" hx-trigger="every 1s"' in status
+    assert f'hx-get="{STATUS}?poll=1" hx-trigger="load delay:2s"' in status
     assert "Comparing pairs" in status and 'value="75"' in status
     assert 'id="review-queue"' in page and 'hx-trigger="dedupe-run-finished from:body"' in page
     polled = client.get(STATUS, HTTP_HX_REQUEST="true")
-    assert polled.status_code == 200 and "every 1s" in polled.content.decode()
+    assert polled.status_code == 200 and "load delay:2s" in polled.content.decode()
     assert "HX-Trigger" not in polled  # still running: the list stays as it is
     LinkageRun.objects.filter(pk=run.pk).update(status=LinkageRun.Status.DONE, records=10, pairs=2)
     ended = client.get(STATUS, HTTP_HX_REQUEST="true")
     html = ended.content.decode()
-    assert "every 1s" not in html and "10 records, 2 pairs" in html
+    assert "load delay:2s" not in html and "10 records, 2 pairs" in html
     assert ended["HX-Trigger"] == "dedupe-run-finished"  # the list of pairs reloads itself
 
 
@@ -65,14 +65,14 @@ def test_a_queued_run_says_it_waits_for_the_worker(client, world):
     client.force_login(world["users"]["superuser"])
     _running(status=Job.Status.QUEUED)
     html = client.get(STATUS, HTTP_HX_REQUEST="true").content.decode()
-    assert "Waiting for the worker" in html and "every 1s" in html
+    assert "Waiting for the worker" in html and "load delay:2s" in html
 
 
 def test_a_failed_run_says_why(client, world):
     client.force_login(world["users"]["superuser"])
     LinkageRun.objects.create(status=LinkageRun.Status.FAILED, message="the worker stopped")
     html = client.get(STATUS, HTTP_HX_REQUEST="true").content.decode()
-    assert "Failed" in html and "the worker stopped" in html and "every 1s" not in html
+    assert "Failed" in html and "the worker stopped" in html and "load delay:2s" not in html
 
 
 def test_only_reviewers_follow_the_run(client, world):

@@ -45,7 +45,7 @@ def test_the_page_follows_the_job_from_the_queue_to_the_report(client, supply, q
     assert job.status == ImportJob.Status.QUEUED and job.job.kind == importing.IMPORT_JOB
     assert job.job.organisation == supply["provider"] and not SupplyStatistic.objects.exists()
     waiting = client.get(response["Location"]).content.decode()
-    assert 'hx-trigger="every 1s"' in waiting and 'id="import-progress"' in waiting
+    assert 'hx-trigger="load delay:2s"' in waiting and 'id="import-progress"' in waiting
     assert "Waiting to start" in waiting
 
     assert jobs.execute(str(job.job_id), worker="test") == Job.Status.DONE
