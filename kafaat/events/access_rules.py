@@ -5,7 +5,7 @@ beneficiary's identity behind a registration stays under the registry's own rule
 from kafaat.core import access
 from kafaat.core.access import Reach
 from kafaat.core.models import Role
-from kafaat.events.models import Attendance, Event, Registration, Session
+from kafaat.events.models import Attendance, Event, Registration, Session, SignInReview
 
 VIEW_EVENTS = "events.view_events"
 VIEW_PARTICIPANTS = "events.view_participants"
@@ -19,6 +19,7 @@ access.register_scope(
     organisation_field="registration__event__organiser",
     territory_field="registration__event__territory",
 )
+access.register_scope(SignInReview, organisation_field="event__organiser", territory_field="event__territory")
 
 for role in (Role.ADMINISTRATOR, Role.PROGRAMME_MANAGER, Role.ANALYST, Role.DONOR_VIEWER):
     access.grant(role, VIEW_EVENTS, Reach.TERRITORY)
