@@ -56,23 +56,44 @@ class ContactMatcher:
         from kafaat.contacts.access_rules import VIEW_CONTACTS
 
         rows = access.scoped(user, VIEW_CONTACTS, Contact.objects.filter(merged_into=None)).values_list(
-            "pk", "first_name_latin", "last_name_latin", "first_name_ar", "last_name_ar", "email", "phone",
-            "organisation_name", "organisation__name_fr",
-        )  # fmt: skip
+            "pk",
+            "first_name_latin",
+            "last_name_latin",
+            "first_name_ar",
+            "last_name_ar",
+            "email",
+            "phone",
+            "organisation_name",
+            "organisation__name_fr",
+        )
         self.by_email: dict[str, set[int]] = {}
         self.by_phone: dict[str, set[int]] = {}
         self.by_name: dict[str, set[int]] = {}
         self.by_word: dict[str, set[int]] = {}
         self.words: dict[int, set[str]] = {}
         self.organisation: dict[int, str] = {}
-        for pk, first_latin, last_latin, first_ar, last_ar, email, phone, organisation, kafaat_organisation in rows:
+        for (
+            pk,
+            first_latin,
+            last_latin,
+            first_ar,
+            last_ar,
+            email,
+            phone,
+            organisation,
+            kafaat_organisation,
+        ) in rows:
             if email:
                 self.by_email.setdefault(email.strip().lower(), set()).add(pk)
             if phone:
                 self.by_phone.setdefault(phone, set()).add(pk)
             words: set[str] = set()
-            for name in (f"{first_latin} {last_latin}", f"{first_ar} {last_ar}", f"{last_latin} {first_latin}",
-                         f"{last_ar} {first_ar}"):  # fmt: skip
+            for name in (
+                f"{first_latin} {last_latin}",
+                f"{first_ar} {last_ar}",
+                f"{last_latin} {first_latin}",
+                f"{last_ar} {first_ar}",
+            ):
                 key = full_name_key(name.strip())
                 if key:
                     self.by_name.setdefault(key, set()).add(pk)

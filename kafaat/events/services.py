@@ -30,13 +30,31 @@ from kafaat.events.models import (
     Registration,
     RegistrationStatus,
     Session,
+    SignInReview,
 )
 
 EVENT_FIELDS = (
-    "name_fr", "name_ar", "name_en", "type", "parent", "organiser", "project", "result", "working_group",
-    "sector", "start_date", "end_date", "territory", "venue", "country", "capacity", "languages",
-    "description", "certificate_threshold", "is_cancelled",
-)  # fmt: skip
+    "name_fr",
+    "name_ar",
+    "name_en",
+    "type",
+    "parent",
+    "organiser",
+    "project",
+    "result",
+    "working_group",
+    "sector",
+    "start_date",
+    "end_date",
+    "territory",
+    "venue",
+    "country",
+    "capacity",
+    "languages",
+    "description",
+    "certificate_threshold",
+    "is_cancelled",
+)
 LANGUAGE_CODES = ("fr", "ar", "en", "es", "amz")
 
 
@@ -76,11 +94,15 @@ def list_events(user, filters: EventFilters | None = None) -> QuerySet[Event]:
         queryset = queryset.filter(start_date__lte=filters.date_to)
     if filters.query:
         queryset = queryset.filter(
-            Q(name_fr__icontains=filters.query) | Q(name_ar__icontains=filters.query)
-            | Q(name_en__icontains=filters.query) | Q(venue__icontains=filters.query)
-        )  # fmt: skip
+            Q(name_fr__icontains=filters.query)
+            | Q(name_ar__icontains=filters.query)
+            | Q(name_en__icontains=filters.query)
+            | Q(venue__icontains=filters.query)
+        )
     active = ~Q(registrations__status=RegistrationStatus.WITHDRAWN)
-    return queryset.annotate(registrant_count=Count("registrations", filter=active)).order_by("-start_date", "pk")
+    return queryset.annotate(registrant_count=Count("registrations", filter=active)).order_by(
+        "-start_date", "pk"
+    )
 
 
 def get_event(user, pk: int) -> Event:
@@ -114,9 +136,11 @@ def registrations_of(user, event: Event, *, status: str | None = None) -> QueryS
     if status:
         queryset = queryset.filter(status=status)
     attended = Attendance.objects.only("id", "registration_id", "session_id")
-    return queryset.select_related("contact", "person").prefetch_related(
-        Prefetch("attendances", queryset=attended)
-    ).order_by("contact__last_name_latin", "contact__first_name_latin", "contact__last_name_ar", "pk")
+    return (
+        queryset.select_related("contact", "person")
+        .prefetch_related(Prefetch("attendances", queryset=attended))
+        .order_by("contact__last_name_latin", "contact__first_name_latin", "contact__last_name_ar", "pk")
+    )
 
 
 def record_list_read(user, event: Event, shown: Iterable[Registration]) -> None:
@@ -128,7 +152,7 @@ def record_list_read(user, event: Event, shown: Iterable[Registration]) -> None:
 
 def status_counts(event: Event) -> dict[str, int]:
     rows = event.registrations.values_list("status").annotate(n=Count("pk"))
-    return {status: n for status, n in rows}
+    return dict(rows)
 
 
 def seats_taken(event: Event) -> int:
@@ -170,7 +194,9 @@ def _clean_event(data: Mapping[str, Any], event: Event | None = None) -> dict[st
     if languages is not None:
         unknown = [code for code in languages if code not in LANGUAGE_CODES]
         if unknown:
-            errors.setdefault("languages", []).append(_("Unknown language: %(codes)s.") % {"codes": ", ".join(unknown)})
+            errors.setdefault("languages", []).append(
+                _("Unknown language: %(codes)s.") % {"codes": ", ".join(unknown)}
+            )
     if errors:
         raise ValidationError(errors)
     return values
@@ -202,7 +228,12 @@ def update_event(user, event: Event, data: Mapping[str, Any]) -> Event:
         event.save()
         if not can_manage(user, event):  # moved out of the user's territory
             raise access.Refused(MANAGE_EVENTS, event)
-    audit.record(audit.Action.UPDATE, user, event, details=audit.changes_between(before, {k: str(v) for k, v in values.items()}))
+    audit.record(
+        audit.Action.UPDATE,
+        user,
+        event,
+        details=audit.changes_between(before, {k: str(v) for k, v in values.items()}),
+    )
     return event
 
 
@@ -210,12 +241,16 @@ def add_session(user, event: Event, *, starts_at: datetime, ends_at: datetime, t
     access.require(user, MANAGE_EVENTS, event)
     _check_session_times(event, starts_at, ends_at)
     position = event.sessions.count()
-    session = Session.objects.create(event=event, title=title.strip()[:200], starts_at=starts_at, ends_at=ends_at, position=position)
+    session = Session.objects.create(
+        event=event, title=title.strip()[:200], starts_at=starts_at, ends_at=ends_at, position=position
+    )
     audit.record(audit.Action.CREATE, user, session)
     return session
 
 
-def update_session(user, session: Session, *, starts_at: datetime, ends_at: datetime, title: str = "") -> Session:
+def update_session(
+    user, session: Session, *, starts_at: datetime, ends_at: datetime, title: str = ""
+) -> Session:
     access.require(user, MANAGE_EVENTS, session.event)
     _check_session_times(session.event, starts_at, ends_at)
     session.title, session.starts_at, session.ends_at = title.strip()[:200], starts_at, ends_at
@@ -253,7 +288,9 @@ def current_session(sessions: list[Session], now: datetime | None = None) -> Ses
     if running:
         return running[0]
     today = timezone.localtime(now).date()
-    later_today = [s for s in sessions if s.starts_at > now and timezone.localtime(s.starts_at).date() == today]
+    later_today = [
+        s for s in sessions if s.starts_at > now and timezone.localtime(s.starts_at).date() == today
+    ]
     if later_today:
         return later_today[0]
     started = [s for s in sessions if s.starts_at <= now]
@@ -264,14 +301,21 @@ def current_session(sessions: list[Session], now: datetime | None = None) -> Ses
 
 
 def register_contact(
-    user, event: Event, contact: Contact, *, status: str = RegistrationStatus.INVITED,
-    role: str = "participant", language: str | None = None,
-) -> Registration:  # fmt: skip
+    user,
+    event: Event,
+    contact: Contact,
+    *,
+    status: str = RegistrationStatus.INVITED,
+    role: str = "participant",
+    language: str | None = None,
+) -> Registration:
     """Invite or register a contact the user may see (the directory's own rules)."""
     access.require(user, MANAGE_EVENTS, event)
     from kafaat.contacts.access_rules import VIEW_CONTACTS
 
-    if not access.scoped(user, VIEW_CONTACTS, Contact.objects.filter(pk=contact.pk, merged_into=None)).exists():
+    if not access.scoped(
+        user, VIEW_CONTACTS, Contact.objects.filter(pk=contact.pk, merged_into=None)
+    ).exists():
         raise access.OutOfScope(Contact, contact.pk, VIEW_CONTACTS)
     registration = Registration(
         event=event, contact=contact, role=role, language=language or contact.preferred_language or "fr"
@@ -280,9 +324,14 @@ def register_contact(
 
 
 def register_person(
-    user, event: Event, person_id: int, *, status: str = RegistrationStatus.INVITED,
-    role: str = "participant", language: str = "fr",
-) -> Registration:  # fmt: skip
+    user,
+    event: Event,
+    person_id: int,
+    *,
+    status: str = RegistrationStatus.INVITED,
+    role: str = "participant",
+    language: str = "fr",
+) -> Registration:
     """Register a beneficiary: only one the user may see under the registry's rules (else 404)."""
     access.require(user, MANAGE_EVENTS, event)
     from kafaat.registry.access_rules import VIEW_PERSON
@@ -325,7 +374,8 @@ def _lock_event(event: Event) -> None:
 def _check_capacity(event: Event) -> None:
     if event.capacity is not None and seats_taken(event) >= event.capacity:
         raise ValidationError(
-            _("The event is full (%(capacity)s places): withdraw someone first.") % {"capacity": event.capacity}
+            _("The event is full (%(capacity)s places): withdraw someone first.")
+            % {"capacity": event.capacity}
         )
 
 
@@ -336,25 +386,30 @@ def get_registration(user, pk: int, *, event: Event | None = None) -> Registrati
     return access.get_object_or_404(user, VIEW_PARTICIPANTS, queryset, pk=pk)
 
 
-def transitions_open_to(user, registration: Registration, today: date | None = None) -> list[workflow.Transition]:
+def transitions_open_to(
+    user, registration: Registration, today: date | None = None
+) -> list[workflow.Transition]:
     today = today or timezone.localdate()
     if not access.has_permission(user, MANAGE_EVENTS, registration.event):
         return []
     return [
-        t for t in workflow.TRANSITIONS.values()
+        t
+        for t in workflow.TRANSITIONS.values()
         if registration.status in t.sources and t.condition(registration, today)
-    ]  # fmt: skip
+    ]
 
 
 def transition(user, registration: Registration, name: str, today: date | None = None) -> Registration:
-    """Take a transition of the workflow by name: checked (who, from where, its condition), recorded, audited."""
+    """Take a transition of the workflow by name: checked (who, from where, its condition), recorded and
+    audited."""
     step = workflow.TRANSITIONS.get(name)
     if step is None:
         raise ValidationError(_("Unknown action: %(name)s.") % {"name": name})
     access.require(user, workflow.PERMISSION_OF[name], registration.event)
     if registration.status not in step.sources:
         raise ValidationError(
-            _("Not possible while the registration is “%(status)s”.") % {"status": registration.get_status_display()}
+            _("Not possible while the registration is “%(status)s”.")
+            % {"status": registration.get_status_display()}
         )
     if not step.condition(registration, today or timezone.localdate()):
         raise ValidationError(str(step.refusal))
@@ -367,7 +422,9 @@ def transition(user, registration: Registration, name: str, today: date | None =
         if step.target == RegistrationStatus.REGISTERED and registration.registered_at is None:
             registration.registered_at = timezone.now()
         registration.save(update_fields=["status", "registered_at", "updated_at"])
-    audit.record(audit.Action.UPDATE, user, registration, details={"status": [before, step.target], "transition": name})
+    audit.record(
+        audit.Action.UPDATE, user, registration, details={"status": [before, step.target], "transition": name}
+    )
     return registration
 
 
@@ -375,10 +432,14 @@ def transition(user, registration: Registration, name: str, today: date | None =
 
 
 def record_attendance(
-    user, registration: Registration, session: Session, *, present: bool = True,
+    user,
+    registration: Registration,
+    session: Session,
+    *,
+    present: bool = True,
     source: str = AttendanceSource.MANUAL,
-) -> bool:  # fmt: skip
-    """Mark one registrant present at (or absent from) one session by hand; returns whether anything changed."""
+) -> bool:
+    """Mark one registrant present at (or absent from) one session by hand; says whether anything changed."""
     access.require(user, MANAGE_EVENTS, registration.event)
     if session.event_id != registration.event_id:
         raise ValidationError(_("This session belongs to another event."))
@@ -386,7 +447,7 @@ def record_attendance(
         raise ValidationError(_("This registrant has withdrawn."))
     with transaction.atomic():
         if present:
-            _, created = Attendance.objects.get_or_create(
+            _attendance, created = Attendance.objects.get_or_create(
                 registration=registration, session=session, defaults={"source": source, "recorded_by": user}
             )
             changed = created
@@ -457,10 +518,16 @@ def check_in(user, session: Session, raw_code: str) -> CheckIn:
     with transaction.atomic():
         created = _insert_attendance(registration, session, user, now)
         if registration.status != RegistrationStatus.ATTENDED:
-            Registration.objects.filter(pk=registration.pk).update(status=RegistrationStatus.ATTENDED, updated_at=now)
+            Registration.objects.filter(pk=registration.pk).update(
+                status=RegistrationStatus.ATTENDED, updated_at=now
+            )
             registration.status = RegistrationStatus.ATTENDED
     if not created:  # a second device scanned the same badge a moment ago
-        first = Attendance.objects.filter(registration=registration, session=session).values_list("recorded_at", flat=True).first()
+        first = (
+            Attendance.objects.filter(registration=registration, session=session)
+            .values_list("recorded_at", flat=True)
+            .first()
+        )
         return CheckIn(CheckInResult.ALREADY, registration, first)
     return CheckIn(CheckInResult.OK, registration, now)
 
@@ -480,12 +547,164 @@ def _insert_attendance(registration: Registration, session: Session, user, now: 
     try:
         with transaction.atomic():
             Attendance.objects.create(
-                registration=registration, session=session, source=AttendanceSource.CHECK_IN, recorded_by=recorder
+                registration=registration,
+                session=session,
+                source=AttendanceSource.CHECK_IN,
+                recorded_by=recorder,
             )
     except IntegrityError:
         return False
     return True
 
 
+def describe_check_in(result: CheckIn) -> str:
+    """What the check-in page and the API say, in the user's language."""
+    registration = result.registration
+    name = str(registration.contact) if registration is not None and registration.contact_id else ""
+    if result.outcome == CheckInResult.OK:
+        return _("Welcome, %(name)s: checked in.") % {"name": name} if name else _("Checked in.")
+    if result.outcome == CheckInResult.ALREADY:
+        at = f"{timezone.localtime(result.recorded_at):%H:%M}" if result.recorded_at else ""
+        return _("%(name)s was already checked in at %(time)s.") % {
+            "name": name or _("This participant"),
+            "time": at,
+        }
+    if result.outcome == CheckInResult.OTHER_EVENT:
+        return _("This badge belongs to another event.")
+    if result.outcome == CheckInResult.WITHDRAWN:
+        return _("%(name)s has withdrawn from this event: not checked in.") % {
+            "name": name or _("This participant")
+        }
+    return _("Unknown badge code: check the code and try again.")
+
+
 def check_in_allowed(user, session: Session) -> None:
     access.require(user, MANAGE_EVENTS, session.event)
+
+
+# --- Sign-in sheets and their review queue ------------------------------------------------------------------
+
+
+def start_sign_in_import(user, event: Event, upload, *, dry_run: bool = False):
+    """Save an uploaded sign-in sheet and queue its import (the worker runs it; tests, at once)."""
+    from kafaat.core.imports import background
+    from kafaat.events.signin import KIND
+
+    access.require(user, MANAGE_EVENTS, event)
+    if not event.sessions.exists():
+        raise ValidationError(_("Add the event's sessions first: the sheet has one column per session."))
+    job = background.new_job(
+        user, event.organiser, KIND, upload, dry_run=dry_run, details={"event": event.pk}
+    )
+    return background.start(job, KIND)
+
+
+def sign_in_jobs(user, event: Event):
+    from kafaat.core.models import ImportJob
+    from kafaat.events.signin import KIND
+
+    return ImportJob.objects.filter(user=user, kind=KIND, details__event=event.pk).order_by("-created_at")
+
+
+def reviews_of(user, event: Event, *, open_only: bool = True) -> QuerySet[SignInReview]:
+    access.require(user, MANAGE_EVENTS, event)
+    queryset = SignInReview.objects.filter(event=event).prefetch_related("sessions")
+    if open_only:
+        queryset = queryset.filter(status=SignInReview.Status.OPEN)
+    return queryset.order_by("row_number", "pk")
+
+
+def get_review(user, event: Event, pk: int) -> SignInReview:
+    review = access.get_object_or_404(
+        user, VIEW_PARTICIPANTS, SignInReview.objects.filter(event=event).select_related("event"), pk=pk
+    )
+    access.require(user, MANAGE_EVENTS, event)
+    return review
+
+
+def review_candidates(user, review: SignInReview) -> list[tuple[Contact, dict]]:
+    """The review's candidate contacts the user may still see, with their score and reasons."""
+    from kafaat.contacts.access_rules import VIEW_CONTACTS
+
+    ids = [c["contact"] for c in review.candidates]
+    visible = {c.pk: c for c in access.scoped(user, VIEW_CONTACTS, Contact.objects.filter(pk__in=ids))}
+    return [(visible[c["contact"]], c) for c in review.candidates if c["contact"] in visible]
+
+
+def resolve_review(
+    user,
+    review: SignInReview,
+    *,
+    contact_id: int | None = None,
+    create: bool = False,
+    dismiss: bool = False,
+    sex: str = "",
+) -> SignInReview:
+    """Settle a doubtful row: link it to a candidate contact, create a new contact, or dismiss it. Its
+    presences are recorded on the (new or existing) registration."""
+    from kafaat.contacts.models import OrganisationType
+    from kafaat.events.signin import split_name
+    from kafaat.registry.normalise import has_arabic
+
+    event = review.event
+    access.require(user, MANAGE_EVENTS, event)
+    if review.status != SignInReview.Status.OPEN:
+        raise ValidationError(_("This row has already been settled."))
+    with transaction.atomic():
+        if dismiss:
+            review.status = SignInReview.Status.DISMISSED
+        elif create:
+            sex = sex or review.sex
+            if sex not in ("F", "M"):
+                raise ValidationError({"sex": [_("Give the sex (F or M) of the new contact.")]})
+            first, last = split_name(review.name)
+            script = "ar" if has_arabic(review.name) else "latin"
+            contact = Contact.objects.create(
+                managed_by=event.organiser,
+                territory=event.territory,
+                sex=sex,
+                organisation_name=review.organisation_name,
+                organisation_type=OrganisationType.OTHER,
+                email=review.email,
+                phone=review.phone,
+                created_by=user,
+                external_id=f"events-signin-{review.row_key[:40]}",
+                **{f"first_name_{script}": first, f"last_name_{script}": last},
+            )
+            audit.record(audit.Action.CREATE, user, contact, details={"sign_in_review": review.pk})
+            review.registration = _registration_with_presences(user, event, contact, review)
+            review.status = SignInReview.Status.CREATED
+        else:
+            allowed = {contact.pk for contact, _score in review_candidates(user, review)}
+            if contact_id not in allowed:
+                raise ValidationError({"contact": [_("Pick one of the proposed contacts.")]})
+            contact = Contact.objects.get(pk=contact_id)
+            review.registration = _registration_with_presences(user, event, contact, review)
+            review.status = SignInReview.Status.LINKED
+        review.resolved_by, review.resolved_at = user, timezone.now()
+        review.save()
+    audit.record(audit.Action.UPDATE, user, review, details={"status": review.status})
+    return review
+
+
+def _registration_with_presences(user, event: Event, contact: Contact, review: SignInReview) -> Registration:
+    now = timezone.now()
+    registration, _created = Registration.objects.get_or_create(
+        event=event,
+        contact=contact,
+        defaults={"status": RegistrationStatus.REGISTERED, "invited_at": now, "registered_at": now},
+    )
+    sessions = list(review.sessions.all())
+    Attendance.objects.bulk_create(
+        [
+            Attendance(
+                registration=registration, session=s, source=AttendanceSource.SIGN_IN_SHEET, recorded_by=user
+            )
+            for s in sessions
+        ],
+        ignore_conflicts=True,
+    )
+    if sessions and registration.status != RegistrationStatus.ATTENDED:
+        registration.status = RegistrationStatus.ATTENDED
+        registration.save(update_fields=["status", "updated_at"])
+    return registration

@@ -24,7 +24,13 @@ from django.utils.translation import gettext_lazy
 from kafaat.contacts.models import Contact, ContactSex, OrganisationType
 from kafaat.core import audit
 from kafaat.core.imports import Column, ImportSpec, Outcome
-from kafaat.events.matching import LINK_THRESHOLD, REVIEW_THRESHOLD, ContactMatcher, full_name_key, phone_or_blank
+from kafaat.events.matching import (
+    LINK_THRESHOLD,
+    REVIEW_THRESHOLD,
+    ContactMatcher,
+    full_name_key,
+    phone_or_blank,
+)
 from kafaat.events.models import (
     Attendance,
     AttendanceSource,
@@ -40,29 +46,57 @@ KIND = "signin"
 PRESENT = {"x", "✓", "✔", "1", "yes", "y", "oui", "o", "نعم", "present", "présent", "حاضر", "p"}
 ABSENT = {"", "0", "no", "n", "non", "لا", "-", "absent", "غائب"}
 SEXES = {
-    "f": ContactSex.FEMALE, "femme": ContactSex.FEMALE, "female": ContactSex.FEMALE, "أنثى": ContactSex.FEMALE,
-    "انثى": ContactSex.FEMALE, "m": ContactSex.MALE, "h": ContactSex.MALE, "homme": ContactSex.MALE,
-    "male": ContactSex.MALE, "ذكر": ContactSex.MALE,
-}  # fmt: skip
+    "f": ContactSex.FEMALE,
+    "femme": ContactSex.FEMALE,
+    "female": ContactSex.FEMALE,
+    "أنثى": ContactSex.FEMALE,
+    "انثى": ContactSex.FEMALE,
+    "m": ContactSex.MALE,
+    "h": ContactSex.MALE,
+    "homme": ContactSex.MALE,
+    "male": ContactSex.MALE,
+    "ذكر": ContactSex.MALE,
+}
 
 BASE_COLUMNS = (
-    Column("name", {"fr": "Nom et prénom", "ar": "الاسم الكامل", "en": "Full name"},
-           aliases=("nom", "name", "الاسم", "participant"), required=True,
-           help=gettext_lazy("The participant's name, in Arabic or Latin script."),
-           examples=("Fatima Zahra El Idrissi", "فاطمة الزهراء الإدريسي")),
-    Column("organisation", {"fr": "Organisme", "ar": "المؤسسة", "en": "Organisation"},
-           aliases=("organisation", "organization", "institution", "الهيئة"),
-           help=gettext_lazy("The body the participant speaks for."), examples=("Conseil régional", "OFPPT")),
-    Column("email", {"fr": "E-mail", "ar": "البريد الإلكتروني", "en": "E-mail"},
-           aliases=("email", "mail", "courriel"), help=gettext_lazy("An e-mail address."),
-           examples=("f.idrissi@example.ma", "")),
-    Column("phone", {"fr": "Téléphone", "ar": "الهاتف", "en": "Phone"},
-           aliases=("phone", "tel", "gsm", "portable"), help=gettext_lazy("A phone number."),
-           examples=("06 12 34 56 78", "")),
-    Column("sex", {"fr": "Sexe", "ar": "الجنس", "en": "Sex"}, aliases=("sexe", "sex", "genre"),
-           help=gettext_lazy("F or M (femme/homme, أنثى/ذكر); needed for someone not yet in the directory."),
-           accepted="F, M", examples=("F", "M")),
-)  # fmt: skip
+    Column(
+        "name",
+        {"fr": "Nom et prénom", "ar": "الاسم الكامل", "en": "Full name"},
+        aliases=("nom", "name", "الاسم", "participant"),
+        required=True,
+        help=gettext_lazy("The participant's name, in Arabic or Latin script."),
+        examples=("Fatima Zahra El Idrissi", "فاطمة الزهراء الإدريسي"),
+    ),
+    Column(
+        "organisation",
+        {"fr": "Organisme", "ar": "المؤسسة", "en": "Organisation"},
+        aliases=("organisation", "organization", "institution", "الهيئة"),
+        help=gettext_lazy("The body the participant speaks for."),
+        examples=("Conseil régional", "OFPPT"),
+    ),
+    Column(
+        "email",
+        {"fr": "E-mail", "ar": "البريد الإلكتروني", "en": "E-mail"},
+        aliases=("email", "mail", "courriel"),
+        help=gettext_lazy("An e-mail address."),
+        examples=("f.idrissi@example.ma", ""),
+    ),
+    Column(
+        "phone",
+        {"fr": "Téléphone", "ar": "الهاتف", "en": "Phone"},
+        aliases=("phone", "tel", "gsm", "portable"),
+        help=gettext_lazy("A phone number."),
+        examples=("06 12 34 56 78", ""),
+    ),
+    Column(
+        "sex",
+        {"fr": "Sexe", "ar": "الجنس", "en": "Sex"},
+        aliases=("sexe", "sex", "genre"),
+        help=gettext_lazy("F or M (femme/homme, أنثى/ذكر); needed for someone not yet in the directory."),
+        accepted="F, M",
+        examples=("F", "M"),
+    ),
+)
 
 
 def session_column(session: Session, number: int) -> Column:
@@ -71,8 +105,13 @@ def session_column(session: Session, number: int) -> Column:
     if session.title:
         aliases += (session.title,)
     headers = {"fr": f"Séance {number}", "ar": f"الجلسة {number}", "en": f"Session {number}"}
-    return Column(f"s{session.pk}", headers, aliases=aliases, accepted="x, ✓, 1, oui, yes, نعم",
-                  help=gettext_lazy("Present at this session: x, ✓, 1, yes, oui or نعم; empty when absent."))  # fmt: skip
+    return Column(
+        f"s{session.pk}",
+        headers,
+        aliases=aliases,
+        accepted="x, ✓, 1, oui, yes, نعم",
+        help=gettext_lazy("Present at this session: x, ✓, 1, yes, oui or نعم; empty when absent."),
+    )
 
 
 def sheet_columns(event: Event) -> tuple[Column, ...]:
@@ -80,7 +119,9 @@ def sheet_columns(event: Event) -> tuple[Column, ...]:
 
 
 def row_key(name: str, email: str, phone: str, sessions: list[int]) -> str:
-    text = "|".join([full_name_key(name) or name.casefold(), email.lower(), phone, ",".join(map(str, sessions))])
+    text = "|".join(
+        [full_name_key(name) or name.casefold(), email.lower(), phone, ",".join(map(str, sessions))]
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:40]
 
 
@@ -136,8 +177,15 @@ class SignInSheet(ImportSpec):
             elif mark not in ABSENT:
                 errors[key] = _("Mark a presence with x, ✓, 1, yes, oui or نعم, or leave the cell empty.")
         organisation = clean_name(str(row.get("organisation") or ""))[:200]
-        record = {"name": name, "email": email, "phone": phone, "sex": sex, "organisation": organisation,
-                  "sessions": present, "row": number}  # fmt: skip
+        record = {
+            "name": name,
+            "email": email,
+            "phone": phone,
+            "sex": sex,
+            "organisation": organisation,
+            "sessions": present,
+            "row": number,
+        }
         key = row_key(name, email, phone, present) if not errors else ""
         return Outcome(number, errors, key=key, record=None if errors else record)
 
@@ -152,11 +200,16 @@ class SignInSheet(ImportSpec):
         people = {}
         for registration in self.event.registrations.exclude(person=None).select_related("person"):
             person = registration.person
-            for name in (f"{person.first_name_latin} {person.last_name_latin}", f"{person.first_name_ar} {person.last_name_ar}"):
+            for name in (
+                f"{person.first_name_latin} {person.last_name_latin}",
+                f"{person.first_name_ar} {person.last_name_ar}",
+            ):
                 if name.strip():
                     people.setdefault(full_name_key(name.strip()), registration)
         attended = set(
-            Attendance.objects.filter(registration__event=self.event).values_list("registration_id", "session_id")
+            Attendance.objects.filter(registration__event=self.event).values_list(
+                "registration_id", "session_id"
+            )
         )
         reviewed = set(self.event.sign_in_reviews.values_list("row_key", flat=True))
         new_in_file: dict[str, int] = {}  # a new person named twice in the file: one contact
@@ -167,27 +220,35 @@ class SignInSheet(ImportSpec):
                 outcome.skipped = True
                 continue
             person_registration = people.get(full_name_key(record["name"]))
-            candidates = matcher.match(record["name"], record["email"], record["phone"], record["organisation"])
+            candidates = matcher.match(
+                record["name"], record["email"], record["phone"], record["organisation"]
+            )
             sure = [c for c in candidates if c.score >= LINK_THRESHOLD]
             if person_registration is not None and not sure:
                 record.update(action="link", registration=person_registration.pk, contact=None)
             elif len({c.contact_id for c in sure}) == 1:
                 contact_id = sure[0].contact_id
                 registration = registrations.get(contact_id)
-                record.update(action="link", contact=contact_id, registration=registration.pk if registration else None)
+                record.update(
+                    action="link", contact=contact_id, registration=registration.pk if registration else None
+                )
             elif candidates and candidates[0].score >= REVIEW_THRESHOLD:
                 record.update(action="review", candidates=[c.as_json() for c in candidates])
                 continue
             else:
                 name_key = full_name_key(record["name"]) or record["name"].casefold()
                 if not record["sex"]:
-                    outcome.errors["sex"] = _("Nobody of this name is in the directory: give the sex (F or M) to add them.")
+                    outcome.errors["sex"] = _(
+                        "Nobody of this name is in the directory: give the sex (F or M) to add them."
+                    )
                     outcome.record = None
                     continue
                 record.update(action="new", twin_of=new_in_file.get(name_key))
                 new_in_file.setdefault(name_key, outcome.row)
                 continue
-            if record["registration"] and all((record["registration"], s) in attended for s in record["sessions"]):
+            if record["registration"] and all(
+                (record["registration"], s) in attended for s in record["sessions"]
+            ):
                 outcome.skipped = True  # already there: registered, every presence recorded
 
     def write(self, records: list, progress: Callable[[int], None]) -> int:
@@ -205,12 +266,21 @@ class SignInSheet(ImportSpec):
         for record in records:
             if record["action"] in ("link", "new") and not record["registration"]:
                 wanted.setdefault(record["contact"], record)
-        existing = dict(Registration.objects.filter(event=event, contact_id__in=wanted).values_list("contact_id", "pk"))
+        existing = dict(
+            Registration.objects.filter(event=event, contact_id__in=wanted).values_list("contact_id", "pk")
+        )
         fresh = [
-            Registration(event=event, contact_id=contact_id, status=RegistrationStatus.REGISTERED, invited_at=now,
-                         registered_at=now, language=self.language[:2] if self.language[:2] in ("fr", "ar", "en") else "fr")
-            for contact_id in wanted if contact_id not in existing
-        ]  # fmt: skip
+            Registration(
+                event=event,
+                contact_id=contact_id,
+                status=RegistrationStatus.REGISTERED,
+                invited_at=now,
+                registered_at=now,
+                language=self.language[:2] if self.language[:2] in ("fr", "ar", "en") else "fr",
+            )
+            for contact_id in wanted
+            if contact_id not in existing
+        ]
         Registration.objects.bulk_create(fresh)
         existing.update({r.contact_id: r.pk for r in fresh})
         attendances, present_ids = [], set()
@@ -220,8 +290,14 @@ class SignInSheet(ImportSpec):
             registration_id = record["registration"] or existing[record["contact"]]
             record["registration"] = registration_id
             for session_id in record["sessions"]:
-                attendances.append(Attendance(registration_id=registration_id, session_id=session_id,
-                                              source=AttendanceSource.SIGN_IN_SHEET, recorded_by=self._recorder()))  # fmt: skip
+                attendances.append(
+                    Attendance(
+                        registration_id=registration_id,
+                        session_id=session_id,
+                        source=AttendanceSource.SIGN_IN_SHEET,
+                        recorded_by=self._recorder(),
+                    )
+                )
                 present_ids.add(registration_id)
         Attendance.objects.bulk_create(attendances, ignore_conflicts=True)
         Registration.objects.filter(pk__in=present_ids).exclude(status=RegistrationStatus.ATTENDED).update(
@@ -243,27 +319,47 @@ class SignInSheet(ImportSpec):
         first, last = split_name(record["name"])
         script = "ar" if has_arabic(record["name"]) else "latin"
         contact = Contact(
-            managed_by_id=self.event.organiser_id, territory_id=self.event.territory_id,
-            external_id=f"events-signin-{record['key'][:40]}", sex=record["sex"],
-            organisation_name=record["organisation"], organisation_type=OrganisationType.OTHER,
-            email=record["email"], phone=record["phone"], created_by=self._recorder(),
+            managed_by_id=self.event.organiser_id,
+            territory_id=self.event.territory_id,
+            external_id=f"events-signin-{record['key'][:40]}",
+            sex=record["sex"],
+            organisation_name=record["organisation"],
+            organisation_type=OrganisationType.OTHER,
+            email=record["email"],
+            phone=record["phone"],
+            created_by=self._recorder(),
             **{f"first_name_{script}": first, f"last_name_{script}": last},
-        )  # fmt: skip
+        )
         from kafaat.registry.normalise import search_key
 
-        contact.search_name = search_key(contact.first_name_latin, contact.last_name_latin,
-                                         contact.first_name_ar, contact.last_name_ar)  # fmt: skip
+        contact.search_name = search_key(
+            contact.first_name_latin, contact.last_name_latin, contact.first_name_ar, contact.last_name_ar
+        )
         return contact
 
     def _write_reviews(self, records: list[dict]) -> None:
         reviews = [
-            SignInReview(event=self.event, row_key=r["key"], row_number=r["row"], file_name=self.file_name[:200],
-                         name=r["name"], organisation_name=r["organisation"], email=r["email"][:254],
-                         phone=r["phone"], sex=r["sex"], candidates=r["candidates"], created_by=self._recorder())
+            SignInReview(
+                event=self.event,
+                row_key=r["key"],
+                row_number=r["row"],
+                file_name=self.file_name[:200],
+                name=r["name"],
+                organisation_name=r["organisation"],
+                email=r["email"][:254],
+                phone=r["phone"],
+                sex=r["sex"],
+                candidates=r["candidates"],
+                created_by=self._recorder(),
+            )
             for r in records
-        ]  # fmt: skip
+        ]
         SignInReview.objects.bulk_create(reviews, ignore_conflicts=True)
-        by_key = dict(SignInReview.objects.filter(event=self.event, row_key__in=[r["key"] for r in records]).values_list("row_key", "pk"))
+        by_key = dict(
+            SignInReview.objects.filter(
+                event=self.event, row_key__in=[r["key"] for r in records]
+            ).values_list("row_key", "pk")
+        )
         through = SignInReview.sessions.through
         through.objects.bulk_create(
             [through(signinreview_id=by_key[r["key"]], session_id=s) for r in records for s in r["sessions"]],
@@ -272,9 +368,12 @@ class SignInSheet(ImportSpec):
 
     def finish(self) -> None:
         audit.record_bulk(
-            audit.Action.BULK_CREATE, self.user, Registration, self.written_ids,
+            audit.Action.BULK_CREATE,
+            self.user,
+            Registration,
+            self.written_ids,
             details={"event": self.event.pk, "sign_in_sheet": self.file_name[:200], **self.summary},
-        )  # fmt: skip
+        )
 
     def details(self) -> dict[str, Any]:
         return {"event": self.event.pk, **self.summary}

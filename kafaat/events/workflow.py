@@ -50,27 +50,44 @@ TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in (
         Transition(
-            "register", _("Confirm registration"), (S.INVITED, S.WITHDRAWN), S.REGISTERED, _event_not_over,
-            _("The event is over or cancelled: nobody can register any more."), counts_against_capacity=True,
+            "register",
+            _("Confirm registration"),
+            (S.INVITED, S.WITHDRAWN),
+            S.REGISTERED,
+            _event_not_over,
+            _("The event is over or cancelled: nobody can register any more."),
+            counts_against_capacity=True,
         ),
         Transition(
-            "withdraw", _("Withdraw"), (S.INVITED, S.REGISTERED), S.WITHDRAWN, _always, _("Not possible."),
+            "withdraw",
+            _("Withdraw"),
+            (S.INVITED, S.REGISTERED),
+            S.WITHDRAWN,
+            _always,
+            _("Not possible."),
         ),
         Transition(
-            "mark_no_show", _("Did not come"), (S.INVITED, S.REGISTERED), S.NO_SHOW,
+            "mark_no_show",
+            _("Did not come"),
+            (S.INVITED, S.REGISTERED),
+            S.NO_SHOW,
             lambda r, today: _event_started(r, today) and _no_attendance(r, today),
             _("“Did not come” can be set once the event has started, for someone with no recorded presence."),
         ),
         Transition(
-            "reinstate", _("Back to registered"), (S.NO_SHOW,), S.REGISTERED, _no_attendance,
+            "reinstate",
+            _("Back to registered"),
+            (S.NO_SHOW,),
+            S.REGISTERED,
+            _no_attendance,
             _("This registrant has a recorded presence."),
         ),
     )
-}  # fmt: skip
+}
 
 # Who may take the transitions: the event's managers (MANAGE_EVENTS on the event). One permission for all of
 # them today; a transition that needs another is given its own here.
-PERMISSION_OF = {name: "events.manage_events" for name in TRANSITIONS}
+PERMISSION_OF = dict.fromkeys(TRANSITIONS, "events.manage_events")
 
 # The statuses that hold a seat (capacity counts them) and those a badge may check in.
 HOLDS_A_SEAT = (S.REGISTERED, S.ATTENDED)
