@@ -236,7 +236,10 @@ class SignInSheet(ImportSpec):
                 record.update(action="review", candidates=[c.as_json() for c in candidates])
                 continue
             else:
-                name_key = full_name_key(record["name"]) or record["name"].casefold()
+                # The same name twice in a sheet is one person unless their e-mail or phone differ.
+                name_key = "|".join(
+                    (full_name_key(record["name"]) or record["name"].casefold(), record["email"].lower(), record["phone"])
+                )
                 if not record["sex"]:
                     outcome.errors["sex"] = _(
                         "Nobody of this name is in the directory: give the sex (F or M) to add them."
