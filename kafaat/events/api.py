@@ -4,8 +4,6 @@ A token may do what its user's roles allow: a phone app holding one checks badge
 `POST /events/sessions/{id}/check-in`.
 """
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any
 

@@ -387,10 +387,13 @@ def get_registration(user, pk: int, *, event: Event | None = None) -> Registrati
 
 
 def transitions_open_to(
-    user, registration: Registration, today: date | None = None
+    user, registration: Registration, today: date | None = None, *, may_manage: bool | None = None
 ) -> list[workflow.Transition]:
+    """The steps the user may take now. A page of registrants passes `may_manage`, asked once for the event."""
     today = today or timezone.localdate()
-    if not access.has_permission(user, MANAGE_EVENTS, registration.event):
+    if may_manage is None:
+        may_manage = access.has_permission(user, MANAGE_EVENTS, registration.event)
+    if not may_manage:
         return []
     return [
         t

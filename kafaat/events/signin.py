@@ -238,7 +238,11 @@ class SignInSheet(ImportSpec):
             else:
                 # The same name twice in a sheet is one person unless their e-mail or phone differ.
                 name_key = "|".join(
-                    (full_name_key(record["name"]) or record["name"].casefold(), record["email"].lower(), record["phone"])
+                    (
+                        full_name_key(record["name"]) or record["name"].casefold(),
+                        record["email"].lower(),
+                        record["phone"],
+                    )
                 )
                 if not record["sex"]:
                     outcome.errors["sex"] = _(

@@ -76,8 +76,9 @@ def event_detail(request, pk: int):
         page = Paginator(registrations, REGISTRANTS_PER_PAGE).get_page(request.GET.get("page"))
         rows = []
         for registration in page:
+            registration.event = event  # the workflow's conditions read it: one event, not one query a row
             attended = {a.session_id for a in registration.attendances.all()}
-            actions = services.transitions_open_to(request.user, registration) if can_manage else []
+            actions = services.transitions_open_to(request.user, registration, may_manage=can_manage)
             rows.append((registration, [s.pk in attended for s in sessions], actions))
         services.record_list_read(request.user, event, page.object_list)
         context.update(page=page, rows=rows, status=status or "")

@@ -32,7 +32,8 @@ def _event_not_over(registration: Registration, today: date) -> bool:
 
 
 def _no_attendance(registration: Registration, today: date) -> bool:
-    return not registration.attendances.exists()
+    # all(), not exists(): a page of registrants has their attendances prefetched
+    return not registration.attendances.all()
 
 
 @dataclass(frozen=True)

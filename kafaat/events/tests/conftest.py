@@ -25,7 +25,9 @@ def at(day: date, hour: int, minute: int = 0) -> datetime:
 
 @pytest.fixture
 def make_contact(territory):
-    def make(organisation, first: str, last: str, *, sex: str = "F", territory_code: str = "02.411", **fields):
+    def make(
+        organisation, first: str, last: str, *, sex: str = "F", territory_code: str = "02.411", **fields
+    ):
         return Contact.objects.create(
             managed_by=organisation,
             territory=territory(territory_code),
@@ -68,10 +70,18 @@ def gathering(world, territory, make_contact):
                            preferred_language="ar")  # fmt: skip
     karim = make_contact(world["ngo_a"], "Karim", "Tazi", sex="M")
     registered = Registration.objects.create(
-        event=workshop, contact=amina, status=RegistrationStatus.REGISTERED, badge_code="AMINA23456", language="fr"
+        event=workshop,
+        contact=amina,
+        status=RegistrationStatus.REGISTERED,
+        badge_code="AMINA23456",
+        language="fr",
     )
     invited = Registration.objects.create(
-        event=workshop, contact=youssef, status=RegistrationStatus.INVITED, badge_code="YOUSSEF234", language="ar"
+        event=workshop,
+        contact=youssef,
+        status=RegistrationStatus.INVITED,
+        badge_code="YOUSSEF234",
+        language="ar",
     )
     tanger_event = Event.objects.create(
         type="conference", name_fr="Conférence régionale de Tanger", organiser=world["ngo_b"],
@@ -80,7 +90,10 @@ def gathering(world, territory, make_contact):
     tanger_session = Session.objects.create(event=tanger_event, starts_at=at(today, 9), ends_at=at(today, 12))
     tanger_contact = make_contact(world["ngo_b"], "Nadia", "Alaoui", territory_code="01.511")
     tanger_registration = Registration.objects.create(
-        event=tanger_event, contact=tanger_contact, status=RegistrationStatus.REGISTERED, badge_code="TANGER2345"
+        event=tanger_event,
+        contact=tanger_contact,
+        status=RegistrationStatus.REGISTERED,
+        badge_code="TANGER2345",
     )
     return {
         **world,

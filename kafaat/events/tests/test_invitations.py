@@ -98,7 +98,9 @@ def test_the_ics_download_has_one_entry_per_session_with_stable_uids(client, gat
     first, second = client.get(url), client.get(url)
     assert first["Content-Type"].startswith("text/calendar")
     uids = [str(e["uid"]) for e in Calendar.from_ical(first.content).walk("VEVENT")]
-    assert len(uids) == 3 and uids == [str(e["uid"]) for e in Calendar.from_ical(second.content).walk("VEVENT")]
+    assert len(uids) == 3 and uids == [
+        str(e["uid"]) for e in Calendar.from_ical(second.content).walk("VEVENT")
+    ]
 
 
 def test_an_event_without_sessions_is_one_all_day_entry(gathering):

@@ -31,7 +31,9 @@ def _event_data(gathering, territory, **changes):
 def test_secretariat_creates_an_event_audited(gathering, territory):
     event = services.create_event(gathering["secretariat"], _event_data(gathering, territory))
     assert event.country == "MA" and event.created_by == gathering["secretariat"]
-    assert AuditEvent.objects.filter(action="create", target_type="events.event", target_id=str(event.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="create", target_type="events.event", target_id=str(event.pk)
+    ).exists()
 
 
 def test_a_part_of_an_event_stays_within_its_dates(gathering, territory):
@@ -39,7 +41,8 @@ def test_a_part_of_an_event_stays_within_its_dates(gathering, territory):
     late = workshop.end_date + timedelta(days=5)
     with pytest.raises(ValidationError) as error:
         services.create_event(
-            gathering["secretariat"], _event_data(gathering, territory, parent=workshop, start_date=late, end_date=late)
+            gathering["secretariat"],
+            _event_data(gathering, territory, parent=workshop, start_date=late, end_date=late),
         )
     assert "parent" in error.value.message_dict
 
@@ -136,7 +139,9 @@ def test_a_contact_out_of_the_directory_scope_is_404(gathering):
     # NGO A's case worker manages its events but reads only the contacts NGO A keeps.
     with pytest.raises(Http404):
         services.register_contact(
-            gathering["users"]["caseworker_a"], gathering["workshop"], gathering["tanger_registration"].contact
+            gathering["users"]["caseworker_a"],
+            gathering["workshop"],
+            gathering["tanger_registration"].contact,
         )
 
 
@@ -146,7 +151,11 @@ def test_beneficiary_registered_only_when_visible(gathering):
 
 
 def test_attendance_per_session_and_its_removal(gathering):
-    user, registered, first, second = (gathering["secretariat"], gathering["registered"], *gathering["sessions"][:2])
+    user, registered, first, second = (
+        gathering["secretariat"],
+        gathering["registered"],
+        *gathering["sessions"][:2],
+    )
     assert services.record_attendance(user, registered, first)
     assert not services.record_attendance(user, registered, first)  # once per session
     assert services.record_attendance(user, registered, second)
@@ -158,7 +167,9 @@ def test_attendance_per_session_and_its_removal(gathering):
 
 def test_attendance_at_another_event_session_refused(gathering):
     with pytest.raises(ValidationError):
-        services.record_attendance(gathering["secretariat"], gathering["registered"], gathering["tanger_session"])
+        services.record_attendance(
+            gathering["secretariat"], gathering["registered"], gathering["tanger_session"]
+        )
 
 
 def test_session_outside_the_event_dates_refused(gathering):
@@ -168,7 +179,10 @@ def test_session_outside_the_event_dates_refused(gathering):
         services.add_session(gathering["secretariat"], workshop, starts_at=at(late, 9), ends_at=at(late, 12))
     with pytest.raises(ValidationError):
         services.add_session(
-            gathering["secretariat"], workshop, starts_at=at(workshop.start_date, 12), ends_at=at(workshop.start_date, 9)
+            gathering["secretariat"],
+            workshop,
+            starts_at=at(workshop.start_date, 12),
+            ends_at=at(workshop.start_date, 9),
         )
 
 
