@@ -389,7 +389,7 @@ def get_registration(user, pk: int, *, event: Event | None = None) -> Registrati
 def transitions_open_to(
     user, registration: Registration, today: date | None = None, *, may_manage: bool | None = None
 ) -> list[workflow.Transition]:
-    """The steps the user may take now. A page of registrants passes `may_manage`, asked once for the event."""
+    """The steps the user may take now. A page of registrants passes `may_manage`, asked once per event."""
     today = today or timezone.localdate()
     if may_manage is None:
         may_manage = access.has_permission(user, MANAGE_EVENTS, registration.event)

@@ -59,15 +59,32 @@ def gathering(world, territory, make_contact):
     )
     sessions = [
         Session.objects.create(
-            event=workshop, title=f"Jour {n // 2 + 1}", starts_at=at(today + timedelta(days=n // 2), 9 if n % 2 == 0 else 14),
-            ends_at=at(today + timedelta(days=n // 2), 12 if n % 2 == 0 else 17), position=n,
+            event=workshop,
+            title=f"Jour {n // 2 + 1}",
+            starts_at=at(today + timedelta(days=n // 2), 9 if n % 2 == 0 else 14),
+            ends_at=at(today + timedelta(days=n // 2), 12 if n % 2 == 0 else 17),
+            position=n,
         )
         for n in range(3)
-    ]  # fmt: skip
-    amina = make_contact(world["ngo_a"], "Amina", "Berrada", email="amina.berrada@example.ma", phone="+212612345678",
-                         first_name_ar="أمينة", last_name_ar="برادة", organisation_name="Conseil régional de l'Oriental")  # fmt: skip
-    youssef = make_contact(world["ngo_a"], "Youssef", "El Amrani", sex="M", email="y.elamrani@example.ma",
-                           preferred_language="ar")  # fmt: skip
+    ]
+    amina = make_contact(
+        world["ngo_a"],
+        "Amina",
+        "Berrada",
+        email="amina.berrada@example.ma",
+        phone="+212612345678",
+        first_name_ar="أمينة",
+        last_name_ar="برادة",
+        organisation_name="Conseil régional de l'Oriental",
+    )
+    youssef = make_contact(
+        world["ngo_a"],
+        "Youssef",
+        "El Amrani",
+        sex="M",
+        email="y.elamrani@example.ma",
+        preferred_language="ar",
+    )
     karim = make_contact(world["ngo_a"], "Karim", "Tazi", sex="M")
     registered = Registration.objects.create(
         event=workshop,
@@ -84,9 +101,13 @@ def gathering(world, territory, make_contact):
         language="ar",
     )
     tanger_event = Event.objects.create(
-        type="conference", name_fr="Conférence régionale de Tanger", organiser=world["ngo_b"],
-        territory=territory("01.511"), start_date=today, end_date=today,
-    )  # fmt: skip
+        type="conference",
+        name_fr="Conférence régionale de Tanger",
+        organiser=world["ngo_b"],
+        territory=territory("01.511"),
+        start_date=today,
+        end_date=today,
+    )
     tanger_session = Session.objects.create(event=tanger_event, starts_at=at(today, 9), ends_at=at(today, 12))
     tanger_contact = make_contact(world["ngo_b"], "Nadia", "Alaoui", territory_code="01.511")
     tanger_registration = Registration.objects.create(

@@ -48,8 +48,12 @@ def test_out_of_scope_event_and_session_are_404(token_client, gathering):
     )
     assert response.status_code == 404 and response.json()["detail"]
     session = gathering["sessions"][0].pk
-    refused = token_client("post", f"/events/sessions/{session}/check-in", {"code": "AMINA23456"},
-                           HTTP_AUTHORIZATION=f"Bearer {caseworker}")  # fmt: skip
+    refused = token_client(
+        "post",
+        f"/events/sessions/{session}/check-in",
+        {"code": "AMINA23456"},
+        HTTP_AUTHORIZATION=f"Bearer {caseworker}",
+    )
     assert refused.status_code == 404
     # The secretariat reads the other region's events (territorial reach) but manages only its own: 403.
     tanger = gathering["tanger_session"].pk
@@ -65,8 +69,12 @@ def test_donor_reads_events_but_not_registrants(client, gathering):
     assert client.get("/api/events", **headers).status_code == 200
     assert client.get(f"/api/events/{gathering['workshop'].pk}/registrations", **headers).status_code == 403
     session = gathering["sessions"][0].pk
-    response = client.post(f"/api/events/sessions/{session}/check-in", data={"code": "AMINA23456"},
-                           content_type="application/json", **headers)  # fmt: skip
+    response = client.post(
+        f"/api/events/sessions/{session}/check-in",
+        data={"code": "AMINA23456"},
+        content_type="application/json",
+        **headers,
+    )
     assert response.status_code == 403
 
 
@@ -76,15 +84,28 @@ def test_no_token_is_401(client, gathering):
 
 def test_create_an_event_with_sessions_and_register(token_client, gathering):
     today = timezone.localdate().isoformat()
-    created = token_client("post", "/events", {
-        "type": "study_visit", "name_fr": "Visite d'étude en Espagne", "organiser": "ngo-a-oujda",
-        "territory": "MA-02", "start_date": today, "end_date": today, "country": "ES", "venue": "Valencia",
-    })  # fmt: skip
+    created = token_client(
+        "post",
+        "/events",
+        {
+            "type": "study_visit",
+            "name_fr": "Visite d'étude en Espagne",
+            "organiser": "ngo-a-oujda",
+            "territory": "MA-02",
+            "start_date": today,
+            "end_date": today,
+            "country": "ES",
+            "venue": "Valencia",
+        },
+    )
     assert created.status_code == 201, created.content
     event_id = created.json()["id"]
     day = timezone.localdate()
-    session = token_client("post", f"/events/{event_id}/sessions",
-                           {"starts_at": at(day, 9).isoformat(), "ends_at": at(day, 12).isoformat()})  # fmt: skip
+    session = token_client(
+        "post",
+        f"/events/{event_id}/sessions",
+        {"starts_at": at(day, 9).isoformat(), "ends_at": at(day, 12).isoformat()},
+    )
     assert session.status_code == 201, session.content
     registered = token_client(
         "post",
@@ -103,15 +124,31 @@ def test_create_an_event_with_sessions_and_register(token_client, gathering):
 
 def test_bad_input_is_4xx_with_a_message(token_client, gathering):
     workshop = gathering["workshop"].pk
-    bad_dates = token_client("post", "/events", {
-        "type": "workshop", "name_fr": "X", "organiser": "ngo-a-oujda", "territory": "MA-02",
-        "start_date": "2026-05-02", "end_date": "2026-05-01",
-    })  # fmt: skip
+    bad_dates = token_client(
+        "post",
+        "/events",
+        {
+            "type": "workshop",
+            "name_fr": "X",
+            "organiser": "ngo-a-oujda",
+            "territory": "MA-02",
+            "start_date": "2026-05-02",
+            "end_date": "2026-05-01",
+        },
+    )
     assert bad_dates.status_code == 400 and "end_date" in bad_dates.json()["detail"]
-    unknown = token_client("post", "/events", {
-        "type": "workshop", "name_fr": "X", "organiser": "nobody", "territory": "MA-02",
-        "start_date": "2026-05-02", "end_date": "2026-05-02",
-    })  # fmt: skip
+    unknown = token_client(
+        "post",
+        "/events",
+        {
+            "type": "workshop",
+            "name_fr": "X",
+            "organiser": "nobody",
+            "territory": "MA-02",
+            "start_date": "2026-05-02",
+            "end_date": "2026-05-02",
+        },
+    )
     assert unknown.status_code == 400
     both = token_client("post", f"/events/{workshop}/registrations", {"contact": 1, "person": 1})
     assert both.status_code == 400
@@ -140,9 +177,10 @@ def test_sign_in_sheet_through_the_api(token_client, gathering, settings, tmp_pa
     settings.MEDIA_ROOT = str(tmp_path)
     content = "Nom et prénom,E-mail,Séance 1\nAmina Berrada,amina.berrada@example.ma,x\n".encode()
     response = token_client(
-        "post", f"/events/{gathering['workshop'].pk}/sign-in-sheets",
+        "post",
+        f"/events/{gathering['workshop'].pk}/sign-in-sheets",
         data={"file": SimpleUploadedFile("feuille.csv", content, content_type="text/csv")},
-    )  # fmt: skip
+    )
     assert response.status_code == 202, response.content
     assert response.json()["status"] == "done" and response.json()["details"]["linked"] == 1
     assert Registration.objects.get(pk=gathering["registered"].pk).status == "attended"

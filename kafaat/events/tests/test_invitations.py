@@ -104,10 +104,19 @@ def test_the_ics_download_has_one_entry_per_session_with_stable_uids(client, gat
 
 
 def test_an_event_without_sessions_is_one_all_day_entry(gathering):
-    calendar = Calendar.from_ical(invitations.calendar_of(gathering["tanger_event"].__class__.objects.create(
-        type="seminar", name_fr="Séminaire", organiser=gathering["ngo_a"], territory=gathering["workshop"].territory,
-        start_date=gathering["workshop"].start_date, end_date=gathering["workshop"].start_date, country="ES",
-        venue="Madrid",
-    )))  # fmt: skip
+    calendar = Calendar.from_ical(
+        invitations.calendar_of(
+            gathering["tanger_event"].__class__.objects.create(
+                type="seminar",
+                name_fr="Séminaire",
+                organiser=gathering["ngo_a"],
+                territory=gathering["workshop"].territory,
+                start_date=gathering["workshop"].start_date,
+                end_date=gathering["workshop"].start_date,
+                country="ES",
+                venue="Madrid",
+            )
+        )
+    )
     (entry,) = calendar.walk("VEVENT")
     assert entry["location"] == "Madrid, ES"

@@ -20,10 +20,15 @@ pytestmark = pytest.mark.django_db
 def _event_data(gathering, territory, **changes):
     today = timezone.localdate()
     data = {
-        "type": "capacity_building", "name_fr": "Renforcement des capacités du GTR", "organiser": gathering["ngo_a"],
-        "territory": territory("02.411"), "start_date": today, "end_date": today + timedelta(days=1),
-        "languages": ["fr", "ar"], "country": "ma",
-    }  # fmt: skip
+        "type": "capacity_building",
+        "name_fr": "Renforcement des capacités du GTR",
+        "organiser": gathering["ngo_a"],
+        "territory": territory("02.411"),
+        "start_date": today,
+        "end_date": today + timedelta(days=1),
+        "languages": ["fr", "ar"],
+        "country": "ma",
+    }
     data.update(changes)
     return data
 

@@ -71,13 +71,21 @@ def test_rows_are_linked_reviewed_or_added(gathering):
 
 def test_reimporting_the_same_sheet_changes_nothing(gathering):
     run(gathering, csv_file(SHEET))
-    counts = (Contact.objects.count(), Registration.objects.count(), Attendance.objects.count(),
-              SignInReview.objects.count())  # fmt: skip
+    counts = (
+        Contact.objects.count(),
+        Registration.objects.count(),
+        Attendance.objects.count(),
+        SignInReview.objects.count(),
+    )
     again = run(gathering, csv_file(SHEET))
     assert again.status in ("done", "checked"), again.errors  # nothing left to write: "checked"
     assert again.already_imported == 3
-    assert (Contact.objects.count(), Registration.objects.count(), Attendance.objects.count(),
-            SignInReview.objects.count()) == counts  # fmt: skip
+    assert (
+        Contact.objects.count(),
+        Registration.objects.count(),
+        Attendance.objects.count(),
+        SignInReview.objects.count(),
+    ) == counts
 
 
 def test_settling_a_review_records_the_presences(gathering):
@@ -150,10 +158,20 @@ def test_wrong_role_cannot_import(gathering):
 def test_five_hundred_rows_with_matching_import_quickly(gathering, make_contact):
     ngo = gathering["ngo_a"]
     Contact.objects.bulk_create(
-        [Contact(managed_by=ngo, territory=gathering["workshop"].territory, first_name_latin=f"Prenom{n}",
-                 last_name_latin=f"Nom{n}", sex="F", organisation_type="other", email=f"p{n}@example.ma",
-                 search_name=f" prenom{n} nom{n} ") for n in range(300)]
-    )  # fmt: skip
+        [
+            Contact(
+                managed_by=ngo,
+                territory=gathering["workshop"].territory,
+                first_name_latin=f"Prenom{n}",
+                last_name_latin=f"Nom{n}",
+                sex="F",
+                organisation_type="other",
+                email=f"p{n}@example.ma",
+                search_name=f" prenom{n} nom{n} ",
+            )
+            for n in range(300)
+        ]
+    )
     rows = [
         [f"Prenom{n} Nom{n}", "", f"p{n}@example.ma", "", "F", "x", "x" if n % 2 else "", ""]
         for n in range(300)
