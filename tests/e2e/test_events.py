@@ -54,8 +54,12 @@ def test_check_in_on_a_phone_with_the_typed_code(browser, live_server, gathering
 
 
 def test_import_a_sign_in_sheet_and_settle_the_doubtful_row_in_arabic(
-    page, sign_in, gathering, tmp_path, settings
-):  # noqa: F811
+    page,
+    sign_in,
+    gathering,  # noqa: F811
+    tmp_path,
+    settings,
+):
     settings.MEDIA_ROOT = tmp_path / "media"
     sheet = tmp_path / "ورقة-التوقيع.csv"
     sheet.write_text("الاسم الكامل,الجلسة 1,الجلسة 2\nيوسف العمراني,نعم,نعم\n", encoding="utf-8")
