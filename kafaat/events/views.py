@@ -72,15 +72,17 @@ def event_detail(request, pk: int):
     ]
     if services.can_view_participants(request.user, event):
         status = request.GET.get("status") or None
-        registrations = services.registrations_of(request.user, event, status=status)
+        registrations = services.registrations_of(request.user, event, status=status, with_attendance=False)
         page = Paginator(registrations, REGISTRANTS_PER_PAGE).get_page(request.GET.get("page"))
+        shown = list(page.object_list)
+        attended = services.attended_sessions(shown)
         rows = []
-        for registration in page:
+        for registration in shown:
             registration.event = event  # the workflow's conditions read it: one event, not one query a row
-            attended = {a.session_id for a in registration.attendances.all()}
             actions = services.transitions_open_to(request.user, registration, may_manage=can_manage)
-            rows.append((registration, [s.pk in attended for s in sessions], actions))
-        services.record_list_read(request.user, event, page.object_list)
+            rows.append((registration, [s.pk in attended[registration.pk] for s in sessions], actions))
+        page.object_list = shown
+        services.record_list_read(request.user, event, shown)
         context.update(page=page, rows=rows, status=status or "")
         if can_manage:
             context["open_reviews"] = event.sign_in_reviews.filter(status="open").count()

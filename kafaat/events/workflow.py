@@ -32,8 +32,9 @@ def _event_not_over(registration: Registration, today: date) -> bool:
 
 
 def _no_attendance(registration: Registration, today: date) -> bool:
-    # all(), not exists(): a page of registrants has their attendances prefetched
-    return not registration.attendances.all()
+    # A page of registrants has read them already (services.attended_sessions): no query a row.
+    known = getattr(registration, "attended_session_ids", None)
+    return not known if known is not None else not registration.attendances.exists()
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kafaat.contacts.models import Contact
 from kafaat.events.models import Event, Registration, RegistrationStatus, Session
@@ -21,6 +21,13 @@ from kafaat.events.models import Event, Registration, RegistrationStatus, Sessio
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:
     return timezone.make_aware(datetime(day.year, day.month, day.day, hour, minute))
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # Services answer in the active language; these tests read English messages unless they ask for another.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
