@@ -97,7 +97,10 @@ class SessionForm(forms.Form):
 
 
 class RegistrationForm(forms.Form):
-    contact = forms.ModelChoiceField(label=_("Contact"), queryset=Contact.objects.none())
+    # People's names are data: never translated (translate="no"), whatever the page's language.
+    contact = forms.ModelChoiceField(
+        label=_("Contact"), queryset=Contact.objects.none(), widget=forms.Select(attrs={"translate": "no"})
+    )
     status = forms.ChoiceField(
         label=_("status"),
         initial=RegistrationStatus.INVITED,
