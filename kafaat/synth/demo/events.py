@@ -110,12 +110,12 @@ def load_events_demo(today: date | None = None) -> dict[str, int]:
 def _contacts(organisations: dict[str, Organisation], territories: dict[str, Territory], rng: random.Random):
     """The demo's contacts by role: GTR members per region, trainers per trade, experts."""
     try:  # the directory's own demo contacts, once the contacts app's demo exists in this branch
-        from kafaat.synth.demo import contacts as directory  # type: ignore[attr-defined]
+        from kafaat.synth.demo.contacts import demo_contacts  # type: ignore[import-not-found]
 
-        theirs = directory.demo_contacts()
+        theirs = demo_contacts()
         if all(key in theirs for key in ROLES):
             return theirs
-    except (ImportError, AttributeError):
+    except ImportError:
         pass
     keeper = organisations["agence-kafaat"]
     sectors = {s.code: s for s in Sector.objects.all()}
