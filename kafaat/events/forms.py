@@ -10,11 +10,11 @@ from kafaat.core.models import Project, Territory
 from kafaat.events.models import Event, EventType, ParticipantRole, RegistrationStatus
 
 LANGUAGE_CHOICES = [
-    ("fr", "Français"),
-    ("ar", "العربية"),
-    ("en", "English"),
-    ("es", "Español"),
-    ("amz", "ⵜⴰⵎⴰⵣⵉⵖⵜ"),
+    ("fr", _("French")),
+    ("ar", _("Arabic")),
+    ("en", _("English")),
+    ("es", _("Spanish")),
+    ("amz", _("Amazigh")),
 ]
 
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from kafaat.contacts.models import Contact, ContactSex, OrganisationType
 from kafaat.core import audit
 from kafaat.core.imports import Column, ImportSpec, Outcome
+from kafaat.core.l10n.formatting import isolate
 from kafaat.events.matching import (
     LINK_THRESHOLD,
     REVIEW_THRESHOLD,
@@ -43,6 +44,8 @@ from kafaat.events.models import (
 from kafaat.registry.normalise import clean_name, has_arabic
 
 KIND = "signin"
+# The accepted marks, shown as one isolated value inside messages (codes, not words of any language).
+MARKS = isolate("x, ✓, 1, yes, oui, نعم")
 PRESENT = {"x", "✓", "✔", "1", "yes", "y", "oui", "o", "نعم", "present", "présent", "حاضر", "p"}
 ABSENT = {"", "0", "no", "n", "non", "لا", "-", "absent", "غائب"}
 SEXES = {
@@ -175,7 +178,7 @@ class SignInSheet(ImportSpec):
             if mark in PRESENT:
                 present.append(session_id)
             elif mark not in ABSENT:
-                errors[key] = _("Mark a presence with x, ✓, 1, yes, oui or نعم, or leave the cell empty.")
+                errors[key] = _("Mark a presence with %(marks)s, or leave the cell empty.") % {"marks": MARKS}
         organisation = clean_name(str(row.get("organisation") or ""))[:200]
         record = {
             "name": name,

@@ -20,6 +20,7 @@ from kafaat.events import invitations, services, workflow
 from kafaat.events.access_rules import VIEW_EVENTS
 from kafaat.events.forms import EventFilterForm, EventForm, RegistrationForm, SessionForm, SignInUploadForm
 from kafaat.events.models import Event, RegistrationStatus
+from kafaat.events.signin import MARKS
 
 PAGE_SIZE = 25
 REGISTRANTS_PER_PAGE = 100
@@ -232,6 +233,7 @@ def sign_in_import(request, pk: int):
         "event": event,
         "jobs": services.sign_in_jobs(request.user, event)[:10],
         "sessions": services.sessions_of(event),
+        "marks": MARKS,
     }
     return render(request, "events/sign_in_import.html", context)
 
