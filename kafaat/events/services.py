@@ -177,6 +177,38 @@ def seats_taken(event: Event) -> int:
     return event.registrations.filter(status__in=workflow.HOLDS_A_SEAT).count()
 
 
+def export_registrants(user, event: Event, stream) -> int:
+    """The registrant list as XLSX (name in both scripts, organisation, e-mail, phone, status, one column per
+    session): formulas neutralised (a name typed as "=HYPERLINK(…)" stays text), audited as one export."""
+    from openpyxl import Workbook
+
+    from kafaat.core.imports import xlsx_row
+
+    registrations = list(registrations_of(user, event, with_attendance=False))
+    attended = attended_sessions(registrations)
+    sessions = sessions_of(event)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Participants")[:31])
+    headers = [_("Name"), _("Name (Arabic)"), _("Organisation"), _("E-mail"), _("Phone"), _("Status")]
+    sheet.append(xlsx_row(sheet, headers + [str(s) for s in sessions]))
+    for registration in registrations:
+        contact = registration.contact
+        if contact is None:  # a beneficiary: the registry's record is not copied into an export
+            names = [_("Beneficiary"), "", "", "", ""]
+        else:
+            names = [
+                f"{contact.first_name_latin} {contact.last_name_latin}".strip(),
+                f"{contact.first_name_ar} {contact.last_name_ar}".strip(),
+                contact.organisation_name, contact.email, contact.phone,
+            ]  # fmt: skip
+        marks = ["x" if s.pk in attended[registration.pk] else "" for s in sessions]
+        sheet.append(xlsx_row(sheet, [*names, registration.get_status_display(), *marks]))
+    book.save(stream)
+    audit.record_bulk(audit.Action.EXPORT, user, Registration, [r.pk for r in registrations],
+                      details={"event": event.pk, "format": "xlsx"})  # fmt: skip
+    return len(registrations)
+
+
 # --- Events and sessions ------------------------------------------------------------------------------------
 
 
@@ -227,9 +259,10 @@ def create_event(user, data: Mapping[str, Any]) -> Event:
         raise access.Refused(MANAGE_EVENTS)
     event = Event(created_by=user if user.is_authenticated else None, **values)
     event.full_clean(exclude=["parent", "project", "result", "working_group", "sector"])
-    event.save()
-    if not can_manage(user, event):  # the organiser is the user's, but the territory lies outside their scope
-        raise access.Refused(MANAGE_EVENTS, event)
+    with transaction.atomic():  # refused below: nothing stays written
+        event.save()
+        if not can_manage(user, event):  # the organiser is the user's, but the territory is outside its scope
+            raise access.Refused(MANAGE_EVENTS, event)
     audit.record(audit.Action.CREATE, user, event)
     return event
 

@@ -23,6 +23,7 @@ urlpatterns = [
     ),
     path("<int:pk>/mail/", views.send_mail, name="mail"),
     path("<int:pk>/calendar.ics", views.calendar, name="calendar"),
+    path("<int:pk>/participants.xlsx", views.registrants_export, name="export"),
     path("<int:pk>/check-in/", views_checkin.check_in_page, name="check_in"),
     path("sessions/<int:session_pk>/check-in/", views_checkin.check_in_scan, name="check_in_scan"),
     path("<int:pk>/sign-in/", views.sign_in_import, name="sign_in_import"),

@@ -24,6 +24,7 @@ from kafaat.events.signin import MARKS
 
 PAGE_SIZE = 25
 REGISTRANTS_PER_PAGE = 100
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -180,7 +181,8 @@ def registration_transition(request, pk: int, registration_pk: int):
 def registration_attendance(request, pk: int, registration_pk: int):
     event = services.get_event(request.user, pk)
     registration = services.get_registration(request.user, registration_pk, event=event)
-    session = services.get_session(request.user, int(request.POST.get("session") or 0))
+    session_id = request.POST.get("session", "")
+    session = services.get_session(request.user, int(session_id) if session_id.isdigit() else 0)
     try:
         services.record_attendance(
             request.user, registration, session, present=request.POST.get("present") == "1"
@@ -204,6 +206,17 @@ def send_mail(request, pk: int):
             _("The e-mails are being sent: %(status)s") % {"status": job.message or job.get_status_display()},
         )
     return redirect("events:detail", pk=pk)
+
+
+def registrants_export(request, pk: int):
+    import io
+
+    event = services.get_event(request.user, pk)
+    buffer = io.BytesIO()
+    services.export_registrants(request.user, event, buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="participants-{event.pk}.xlsx"'
+    return response
 
 
 def calendar(request, pk: int):

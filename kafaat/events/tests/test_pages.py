@@ -190,3 +190,34 @@ def test_an_event_of_a_thousand_registrants_renders_in_few_queries(client, gathe
     assert page.status_code == 200 and page.content.decode().count("data-registration=") == 100
     assert len(queries) <= 30, "\n".join(q["sql"][:150] for q in queries.captured_queries)
     assert elapsed < 2.0
+
+
+def test_the_exported_list_neutralises_formulas_and_is_audited(client, gathering):
+    import io
+
+    from openpyxl import load_workbook
+
+    from kafaat.core.models import AuditEvent
+
+    amina = gathering["amina"]
+    amina.first_name_latin, amina.organisation_name = (
+        '=HYPERLINK("http://evil.example","x")',
+        "+cmd|' /C calc'!A0",
+    )
+    amina.save()
+    client.force_login(gathering["secretariat"])
+    response = client.get(reverse("events:export", args=[gathering["workshop"].pk]))
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    values = [cell.value for row in sheet.iter_rows() for cell in row if cell.value]
+    assert any(str(v).startswith("'=HYPERLINK") for v in values)
+    assert any(str(v).startswith("'+cmd") for v in values)
+    assert not any(str(v).startswith("=") for v in values)
+    assert AuditEvent.objects.filter(action="export", target_type="events.registration", count=2).exists()
+    client.force_login(gathering["donor"])  # aggregates only: no list of people
+    assert client.get(reverse("events:export", args=[gathering["workshop"].pk])).status_code == 403
+
+
+def test_a_non_numeric_session_is_404_not_500(client, gathering):
+    client.force_login(gathering["secretariat"])
+    url = reverse("events:attendance", args=[gathering["workshop"].pk, gathering["registered"].pk])
+    assert client.post(url, {"session": "abc"}).status_code == 404
