@@ -5,7 +5,7 @@ A token may do what its user's roles allow: a phone app holding one checks badge
 """
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -147,7 +147,7 @@ class CheckInSchema(Schema):
 
 class MailIn(Schema):
     kind: str = Field("invitation", pattern="^(invitation|reminder)$")
-    registrations: list[int] | None = Field(None, max_length=10_000)
+    registrations: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] | None = Field(None, max_length=10_000)
 
 
 class JobSchema(Schema):

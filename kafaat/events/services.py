@@ -290,7 +290,7 @@ def update_event(user, event: Event, data: Mapping[str, Any]) -> Event:
 
 def add_session(user, event: Event, *, starts_at: datetime, ends_at: datetime, title: str = "") -> Session:
     access.require(user, MANAGE_EVENTS, event)
-    _check_session_times(event, starts_at, ends_at)
+    starts_at, ends_at = _check_session_times(event, starts_at, ends_at)
     position = event.sessions.count()
     session = Session.objects.create(
         event=event, title=title.strip()[:200], starts_at=starts_at, ends_at=ends_at, position=position
@@ -303,7 +303,7 @@ def update_session(
     user, session: Session, *, starts_at: datetime, ends_at: datetime, title: str = ""
 ) -> Session:
     access.require(user, MANAGE_EVENTS, session.event)
-    _check_session_times(session.event, starts_at, ends_at)
+    starts_at, ends_at = _check_session_times(session.event, starts_at, ends_at)
     session.title, session.starts_at, session.ends_at = title.strip()[:200], starts_at, ends_at
     session.save()
     audit.record(audit.Action.UPDATE, user, session)
@@ -318,12 +318,23 @@ def delete_session(user, session: Session) -> None:
     session.delete()
 
 
-def _check_session_times(event: Event, starts_at: datetime, ends_at: datetime) -> None:
+def _check_session_times(event: Event, starts_at: datetime, ends_at: datetime) -> tuple[datetime, datetime]:
+    """The times as aware datetimes (a time without its zone is Morocco's), checked against the event."""
+    try:
+        starts_at, ends_at = (
+            moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+            for moment in (starts_at, ends_at)
+        )
+        first, last = timezone.localtime(starts_at).date(), timezone.localtime(ends_at).date()
+    except (OverflowError, ValueError) as error:
+        raise ValidationError(
+            {"starts_at": [_("A session takes place within the event's dates.")]}
+        ) from error
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": [_("A session ends after it starts.")]})
-    first, last = timezone.localtime(starts_at).date(), timezone.localtime(ends_at).date()
     if first < event.start_date or last > event.end_date:
         raise ValidationError({"starts_at": [_("A session takes place within the event's dates.")]})
+    return starts_at, ends_at
 
 
 def get_session(user, pk: int) -> Session:
