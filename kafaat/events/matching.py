@@ -4,7 +4,8 @@ One entry point, `ContactMatcher.match`, so that the directory's own matching (`
 replace the scoring here in one place. The directory in the user's scope is read once per import into three
 in-memory indexes (e-mail, phone, cross-script name key), so a 500-row sheet costs a few queries, not 500.
 
-Scores: the same e-mail 1.0; the same phone 0.95; the same name (Arabic and Latin spellings compared through
+Scores: the same e-mail 1.0; the same phone 0.85 alone (families and offices share one), 0.95 with the
+name; the same name (Arabic and Latin spellings compared through
 the registry's consonant keys) 0.8, and 0.9 with the same organisation; most of the name's words 0.6.
 At or above LINK_THRESHOLD the row is linked; from REVIEW_THRESHOLD it goes to the review queue; below, it is
 nobody the directory knows and becomes a new contact.
@@ -116,7 +117,7 @@ class ContactMatcher:
             note(pk, 1.0, "email")
         number = phone_or_blank(phone)
         for pk in self.by_phone.get(number, ()) if number else ():
-            note(pk, 0.95, "phone")
+            note(pk, 0.85, "phone")  # alone, doubtful: a family or an office shares a phone
         organisation_key = fold(organisation or "")
         key = full_name_key(name)
         for pk in self.by_name.get(key, ()) if key else ():
@@ -133,5 +134,8 @@ class ContactMatcher:
             for pk, shared in sharing.items():
                 if shared >= 2 and shared / max(len(words), len(self.words[pk])) >= 0.6:
                     note(pk, 0.6, "words")
+        for candidate in found.values():
+            if "phone" in candidate.reasons and {"name", "words"} & set(candidate.reasons):
+                candidate.score = max(candidate.score, 0.95)
         ranked = sorted(found.values(), key=lambda c: (-c.score, c.contact_id))
         return ranked[:5]

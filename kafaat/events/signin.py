@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -128,6 +129,21 @@ def row_key(name: str, email: str, phone: str, sessions: list[int]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:40]
 
 
+NAME_FIELDS = ("first_name_latin", "last_name_latin", "first_name_ar", "last_name_ar")
+
+
+def _person_names(person) -> list[str]:
+    names = (
+        f"{person.first_name_latin} {person.last_name_latin}",
+        f"{person.first_name_ar} {person.last_name_ar}",
+    )
+    return [name.strip() for name in names if name.strip()]
+
+
+def _participant(record: dict) -> tuple[str, int]:
+    return ("person", record["person"]) if record.get("person") else ("contact", record["contact"])
+
+
 def split_name(name: str) -> tuple[str, str]:
     words = name.split()
     return (words[0], " ".join(words[1:])) if len(words) > 1 else (name, "")
@@ -199,67 +215,99 @@ class SignInSheet(ImportSpec):
         if not good:
             return
         matcher = ContactMatcher(self.user)
-        registrations = {r.contact_id: r for r in self.event.registrations.exclude(contact=None)}
-        people = {}
+        by_contact = {r.contact_id: r.pk for r in self.event.registrations.exclude(contact=None)}
+        by_person = dict(self.event.registrations.exclude(person=None).values_list("person_id", "pk"))
+        people_registered = {}
         for registration in self.event.registrations.exclude(person=None).select_related("person"):
-            person = registration.person
-            for name in (
-                f"{person.first_name_latin} {person.last_name_latin}",
-                f"{person.first_name_ar} {person.last_name_ar}",
-            ):
-                if name.strip():
-                    people.setdefault(full_name_key(name.strip()), registration)
+            for name in _person_names(registration.person):
+                people_registered.setdefault(full_name_key(name), registration.pk)
         attended = set(
             Attendance.objects.filter(registration__event=self.event).values_list(
                 "registration_id", "session_id"
             )
         )
         reviewed = set(self.event.sign_in_reviews.values_list("row_key", flat=True))
-        new_in_file: dict[str, int] = {}  # a new person named twice in the file: one contact
+        unknown: list[Outcome] = []
         for outcome in good:
             record = outcome.record
             record["key"] = outcome.key
             if outcome.key in reviewed:
                 outcome.skipped = True
                 continue
-            person_registration = people.get(full_name_key(record["name"]))
+            person_registration = people_registered.get(full_name_key(record["name"]))
             candidates = matcher.match(
                 record["name"], record["email"], record["phone"], record["organisation"]
             )
             sure = [c for c in candidates if c.score >= LINK_THRESHOLD]
             if person_registration is not None and not sure:
-                record.update(action="link", registration=person_registration.pk, contact=None)
+                record.update(action="link", registration=person_registration, contact=None)
             elif len({c.contact_id for c in sure}) == 1:
                 contact_id = sure[0].contact_id
-                registration = registrations.get(contact_id)
-                record.update(
-                    action="link", contact=contact_id, registration=registration.pk if registration else None
-                )
+                record.update(action="link", contact=contact_id, registration=by_contact.get(contact_id))
             elif candidates and candidates[0].score >= REVIEW_THRESHOLD:
                 record.update(action="review", candidates=[c.as_json() for c in candidates])
-                continue
             else:
-                # The same name twice in a sheet is one person unless their e-mail or phone differ.
-                name_key = "|".join(
-                    (
-                        full_name_key(record["name"]) or record["name"].casefold(),
-                        record["email"].lower(),
-                        record["phone"],
-                    )
-                )
-                if not record["sex"]:
-                    outcome.errors["sex"] = _(
-                        "Nobody of this name is in the directory: give the sex (F or M) to add them."
-                    )
-                    outcome.record = None
-                    continue
-                record.update(action="new", twin_of=new_in_file.get(name_key))
-                new_in_file.setdefault(name_key, outcome.row)
+                unknown.append(outcome)
+        self._match_beneficiaries(unknown, by_person)
+        new_in_file: dict[str, int] = {}  # a new person named twice in the file: one contact
+        for outcome in unknown:
+            record = outcome.record
+            if record.get("action") == "link":
                 continue
-            if record["registration"] and all(
-                (record["registration"], s) in attended for s in record["sessions"]
+            if not record["sex"]:
+                outcome.errors["sex"] = _(
+                    "Nobody of this name is in the directory: give the sex (F or M) to add them."
+                )
+                outcome.record = None
+                continue
+            # The same name twice in a sheet is one person unless their e-mail or phone differ.
+            twin = "|".join(
+                (
+                    full_name_key(record["name"]) or record["name"].casefold(),
+                    record["email"].lower(),
+                    record["phone"],
+                )
+            )
+            record.update(action="new", twin_of=new_in_file.get(twin))
+            new_in_file.setdefault(twin, outcome.row)
+        for outcome in good:
+            record = outcome.record
+            if (
+                outcome.skipped
+                or record is None
+                or record.get("action") != "link"
+                or not record["registration"]
             ):
+                continue
+            if all((record["registration"], s) in attended for s in record["sessions"]):
                 outcome.skipped = True  # already there: registered, every presence recorded
+
+    def _match_beneficiaries(self, outcomes: list[Outcome], by_person: dict[int, int]) -> None:
+        """Rows nobody in the directory matches, against the beneficiaries the user may see: the same phone
+        and the same name (across scripts) link the row to that beneficiary — both, never one alone."""
+        from kafaat.registry.services import visible_people
+
+        phones = {o.record["phone"] for o in outcomes if o.record["phone"]}
+        if not phones:
+            return
+        found: dict[str, list] = {}
+        people = visible_people(self.user).filter(Q(phone__in=phones) | Q(phone_alt__in=phones))
+        for person in people.only("pk", "phone", "phone_alt", *NAME_FIELDS)[:5000]:
+            for phone in {person.phone, person.phone_alt} & phones:
+                found.setdefault(phone, []).append(person)
+        for outcome in outcomes:
+            record = outcome.record
+            key = full_name_key(record["name"])
+            same = [
+                p
+                for p in found.get(record["phone"], ())
+                if key and key in {full_name_key(n) for n in _person_names(p)}
+            ]
+            if len(same) == 1:
+                person_id = same[0].pk
+                record.update(
+                    action="link", contact=None, person=person_id, registration=by_person.get(person_id)
+                )
 
     def write(self, records: list, progress: Callable[[int], None]) -> int:
         event, now = self.event, timezone.now()
@@ -271,33 +319,38 @@ class SignInSheet(ImportSpec):
             if record["action"] == "new":
                 record["contact"] = contact_of_row.get(record.get("twin_of") or record["row"])
                 record["registration"] = None
-        # Registrations for the rows that have none yet (one per contact, however many rows name them).
-        wanted: dict[int, dict] = {}
+        # Registrations for the rows that have none yet: one per contact or beneficiary, however many rows.
+        wanted: dict[tuple[str, int], dict] = {}
         for record in records:
             if record["action"] in ("link", "new") and not record["registration"]:
-                wanted.setdefault(record["contact"], record)
-        existing = dict(
-            Registration.objects.filter(event=event, contact_id__in=wanted).values_list("contact_id", "pk")
-        )
-        fresh = [
-            Registration(
+                wanted.setdefault(_participant(record), record)
+        existing: dict[tuple[str, int], int] = {}
+        for field in ("contact", "person"):
+            ids = [pk for kind, pk in wanted if kind == field]
+            rows = Registration.objects.filter(event=event, **{f"{field}_id__in": ids}).values_list(
+                f"{field}_id", "pk"
+            )
+            existing.update({(field, pk): registration for pk, registration in rows})
+        language = self.language[:2] if self.language[:2] in ("fr", "ar", "en") else "fr"
+        fresh = {
+            key: Registration(
                 event=event,
-                contact_id=contact_id,
                 status=RegistrationStatus.REGISTERED,
                 invited_at=now,
                 registered_at=now,
-                language=self.language[:2] if self.language[:2] in ("fr", "ar", "en") else "fr",
+                language=language,
+                **{f"{key[0]}_id": key[1]},
             )
-            for contact_id in wanted
-            if contact_id not in existing
-        ]
-        Registration.objects.bulk_create(fresh)
-        existing.update({r.contact_id: r.pk for r in fresh})
+            for key in wanted
+            if key not in existing
+        }
+        Registration.objects.bulk_create(list(fresh.values()))
+        existing.update({key: registration.pk for key, registration in fresh.items()})
         attendances, present_ids = [], set()
         for record in records:
             if record["action"] == "review":
                 continue
-            registration_id = record["registration"] or existing[record["contact"]]
+            registration_id = record["registration"] or existing[_participant(record)]
             record["registration"] = registration_id
             for session_id in record["sessions"]:
                 attendances.append(

@@ -183,3 +183,37 @@ def test_five_hundred_rows_with_matching_import_quickly(gathering, make_contact)
     assert job.status == "done", job.errors[:3]
     assert job.details["linked"] == 300 and job.details["new_contacts"] == 200
     assert elapsed < 5.0, elapsed
+
+
+def _beneficiary(user, first: str, last: str, phone: str):
+    from datetime import date
+
+    from kafaat.registry.services import register_person
+
+    return register_person(
+        user,
+        {"first_name_latin": first, "last_name_latin": last, "sex": "F", "age": 24, "commune": "COM_0610",
+         "phone": phone},
+        consent_given_on=date(2026, 1, 5),
+    )  # fmt: skip
+
+
+def test_a_beneficiary_the_user_sees_is_linked_by_phone_and_name(gathering):
+    hajar = _beneficiary(gathering["users"]["caseworker_a"], "Hajar", "Moussaoui", "0677 11 22 33")
+    stranger = _beneficiary(gathering["users"]["caseworker_b"], "Sanaa", "Rifi", "0677 44 55 66")
+    rows = [
+        ["Hajar Moussaoui", "", "", "06 77 11 22 33", "", "x", "x", ""],  # NGO A's beneficiary: linked
+        ["Sanaa Rifi", "", "", "0677445566", "F", "x", "", ""],  # NGO B's: not seen, a new contact
+        ["Hajar Autre", "", "", "0677112233", "F", "x", "", ""],  # the phone alone links nobody
+    ]
+    job = run(gathering, csv_file(rows), user=gathering["users"]["caseworker_a"])
+    assert job.status == "done", job.errors
+    registration = Registration.objects.get(event=gathering["workshop"], person=hajar)
+    assert registration.status == RegistrationStatus.ATTENDED and registration.attendances.count() == 2
+    assert not Registration.objects.filter(person=stranger).exists()
+    assert (
+        Contact.objects.filter(last_name_latin="Rifi").exists()
+        and Contact.objects.filter(last_name_latin="Autre").exists()
+    )
+    again = run(gathering, csv_file(rows), user=gathering["users"]["caseworker_a"])
+    assert again.already_imported == 3 and Registration.objects.filter(person=hajar).count() == 1
