@@ -217,3 +217,11 @@ def test_a_beneficiary_the_user_sees_is_linked_by_phone_and_name(gathering):
     )
     again = run(gathering, csv_file(rows), user=gathering["users"]["caseworker_a"])
     assert again.already_imported == 3 and Registration.objects.filter(person=hajar).count() == 1
+
+
+def test_a_sheet_over_the_limits_fails_with_a_message_and_writes_nothing(gathering, settings):
+    settings.KAFAAT_IMPORT_MAX_ROWS = 5
+    rows = [[f"Participant {n}", "", "", "", "F", "x", "", ""] for n in range(50)]
+    job = run(gathering, csv_file(rows))
+    assert job.status in ("failed", "rejected") and (job.message or job.errors)
+    assert not Contact.objects.filter(first_name_latin="Participant").exists()
