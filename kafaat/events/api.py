@@ -256,6 +256,22 @@ def add_session(request: HttpRequest, pk: int, payload: SessionIn):
     return Status(201, session)
 
 
+@router.put("/events/sessions/{int:pk}", response=SessionSchema, summary="Change a session")
+def update_session(request: HttpRequest, pk: int, payload: SessionIn):
+    session = services.get_session(request.user, pk)
+    return services.update_session(
+        request.user, session, starts_at=payload.starts_at, ends_at=payload.ends_at, title=payload.title
+    )
+
+
+@router.delete(
+    "/events/sessions/{int:pk}", response={204: None}, summary="Delete a session with no attendance"
+)
+def delete_session(request: HttpRequest, pk: int):
+    services.delete_session(request.user, services.get_session(request.user, pk))
+    return Status(204, None)
+
+
 @router.get("/events/{int:pk}/registrations", response=list[RegistrationSchema], summary="Its registrants")
 @paginate(Pages, page_size=100)
 def list_registrations(request: HttpRequest, pk: int, status: Status_ | None = None):

@@ -191,3 +191,16 @@ def test_sign_in_sheet_through_the_api(token_client, gathering, settings, tmp_pa
 def test_calendar_through_the_api(token_client, gathering):
     response = token_client("get", f"/events/{gathering['workshop'].pk}/calendar.ics")
     assert response.status_code == 200 and b"BEGIN:VCALENDAR" in response.content
+
+
+def test_change_and_delete_a_session(token_client, gathering):
+    first, second = gathering["sessions"][:2]
+    day = gathering["workshop"].start_date
+    times = {"starts_at": at(day, 15).isoformat(), "ends_at": at(day, 18).isoformat()}
+    changed = token_client("put", f"/events/sessions/{second.pk}", {"title": "Atelier", **times})
+    assert changed.status_code == 200 and changed.json()["title"] == "Atelier"
+    token_client("post", f"/events/sessions/{first.pk}/check-in", {"code": "AMINA23456"})
+    refused = token_client("delete", f"/events/sessions/{first.pk}")
+    assert refused.status_code == 400 and refused.json()["detail"]  # it has attendance
+    assert token_client("delete", f"/events/sessions/{second.pk}").status_code == 204
+    assert token_client("delete", f"/events/sessions/{gathering['tanger_session'].pk}").status_code == 403
