@@ -23,13 +23,14 @@ def test_a_national_administrators_menu_is_grouped(world):
         "home", "registry:search", "pathways:caseload", "pathways:inbox",
         ("labour", ["labour:vacancies", "labour:employers", "labour:surveys"]),
         ("training", ["training:establishments", "training:import"]),
+        "events:list",  # the governance group: a drop-down once its other entries (working groups) are there
         ("observatory", ["observatory:dashboard", "open_data:index", "open_data:publish",
                          "observatory:warehouse"]),
         "results:projects",
         ("administration", ["registry:review", "registry:import", "core:territories", "core:organisations",
                             "core:audit", "core:jobs"]),
     ]  # fmt: skip
-    assert len(menu) <= 9  # one row at 1,366 px in French: tests/e2e/test_menu.py
+    assert len(menu) <= 10  # one row at 1,366 px in French: tests/e2e/test_menu.py
 
 
 @pytest.mark.django_db
