@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from kafaat.events import services
 from kafaat.events.models import Attendance, Registration, RegistrationStatus
@@ -22,7 +23,7 @@ def test_a_badge_checks_in_once_and_says_when(gathering):
     assert again.outcome == CheckInResult.ALREADY and again.recorded_at is not None
     assert Attendance.objects.filter(registration=gathering["registered"], session=session).count() == 1
     message = services.describe_check_in(again)
-    assert "Amina Berrada" in message and f"{again.recorded_at.astimezone().strftime('%H')}" in message
+    assert "Amina Berrada" in message and timezone.localtime(again.recorded_at).strftime("%H:%M") in message
     assert Registration.objects.get(pk=gathering["registered"].pk).status == RegistrationStatus.ATTENDED
 
 
