@@ -16,6 +16,7 @@ from kafaat.core.api import router as core_router
 from kafaat.core.api_schema import Error
 from kafaat.core.denials import record_refusal
 from kafaat.governance.api import router as governance_router
+from kafaat.events.api import router as events_router
 from kafaat.labour.api import router as labour_router
 from kafaat.observatory.api import router as observatory_router
 from kafaat.observatory.publication.api import router as open_data_router
@@ -135,6 +136,7 @@ api.add_router("/", pathways_router)
 api.add_router("/", results_router)
 api.add_router("/", labour_router)
 api.add_router("/", training_router)
+api.add_router("/", events_router)
 api.add_router("/", open_data_router)
 api.add_router("/", observatory_router)
 api.add_router("/", contacts_router)

@@ -234,3 +234,17 @@ KAFAAT_IMPORT_MAX_COLUMNS = int(os.environ.get("KAFAAT_IMPORT_MAX_COLUMNS", "500
 KAFAAT_IMPORT_MAX_CELL_CHARS = int(os.environ.get("KAFAAT_IMPORT_MAX_CELL_CHARS", "32767"))  # Excel's own
 KAFAAT_IMPORT_MAX_UNCOMPRESSED_MB = int(os.environ.get("KAFAAT_IMPORT_MAX_UNCOMPRESSED_MB", "1024"))
 KAFAAT_IMPORT_MAX_ERRORS = int(os.environ.get("KAFAAT_IMPORT_MAX_ERRORS", "10000"))  # kept for the report
+
+# E-mail (events' invitations and reminders): an SMTP server when KAFAAT_EMAIL_HOST names one; otherwise the
+# messages are written as files under var/mail, so that a laptop demo sends nothing and loses nothing.
+EMAIL_HOST = os.environ.get("KAFAAT_EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = int(os.environ.get("KAFAAT_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("KAFAAT_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("KAFAAT_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("KAFAAT_EMAIL_TLS", "1") == "1"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+DEFAULT_FROM_EMAIL = os.environ.get("KAFAAT_EMAIL_FROM", "Kafaat <noreply@kafaat.localhost>")

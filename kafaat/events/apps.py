@@ -8,6 +8,10 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events and attendance")
 
     def ready(self) -> None:
-        from kafaat.events import access_rules
+        from kafaat.core import jobs
+        from kafaat.core.imports import background
+        from kafaat.events import access_rules, imports, invitations
 
         del access_rules  # imported for its registrations: scopes, permissions, navigation
+        background.register(imports.SIGN_IN_IMPORT)  # the sign-in sheet import page's background job
+        jobs.register(invitations.JOB)  # invitations and reminders, sent by the worker

@@ -306,3 +306,50 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class SignInReview(models.Model):
+    """A row of an imported sign-in sheet whose person could not be matched with certainty: a user picks the
+    contact it names (or creates one); its presences are then recorded. One per event and row content, so that
+    importing the same sheet again adds nothing."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("To review")
+        LINKED = "linked", _("Linked to a contact")
+        CREATED = "created", _("New contact created")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sign_in_reviews")
+    row_key = models.CharField(max_length=64)  # the row's fingerprint: name, e-mail, phone, presences
+    row_number = models.PositiveIntegerField()
+    file_name = models.CharField(max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    organisation_name = models.CharField(_("organisation"), max_length=200, blank=True)
+    email = models.CharField(_("e-mail"), max_length=254, blank=True)
+    phone = models.CharField(_("phone"), max_length=16, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, blank=True)
+    sessions = models.ManyToManyField(Session, blank=True, related_name="+")
+    # [{"contact": id, "score": 0.8, "reasons": ["name", "organisation"]}, …], best first
+    candidates = models.JSONField(default=list, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    registration = models.ForeignKey(
+        Registration, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in row to review")
+        verbose_name_plural = _("sign-in rows to review")
+        ordering = ["event", "row_number", "id"]
+        constraints = [models.UniqueConstraint(fields=["event", "row_key"], name="one_review_per_sheet_row")]
+        indexes = [models.Index(fields=["event", "status"], name="signin_review_event_status")]
+
+    def __str__(self) -> str:
+        return f"{self.event} — {self.name}"

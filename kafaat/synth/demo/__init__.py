@@ -11,6 +11,7 @@ when the data changed). The parts: `loader` (organisations, log-ins, people), `a
 from kafaat.synth.demo.accounts import DEMO_PASSWORD
 from kafaat.synth.demo.contacts import demo_contacts
 from kafaat.synth.demo.governance import load_governance_demo
+from kafaat.synth.demo.events import load_events_demo
 from kafaat.synth.demo.labour import load_labour_demo
 from kafaat.synth.demo.loader import (
     DEMO_LOGINS,
@@ -45,6 +46,7 @@ __all__ = [
     "demo_people",
     "load_demo",
     "load_governance_demo",
+    "load_events_demo",
     "load_labour_demo",
     "load_observatory_demo",
     "load_results_demo",

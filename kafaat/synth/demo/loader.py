@@ -31,6 +31,7 @@ from kafaat.registry.services import apply_derived_fields
 from kafaat.registry.validation import NAME_FIELDS, clean_person, territory_index
 from kafaat.synth.demo.accounts import DEMO_PASSWORD
 from kafaat.synth.demo.governance import load_governance_demo
+from kafaat.synth.demo.events import load_events_demo
 from kafaat.synth.demo.labour import load_labour_demo
 from kafaat.synth.demo.observatory import load_observatory_demo
 from kafaat.synth.demo.results import load_results_demo
@@ -191,8 +192,9 @@ def load_demo(today: date | None = None) -> dict[str, int]:
     created["indicators"] = load_results_demo(project)
     created.update(load_labour_demo(today))
     created.update(load_training_demo(today))
-    created.update(load_observatory_demo())  # past vacancies: gap tables and trends for the demo regions
     created.update(load_governance_demo(today))  # the pilot GTR: directory, members, meetings, actions
+    created.update(load_events_demo(today))  # after training and the directory: modules name sectors, trainers
+    created.update(load_observatory_demo())  # past vacancies: gap tables and trends for the demo regions
     return created
 
 
