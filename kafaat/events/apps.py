@@ -11,3 +11,6 @@ class EventsConfig(AppConfig):
         from kafaat.events import access_rules
 
         del access_rules  # imported for its registrations: scopes, permissions, navigation
+        from kafaat.events.document_setup import register_documents
+
+        register_documents()  # the certificates job, the score and survey imports, the trainers page
