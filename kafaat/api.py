@@ -14,6 +14,7 @@ from kafaat.core import services
 from kafaat.core.api import router as core_router
 from kafaat.core.api_schema import Error
 from kafaat.core.denials import record_refusal
+from kafaat.events.api_documents import router as event_documents_router
 from kafaat.labour.api import router as labour_router
 from kafaat.observatory.api import router as observatory_router
 from kafaat.observatory.publication.api import router as open_data_router
@@ -135,3 +136,4 @@ api.add_router("/", labour_router)
 api.add_router("/", training_router)
 api.add_router("/", open_data_router)
 api.add_router("/", observatory_router)
+api.add_router("/", event_documents_router)

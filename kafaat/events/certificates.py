@@ -44,7 +44,7 @@ class AttendanceShare:
 
 
 class CertificateRefused(ValidationError):
-    """A certificate the registrant has not earned (or an event without sessions): the reason is the message."""
+    """A certificate not earned (or an event without sessions): the reason is the message."""
 
 
 def attendance_share(registration: Registration) -> AttendanceShare:
@@ -75,7 +75,8 @@ def refusal_reason(share: AttendanceShare) -> str:
     if share.total == 0:
         return _("This event has no sessions: attendance cannot be counted.")
     return _(
-        "Attended %(attended)s of %(total)s sessions (%(percent)s %%); the certificate needs %(threshold)s %%."
+        "Attended %(attended)s of %(total)s sessions (%(percent)s %%); "
+        "the certificate needs %(threshold)s %%."
     ) % {
         "attended": share.attended,
         "total": share.total,
@@ -164,7 +165,9 @@ def _run_bulk(job: Job, progress: jobs.Progress) -> jobs.Outcome:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(certificates_pdf(certificates))
     progress(len(certificates), len(certificates), "pdf")
-    audit.record_bulk("read", job.user, Certificate, [c.pk for c in certificates], details={"event": event.pk})
+    audit.record_bulk(
+        "read", job.user, Certificate, [c.pk for c in certificates], details={"event": event.pk}
+    )
     message = _("%(issued)s certificates; %(refused)s registrants did not attend enough sessions.") % {
         "issued": len(certificates),
         "refused": refused,

@@ -25,7 +25,7 @@ from kafaat.core import access, audit
 from kafaat.core.imports import Column, ImportSpec, Outcome, background
 from kafaat.core.models import ImportJob
 from kafaat.events.access_rules import MANAGE_EVENTS
-from kafaat.events.models import Event, KnowledgeScore, Registration, SurveyResponse, TestPhase
+from kafaat.events.models import Event, KnowledgeScore, SurveyResponse, TestPhase
 from kafaat.events.scores import SURVEY_ITEMS, clean_answer, parse_score
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -33,10 +33,11 @@ SCORES_KIND = "event_scores"
 SURVEY_KIND = "event_survey"
 _SCORE = gettext_lazy("0 to 100 (a comma or a point for decimals); empty: not taken")
 _RATING = gettext_lazy("a whole number from 1 to 5")
+_BADGE_HEADERS = {"fr": "Code badge", "ar": "رمز الشارة", "en": "Badge code"}
 _BADGE = gettext_lazy("The code printed on the participant's badge.")
 
 SCORE_COLUMNS = (
-    Column("badge_code", {"fr": "Code badge", "ar": "رمز الشارة", "en": "Badge code"}, ("badge", "code"), True,
+    Column("badge_code", _BADGE_HEADERS, ("badge", "code"), True,
            _BADGE, "", ("7KQ2MX9PRT", "H4WN3ZB8CE")),
     Column("name", {"fr": "Nom", "ar": "الاسم", "en": "Name"}, ("nom",),
            False, gettext_lazy("For the reader only: not checked."), "", ("Karim Alaoui", "Salma Idrissi")),
@@ -54,7 +55,7 @@ _ITEM_HEADERS = {
     "usefulness": ({"fr": "Utilité", "ar": "الفائدة", "en": "Usefulness"}, False),
 }
 SURVEY_COLUMNS = (
-    Column("badge_code", {"fr": "Code badge", "ar": "رمز الشارة", "en": "Badge code"}, ("badge", "code"), False,
+    Column("badge_code", _BADGE_HEADERS, ("badge", "code"), False,
            gettext_lazy("The participant's badge code; leave it empty for an anonymous answer."), "",
            ("", "H4WN3ZB8CE")),
     *(Column(item, headers, (), required, gettext_lazy("Rating."), _RATING, (4, 5))
@@ -69,9 +70,7 @@ class _EventImport(ImportSpec):
         if not access.has_permission(user, MANAGE_EVENTS, event):
             raise PermissionDenied
         self.user, self.event, self.language = user, event, language
-        self.badges = {
-            code.upper(): pk for pk, code in event.registrations.values_list("pk", "badge_code")
-        }
+        self.badges = {code.upper(): pk for pk, code in event.registrations.values_list("pk", "badge_code")}
         self.seen: dict[str, int] = {}
 
     def _registration(self, outcome: Outcome, code: str) -> int | None:
@@ -82,7 +81,9 @@ class _EventImport(ImportSpec):
             }
             return None
         if code.upper() in self.seen:
-            outcome.errors["badge_code"] = _("Same badge code as row %(row)s.") % {"row": self.seen[code.upper()]}
+            outcome.errors["badge_code"] = _("Same badge code as row %(row)s.") % {
+                "row": self.seen[code.upper()]
+            }
             return None
         self.seen[code.upper()] = outcome.row
         return registration_id
@@ -148,7 +149,9 @@ class ScoreImport(_EventImport):
 
     def finish(self) -> None:
         if self.changed:
-            audit.record_bulk("import", self.user, KnowledgeScore, self.changed, details={"event": self.event.pk})
+            audit.record_bulk(
+                "import", self.user, KnowledgeScore, self.changed, details={"event": self.event.pk}
+            )
 
 
 class SurveyImport(_EventImport):
@@ -158,7 +161,10 @@ class SurveyImport(_EventImport):
 
     def __init__(self, user, event: Event, *, language: str = "fr"):
         super().__init__(user, event, language=language)
-        self.named = {r.registration_id: r for r in SurveyResponse.objects.filter(event=event, registration__isnull=False)}
+        self.named = {
+            r.registration_id: r
+            for r in SurveyResponse.objects.filter(event=event, registration__isnull=False)
+        }
         self.anonymous_stored = Counter(
             _signature(answer)
             for answer in SurveyResponse.objects.filter(event=event, registration__isnull=True).values(
@@ -213,7 +219,9 @@ class SurveyImport(_EventImport):
 
     def finish(self) -> None:
         if self.written_ids:
-            audit.record_bulk("import", self.user, SurveyResponse, self.written_ids, details={"event": self.event.pk})
+            audit.record_bulk(
+                "import", self.user, SurveyResponse, self.written_ids, details={"event": self.event.pk}
+            )
 
 
 def _signature(answer: dict) -> tuple:
@@ -258,5 +266,7 @@ def register_imports() -> None:
 def start_import(user, event: Event, kind: str, upload, *, dry_run: bool = False) -> ImportJob:
     if not access.has_permission(user, MANAGE_EVENTS, event):
         raise access.Refused(MANAGE_EVENTS, event)
-    job = background.new_job(user, event.organiser, kind, upload, dry_run=dry_run, details={"event": event.pk})
+    job = background.new_job(
+        user, event.organiser, kind, upload, dry_run=dry_run, details={"event": event.pk}
+    )
     return background.start(job, kind)

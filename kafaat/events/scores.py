@@ -208,7 +208,9 @@ def clean_answer(values: dict) -> tuple[dict, dict[str, str]]:
     return answer, errors
 
 
-def record_survey(user, event: Event, values: dict, *, registration: Registration | None = None) -> SurveyResponse:
+def record_survey(
+    user, event: Event, values: dict, *, registration: Registration | None = None
+) -> SurveyResponse:
     """One answer. With a registration it is that registrant's (answering again replaces it); without, it is
     anonymous: nothing links it to anyone."""
     access.require(user, MANAGE_EVENTS, event)

@@ -133,5 +133,3 @@ def trainer_modules(trainers: QuerySet) -> dict[int, list[Registration]]:
     for registration in registrations:
         modules.setdefault(registration.contact_id, []).append(registration)
     return modules
-
-

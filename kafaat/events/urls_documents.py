@@ -1,4 +1,4 @@
-"""The addresses of an event's documents, scores, survey and of the trainers page (included by events.urls)."""
+"""Addresses of an event's documents, scores and survey, and the trainers page (included by events.urls)."""
 
 from django.urls import path
 

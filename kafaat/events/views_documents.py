@@ -25,7 +25,7 @@ from kafaat.core import access, audit
 from kafaat.core.imports import background, write_template
 from kafaat.core.imports.upload_limits import ImportFileError
 from kafaat.core.models import ImportJob, Job, Territory
-from kafaat.events import certificates, scores, score_imports, trainers
+from kafaat.events import certificates, score_imports, scores, trainers
 from kafaat.events.access_rules import MANAGE_EVENTS, VIEW_EVENTS, VIEW_PARTICIPANTS
 from kafaat.events.documents import badges_pdf, certificate_pdf, sign_in_sheet_pdf
 from kafaat.events.models import Event, EventType, Registration
@@ -110,7 +110,9 @@ def certificate(request, pk: int, registration_id: int):
     """Download a registrant's certificate: issued now if earned (by who may issue), else a refusal page."""
     event = _event(request, pk)
     registration = access.in_scope_or_404(event.registrations.all(), pk=registration_id)
-    if not hasattr(registration, "certificate") and not access.has_permission(request.user, MANAGE_EVENTS, event):
+    if not hasattr(registration, "certificate") and not access.has_permission(
+        request.user, MANAGE_EVENTS, event
+    ):
         raise access.Refused(MANAGE_EVENTS, event)
     try:
         issued = certificates.certificate_for_download(request.user, registration)
@@ -129,14 +131,20 @@ def issue_all(request, pk: int):
 
 
 def _own_job(request, job_id) -> Job:
-    return access.in_scope_or_404(Job.objects.filter(kind=certificates.BULK_JOB, user=request.user), pk=job_id)
+    return access.in_scope_or_404(
+        Job.objects.filter(kind=certificates.BULK_JOB, user=request.user), pk=job_id
+    )
 
 
 def certificates_job(request, job_id):
     job = _own_job(request, job_id)
     event = _event(request, int(job.target), MANAGE_EVENTS)
     ready = job.status == Job.Status.DONE and certificates.bulk_file(job).is_file()
-    template = "events/documents/_certificates_job.html" if request.htmx else "events/documents/certificates_job.html"
+    template = (
+        "events/documents/_certificates_job.html"
+        if request.htmx
+        else "events/documents/certificates_job.html"
+    )
     return render(request, template, {"job": job, "event": event, "ready": ready})
 
 
@@ -203,8 +211,7 @@ def scores_grid(request, pk: int):
     audit.record_bulk("list", request.user, Registration, [r.pk for r in people],
                       details={"page": "event_scores", "event": event.pk})  # fmt: skip
     summary = scores.knowledge_summary(event, suppress=False)
-    context = {"event": event, "rows": rows, "summary": summary,
-               "imports": ImportJob.objects.filter(user=request.user, details__event=event.pk)[:5]}  # fmt: skip
+    context = {"event": event, "rows": rows, "summary": summary}
     return render(request, "events/documents/scores.html", context)
 
 
@@ -258,7 +265,9 @@ def upload(request, pk: int, kind: str):
         messages.error(request, _("Import a CSV or XLSX file."))
         return redirect(back, pk=event.pk)
     try:
-        job = score_imports.start_import(request.user, event, kind, upload_file, dry_run="dry_run" in request.POST)
+        job = score_imports.start_import(
+            request.user, event, kind, upload_file, dry_run="dry_run" in request.POST
+        )
     except ImportFileError as error:
         messages.error(request, str(error))
         return redirect(back, pk=event.pk)
@@ -270,7 +279,9 @@ def import_job(request, job_id):
     job = access.in_scope_or_404(ImportJob.objects.filter(user=request.user, kind__in=kinds), pk=job_id)
     event = _event(request, int((job.details or {}).get("event", 0)), MANAGE_EVENTS)
     context = {"job": job, "event": event, **background.progress_of(job)}
-    template = "events/documents/_import_job_status.html" if request.htmx else "events/documents/import_job.html"
+    template = (
+        "events/documents/_import_job_status.html" if request.htmx else "events/documents/import_job.html"
+    )
     return render(request, template, context)
 
 
@@ -317,12 +328,15 @@ def trainers_page(request):
         total = None
     people = []
     if see_people:
-        contacts = access.scoped(request.user, VIEW_CONTACTS, Contact.objects.filter(is_trainer=True,
-                                 merged_into__isnull=True)).select_related("establishment", "sector")[:200]  # fmt: skip
+        directory = Contact.objects.filter(is_trainer=True, merged_into__isnull=True)
+        contacts = access.scoped(request.user, VIEW_CONTACTS, directory).select_related(
+            "establishment", "sector"
+        )[:200]
         modules = trainers.trainer_modules(contacts)
         people = [{"contact": c, "modules": modules.get(c.pk, [])} for c in contacts]
-        audit.record_bulk("list", request.user, Contact, [c.pk for c in contacts], details={"page": "trainers"})
+        audit.record_bulk(
+            "list", request.user, Contact, [c.pk for c in contacts], details={"page": "trainers"}
+        )
     context = {"tables": tables, "total": total, "people": people, "see_people": see_people,
                "suppressed": suppress}  # fmt: skip
     return render(request, "events/documents/trainers.html", context)
-

@@ -64,7 +64,9 @@ def certificates_pdf(certificates: Sequence[Certificate]) -> bytes:
     certificates = list(certificates)
     first = certificates[0].language if certificates else "fr"
     with translation.override(first):
-        document = Document(first, title=_("Certificate of attendance"), orientation="landscape", page_numbers=False)
+        document = Document(
+            first, title=_("Certificate of attendance"), orientation="landscape", page_numbers=False
+        )
     document.set_auto_page_break(False)
     for certificate in certificates:
         language = certificate.language or "fr"

@@ -40,7 +40,9 @@ def sign_in_sheet_pdf(event: Event, language: str, sessions: Sequence[Session] |
         for group in groups or [[]]:
             document.add_page()
             document.heading(f"{title}: {name}")
-            place = ", ".join(part for part in (event.venue, name_in(event.territory, language, prefix="name")[0]) if part)
+            place = ", ".join(
+                part for part in (event.venue, name_in(event.territory, language, prefix="name")[0]) if part
+            )
             document.paragraph(f"{event_dates(event, language)} — {place}", size=10)
             document.ln(2)
             headings = ["#", _("Name"), _("Organisation"), *(session_label(s, language) for s in group)]
@@ -48,7 +50,12 @@ def sign_in_sheet_pdf(event: Event, language: str, sessions: Sequence[Session] |
             if not group:
                 headings.append(_("Signature"))
             rows = [
-                [str(number), name_of(r, language), organisation_of(r, language), *([""] * max(len(group), 1))]
+                [
+                    str(number),
+                    name_of(r, language),
+                    organisation_of(r, language),
+                    *([""] * max(len(group), 1)),
+                ]
                 for number, r in enumerate(people, start=1)
             ]
             document.table_of(headings, rows, widths=widths, size=9, min_row_height=11)
