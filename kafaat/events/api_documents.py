@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from kafaat.core import access, audit
 from kafaat.events import certificates, scores, trainers
@@ -140,7 +140,7 @@ def post_survey(request, event_id: int, payload: SurveyIn):
         registration = access.in_scope_or_404(event.registrations.all(), pk=payload.registration)
     values = payload.dict(exclude={"registration"})
     response = scores.record_survey(request.user, event, values, registration=registration)
-    return 201, SurveyOut(id=response.pk, anonymous=response.registration_id is None)
+    return Status(201, SurveyOut(id=response.pk, anonymous=response.registration_id is None))
 
 
 @router.post("/events/{event_id}/registrations/{registration_id}/certificate", response={200: CertificateOut})

@@ -70,7 +70,9 @@ def event_world(world, territory, make_member):
         )
         registration = Registration.objects.create(event=event, contact=contact, status="attended")
         for session in sessions[:attended]:
-            Attendance.objects.create(registration=registration, session=session, source=AttendanceSource.MANUAL)
+            Attendance.objects.create(
+                registration=registration, session=session, source=AttendanceSource.MANUAL
+            )
         registrations[last] = registration
     return {**world, "event": event, "sessions": sessions, "registrations": registrations}
 
@@ -100,6 +102,8 @@ def module_world(event_world, territory):
         )  # fmt: skip
         registration = Registration.objects.create(event=module, contact=contact)
         if came:
-            Attendance.objects.create(registration=registration, session=session, source=AttendanceSource.MANUAL)
+            Attendance.objects.create(
+                registration=registration, session=session, source=AttendanceSource.MANUAL
+            )
         trainers[last] = registration
     return {**event_world, "module": module, "trainers": trainers}

@@ -56,7 +56,9 @@ def test_unknown_and_repeated_badge_codes_are_row_errors(event_world):
 def test_a_badge_of_another_event_is_unknown_here(event_world, module_world):
     manager, event = event_world["users"]["manager"], event_world["event"]
     other = module_world["trainers"]["Saidi"].badge_code
-    result = run_import(ScoreImport(manager, event), _csv(f"Badge code,Pre-test score\n{other},40\n"), "s.csv")
+    result = run_import(
+        ScoreImport(manager, event), _csv(f"Badge code,Pre-test score\n{other},40\n"), "s.csv"
+    )
     assert result.status == "rejected"
 
 
