@@ -123,7 +123,7 @@ def test_survey_import_out_of_range_rating(event_world):
 
 def test_survey_upload_as_a_job(event_world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    upload = SimpleUploadedFile("survey.csv", "Overall satisfaction\n4\n5\n".encode())
+    upload = SimpleUploadedFile("survey.csv", b"Overall satisfaction\n4\n5\n")
     job = start_import(event_world["users"]["manager"], event_world["event"], SURVEY_KIND, upload)
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE and SurveyResponse.objects.count() == 2

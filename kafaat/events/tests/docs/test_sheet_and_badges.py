@@ -37,8 +37,8 @@ def test_a_long_list_breaks_pages_and_repeats_the_header(event_world):
     event, agency = event_world["event"], event_world["agency"]
     for number in range(60):
         contact = Contact.objects.create(
-            managed_by=agency, territory=event.territory, first_name_latin="P", last_name_latin=f"Z{number:03d}",
-            sex="F", organisation_type="ngo",
+            managed_by=agency, territory=event.territory, first_name_latin="P",
+            last_name_latin=f"Z{number:03d}", sex="F", organisation_type="ngo",
         )  # fmt: skip
         Registration.objects.create(event=event, contact=contact)
     content = sign_in_sheet_pdf(event, "fr")
