@@ -38,15 +38,15 @@ def _event(request: HttpRequest, event_id: int, permission: str) -> Event:
 
 class ScoreIn(Schema):
     registration: int = Field(..., ge=1, le=2**31 - 1)
-    pre: Decimal | None = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
-    post: Decimal | None = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
+    pre: float | None = Field(None, ge=0, le=100, allow_inf_nan=False, description="percent; null: none")
+    post: float | None = Field(None, ge=0, le=100, allow_inf_nan=False, description="percent; null: none")
 
 
 class ScoreOut(Schema):
     registration: int
-    pre: Decimal | None
-    post: Decimal | None
-    gain: Decimal | None
+    pre: float | None
+    post: float | None
+    gain: float | None
 
 
 class SummaryOut(Schema):
@@ -93,9 +93,13 @@ class CompletionOut(Schema):
     completion_date: str | None
 
 
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
 def _scores_out(event: Event) -> list[ScoreOut]:
     return [
-        ScoreOut(registration=pk, pre=p.pre, post=p.post, gain=p.gain)
+        ScoreOut(registration=pk, pre=_float(p.pre), post=_float(p.post), gain=_float(p.gain))
         for pk, p in sorted(scores.scores_of(event).items())
     ]
 

@@ -8,6 +8,7 @@ changed). The parts: `loader` (organisations, log-ins, people), `accounts`, `tra
 """
 
 from kafaat.synth.demo.accounts import DEMO_PASSWORD
+from kafaat.synth.demo.event_documents import load_event_documents_demo
 from kafaat.synth.demo.labour import load_labour_demo
 from kafaat.synth.demo.loader import (
     DEMO_LOGINS,
@@ -40,6 +41,7 @@ __all__ = [
     "Registrar",
     "demo_people",
     "load_demo",
+    "load_event_documents_demo",
     "load_labour_demo",
     "load_observatory_demo",
     "load_results_demo",

@@ -30,6 +30,7 @@ from kafaat.registry.models import Consent, Person, PersonAccess, WashingtonGrou
 from kafaat.registry.services import apply_derived_fields
 from kafaat.registry.validation import NAME_FIELDS, clean_person, territory_index
 from kafaat.synth.demo.accounts import DEMO_PASSWORD
+from kafaat.synth.demo.event_documents import load_event_documents_demo
 from kafaat.synth.demo.labour import load_labour_demo
 from kafaat.synth.demo.observatory import load_observatory_demo
 from kafaat.synth.demo.results import load_results_demo
@@ -178,6 +179,7 @@ def load_demo(today: date | None = None) -> dict[str, int]:
     created["indicators"] = load_results_demo(project)
     created.update(load_labour_demo(today))
     created.update(load_training_demo(today))
+    created.update(load_event_documents_demo(today))  # after the events demo: scores, certificates, trainers
     created.update(load_observatory_demo())  # past vacancies: gap tables and trends for the demo regions
     return created
 
