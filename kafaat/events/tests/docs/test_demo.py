@@ -19,8 +19,12 @@ def test_the_demo_loads_once(territory):
 
     if not Sector.objects.exists():
         load_sectors(Sector)
-    Organisation.objects.create(code="agence-kafaat", type="implementing_agency", territory=territory("04.421"),
-                                name_fr="Agence Kafaat")  # fmt: skip
+    Organisation.objects.create(
+        code="agence-kafaat",
+        type="implementing_agency",
+        territory=territory("04.421"),
+        name_fr="Agence Kafaat",
+    )
     created = load_event_documents_demo()
     assert created["document_events"] == 9 and created["certificates"] == 10
     assert load_event_documents_demo() == dict.fromkeys(created, 0)
@@ -30,6 +34,6 @@ def test_the_demo_loads_once(territory):
     assert knowledge.n == 10 and knowledge.averages["gain"] is not None
     assert SurveyResponse.objects.filter(registration__isnull=True).count() == 6
     counts = trainers.professionalised_counts(trainers.professionalised(), "sector")
-    assert len(counts) == 7 and counts["mechanical"] == 4  # two per trade; welding and refrigeration share one
+    assert len(counts) == 7 and counts["mechanical"] == 4  # welding and refrigeration: one sector
     arabic = Certificate.objects.filter(language="ar").first()
     assert "شهادة" in pdf_text(certificate_pdf(arabic))
