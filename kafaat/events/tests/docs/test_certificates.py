@@ -90,3 +90,14 @@ def test_one_pdf_of_several_languages(event_world):
     manager = event_world["users"]["manager"]
     issued = [certificates.issue(manager, event_world["registrations"][n]) for n in ("Alaoui", "Idrissi")]
     assert pdf_pages(certificates_pdf(issued)) == 2
+
+
+def test_who_sees_the_participants_reprints_but_may_not_issue(event_world, make_member):
+    from kafaat.core.models import Role
+
+    colleague = make_member("analyst_agency_admin", event_world["ngo_a"], Role.ADMINISTRATOR, scope="MA-02")
+    registration = event_world["registrations"]["Idrissi"]
+    with pytest.raises(PermissionDenied):
+        certificates.certificate_for_download(colleague, registration)  # issuing: the organiser's
+    issued = certificates.issue(event_world["users"]["manager"], registration)
+    assert certificates.certificate_for_download(colleague, registration).pk == issued.pk

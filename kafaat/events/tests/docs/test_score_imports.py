@@ -127,3 +127,24 @@ def test_survey_upload_as_a_job(event_world, settings, tmp_path):
     job = start_import(event_world["users"]["manager"], event_world["event"], SURVEY_KIND, upload)
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE and SurveyResponse.objects.count() == 2
+
+
+def test_a_huge_file_is_refused_with_a_message(event_world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.KAFAAT_IMPORT_MAX_ROWS = 50
+    code = event_world["registrations"]["Alaoui"].badge_code
+    body = "Badge code,Pre-test score\n" + f"{code},40\n" * 200
+    upload = SimpleUploadedFile("scores.csv", body.encode())
+    job = start_import(event_world["users"]["manager"], event_world["event"], SCORES_KIND, upload)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED and "50" in job.message
+    assert not KnowledgeScore.objects.exists()
+
+
+def test_a_binary_file_named_csv_is_refused(event_world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    upload = SimpleUploadedFile("scores.csv", bytes(range(256)) * 40)
+    job = start_import(event_world["users"]["manager"], event_world["event"], SCORES_KIND, upload)
+    job.refresh_from_db()
+    assert job.status in (ImportJob.Status.FAILED, ImportJob.Status.REJECTED) and job.message
+    assert not KnowledgeScore.objects.exists()
