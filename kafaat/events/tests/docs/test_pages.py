@@ -111,3 +111,26 @@ def test_upload_refuses_other_files(event_world, as_user, settings, tmp_path):
     assert response.status_code == 302
     job_page = client.get(response["Location"])
     assert job_page.status_code == 200 and "NOPE" in job_page.text
+
+
+def test_bulk_issue_from_the_page_then_download(event_world, as_user, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client = as_user(event_world["users"]["manager"])
+    event = event_world["event"]
+    response = client.post(reverse("events:documents_issue_all", args=[event.pk]))
+    assert response.status_code == 302
+    job_page = client.get(response["Location"])
+    assert job_page.status_code == 200 and 'id="certificates-file"' in job_page.text
+    job_id = response["Location"].rstrip("/").split("/")[-1]
+    pdf = client.get(reverse("events:documents_certificates_file", args=[job_id]))
+    assert pdf.status_code == 200 and "Attestation de présence" in pdf_text(b"".join(pdf.streaming_content))
+    other = as_user(event_world["users"]["caseworker_b"])
+    assert other.get(response["Location"]).status_code == 404  # another user's job
+
+
+def test_import_templates_in_three_languages(event_world, as_user):
+    client = as_user(event_world["users"]["manager"])
+    for language in ("fr", "ar", "en"):
+        response = client.get(reverse("events:documents_import_template", args=["event_scores", language]))
+        assert response.status_code == 200 and response.content.startswith(b"PK")
+    assert client.get(reverse("events:documents_import_template", args=["nope", "fr"])).status_code == 404
