@@ -222,8 +222,11 @@ def survey(request, pk: int):
     people = sorted_by_name(registrants(event), language)
     if request.method == "POST":
         registration = None
-        if request.POST.get("anonymous") != "on" and request.POST.get("registration"):
-            registration = access.in_scope_or_404(event.registrations.all(), pk=request.POST["registration"])
+        chosen = request.POST.get("registration", "")
+        if request.POST.get("anonymous") != "on" and chosen:
+            if not chosen.isdigit():
+                raise Http404
+            registration = access.in_scope_or_404(event.registrations.all(), pk=int(chosen))
         try:
             scores.record_survey(request.user, event, request.POST, registration=registration)
         except ValidationError as error:

@@ -134,3 +134,12 @@ def test_import_templates_in_three_languages(event_world, as_user):
         response = client.get(reverse("events:documents_import_template", args=["event_scores", language]))
         assert response.status_code == 200 and response.content.startswith(b"PK")
     assert client.get(reverse("events:documents_import_template", args=["nope", "fr"])).status_code == 404
+
+
+def test_a_forged_registration_in_the_survey_form_is_404_not_500(event_world, module_world, as_user):
+    client = as_user(event_world["users"]["manager"])
+    url = reverse("events:documents_survey", args=[event_world["event"].pk])
+    assert client.post(url, {"registration": "abc", "overall": "4"}).status_code == 404
+    other_event = module_world["trainers"]["Saidi"].pk
+    assert client.post(url, {"registration": other_event, "overall": "4"}).status_code == 404
+    assert not SurveyResponse.objects.exists()
