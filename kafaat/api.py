@@ -17,6 +17,7 @@ from kafaat.core.api_schema import Error
 from kafaat.core.denials import record_refusal
 from kafaat.governance.api import router as governance_router
 from kafaat.events.api import router as events_router
+from kafaat.events.api_documents import router as event_documents_router
 from kafaat.labour.api import router as labour_router
 from kafaat.observatory.api import router as observatory_router
 from kafaat.observatory.publication.api import router as open_data_router
@@ -141,3 +142,4 @@ api.add_router("/", open_data_router)
 api.add_router("/", observatory_router)
 api.add_router("/", contacts_router)
 api.add_router("/", governance_router)
+api.add_router("/", event_documents_router)

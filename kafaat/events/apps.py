@@ -11,7 +11,9 @@ class EventsConfig(AppConfig):
         from kafaat.core import jobs
         from kafaat.core.imports import background
         from kafaat.events import access_rules, imports, invitations
+        from kafaat.events.document_setup import register_documents
 
         del access_rules  # imported for its registrations: scopes, permissions, navigation
         background.register(imports.SIGN_IN_IMPORT)  # the sign-in sheet import page's background job
         jobs.register(invitations.JOB)  # invitations and reminders, sent by the worker
+        register_documents()  # the certificates job, the score and survey imports, the trainers page

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from kafaat.events import views, views_checkin
 
@@ -31,4 +31,5 @@ urlpatterns = [
     path("<int:pk>/sign-in/review/", views.reviews, name="reviews"),
     path("<int:pk>/sign-in/review/<int:review_pk>/", views.review_resolve, name="review_resolve"),
     path("imports/<uuid:job_id>/", views.import_job, name="import_job"),
+    path("", include("kafaat.events.urls_documents")),
 ]

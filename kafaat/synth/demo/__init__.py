@@ -12,6 +12,7 @@ from kafaat.synth.demo.accounts import DEMO_PASSWORD
 from kafaat.synth.demo.contacts import demo_contacts
 from kafaat.synth.demo.governance import load_governance_demo
 from kafaat.synth.demo.events import load_events_demo
+from kafaat.synth.demo.event_documents import load_event_documents_demo
 from kafaat.synth.demo.labour import load_labour_demo
 from kafaat.synth.demo.loader import (
     DEMO_LOGINS,
@@ -47,6 +48,7 @@ __all__ = [
     "load_demo",
     "load_governance_demo",
     "load_events_demo",
+    "load_event_documents_demo",
     "load_labour_demo",
     "load_observatory_demo",
     "load_results_demo",
