@@ -13,4 +13,4 @@ def register_documents() -> None:
 
     register_jobs()
     register_imports()
-    navigation.register(navigation.NavItem(_("Trainers"), "events:trainers", VIEW_EVENTS))
+    navigation.register(navigation.NavItem(_("Trainers"), "events:trainers", VIEW_EVENTS, group="governance"))

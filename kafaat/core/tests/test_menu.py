@@ -23,11 +23,11 @@ def test_a_national_administrators_menu_is_grouped(world):
         "home", "registry:search", "pathways:caseload", "pathways:inbox",
         ("labour", ["labour:vacancies", "labour:employers", "labour:surveys"]),
         ("training", ["training:establishments", "training:import"]),
-        "events:list",  # the governance group: a drop-down once its other entries (working groups) are there
+        ("governance", ["events:list", "governance:groups", "contacts:list", "contacts:import",
+                        "events:trainers"]),
         ("observatory", ["observatory:dashboard", "open_data:index", "open_data:publish",
                          "observatory:warehouse"]),
         "results:projects",
-        ("governance", ["governance:groups", "contacts:list", "contacts:import"]),
         ("administration", ["registry:review", "registry:import", "core:territories", "core:organisations",
                             "core:audit", "core:jobs"]),
     ]  # fmt: skip
