@@ -15,9 +15,9 @@ from kafaat.core import services
 from kafaat.core.api import router as core_router
 from kafaat.core.api_schema import Error
 from kafaat.core.denials import record_refusal
-from kafaat.governance.api import router as governance_router
 from kafaat.events.api import router as events_router
 from kafaat.events.api_documents import router as event_documents_router
+from kafaat.governance.api import router as governance_router
 from kafaat.labour.api import router as labour_router
 from kafaat.observatory.api import router as observatory_router
 from kafaat.observatory.publication.api import router as open_data_router

@@ -28,6 +28,15 @@ SECTORS = [  # code, French, Arabic, English
     ("logistics", "Transport et logistique", "النقل واللوجستيك", "Transport and logistics"),
     ("personal_services", "Services à la personne", "الخدمات الشخصية", "Personal services"),
     ("energy", "Énergies renouvelables", "الطاقات المتجددة", "Renewable energy"),
+    # Trades the twinning with OFPPT professionalised trainers in, which the groups above do not name.
+    ("thermal", "Génie thermique", "الهندسة الحرارية", "Thermal engineering"),
+    ("refrigeration", "Froid et climatisation", "التبريد والتكييف", "Refrigeration and air conditioning"),
+    (
+        "welding",
+        "Soudage et construction métallique",
+        "اللحام والبناء المعدني",
+        "Welding and metal construction",
+    ),
 ]
 
 

@@ -10,9 +10,9 @@ when the data changed). The parts: `loader` (organisations, log-ins, people), `a
 
 from kafaat.synth.demo.accounts import DEMO_PASSWORD
 from kafaat.synth.demo.contacts import demo_contacts
-from kafaat.synth.demo.governance import load_governance_demo
-from kafaat.synth.demo.events import load_events_demo
 from kafaat.synth.demo.event_documents import load_event_documents_demo
+from kafaat.synth.demo.events import load_events_demo
+from kafaat.synth.demo.governance import load_governance_demo
 from kafaat.synth.demo.labour import load_labour_demo
 from kafaat.synth.demo.loader import (
     DEMO_LOGINS,

@@ -28,9 +28,9 @@ TRAINER_SECTORS = {
     "construction": "construction",
     "automotive": "automotive",
     "electrical": "electrical",
-    "thermal": "energy",
-    "refrigeration": "energy",
-    "welding": "mechanical",
+    "thermal": "thermal",
+    "refrigeration": "refrigeration",
+    "welding": "welding",
     "aeronautics": "aeronautics",
     "fashion": "textile",
 }

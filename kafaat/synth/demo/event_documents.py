@@ -1,11 +1,8 @@
 """Demo data of the event documents: a capacity-building workshop in Oujda with attendance, knowledge scores,
-satisfaction answers (some anonymous) and certificates issued; training modules for trainers in the eight
-trades of the programme, with completions certified.
+satisfaction answers (some anonymous) and certificates issued. (The trainers' modules in the eight trades, and
+their completions certified, are the events demo's.)
 
-It runs after the events demo; until that demo is in this branch it makes its own minimal events (uids
-derived from `docs-…` names, contacts with `docs-` external ids), so running it again changes nothing. The
-eight trades map to the nearest training sector of the reference list (thermal → renewable energy,
-refrigeration and welding → mechanical and metal work, fashion → textile and clothing).
+It runs after the events demo; its contacts have `docs-` external ids, so running it again changes nothing.
 """
 
 from __future__ import annotations
@@ -34,7 +31,6 @@ from kafaat.events.models import (
     SurveyResponse,
 )
 from kafaat.events.registrant_names import participant_language
-from kafaat.training.models import Establishment, Sector
 
 PREFIX = "docs-"
 SEED = 2026
@@ -44,16 +40,6 @@ WORKSHOP = (
     "Renforcement des capacités : suivi des lauréats",
     "تعزيز القدرات: تتبع الخريجين",
     "Capacity building: following up graduates",
-)
-TRADES = (  # trade, sector code, French, Arabic
-    ("construction", "construction", "Bâtiment", "البناء"),
-    ("automotive", "automotive", "Automobile", "السيارات"),
-    ("electrical", "electrical", "Électricité", "الكهرباء"),
-    ("thermal", "energy", "Thermique", "الحرارة"),
-    ("refrigeration", "mechanical", "Froid et climatisation", "التبريد والتكييف"),
-    ("welding", "mechanical", "Soudage", "التلحيم"),
-    ("aeronautics", "aeronautics", "Aéronautique", "صناعة الطيران"),
-    ("fashion", "textile", "Mode et habillement", "الموضة والألبسة"),
 )
 PEOPLE = (  # first, last (Latin), first, last (Arabic), sex, language
     ("Karim", "Alaoui", "كريم", "العلوي", "M", "ar"),
@@ -124,7 +110,7 @@ def load_event_documents_demo(today: dt.date | None = None) -> dict[str, int]:
     if agency is None or oujda is None:
         return {}
     rng = random.Random(SEED)
-    created = {"document_events": 0, "certificates": 0, "scores": 0, "survey_answers": 0, "completions": 0}
+    created = {"document_events": 0, "certificates": 0, "scores": 0, "survey_answers": 0}
     start = today - dt.timedelta(days=40)
     workshop, new = _event(
         WORKSHOP[0],
@@ -190,49 +176,4 @@ def load_event_documents_demo(today: dt.date | None = None) -> dict[str, int]:
                     sessions_total=len(sessions),
                 )
                 created["certificates"] += 1
-    establishment = Establishment.objects.filter(code="ista-oujda").first()
-    sectors = {s.code: s for s in Sector.objects.all()}
-    for number, (trade, sector, name_fr, name_ar) in enumerate(TRADES):
-        begins = today - dt.timedelta(days=90 - 7 * number)
-        module, new = _event(
-            f"{PREFIX}module-{trade}",
-            agency,
-            oujda,
-            type=EventType.TRAINING_MODULE,
-            name_fr=f"Module formateurs : {name_fr}",
-            name_ar=f"وحدة تكوين المكونين: {name_ar}",
-            name_en=f"Trainers' module: {trade}",
-            sector=sectors.get(sector),
-            start_date=begins,
-            end_date=begins + dt.timedelta(days=2),
-        )
-        if not new:
-            continue
-        created["document_events"] += 1
-        sessions = _sessions(module, 3)
-        for index in range(3):
-            person = PEOPLE[(number * 3 + index) % len(PEOPLE)]
-            contact = _contact(
-                agency,
-                oujda,
-                index,
-                person,
-                key=f"trainer-{trade}",
-                organisation_type="training_provider",
-                is_trainer=True,
-                sector=sectors.get(sector),
-                establishment=establishment,
-            )
-            came = 3 if index < 2 else 1
-            registration = Registration.objects.create(
-                event=module, contact=contact, language=person[5], status=RegistrationStatus.ATTENDED
-            )
-            Attendance.objects.bulk_create(
-                Attendance(registration=registration, session=s, source=AttendanceSource.CHECK_IN)
-                for s in sessions[:came]
-            )
-            if came == len(sessions):
-                registration.completion_certified, registration.completion_date = True, module.end_date
-                registration.save(update_fields=["completion_certified", "completion_date"])
-                created["completions"] += 1
     return created

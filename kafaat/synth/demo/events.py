@@ -28,6 +28,7 @@ from kafaat.events.models import (
     RegistrationStatus,
     Session,
 )
+from kafaat.synth.demo.contacts import demo_contacts
 from kafaat.training.models import Sector
 
 NAMESPACE = uuid.UUID("6f1c1d52-8a0e-4c57-9a52-5e1b3f0c9e11")
@@ -76,19 +77,22 @@ GTR_BODIES = [  # organisation type, name: who sits in a regional working group 
     ("professional_association", "Chambre de commerce, d'industrie et de services"),
     ("ngo", "Réseau associatif régional"),
 ]
-TRADES = [  # key, French, Arabic, English, the training sector (None: not in the sector list yet)
-    ("construction", "Bâtiment et travaux publics", "البناء والأشغال العمومية", "Construction", None),
+TRADES = [  # key, French, Arabic, English, the training sector
+    (
+        "construction",
+        "Bâtiment et travaux publics",
+        "البناء والأشغال العمومية",
+        "Construction",
+        "construction",
+    ),
     ("automotive", "Industrie automobile", "صناعة السيارات", "Automotive", "automotive"),
     ("electrical", "Électricité", "الكهرباء", "Electrical", "electrical"),
-    ("thermal", "Génie thermique", "الهندسة الحرارية", "Thermal engineering", "energy"),
-    ("refrigeration", "Froid et climatisation", "التبريد والتكييف", "Refrigeration", None),
-    ("welding", "Soudage", "التلحيم", "Welding", None),
+    ("thermal", "Génie thermique", "الهندسة الحرارية", "Thermal engineering", "thermal"),
+    ("refrigeration", "Froid et climatisation", "التبريد والتكييف", "Refrigeration", "refrigeration"),
+    ("welding", "Soudage", "اللحام", "Welding", "welding"),
     ("aeronautics", "Aéronautique", "صناعة الطيران", "Aeronautics", "aeronautics"),
     ("fashion", "Mode et habillement", "الموضة والألبسة", "Fashion", "textile"),
 ]
-
-
-ROLES = ("gtr_MA-01", "gtr_MA-02", "trainers", "experts")
 
 
 def _uid(key: str) -> uuid.UUID:
@@ -109,21 +113,20 @@ def load_events_demo(today: date | None = None) -> dict[str, int]:
 
 def _contacts(organisations: dict[str, Organisation], territories: dict[str, Territory], rng: random.Random):
     """The demo's contacts by role: GTR members per region, trainers per trade, experts."""
-    try:  # the directory's own demo contacts, once the contacts app's demo exists in this branch
-        from kafaat.synth.demo.contacts import demo_contacts  # type: ignore[import-not-found]
-
+    try:  # the directory's own demo contacts: the pilot GTR's members, trainers by trade, experts
         theirs = demo_contacts()
-        if all(key in theirs for key in ROLES):
-            return theirs
-    except ImportError:
-        pass
+    except Organisation.DoesNotExist:  # a test world without the GTR offices: contacts of the events' own
+        theirs = None
+    if theirs:
+        return {"gtr_MA-01": theirs["gtr_tth"], "gtr_MA-02": theirs["gtr_oriental"],
+                "trainers": theirs["trainers"], "experts": theirs["experts"]}  # fmt: skip
     keeper = organisations["agence-kafaat"]
     sectors = {s.code: s for s in Sector.objects.all()}
     people = iter(
         [(first, last) for last in LAST_NAMES for first in FIRST_NAMES][::7]
         + [(first, last) for last in LAST_NAMES for first in FIRST_NAMES][3::7]
     )
-    made: dict[str, list[Contact]] = {"gtr_MA-01": [], "gtr_MA-02": [], "trainers": [], "experts": []}
+    made: dict = {"gtr_MA-01": [], "gtr_MA-02": [], "trainers": {}, "experts": []}
 
     def contact(key: str, territory: str, **fields) -> Contact:
         (first_latin, first_ar, sex), (last_latin, last_ar) = next(people)
@@ -159,7 +162,7 @@ def _contacts(organisations: dict[str, Organisation], territories: dict[str, Ter
                 )
             )
     for n, (key, *_names, sector) in enumerate(TRADES * 2):
-        made["trainers"].append(
+        made["trainers"].setdefault(key, []).append(
             contact(
                 f"trainer-{key}-{n // len(TRADES)}",
                 "MA-01" if n % 2 else "MA-02",
@@ -337,7 +340,7 @@ def _load(today: date) -> dict[str, int]:
     counts["events"] += 1
     sectors = {s.code: s for s in Sector.objects.all()}
     for n, (key, fr, ar, en, sector) in enumerate(TRADES):
-        trainers = [c for c in people["trainers"] if c.external_id.startswith(f"events-trainer-{key}-")]
+        trainers = people["trainers"].get(key, [])
         module = event(
             f"module-{key}",
             "training_module",

@@ -30,9 +30,9 @@ from kafaat.registry.models import Consent, Person, PersonAccess, WashingtonGrou
 from kafaat.registry.services import apply_derived_fields
 from kafaat.registry.validation import NAME_FIELDS, clean_person, territory_index
 from kafaat.synth.demo.accounts import DEMO_PASSWORD
-from kafaat.synth.demo.governance import load_governance_demo
-from kafaat.synth.demo.events import load_events_demo
 from kafaat.synth.demo.event_documents import load_event_documents_demo
+from kafaat.synth.demo.events import load_events_demo
+from kafaat.synth.demo.governance import load_governance_demo
 from kafaat.synth.demo.labour import load_labour_demo
 from kafaat.synth.demo.observatory import load_observatory_demo
 from kafaat.synth.demo.results import load_results_demo
@@ -194,7 +194,9 @@ def load_demo(today: date | None = None) -> dict[str, int]:
     created.update(load_labour_demo(today))
     created.update(load_training_demo(today))
     created.update(load_governance_demo(today))  # the pilot GTR: directory, members, meetings, actions
-    created.update(load_events_demo(today))  # after training and the directory: modules name sectors, trainers
+    created.update(
+        load_events_demo(today)
+    )  # after training and the directory: modules name sectors, trainers
     created.update(load_event_documents_demo(today))  # after the events demo: scores, certificates, trainers
     created.update(load_observatory_demo())  # past vacancies: gap tables and trends for the demo regions
     return created
