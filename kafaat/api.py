@@ -15,6 +15,7 @@ from kafaat.core.api import router as core_router
 from kafaat.core.api_schema import Error
 from kafaat.core.denials import record_refusal
 from kafaat.labour.api import router as labour_router
+from kafaat.missions.api import router as missions_router
 from kafaat.observatory.api import router as observatory_router
 from kafaat.observatory.publication.api import router as open_data_router
 from kafaat.pathways.api import router as pathways_router
@@ -133,5 +134,6 @@ api.add_router("/", pathways_router)
 api.add_router("/", results_router)
 api.add_router("/", labour_router)
 api.add_router("/", training_router)
+api.add_router("/", missions_router)
 api.add_router("/", open_data_router)
 api.add_router("/", observatory_router)

@@ -53,6 +53,7 @@ urlpatterns = [
     path("results/", include("kafaat.results.urls")),
     path("labour/", include("kafaat.labour.urls")),
     path("training/", include("kafaat.training.urls")),
+    path("missions/", include("kafaat.missions.urls")),
     path("api/", (_public(api_patterns), api_app_name, api_namespace)),
     re_path(
         r"^api/", login_not_required(csrf_exempt(unknown_endpoint))

@@ -31,6 +31,7 @@ from kafaat.registry.services import apply_derived_fields
 from kafaat.registry.validation import NAME_FIELDS, clean_person, territory_index
 from kafaat.synth.demo.accounts import DEMO_PASSWORD
 from kafaat.synth.demo.labour import load_labour_demo
+from kafaat.synth.demo.missions import load_missions_demo
 from kafaat.synth.demo.observatory import load_observatory_demo
 from kafaat.synth.demo.results import load_results_demo
 from kafaat.synth.demo.training import load_training_demo
@@ -179,6 +180,7 @@ def load_demo(today: date | None = None) -> dict[str, int]:
     created.update(load_labour_demo(today))
     created.update(load_training_demo(today))
     created.update(load_observatory_demo())  # past vacancies: gap tables and trends for the demo regions
+    created.update(load_missions_demo(today))  # the EU twinning's expert missions and study visits
     return created
 
 
