@@ -1,7 +1,5 @@
 """Expert missions endpoints: the missions in scope, their changes, steps and report, and the roll-ups."""
 
-from __future__ import annotations
-
 from datetime import date
 from decimal import Decimal
 from typing import Literal
@@ -9,7 +7,7 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, File, Query, Router, Schema, UploadedFile
+from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from kafaat.contacts.access_rules import VIEW_CONTACTS
@@ -39,7 +37,7 @@ class MissionSchema(Schema):
     purpose: str
     start_date: date
     end_date: date
-    person_days: Decimal
+    person_days: float
     person_days_entered: bool
     deliverables: str
     has_report: bool
@@ -106,7 +104,7 @@ class RollupRowSchema(Schema):
     experts: int
     mission_person_days: Decimal
     study_visit_person_days: Decimal
-    person_days: Decimal
+    person_days: float
 
 
 class RollupSchema(Schema):
@@ -116,9 +114,15 @@ class RollupSchema(Schema):
 
 
 def _row(row: services.RollupRow) -> dict:
-    return {"key": row.key, "label": str(row.label), "missions": row.missions, "experts": row.experts,
-            "mission_person_days": row.mission_days, "study_visit_person_days": row.visit_days,
-            "person_days": row.person_days}  # fmt: skip
+    return {
+        "key": row.key,
+        "label": str(row.label),
+        "missions": row.missions,
+        "experts": row.experts,
+        "mission_person_days": row.mission_days,
+        "study_visit_person_days": row.visit_days,
+        "person_days": row.person_days,
+    }
 
 
 def _references(request: HttpRequest, data: dict) -> dict:
@@ -154,14 +158,21 @@ def _out(request: HttpRequest, mission: ExpertMission) -> ExpertMission:
 @router.get("/missions", response=list[MissionSchema], summary="Expert missions in scope")
 @paginate(Pages, page_size=50)
 def list_missions(request: HttpRequest, filters: Query[MissionFilters]):
-    return services.list_missions(request.user, project=filters.project, status=filters.status,
-                                  country=filters.country, year=filters.year, query=filters.q)  # fmt: skip
+    return services.list_missions(
+        request.user,
+        project=filters.project,
+        status=filters.status,
+        country=filters.country,
+        year=filters.year,
+        query=filters.q,
+    )
 
 
 @router.get("/missions/rollup", response=RollupSchema, summary="Missions, distinct experts and person-days")
 def mission_rollup(request: HttpRequest, filters: Query[RollupFilters]):
-    result = services.rollup(request.user, filters.by, project=filters.project, start=filters.start,
-                             end=filters.end)  # fmt: skip
+    result = services.rollup(
+        request.user, filters.by, project=filters.project, start=filters.start, end=filters.end
+    )
     return {"by": result.by, "rows": [_row(r) for r in result.rows], "total": _row(result.total)}
 
 
@@ -173,7 +184,7 @@ def get_mission(request: HttpRequest, mission_id: int):
 @router.post("/missions", response={201: MissionSchema}, summary="Plan an expert mission")
 def create_mission(request: HttpRequest, payload: MissionIn):
     data = _references(request, payload.dict())
-    return 201, _out(request, services.create_mission(request.user, data))
+    return Status(201, _out(request, services.create_mission(request.user, data)))
 
 
 @router.patch("/missions/{mission_id}", response=MissionSchema, summary="Change an expert mission")
@@ -195,12 +206,17 @@ def upload_report(request: HttpRequest, mission_id: int, report: File[UploadedFi
 @router.get("/missions/{mission_id}/report", summary="Download the mission report", response={200: None})
 def download_report(request: HttpRequest, mission_id: int):
     mission = services.report_of(request.user, mission_id)
-    return FileResponse(mission.report.open("rb"), as_attachment=True,
-                        filename=f"mission-{mission.pk}{mission.report.name[mission.report.name.rfind('.'):]}")  # fmt: skip
+    return FileResponse(
+        mission.report.open("rb"),
+        as_attachment=True,
+        filename=f"mission-{mission.pk}{mission.report.name[mission.report.name.rfind('.') :]}",
+    )
 
 
 @router.post(
-    "/missions/{mission_id}/transitions/{name}", response=MissionSchema, summary="Take a step (complete, cancel…)"
+    "/missions/{mission_id}/transitions/{name}",
+    response=MissionSchema,
+    summary="Take a step (complete, cancel…)",
 )
 def take_transition(request: HttpRequest, mission_id: int, name: str):
     mission = services.get_mission(request.user, mission_id)

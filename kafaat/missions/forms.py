@@ -13,14 +13,23 @@ from kafaat.missions import services
 from kafaat.missions.models import ExpertMission
 from kafaat.results.models import LogframeNode
 
-GROUPING_LABELS = {"project": _("Project"), "component": _("Component (logframe result)"),
-                   "quarter": _("Quarter"), "country": _("Expert's country")}  # fmt: skip
+GROUPING_LABELS = {
+    "project": _("Project"),
+    "component": _("Component (logframe result)"),
+    "quarter": _("Quarter"),
+    "country": _("Expert's country"),
+}
 
 
 class MissionFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    project = forms.ModelChoiceField(Project.objects.all(), label=_("Project"), required=False,
-                                     to_field_name="code", empty_label=_("All projects"))  # fmt: skip
+    project = forms.ModelChoiceField(
+        Project.objects.all(),
+        label=_("Project"),
+        required=False,
+        to_field_name="code",
+        empty_label=_("All projects"),
+    )
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All")), *ExpertMission.Status.choices]
     )
@@ -30,8 +39,13 @@ class MissionFilterForm(forms.Form):
 
 class RollupForm(forms.Form):
     by = forms.ChoiceField(label=_("Grouped by"), choices=list(GROUPING_LABELS.items()), required=False)
-    project = forms.ModelChoiceField(Project.objects.all(), label=_("Project"), required=False,
-                                     to_field_name="code", empty_label=_("All projects"))  # fmt: skip
+    project = forms.ModelChoiceField(
+        Project.objects.all(),
+        label=_("Project"),
+        required=False,
+        to_field_name="code",
+        empty_label=_("All projects"),
+    )
     start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -46,23 +60,42 @@ class ContactChoice(forms.ModelChoiceField):
 
 
 class MissionForm(forms.ModelForm):
-    """The dates, expert and person-days of a done or cancelled mission are kept: those fields are then off."""
+    """A done or cancelled mission keeps its expert, dates and person-days: those fields are then off."""
 
     report = forms.FileField(label=_("Mission report (PDF, DOCX or ODT, 10 MB at most)"), required=False)
     person_days = forms.DecimalField(
-        label=_("Person-days"), required=False, min_value=0, max_digits=6, decimal_places=1,
+        label=_("Person-days"),
+        required=False,
+        min_value=0,
+        max_digits=6,
+        decimal_places=1,
         help_text=_("Leave empty: the working days (Monday to Friday) between the dates."),
-    )  # fmt: skip
-    territory = forms.ModelChoiceField(Territory.objects.exclude(level=Territory.Level.COMMUNE),
-                                       label=_("Territory"), to_field_name="code")  # fmt: skip
+    )
+    territory = forms.ModelChoiceField(
+        Territory.objects.exclude(level=Territory.Level.COMMUNE), label=_("Territory"), to_field_name="code"
+    )
 
     class Meta:
         model = ExpertMission
-        fields = ["expert", "organiser", "project", "result", "territory", "beneficiary_institution", "purpose",
-                  "start_date", "end_date", "person_days", "deliverables"]  # fmt: skip
-        widgets = {"start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                   "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                   "purpose": forms.Textarea(attrs={"rows": 3}), "deliverables": forms.Textarea(attrs={"rows": 3})}  # fmt: skip
+        fields = [
+            "expert",
+            "organiser",
+            "project",
+            "result",
+            "territory",
+            "beneficiary_institution",
+            "purpose",
+            "start_date",
+            "end_date",
+            "person_days",
+            "deliverables",
+        ]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "deliverables": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,7 +103,9 @@ class MissionForm(forms.ModelForm):
         self.fields["expert"] = ContactChoice(experts.order_by("last_name_latin", "id"), label=_("Expert"))
         self.fields["organiser"].queryset = services.organisers_for(user)
         self.fields["project"].to_field_name = "code"
-        self.fields["result"].queryset = LogframeNode.objects.select_related("project").order_by("project", "code")
+        self.fields["result"].queryset = LogframeNode.objects.select_related("project").order_by(
+            "project", "code"
+        )
         self.fields["result"].required = False
         if self.instance.pk and self.instance.person_days_entered is False:
             self.initial["person_days"] = None  # computed: shown empty, recomputed when the dates change

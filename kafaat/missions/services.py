@@ -9,7 +9,6 @@ attended at least one of its sessions, the visit's calendar days (a visit abroad
 from __future__ import annotations
 
 import zipfile
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -32,11 +31,23 @@ from kafaat.missions.access_rules import MANAGE_MISSIONS, VIEW_MISSIONS, VIEW_RO
 from kafaat.missions.models import ExpertMission
 
 REPORT_MAX_BYTES = 10 * 1024 * 1024
-REPORT_TYPES = {".pdf": "application/pdf",
-                ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                ".odt": "application/vnd.oasis.opendocument.text"}  # fmt: skip
-EDITABLE_FIELDS = ("expert", "organiser", "project", "result", "territory", "beneficiary_institution",
-                   "purpose", "start_date", "end_date", "deliverables")  # fmt: skip
+REPORT_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".odt": "application/vnd.oasis.opendocument.text",
+}
+EDITABLE_FIELDS = (
+    "expert",
+    "organiser",
+    "project",
+    "result",
+    "territory",
+    "beneficiary_institution",
+    "purpose",
+    "start_date",
+    "end_date",
+    "deliverables",
+)
 
 
 # --- Person-days --------------------------------------------------------------------------------------------
@@ -133,9 +144,10 @@ def list_missions(
         missions = missions.filter(start_date__year=year)
     if query:
         missions = missions.filter(
-            Q(purpose__icontains=query) | Q(beneficiary_institution__icontains=query)
+            Q(purpose__icontains=query)
+            | Q(beneficiary_institution__icontains=query)
             | Q(expert__search_name__icontains=query.lower())
-        )  # fmt: skip
+        )
     return missions.order_by("-start_date", "id")
 
 
@@ -190,14 +202,18 @@ def create_mission(user, data: dict, report: UploadedFile | None = None) -> Expe
 
 
 @transaction.atomic
-def update_mission(user, mission: ExpertMission, data: dict, report: UploadedFile | None = None) -> ExpertMission:
+def update_mission(
+    user, mission: ExpertMission, data: dict, report: UploadedFile | None = None
+) -> ExpertMission:
     mission = access.get_object_or_404(
         user, MANAGE_MISSIONS, ExpertMission.objects.select_for_update(), pk=mission.pk
     )
     if mission.status != ExpertMission.Status.PLANNED and any(
         k in data for k in ("start_date", "end_date", "person_days", "expert")
     ):
-        raise ValidationError(_("A done or cancelled mission's expert, dates and person-days are kept as they were."))
+        raise ValidationError(
+            _("A done or cancelled mission's expert, dates and person-days are kept as they were.")
+        )
     before = {k: str(getattr(mission, k)) for k in (*EDITABLE_FIELDS, "person_days")}
     cleaned = _clean(user, data)
     for name, value in cleaned.items():
@@ -205,9 +221,13 @@ def update_mission(user, mission: ExpertMission, data: dict, report: UploadedFil
     if mission.end_date < mission.start_date:
         raise ValidationError({"end_date": _("The end date is before the start date.")})
     if mission.status == ExpertMission.Status.PLANNED:
-        current = {"start_date": mission.start_date, "end_date": mission.end_date,
-                   "person_days": data.get("person_days") if "person_days" in data else
-                   (mission.person_days if mission.person_days_entered else None)}  # fmt: skip
+        current = {
+            "start_date": mission.start_date,
+            "end_date": mission.end_date,
+            "person_days": data.get("person_days")
+            if "person_days" in data
+            else (mission.person_days if mission.person_days_entered else None),
+        }
         mission.person_days, mission.person_days_entered = _person_days(current)
     if report is not None:
         check_report(report)
@@ -226,7 +246,9 @@ def _report_name(upload: UploadedFile) -> str:
     return f"report{PurePath(upload.name or '').suffix.lower()}"
 
 
-def available_transitions(user, mission: ExpertMission, today: date | None = None) -> list[workflow.Transition]:
+def available_transitions(
+    user, mission: ExpertMission, today: date | None = None
+) -> list[workflow.Transition]:
     """The transitions the user may take on the mission now."""
     today = today or timezone.localdate()
     if not can_manage(user, mission):
@@ -247,7 +269,9 @@ def transition(user, mission: ExpertMission, name: str, today: date | None = Non
         raise ValidationError([str(reason) for reason in unmet])
     previous, mission.status = mission.status, step.target
     mission.save(update_fields=["status"])
-    audit.record(audit.Action.UPDATE, user, mission, details={"transition": name, "from": previous, "to": step.target})
+    audit.record(
+        audit.Action.UPDATE, user, mission, details={"transition": name, "from": previous, "to": step.target}
+    )
     return mission
 
 
@@ -302,11 +326,14 @@ def _mission_key(mission: dict, by: str) -> tuple[str, str]:
     return (mission["expert__country"],) * 2
 
 
-def study_visit_days(user, *, project: str | None = None, start: date | None = None,
-                     end: date | None = None) -> QuerySet:  # fmt: skip
+def study_visit_days(
+    user, *, project: str | None = None, start: date | None = None, end: date | None = None
+) -> QuerySet:
     """Study visits in the user's reach (not cancelled, in the period by their end date), each with the
     number of its participants who attended at least one session (`attended`)."""
-    visits = access.scoped(user, VIEW_EVENTS, Event.objects.filter(type=EventType.STUDY_VISIT, is_cancelled=False))
+    visits = access.scoped(
+        user, VIEW_EVENTS, Event.objects.filter(type=EventType.STUDY_VISIT, is_cancelled=False)
+    )
     if project:
         visits = visits.filter(project__code=project)
     if start:
@@ -329,8 +356,14 @@ def visit_days_of(visit: Event) -> int:
     return (visit.end_date - visit.start_date).days + 1
 
 
-def rollup(user, by: str = "project", *, project: str | None = None, start: date | None = None,
-           end: date | None = None) -> Rollup:  # fmt: skip
+def rollup(
+    user,
+    by: str = "project",
+    *,
+    project: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> Rollup:
     """Done missions (by their end date in the period), distinct experts and person-days, and the study
     visits' person-days, grouped `by` project, component, quarter or the expert's country. Planned and
     cancelled missions never count."""
@@ -338,7 +371,9 @@ def rollup(user, by: str = "project", *, project: str | None = None, start: date
         raise ValidationError(_("Unknown grouping."))
     if not access.has_permission(user, VIEW_ROLLUP):
         raise access.Refused(VIEW_ROLLUP)
-    missions = access.scoped(user, VIEW_ROLLUP, ExpertMission.objects.filter(status=ExpertMission.Status.DONE))
+    missions = access.scoped(
+        user, VIEW_ROLLUP, ExpertMission.objects.filter(status=ExpertMission.Status.DONE)
+    )
     if project:
         missions = missions.filter(project__code=project)
     if start:
@@ -347,8 +382,16 @@ def rollup(user, by: str = "project", *, project: str | None = None, start: date
         missions = missions.filter(end_date__lte=end)
     rows: dict[str, RollupRow] = {}
     total = RollupRow("", _("Total"))
-    values = missions.values("expert_id", "person_days", "end_date", "project__code", "project__name_fr",
-                             "result__code", "result__name_fr", "expert__country")  # fmt: skip
+    values = missions.values(
+        "expert_id",
+        "person_days",
+        "end_date",
+        "project__code",
+        "project__name_fr",
+        "result__code",
+        "result__name_fr",
+        "expert__country",
+    )
     for mission in values.iterator(chunk_size=2000):
         key, label = _mission_key(mission, by)
         row = rows.setdefault(key, RollupRow(key, label))
@@ -360,7 +403,10 @@ def rollup(user, by: str = "project", *, project: str | None = None, start: date
         for visit, attended in _visits_in_reach(user, project, start, end):
             days = Decimal(attended * visit_days_of(visit))
             if by == "project":
-                key, label = visit.project.code if visit.project else "", visit.project.name_fr if visit.project else ""
+                key, label = (
+                    visit.project.code if visit.project else "",
+                    visit.project.name_fr if visit.project else "",
+                )
             elif by == "component":
                 key = visit.result.code if visit.result else ""
                 label = visit.result.name_fr if visit.result else ""
@@ -390,8 +436,14 @@ def projects_for_rollup(user) -> QuerySet[Project]:
 
 def rollup_rows_for_export(rollup_: Rollup) -> Iterable[list]:
     for row in (*rollup_.rows, rollup_.total):
-        yield [row.label or row.key, row.missions, row.experts, float(row.mission_days), float(row.visit_days),
-               float(row.person_days)]  # fmt: skip
+        yield [
+            row.label or row.key,
+            row.missions,
+            row.experts,
+            float(row.mission_days),
+            float(row.visit_days),
+            float(row.person_days),
+        ]
 
 
 def require_manage(user) -> None:

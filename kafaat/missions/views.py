@@ -22,9 +22,13 @@ def mission_list(request):
     filters = form.cleaned_data if form.is_valid() else {}
     project = filters.get("project")
     missions = services.list_missions(
-        request.user, project=project.code if project else None, status=filters.get("status") or None,
-        country=filters.get("country") or None, year=filters.get("year"), query=filters.get("q") or None,
-    )  # fmt: skip
+        request.user,
+        project=project.code if project else None,
+        status=filters.get("status") or None,
+        country=filters.get("country") or None,
+        year=filters.get("year"),
+        query=filters.get("q") or None,
+    )
     context = {
         "form": form,
         "page": Paginator(missions, PAGE_SIZE).get_page(request.GET.get("page")),
@@ -56,7 +60,9 @@ def mission_create(request):
     form = MissionForm(request.user, request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            mission = services.create_mission(request.user, form.mission_data(), form.cleaned_data.get("report"))
+            mission = services.create_mission(
+                request.user, form.mission_data(), form.cleaned_data.get("report")
+            )
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -72,7 +78,9 @@ def mission_edit(request, pk: int):
     form = MissionForm(request.user, request.POST or None, request.FILES or None, instance=mission)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_mission(request.user, mission, form.mission_data(), form.cleaned_data.get("report"))
+            services.update_mission(
+                request.user, mission, form.mission_data(), form.cleaned_data.get("report")
+            )
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -105,15 +113,24 @@ def _rollup(request):
     filters = form.cleaned_data if form.is_valid() else {}
     project = filters.get("project")
     by = filters.get("by") or "project"
-    result = services.rollup(request.user, by, project=project.code if project else None,
-                             start=filters.get("start"), end=filters.get("end"))  # fmt: skip
+    result = services.rollup(
+        request.user,
+        by,
+        project=project.code if project else None,
+        start=filters.get("start"),
+        end=filters.get("end"),
+    )
     return form, result
 
 
 def rollup_page(request):
     form, result = _rollup(request)
-    context = {"form": form, "rollup": result, "grouping": GROUPING_LABELS[result.by],
-               "export_query": request.GET.urlencode()}  # fmt: skip
+    context = {
+        "form": form,
+        "rollup": result,
+        "grouping": GROUPING_LABELS[result.by],
+        "export_query": request.GET.urlencode(),
+    }
     return render(request, "missions/rollup.html", context)
 
 
@@ -123,8 +140,14 @@ def rollup_export(request):
     form, result = _rollup(request)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Missions")[:31])
-    headers = [str(GROUPING_LABELS[result.by]), _("Missions"), _("Distinct experts"), _("Person-days (missions)"),
-               _("Person-days (study visits)"), _("Person-days (all)")]  # fmt: skip
+    headers = [
+        str(GROUPING_LABELS[result.by]),
+        _("Missions"),
+        _("Distinct experts"),
+        _("Person-days (missions)"),
+        _("Person-days (study visits)"),
+        _("Person-days (all)"),
+    ]
     sheet.append(xlsx_row(sheet, headers))
     for values in services.rollup_rows_for_export(result):
         sheet.append(xlsx_row(sheet, values, numeric=(False, True, True, True, True, True)))

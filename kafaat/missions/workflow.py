@@ -51,9 +51,15 @@ class Transition:
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in (
-        Transition("complete", _("Mark as done"), (Status.PLANNED,), Status.DONE, MANAGE_MISSIONS,
-                   (_ended, _reported)),
+        Transition(
+            "complete",
+            _("Mark as done"),
+            (Status.PLANNED,),
+            Status.DONE,
+            MANAGE_MISSIONS,
+            (_ended, _reported),
+        ),
         Transition("cancel", _("Cancel the mission"), (Status.PLANNED,), Status.CANCELLED, MANAGE_MISSIONS),
         Transition("reopen", _("Plan again"), (Status.CANCELLED,), Status.PLANNED, MANAGE_MISSIONS),
     )
-}  # fmt: skip
+}

@@ -17,34 +17,55 @@ from kafaat.results.models import LogframeNode
 @pytest.fixture
 def twinning(world, make_member, territory):
     agency = world["agency"]
-    project = Project.objects.create(code="twin", name_fr="Jumelage", name_ar="توأمة", name_en="Twinning",
-                                     start_date=date(2024, 1, 1))  # fmt: skip
-    component = LogframeNode.objects.create(project=project, level="outcome", code="C1", name_fr="Composante 1")
+    project = Project.objects.create(
+        code="twin", name_fr="Jumelage", name_ar="توأمة", name_en="Twinning", start_date=date(2024, 1, 1)
+    )
+    component = LogframeNode.objects.create(
+        project=project, level="outcome", code="C1", name_fr="Composante 1"
+    )
     other_project = Project.objects.create(code="other", name_fr="Autre", start_date=date(2024, 1, 1))
     foreign = LogframeNode.objects.create(project=other_project, level="outcome", code="X1", name_fr="Autre")
 
     def expert(number: int, country: str, territory_code: str = "04.421") -> Contact:
         return Contact.objects.create(
-            managed_by=agency, territory=territory(territory_code), first_name_latin=f"Expert{number}",
-            last_name_latin="Test", sex="F", organisation_type="other", is_expert=True, country=country,
-        )  # fmt: skip
+            managed_by=agency,
+            territory=territory(territory_code),
+            first_name_latin=f"Expert{number}",
+            last_name_latin="Test",
+            sex="F",
+            organisation_type="other",
+            is_expert=True,
+            country=country,
+        )
 
     experts = [expert(1, "FR"), expert(2, "ES"), expert(3, "FR", "02.411")]
     not_an_expert = Contact.objects.create(
-        managed_by=agency, territory=territory("04.421"), first_name_latin="Plain", sex="M",
+        managed_by=agency,
+        territory=territory("04.421"),
+        first_name_latin="Plain",
+        sex="M",
         organisation_type="ngo",
-    )  # fmt: skip
+    )
 
-    def mission(expert_: Contact, start: date, end: date, *, where: str = "MA-04", status: str = "done",
-                days=None) -> ExpertMission:  # fmt: skip
+    def mission(
+        expert_: Contact, start: date, end: date, *, where: str = "MA-04", status: str = "done", days=None
+    ) -> ExpertMission:
         from kafaat.missions.services import working_days
 
         return ExpertMission.objects.create(
-            expert=expert_, organiser=agency, project=project, result=component, territory=territory(where),
-            purpose="Appui", start_date=start, end_date=end, status=status, deliverables="Rapport",
+            expert=expert_,
+            organiser=agency,
+            project=project,
+            result=component,
+            territory=territory(where),
+            purpose="Appui",
+            start_date=start,
+            end_date=end,
+            status=status,
+            deliverables="Rapport",
             person_days=days if days is not None else working_days(start, end),
             person_days_entered=days is not None,
-        )  # fmt: skip
+        )
 
     missions = [
         mission(experts[0], date(2025, 1, 6), date(2025, 1, 10)),  # 5 working days, Q1
@@ -58,5 +79,13 @@ def twinning(world, make_member, territory):
         **world["users"],
         "admin_oriental": make_member("admin_oriental", world["ngo_a"], Role.ADMINISTRATOR, scope="MA-02"),
     }
-    return {**world, "users": users, "project": project, "component": component, "foreign_component": foreign,
-            "experts": experts, "not_an_expert": not_an_expert, "missions": missions}  # fmt: skip
+    return {
+        **world,
+        "users": users,
+        "project": project,
+        "component": component,
+        "foreign_component": foreign,
+        "experts": experts,
+        "not_an_expert": not_an_expert,
+        "missions": missions,
+    }

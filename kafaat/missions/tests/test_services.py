@@ -16,7 +16,6 @@ from kafaat.contacts.models import Contact
 from kafaat.core.models import AuditEvent
 from kafaat.events.models import Attendance, Event, EventType, Registration, Session
 from kafaat.missions import services
-from kafaat.missions.models import ExpertMission
 
 
 @pytest.fixture(autouse=True)
@@ -38,10 +37,17 @@ def office(name: str, members: dict[str, bytes]) -> SimpleUploadedFile:
 
 
 def data(twinning, **overrides) -> dict:
-    return {"expert": twinning["experts"][0], "organiser": twinning["agency"], "project": twinning["project"],
-            "result": twinning["component"], "territory": twinning["missions"][0].territory,
-            "purpose": "Atelier", "start_date": date(2025, 9, 1), "end_date": date(2025, 9, 12),
-            **overrides}  # fmt: skip
+    return {
+        "expert": twinning["experts"][0],
+        "organiser": twinning["agency"],
+        "project": twinning["project"],
+        "result": twinning["component"],
+        "territory": twinning["missions"][0].territory,
+        "purpose": "Atelier",
+        "start_date": date(2025, 9, 1),
+        "end_date": date(2025, 9, 12),
+        **overrides,
+    }
 
 
 def test_working_days_count_monday_to_friday_both_ends_included():
@@ -73,9 +79,12 @@ def test_a_mission_is_planned_with_working_days_unless_entered(twinning):
 
 @pytest.mark.parametrize(
     ("overrides", "field"),
-    [({"end_date": date(2025, 8, 1)}, "end_date"), ({"person_days": 30}, "person_days"),
-     ({"person_days": -1}, "person_days")],
-)  # fmt: skip
+    [
+        ({"end_date": date(2025, 8, 1)}, "end_date"),
+        ({"person_days": 30}, "person_days"),
+        ({"person_days": -1}, "person_days"),
+    ],
+)
 def test_bad_dates_and_person_days_are_refused(twinning, overrides, field):
     with pytest.raises(ValidationError) as error:
         services.create_mission(twinning["users"]["manager"], data(twinning, **overrides))
@@ -154,9 +163,11 @@ def test_hostile_report_files_are_refused_with_a_message(twinning, upload):
 def test_pdf_docx_and_odt_reports_are_kept_under_a_neutral_name(twinning):
     manager = twinning["users"]["manager"]
     mission = twinning["missions"][4]
-    for upload in (pdf("Rapport Mme X.pdf"),
-                   office("r.docx", {"[Content_Types].xml": b"<x/>", "word/document.xml": b"<w/>"}),
-                   office("r.odt", {"mimetype": b"application/vnd.oasis.opendocument.text"})):  # fmt: skip
+    for upload in (
+        pdf("Rapport Mme X.pdf"),
+        office("r.docx", {"[Content_Types].xml": b"<x/>", "word/document.xml": b"<w/>"}),
+        office("r.odt", {"mimetype": b"application/vnd.oasis.opendocument.text"}),
+    ):
         services.update_mission(manager, mission, {}, upload)
         mission.refresh_from_db()
         assert mission.report.name.rsplit("/", 1)[-1].startswith("report")
@@ -196,11 +207,17 @@ def test_rollups_count_done_missions_distinct_experts_and_person_days(twinning):
     by_project = services.rollup(manager, "project")
     assert rows(by_project) == {"twin": (4, 3, Decimal("12.5"), 0)}
     total = by_project.total
-    assert (total.missions, total.experts, total.mission_days, total.person_days) == (4, 3, Decimal("12.5"), 12.5)
-    assert rows(services.rollup(manager, "quarter")) == {"2025-Q1": (1, 1, 5, 0),
-                                                         "2025-Q2": (3, 3, Decimal("7.5"), 0)}  # fmt: skip
-    assert rows(services.rollup(manager, "country")) == {"ES": (1, 1, Decimal("2.5"), 0),
-                                                         "FR": (3, 2, 10, 0)}  # fmt: skip
+    assert (total.missions, total.experts, total.mission_days, total.person_days) == (
+        4,
+        3,
+        Decimal("12.5"),
+        12.5,
+    )
+    assert rows(services.rollup(manager, "quarter")) == {
+        "2025-Q1": (1, 1, 5, 0),
+        "2025-Q2": (3, 3, Decimal("7.5"), 0),
+    }
+    assert rows(services.rollup(manager, "country")) == {"ES": (1, 1, Decimal("2.5"), 0), "FR": (3, 2, 10, 0)}
     assert rows(services.rollup(manager, "component")) == {"C1": (4, 3, Decimal("12.5"), 0)}
     april = services.rollup(manager, "project", start=date(2025, 4, 1), end=date(2025, 4, 30))
     assert rows(april) == {"twin": (2, 2, Decimal("5.5"), 0)}
@@ -216,15 +233,33 @@ def test_rollups_are_scoped_and_refused_without_the_right(twinning):
 
 
 def test_study_visits_count_attended_participants_times_days(twinning, territory):
-    visit = Event.objects.create(type=EventType.STUDY_VISIT, organiser=twinning["agency"],
-                                 project=twinning["project"], result=twinning["component"], name_fr="Visite",
-                                 start_date=date(2025, 3, 10), end_date=date(2025, 3, 14),
-                                 territory=territory("MA-04"), country="GB")  # fmt: skip
-    sessions = [Session.objects.create(event=visit, starts_at=datetime(2025, 3, 10 + d, 9, tzinfo=UTC),
-                                       ends_at=datetime(2025, 3, 10 + d, 17, tzinfo=UTC)) for d in range(5)]  # fmt: skip
+    visit = Event.objects.create(
+        type=EventType.STUDY_VISIT,
+        organiser=twinning["agency"],
+        project=twinning["project"],
+        result=twinning["component"],
+        name_fr="Visite",
+        start_date=date(2025, 3, 10),
+        end_date=date(2025, 3, 14),
+        territory=territory("MA-04"),
+        country="GB",
+    )
+    sessions = [
+        Session.objects.create(
+            event=visit,
+            starts_at=datetime(2025, 3, 10 + d, 9, tzinfo=UTC),
+            ends_at=datetime(2025, 3, 10 + d, 17, tzinfo=UTC),
+        )
+        for d in range(5)
+    ]
     for number in range(4):
-        contact = Contact.objects.create(managed_by=twinning["agency"], territory=territory("04.421"),
-                                         first_name_latin=f"P{number}", sex="M", organisation_type="ofppt")  # fmt: skip
+        contact = Contact.objects.create(
+            managed_by=twinning["agency"],
+            territory=territory("04.421"),
+            first_name_latin=f"P{number}",
+            sex="M",
+            organisation_type="ofppt",
+        )
         registration = Registration.objects.create(event=visit, contact=contact)
         for session in sessions[: [5, 1, 0, 2][number]]:  # the third never came
             Attendance.objects.create(registration=registration, session=session, source="manual")
