@@ -155,3 +155,32 @@ def test_the_indicator_form_accepts_governance_measures_and_their_own_disaggrega
     from kafaat.results.forms import measure_choices
 
     assert {"event_participants", "actions_closed_on_time"} <= {code for code, _label in measure_choices()}
+
+
+@pytest.mark.django_db
+def test_the_iati_export_carries_the_governance_indicators(governance):
+    from kafaat.results import exports, iati
+    from kafaat.results.models import Indicator, LogframeNode, ProjectProfile, ProjectSector
+
+    project = governance["project"]
+    project.end_date, project.donor = date(2025, 12, 31), governance["agency"]
+    project.save()
+    profile = ProjectProfile.objects.create(project=project, iati_identifier="XM-DAC-0-GOV",
+                                            reporting_org_ref="XM-DAC-0", description_fr="Gouvernance",
+                                            description_ar="الحكامة", description_en="Governance")  # fmt: skip
+    profile.implementers.add(governance["agency"])
+    ProjectSector.objects.create(profile=profile, code="11330", percentage=100)
+    node = LogframeNode.objects.create(project=project, level="outcome", code="OC", name_fr="Gouvernance")
+    for position, (code, measure, dims) in enumerate(
+        (("G1", "attendance_rate", ["event_type"]), ("G2", "expert_person_days", ["country"]),
+         ("G3", "events_held", ["event_type"]), ("G4", "knowledge_gain", []))
+    ):  # fmt: skip
+        Indicator.objects.create(project=project, node=node, code=code, measure=measure, disaggregations=dims,
+                                 unit=measures.get(measure).unit, name_fr=code, position=position)  # fmt: skip
+    document = exports.iati_document(project, date(2025, 12, 31))
+    assert iati.schema_errors(document) == []
+    text = document.decode()
+    # The attendance rate from the project's start (2024: the seminar's 1 of 1 too): 16 of 28, published.
+    assert '<actual value="57.1"/>' in text
+    # Small figures are suppressed with the reason in every language: person-days of 3 missions, 4 events.
+    assert text.count("<indicator ") == 4 and "GOV" in text

@@ -28,7 +28,7 @@ from kafaat.events.models import (
 )
 from kafaat.missions.models import ExpertMission
 from kafaat.missions.services import working_days
-from kafaat.results.models import LogframeNode
+from kafaat.results.models import Indicator, LogframeNode
 
 TWINNING_CODE = "jumelage-ofppt"
 TWINNING = {
@@ -96,6 +96,17 @@ COMPONENTS = (
         "Component 3 — Regional governance",
     ),
 )
+# The twinning's indicators, on its impact: code, measure, disaggregations, unit, fr, ar, en.
+TWINNING_INDICATORS = (
+    ("J1", "expert_missions", ["country", "component", "region"], "count", "Missions d'expertise réalisées",
+     "بعثات الخبرة المنجزة", "Expert missions done"),
+    ("J2", "distinct_experts", ["country", "sex"], "count", "Experts mobilisés (distincts)",
+     "الخبراء المعبؤون (دون تكرار)", "Experts mobilised (distinct)"),
+    ("J3", "expert_person_days", ["country", "component"], "days", "Jours-personne d'expertise",
+     "أيام عمل الخبرة", "Expert person-days"),
+    ("J4", "study_visit_person_days", ["region"], "days", "Jours-personne des visites d'étude",
+     "أيام عمل الزيارات الدراسية", "Study visits' person-days"),
+)  # fmt: skip
 UID_NAMESPACE = uuid.UUID("6f1d8a52-8f0b-4c55-9a39-2f5d3c6b0d11")
 # key, country, organising region, start, end, participants, of whom attended, fr, ar, en
 STUDY_VISITS = (
@@ -174,6 +185,12 @@ def _components(project: Project) -> dict[str, LogframeNode]:
                 "position": position,
             },
         )
+    for position, (code, measure, dims, unit, fr, ar, en) in enumerate(TWINNING_INDICATORS):
+        Indicator.objects.update_or_create(
+            project=project, code=code,
+            defaults={"node": nodes["J-IMP"], "measure": measure, "disaggregations": dims, "unit": unit,
+                      "name_fr": fr, "name_ar": ar, "name_en": en, "position": position},
+        )  # fmt: skip
     return nodes
 
 
