@@ -247,7 +247,7 @@ def compute(
     finally:
         cursor.close()
     results = {}
-    for fact_specs, grouped, plan, totals, by_column in answers:
+    for fact_specs, _grouped, plan, totals, by_column in answers:
         for spec in fact_specs:
             measure, num, den, avg, reads = plan[spec.code]
             result = IndicatorResult(

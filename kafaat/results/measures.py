@@ -76,8 +76,8 @@ class Measure:
     unit: str
     numerator: str  # SQL condition on the fact's rows (for DAYS: the rows averaged)
     denominator: str | None = None  # PERCENT: the population the share is of
-    # DAYS over journeys: the expression averaged over the numerator's rows. Over another fact: the key counted
-    # once (DISTINCT), the quantity added up (SUM) or averaged (MEAN), the numerator's weight (RATIO).
+    # DAYS over journeys: the expression averaged over the numerator's rows. Over another fact: the key
+    # counted once (DISTINCT), the quantity added up (SUM) or averaged (MEAN), the numerator's weight (RATIO).
     value: str | None = None
     sector_step: str | None = None  # whose sector the sector disaggregation reads (SECTOR_COLUMNS)
     fact: str = JOURNEYS  # the warehouse table the measure counts over (a key of FACTS)
@@ -257,43 +257,133 @@ for _group, (_condition, _group_label) in GROUPS.items():
         )
 
 
-# --- Governance: events, attendance, knowledge tests, expert missions, trainers, working groups' actions ------
+# --- Governance: events, attendance, knowledge tests, expert missions, trainers, working groups' actions
 # Fact tables built by kafaat/observatory/warehouse/governance.py; every one has `project` and `day`.
 GOVERNANCE_REGION = {"region": "region"}
-register_fact(Fact("gov_attendance", {"sex": "sex", "organisation_type": "organisation_type",
-                                      "participant_role": "participant_role", "event_type": "event_type",
-                                      **GOVERNANCE_REGION}))  # fmt: skip
-register_fact(Fact("gov_registrations", {"sex": "sex", "organisation_type": "organisation_type",
-                                         "participant_role": "participant_role", "event_type": "event_type",
-                                         **GOVERNANCE_REGION}))  # fmt: skip
+register_fact(
+    Fact(
+        "gov_attendance",
+        {
+            "sex": "sex",
+            "organisation_type": "organisation_type",
+            "participant_role": "participant_role",
+            "event_type": "event_type",
+            **GOVERNANCE_REGION,
+        },
+    )
+)
+register_fact(
+    Fact(
+        "gov_registrations",
+        {
+            "sex": "sex",
+            "organisation_type": "organisation_type",
+            "participant_role": "participant_role",
+            "event_type": "event_type",
+            **GOVERNANCE_REGION,
+        },
+    )
+)
 register_fact(Fact("gov_events", {"event_type": "event_type", **GOVERNANCE_REGION}))
-register_fact(Fact("gov_missions", {"sex": "sex", "country": "country", "component": "component",
-                                    **GOVERNANCE_REGION}))  # fmt: skip
+register_fact(
+    Fact("gov_missions", {"sex": "sex", "country": "country", "component": "component", **GOVERNANCE_REGION})
+)
 register_fact(Fact("gov_trainers", {"sex": "sex", "sector": "sector", **GOVERNANCE_REGION}))
 register_fact(Fact("gov_actions", {**GOVERNANCE_REGION}))
 IN_PERIOD = within("day")
 
-register(Measure("event_participants", _("Participants in events (people who attended at least one session)"),
-                 COUNT, IN_PERIOD, value="participant", fact="gov_attendance", aggregate=DISTINCT))  # fmt: skip
+register(
+    Measure(
+        "event_participants",
+        _("Participants in events (people who attended at least one session)"),
+        COUNT,
+        IN_PERIOD,
+        value="participant",
+        fact="gov_attendance",
+        aggregate=DISTINCT,
+    )
+)
 register(Measure("events_held", _("Events held"), COUNT, IN_PERIOD, fact="gov_events"))
-register(Measure("attendance_rate", _("Attendance rate (sessions attended of sessions due by registrants)"),
-                 PERCENT, IN_PERIOD, IN_PERIOD, value="attended", denominator_value="sessions",
-                 fact="gov_registrations", aggregate=RATIO))  # fmt: skip
-register(Measure("knowledge_gain", _("Knowledge gain (mean post-test minus pre-test score, in points)"),
-                 PERCENT, f"{IN_PERIOD} AND pre IS NOT NULL AND post IS NOT NULL", value="post - pre",
-                 fact="gov_registrations", aggregate=MEAN))  # fmt: skip
-register(Measure("study_visit_person_days", _("Study visits: person-days of participants"), DAYS,
-                 f"{IN_PERIOD} AND event_type = 'study_visit' AND attended > 0", value="visit_days",
-                 fact="gov_registrations", aggregate=SUM))  # fmt: skip
-register(Measure("expert_person_days", _("Expert missions: person-days"), DAYS, IN_PERIOD,
-                 value="person_days", fact="gov_missions", aggregate=SUM))  # fmt: skip
+register(
+    Measure(
+        "attendance_rate",
+        _("Attendance rate (sessions attended of sessions due by registrants)"),
+        PERCENT,
+        IN_PERIOD,
+        IN_PERIOD,
+        value="attended",
+        denominator_value="sessions",
+        fact="gov_registrations",
+        aggregate=RATIO,
+    )
+)
+register(
+    Measure(
+        "knowledge_gain",
+        _("Knowledge gain (mean post-test minus pre-test score, in points)"),
+        PERCENT,
+        f"{IN_PERIOD} AND pre IS NOT NULL AND post IS NOT NULL",
+        value="post - pre",
+        fact="gov_registrations",
+        aggregate=MEAN,
+    )
+)
+register(
+    Measure(
+        "study_visit_person_days",
+        _("Study visits: person-days of participants"),
+        DAYS,
+        f"{IN_PERIOD} AND event_type = 'study_visit' AND attended > 0",
+        value="visit_days",
+        fact="gov_registrations",
+        aggregate=SUM,
+    )
+)
+register(
+    Measure(
+        "expert_person_days",
+        _("Expert missions: person-days"),
+        DAYS,
+        IN_PERIOD,
+        value="person_days",
+        fact="gov_missions",
+        aggregate=SUM,
+    )
+)
 register(Measure("expert_missions", _("Expert missions done"), COUNT, IN_PERIOD, fact="gov_missions"))
-register(Measure("distinct_experts", _("Experts who carried out a mission (distinct)"), COUNT, IN_PERIOD,
-                 value="expert", fact="gov_missions", aggregate=DISTINCT))  # fmt: skip
-register(Measure("trainers_professionalised", _("Trainers professionalised (training module completed)"),
-                 COUNT, IN_PERIOD, value="participant", fact="gov_trainers", aggregate=DISTINCT))  # fmt: skip
-register(Measure("actions_closed_on_time", _("Working groups' actions closed on time (share of those due)"),
-                 PERCENT, f"{IN_PERIOD} AND on_time", IN_PERIOD, fact="gov_actions", aggregate=RATIO))  # fmt: skip
+register(
+    Measure(
+        "distinct_experts",
+        _("Experts who carried out a mission (distinct)"),
+        COUNT,
+        IN_PERIOD,
+        value="expert",
+        fact="gov_missions",
+        aggregate=DISTINCT,
+    )
+)
+register(
+    Measure(
+        "trainers_professionalised",
+        _("Trainers professionalised (training module completed)"),
+        COUNT,
+        IN_PERIOD,
+        value="participant",
+        fact="gov_trainers",
+        aggregate=DISTINCT,
+    )
+)
+register(
+    Measure(
+        "actions_closed_on_time",
+        _("Working groups' actions closed on time (share of those due)"),
+        PERCENT,
+        f"{IN_PERIOD} AND on_time",
+        IN_PERIOD,
+        fact="gov_actions",
+        aggregate=RATIO,
+    )
+)
 
 # The equity funnel: orientation → access → retention → certification → insertion. Its groups are people's
 # attributes, the same at every step: not the sector, which belongs to a step (and registration has none).

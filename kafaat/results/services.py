@@ -408,7 +408,11 @@ def validate_indicator(data: dict) -> dict:
     measure = measures.REGISTRY.get(measure_code)
     if set(dims) - set(measures.DIMENSION_LABELS):
         errors["disaggregations"] = _("Unknown disaggregation.")
-    elif measure is not None and measure.fact != measures.JOURNEYS and set(dims) - set(measures.dimensions_of(measure)):
+    elif (
+        measure is not None
+        and measure.fact != measures.JOURNEYS
+        and set(dims) - set(measures.dimensions_of(measure))
+    ):
         errors["disaggregations"] = _("This measure has no such disaggregation.")
     elif measure is not None and set(dims) - set(measures.dimensions_of(measure)):
         errors["disaggregations"] = _(

@@ -37,11 +37,13 @@ SOURCES = {
     "gov_registrations": """SELECT id, event_id, contact_id, person_id, status, role, completion_certified,
         completion_date FROM events_registration""",
     "gov_attendance": "SELECT registration_id, session_id FROM events_attendance",
-    "gov_scores": "SELECT registration_id, phase, CAST(score AS DOUBLE PRECISION) AS score FROM events_knowledgescore",
+    "gov_scores": """SELECT registration_id, phase, CAST(score AS DOUBLE PRECISION) AS score
+        FROM events_knowledgescore""",
     "gov_missions": """SELECT m.expert_id, p.code AS project, m.end_date, m.status,
         CAST(m.person_days AS DOUBLE PRECISION) AS person_days, r.code AS component, t.path AS territory_path
         FROM missions_expertmission m JOIN core_project p ON p.id = m.project_id
-        JOIN core_territory t ON t.id = m.territory_id LEFT JOIN results_logframenode r ON r.id = m.result_id""",
+        JOIN core_territory t ON t.id = m.territory_id
+        LEFT JOIN results_logframenode r ON r.id = m.result_id""",
     "gov_actions": """SELECT p.code AS project, a.due_date, a.status, a.closed_on, t.path AS territory_path
         FROM governance_action a JOIN governance_workinggroup g ON g.id = a.group_id
         JOIN core_project p ON p.id = g.project_id JOIN core_territory t ON t.id = g.territory_id""",
@@ -55,7 +57,7 @@ def _region(column: str) -> str:
 
 
 def _day(column: str) -> str:
-    # Dates arrive as dates (PostgreSQL) or ISO text (SQLite): the first ten characters are the day either way.
+    # Dates arrive as dates (PostgreSQL) or ISO text (SQLite): the first ten characters are the day anyway.
     return f"CAST(left(CAST({column} AS VARCHAR), 10) AS DATE)"
 
 
@@ -83,21 +85,25 @@ def _contacts(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         """CREATE TEMP TABLE g_people AS SELECT c.id, coalesce('p' || m.pid, s.cid) AS participant, s.sex,
             s.organisation_type, s.is_trainer, s.country, s.region
-            FROM g_contacts c JOIN g_contacts s ON s.id = c.survivor LEFT JOIN person_map m ON m.id = s.person_id"""
+            FROM g_contacts c JOIN g_contacts s ON s.id = c.survivor
+            LEFT JOIN person_map m ON m.id = s.person_id"""
     )
 
 
 def _events(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
-        f"""CREATE TEMP TABLE g_events AS SELECT CAST(id AS BIGINT) AS id, CAST(parent_id AS BIGINT) AS parent_id,
+        f"""CREATE TEMP TABLE g_events AS SELECT CAST(id AS BIGINT) AS id,
+            CAST(parent_id AS BIGINT) AS parent_id,
             CAST(project AS VARCHAR) AS project, CAST(type AS VARCHAR) AS event_type,
             {_day("start_date")} AS start_date, {_day("end_date")} AS end_date,
-            coalesce(CAST(is_cancelled AS BOOLEAN), false) AS is_cancelled, {_region("territory_path")} AS region,
+            coalesce(CAST(is_cancelled AS BOOLEAN), false) AS is_cancelled,
+            {_region("territory_path")} AS region,
             coalesce(CAST(sector AS VARCHAR), '{UNKNOWN}') AS sector
             FROM arrow_gov_events"""
     )
     con.execute(
-        f"""CREATE TEMP TABLE g_sessions AS SELECT CAST(id AS BIGINT) AS id, CAST(event_id AS BIGINT) AS event_id,
+        f"""CREATE TEMP TABLE g_sessions AS SELECT CAST(id AS BIGINT) AS id,
+            CAST(event_id AS BIGINT) AS event_id,
             {_day("starts_at")} AS day FROM arrow_gov_sessions"""
     )
     con.execute(
@@ -116,7 +122,8 @@ def _events(con: duckdb.DuckDBPyConnection) -> None:
             coalesce(g.organisation_type, '{UNKNOWN}') AS organisation_type,
             coalesce(g.is_trainer, false) AS is_trainer, coalesce(g.region, '{UNKNOWN}') AS home_region
             FROM arrow_gov_registrations r LEFT JOIN g_people g ON g.id = CAST(r.contact_id AS BIGINT)
-            LEFT JOIN person_map m ON m.id = CAST(r.person_id AS BIGINT) LEFT JOIN people pp ON pp.pnum = m.pnum"""
+            LEFT JOIN person_map m ON m.id = CAST(r.person_id AS BIGINT)
+            LEFT JOIN people pp ON pp.pnum = m.pnum"""
     )
 
 
@@ -150,9 +157,11 @@ def _facts(con: duckdb.DuckDBPyConnection) -> None:
             FROM g_events e WHERE {live} AND e.parent_id IS NULL"""
     )
     con.execute(
-        f"""CREATE TABLE gov_missions AS SELECT CAST(m.project AS VARCHAR) AS project, {_day("m.end_date")} AS day,
+        f"""CREATE TABLE gov_missions AS SELECT CAST(m.project AS VARCHAR) AS project,
+            {_day("m.end_date")} AS day,
             g.participant AS expert, g.sex, g.country, coalesce(CAST(m.component AS VARCHAR), '{UNKNOWN}')
-            AS component, {_region("m.territory_path")} AS region, CAST(m.person_days AS DOUBLE) AS person_days
+            AS component, {_region("m.territory_path")} AS region,
+            CAST(m.person_days AS DOUBLE) AS person_days
             FROM arrow_gov_missions m JOIN g_people g ON g.id = CAST(m.expert_id AS BIGINT)
             WHERE CAST(m.status AS VARCHAR) = 'done'"""
     )
@@ -182,4 +191,4 @@ def build(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> dict[s
     finally:
         for name in tables:
             con.unregister(f"arrow_{name}")
-    return {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in TABLES}  # noqa: S608
+    return {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in TABLES}

@@ -27,9 +27,16 @@ def build_governance(make_organisation, territory) -> dict:
 
     def contact(name, sex, kind, *, trainer=False, expert=False, country="MA", where="04.421", merged=None):
         return Contact.objects.create(
-            managed_by=agency, territory=territory(where), first_name_latin=name, sex=sex,
-            organisation_type=kind, is_trainer=trainer, is_expert=expert, country=country, merged_into=merged,
-        )  # fmt: skip
+            managed_by=agency,
+            territory=territory(where),
+            first_name_latin=name,
+            sex=sex,
+            organisation_type=kind,
+            is_trainer=trainer,
+            is_expert=expert,
+            country=country,
+            merged_into=merged,
+        )
 
     c1 = contact("C1", "F", "ngo")
     c2 = contact("C2", "M", "employer")
@@ -41,17 +48,25 @@ def build_governance(make_organisation, territory) -> dict:
 
     def event(name, kind, start, end, region, *, parent=None, cancelled=False, sector=None, sessions=1):
         made = Event.objects.create(
-            name_fr=name, type=kind, organiser=agency, project=project, start_date=start, end_date=end,
-            territory=territory(region), parent=parent, is_cancelled=cancelled,
+            name_fr=name,
+            type=kind,
+            organiser=agency,
+            project=project,
+            start_date=start,
+            end_date=end,
+            territory=territory(region),
+            parent=parent,
+            is_cancelled=cancelled,
             sector=Sector.objects.get(code=sector) if sector else None,
-        )  # fmt: skip
+        )
         days = (end - start).days + 1
         made.test_sessions = [
             Session.objects.create(
-                event=made, position=n,
+                event=made,
+                position=n,
                 starts_at=datetime.combine(start + timedelta(days=n * days // sessions), time(9), tzinfo=UTC),
                 ends_at=datetime.combine(start + timedelta(days=n * days // sessions), time(12), tzinfo=UTC),
-            )  # fmt: skip
+            )
             for n in range(sessions)
         ]
         return made
@@ -71,7 +86,9 @@ def build_governance(make_organisation, territory) -> dict:
     register(b, c5, "attended", 1)
     register(b, c2, "attended", 1)
     register(b, c4, "invited")
-    c = event("C", "training_module", date(2025, 6, 2), date(2025, 6, 3), "MA-04", sector="electrical", sessions=2)
+    c = event(
+        "C", "training_module", date(2025, 6, 2), date(2025, 6, 3), "MA-04", sector="electrical", sessions=2
+    )
     r3 = register(c, c3, "attended", 2, completion_certified=True, completion_date=date(2025, 6, 3))
     r4 = register(c, c4, "attended", 1)
     for registration, pre, post in ((r3, 40, 70), (r4, 50, 60)):
@@ -88,9 +105,16 @@ def build_governance(make_organisation, territory) -> dict:
 
     def mission(expert, start, end, status="done"):
         return ExpertMission.objects.create(
-            expert=expert, organiser=agency, project=project, territory=territory("MA-04"), purpose="x",
-            start_date=start, end_date=end, person_days=working_days(start, end), status=status,
-        )  # fmt: skip
+            expert=expert,
+            organiser=agency,
+            project=project,
+            territory=territory("MA-04"),
+            purpose="x",
+            start_date=start,
+            end_date=end,
+            person_days=working_days(start, end),
+            status=status,
+        )
 
     mission(e1, date(2025, 1, 6), date(2025, 1, 10))  # 5
     mission(e1, date(2025, 4, 7), date(2025, 4, 9))  # 3
@@ -99,13 +123,26 @@ def build_governance(make_organisation, territory) -> dict:
     late.save()
     mission(e2, date(2025, 10, 6), date(2025, 10, 10), status="planned")
 
-    group = WorkingGroup.objects.create(code="gtr-test", name_fr="GTR", territory=territory("MA-02"),
-                                        secretariat=agency, project=project, start_date=date(2024, 1, 1))  # fmt: skip
-    meeting = Meeting.objects.create(group=group, title="Réunion", starts_at=datetime(2025, 1, 15, 9, tzinfo=UTC))
-    for due, status, closed in ((date(2025, 3, 31), "done", date(2025, 3, 20)),
-                                (date(2025, 4, 30), "done", date(2025, 5, 5)),
-                                (date(2025, 6, 30), "open", None), (date(2025, 7, 31), "dropped", None),
-                                (date(2026, 1, 31), "done", date(2025, 12, 1))):  # fmt: skip
+    group = WorkingGroup.objects.create(
+        code="gtr-test",
+        name_fr="GTR",
+        territory=territory("MA-02"),
+        secretariat=agency,
+        project=project,
+        start_date=date(2024, 1, 1),
+    )
+    meeting = Meeting.objects.create(
+        group=group, title="Réunion", starts_at=datetime(2025, 1, 15, 9, tzinfo=UTC)
+    )
+    for due, status, closed in (
+        (date(2025, 3, 31), "done", date(2025, 3, 20)),
+        (date(2025, 4, 30), "done", date(2025, 5, 5)),
+        (date(2025, 6, 30), "open", None),
+        (date(2025, 7, 31), "dropped", None),
+        (date(2026, 1, 31), "done", date(2025, 12, 1)),
+    ):
         outcome = Outcome.objects.create(meeting=meeting, kind="action", text=f"Action {due}")
-        Action.objects.create(outcome=outcome, group=group, owner=c2, due_date=due, status=status, closed_on=closed)
+        Action.objects.create(
+            outcome=outcome, group=group, owner=c2, due_date=due, status=status, closed_on=closed
+        )
     return {"project": project, "agency": agency}

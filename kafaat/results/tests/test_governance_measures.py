@@ -25,8 +25,10 @@ def governance(make_organisation, territory):
 
 
 def computed(period=PERIOD, **filters):
-    specs = [IndicatorSpec(code, code, filters.get(code, {}), measures.dimensions_of(measures.get(code)))
-             for code in GOVERNANCE]  # fmt: skip
+    specs = [
+        IndicatorSpec(code, code, filters.get(code, {}), measures.dimensions_of(measures.get(code)))
+        for code in GOVERNANCE
+    ]
     return compute("gov", *period, specs).results
 
 
@@ -54,8 +56,14 @@ EXPECTED = {
 def test_every_governance_measure_has_its_known_value(governance):
     results = computed()
     assert {code: results[code].total.value for code in EXPECTED} == EXPECTED
-    assert (results["attendance_rate"].total.numerator, results["attendance_rate"].total.denominator) == (15, 27)
-    assert (results["actions_closed_on_time"].total.numerator, results["actions_closed_on_time"].total.denominator) == (1, 3)
+    assert (results["attendance_rate"].total.numerator, results["attendance_rate"].total.denominator) == (
+        15,
+        27,
+    )
+    assert (
+        results["actions_closed_on_time"].total.numerator,
+        results["actions_closed_on_time"].total.denominator,
+    ) == (1, 3)
 
 
 @pytest.mark.django_db
@@ -65,16 +73,28 @@ def test_disaggregations_count_distinct_people_per_group(governance):
     assert by(participants, "sex") == {"F": 2, "M": 2}
     assert by(participants, "organisation_type") == {"employer": 1, "ngo": 1, "ofppt": 2}
     assert by(participants, "participant_role") == {"participant": 4}
-    assert by(participants, "event_type") == {"conference": 2, "study_visit": 2, "training_module": 2, "workshop": 2}
+    assert by(participants, "event_type") == {
+        "conference": 2,
+        "study_visit": 2,
+        "training_module": 2,
+        "workshop": 2,
+    }
     assert by(participants, "region") == {"MA-01": 2, "MA-02": 3, "MA-04": 2}
-    assert by(results["events_held"], "event_type") == {"conference": 1, "study_visit": 1, "training_module": 1,
-                                                        "workshop": 1}  # fmt: skip
+    assert by(results["events_held"], "event_type") == {
+        "conference": 1,
+        "study_visit": 1,
+        "training_module": 1,
+        "workshop": 1,
+    }
     assert by(results["expert_missions"], "country") == {"ES": 1, "FR": 2}
     assert by(results["distinct_experts"], "country") == {"ES": 1, "FR": 1}
     assert by(results["expert_person_days"], "country") == {"ES": 2.5, "FR": 8.0}
     trainers = results["trainers_professionalised"]
     assert (by(trainers, "sector"), by(trainers, "sex"), by(trainers, "region")) == (
-        {"electrical": 1}, {"F": 1}, {"MA-02": 1})
+        {"electrical": 1},
+        {"F": 1},
+        {"MA-02": 1},
+    )
     assert by(results["attendance_rate"], "event_type")["study_visit"] == 44.4  # 4 of 9
     assert by(results["actions_closed_on_time"], "region") == {"MA-02": 33.3}
 
@@ -95,7 +115,10 @@ def test_periods_and_filters(governance):
 
 @pytest.mark.django_db
 def test_journeys_and_governance_measures_compute_together(governance):
-    specs = [IndicatorSpec("a", "people_registered", {}, ("sex",)), IndicatorSpec("b", "expert_missions", {}, ("country",))]
+    specs = [
+        IndicatorSpec("a", "people_registered", {}, ("sex",)),
+        IndicatorSpec("b", "expert_missions", {}, ("country",)),
+    ]
     results = compute("gov", *PERIOD, specs).results
     assert list(results) == ["a", "b"]
     assert results["a"].total.value == 0 and results["b"].total.value == 3
@@ -134,18 +157,27 @@ def test_the_warehouse_holds_no_names_nor_database_ids(governance):
         for table in ("gov_attendance", "gov_registrations", "gov_missions", "gov_trainers"):
             columns = [row[0] for row in cursor.execute(f"DESCRIBE {table}").fetchall()]
             assert not {"id", "contact_id", "person_id", "first_name_latin", "name"} & set(columns), table
-        keys = {row[0] for row in cursor.execute("SELECT DISTINCT participant FROM gov_attendance").fetchall()}
+        keys = {
+            row[0] for row in cursor.execute("SELECT DISTINCT participant FROM gov_attendance").fetchall()
+        }
         assert len(keys) == 4 and all(len(k) == 17 and k[0] in "cp" for k in keys)
     finally:
         cursor.close()
 
 
 def test_the_indicator_form_accepts_governance_measures_and_their_own_disaggregations():
-    valid = services.validate_indicator({"measure": "event_participants",
-                                         "disaggregations": ["sex", "organisation_type", "participant_role"],
-                                         "filters": {"event_type": ["workshop"]}})  # fmt: skip
+    valid = services.validate_indicator(
+        {
+            "measure": "event_participants",
+            "disaggregations": ["sex", "organisation_type", "participant_role"],
+            "filters": {"event_type": ["workshop"]},
+        }
+    )
     assert valid["unit"] == "count"
-    assert services.validate_indicator({"measure": "expert_person_days", "disaggregations": ["country"]})["unit"] == "days"
+    assert (
+        services.validate_indicator({"measure": "expert_person_days", "disaggregations": ["country"]})["unit"]
+        == "days"
+    )
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
@@ -165,18 +197,35 @@ def test_the_iati_export_carries_the_governance_indicators(governance):
     project = governance["project"]
     project.end_date, project.donor = date(2025, 12, 31), governance["agency"]
     project.save()
-    profile = ProjectProfile.objects.create(project=project, iati_identifier="XM-DAC-0-GOV",
-                                            reporting_org_ref="XM-DAC-0", description_fr="Gouvernance",
-                                            description_ar="الحكامة", description_en="Governance")  # fmt: skip
+    profile = ProjectProfile.objects.create(
+        project=project,
+        iati_identifier="XM-DAC-0-GOV",
+        reporting_org_ref="XM-DAC-0",
+        description_fr="Gouvernance",
+        description_ar="الحكامة",
+        description_en="Governance",
+    )
     profile.implementers.add(governance["agency"])
     ProjectSector.objects.create(profile=profile, code="11330", percentage=100)
     node = LogframeNode.objects.create(project=project, level="outcome", code="OC", name_fr="Gouvernance")
     for position, (code, measure, dims) in enumerate(
-        (("G1", "attendance_rate", ["event_type"]), ("G2", "expert_person_days", ["country"]),
-         ("G3", "events_held", ["event_type"]), ("G4", "knowledge_gain", []))
-    ):  # fmt: skip
-        Indicator.objects.create(project=project, node=node, code=code, measure=measure, disaggregations=dims,
-                                 unit=measures.get(measure).unit, name_fr=code, position=position)  # fmt: skip
+        (
+            ("G1", "attendance_rate", ["event_type"]),
+            ("G2", "expert_person_days", ["country"]),
+            ("G3", "events_held", ["event_type"]),
+            ("G4", "knowledge_gain", []),
+        )
+    ):
+        Indicator.objects.create(
+            project=project,
+            node=node,
+            code=code,
+            measure=measure,
+            disaggregations=dims,
+            unit=measures.get(measure).unit,
+            name_fr=code,
+            position=position,
+        )
     document = exports.iati_document(project, date(2025, 12, 31))
     assert iati.schema_errors(document) == []
     text = document.decode()
