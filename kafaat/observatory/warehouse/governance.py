@@ -2,9 +2,10 @@
 test scores, expert missions, trainers professionalised, and the working groups' actions.
 
 Built in the same refresh as the journeys, from the same read of the database, under the same rules: no
-name and no database id of a person — a participant is a pseudonym (`participant`: the registry person's
-`pid` when the participant is a beneficiary or a contact linked to one, else a keyed hash of the contact's
-uid, after merges), and only coarse attributes (sex, organisation type, role, region) travel with it.
+name and no database id of a person — a participant is a pseudonym (the registry person's `pid` when the
+participant is a beneficiary or a contact linked to one, else a keyed hash of the contact's uid, after
+merges), numbered in this snapshot in the order of the pseudonyms (`participant`, like the journeys' `pnum`),
+and only coarse attributes (sex, organisation type, role, region) travel with it.
 Every table has `project` (the project's code) and `day` (the date a row counts on in a period); the
 measures of kafaat/results/measures.py ("Governance") count over them (ADR "measures over fact tables").
 
@@ -127,6 +128,21 @@ def _events(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _number_participants(con: duckdb.DuckDBPyConnection) -> None:
+    """Pseudonyms → numbers, given in the order of the pseudonyms (so they say nothing of the database ids):
+    the fact tables carry the number, which a distinct count reads several times faster than a string."""
+    con.execute(
+        """CREATE TEMP TABLE g_keys AS SELECT key, CAST(row_number() OVER (ORDER BY key) AS INTEGER) AS n
+           FROM (SELECT participant AS key FROM g_registrations UNION SELECT participant FROM g_people)
+           WHERE key IS NOT NULL"""
+    )
+    for table in ("g_registrations", "g_people"):
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE {table} AS SELECT t.* REPLACE (k.n AS participant)
+                FROM {table} t LEFT JOIN g_keys k ON k.key = t.participant"""
+        )
+
+
 def _facts(con: duckdb.DuckDBPyConnection) -> None:
     live = "NOT e.is_cancelled AND e.project IS NOT NULL"
     con.execute(
@@ -187,6 +203,7 @@ def build(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> dict[s
     try:
         _contacts(con)
         _events(con)
+        _number_participants(con)
         _facts(con)
     finally:
         for name in tables:
