@@ -1,7 +1,6 @@
 """Expert missions endpoints: the missions in scope, their changes, steps and report, and the roll-ups."""
 
 from datetime import date
-from decimal import Decimal
 from typing import Literal
 
 from django.core.exceptions import ValidationError
@@ -67,7 +66,7 @@ class MissionIn(Schema):
     purpose: str = Field(..., min_length=1, max_length=5000)
     start_date: IsoDate
     end_date: IsoDate
-    person_days: Decimal | None = Field(None, ge=0, le=9999, description="leave empty: working days")
+    person_days: float | None = Field(None, ge=0, le=9999, description="leave empty: working days")
     deliverables: str = Field("", max_length=10000)
 
 
@@ -78,7 +77,7 @@ class MissionPatch(Schema):
     purpose: str | None = Field(None, min_length=1, max_length=5000)
     start_date: IsoDate | None = None
     end_date: IsoDate | None = None
-    person_days: Decimal | None = Field(None, ge=0, le=9999)
+    person_days: float | None = Field(None, ge=0, le=9999)
     deliverables: str | None = Field(None, max_length=10000)
 
 
@@ -102,8 +101,8 @@ class RollupRowSchema(Schema):
     label: str
     missions: int
     experts: int
-    mission_person_days: Decimal
-    study_visit_person_days: Decimal
+    mission_person_days: float
+    study_visit_person_days: float
     person_days: float
 
 

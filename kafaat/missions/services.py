@@ -69,7 +69,7 @@ def working_days(start: date, end: date) -> int:
 def _person_days(data: dict) -> tuple[Decimal, bool]:
     entered = data.get("person_days")
     if entered not in (None, ""):
-        value = Decimal(str(entered))
+        value = Decimal(str(entered)).quantize(Decimal("0.1"))
         if value < 0 or value > Decimal((data["end_date"] - data["start_date"]).days + 1):
             raise ValidationError(
                 {"person_days": _("Person-days must be between 0 and the number of days of the mission.")}
