@@ -19,6 +19,19 @@ from kafaat.missions.models import ExpertMission
 from kafaat.results.models import LogframeNode
 
 router = Router(tags=["missions"])
+
+
+class MissionPages(Pages):
+    """The API's bounded pages, each page of missions served recorded as one `list` event (experts' names)."""
+
+    def paginate_queryset(self, queryset, pagination, request: HttpRequest, **params):
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        items = list(page[self.items_attribute])
+        page[self.items_attribute] = items
+        services.record_listed(request.user, items, page=pagination.page)
+        return page
+
+
 MissionStatus = Literal["planned", "done", "cancelled"]
 Grouping = Literal["project", "component", "quarter", "country"]
 
@@ -155,7 +168,7 @@ def _out(request: HttpRequest, mission: ExpertMission) -> ExpertMission:
 
 
 @router.get("/missions", response=list[MissionSchema], summary="Expert missions in scope")
-@paginate(Pages, page_size=50)
+@paginate(MissionPages, page_size=50)
 def list_missions(request: HttpRequest, filters: Query[MissionFilters]):
     return services.list_missions(
         request.user,

@@ -151,6 +151,12 @@ def list_missions(
     return missions.order_by("-start_date", "id")
 
 
+def record_listed(user, missions: Iterable[ExpertMission], *, page: int | None = None) -> None:
+    """One `list` event for a page of missions shown (each names an expert: personal data)."""
+    audit.record_bulk(audit.Action.LIST, user, ExpertMission, [m.pk for m in missions],
+                      details={"shown": "missions", "page": page})  # fmt: skip
+
+
 def get_mission(user, pk: int) -> ExpertMission:
     mission = access.get_object_or_404(user, VIEW_MISSIONS, missions_for(user), pk=pk)
     audit.record(audit.Action.VIEW, user, mission)  # the expert is a person: who read their mission is kept

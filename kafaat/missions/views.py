@@ -29,11 +29,9 @@ def mission_list(request):
         year=filters.get("year"),
         query=filters.get("q") or None,
     )
-    context = {
-        "form": form,
-        "page": Paginator(missions, PAGE_SIZE).get_page(request.GET.get("page")),
-        "can_create": services.organisers_for(request.user).exists(),
-    }
+    page = Paginator(missions, PAGE_SIZE).get_page(request.GET.get("page"))
+    services.record_listed(request.user, page.object_list, page=page.number)
+    context = {"form": form, "page": page, "can_create": services.organisers_for(request.user).exists()}
     return render(request, "missions/list.html", context)
 
 

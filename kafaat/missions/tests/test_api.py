@@ -46,6 +46,12 @@ def test_a_token_lists_creates_and_completes(client, twinning, bearer):
     auth = bearer("manager")
     body = client.get("/api/missions?status=done", **auth).json()
     assert body["count"] == 4
+    from kafaat.core.models import AuditEvent
+
+    listed = (
+        AuditEvent.objects.filter(action="list", target_type="missions.expertmission").order_by("pk").last()
+    )
+    assert sorted(listed.details["ids"]) == sorted(str(m["id"]) for m in body["items"])
     response = client.post("/api/missions", payload(twinning), content_type="application/json", **auth)
     assert response.status_code == 201, response.content
     created = response.json()

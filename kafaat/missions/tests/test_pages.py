@@ -49,6 +49,12 @@ def test_the_list_filters_and_links_to_a_mission(as_user, twinning):
     detail = client.get(f"/missions/{twinning['missions'][0].pk}/").content.decode()
     assert 'id="mission-edit"' in detail
     assert client.get("/missions/", HTTP_ACCEPT_LANGUAGE="ar").status_code == 200
+    from kafaat.core.models import AuditEvent
+
+    listed = (
+        AuditEvent.objects.filter(action="list", target_type="missions.expertmission").order_by("pk").last()
+    )
+    assert listed.count == 6 and listed.details["shown"] == "missions"  # each page shown is one event
 
 
 def test_roles_without_the_right_get_403_and_out_of_scope_404(as_user, twinning):
