@@ -54,7 +54,19 @@ class RollupForm(forms.Form):
         self.fields["project"].queryset = services.projects_for_rollup(user)
 
 
+class DataSelect(forms.Select):
+    """A select whose options are data (people's names): marked `translate="no"`, like `{{ value|data }}`."""
+
+    def create_option(self, *args, **kwargs):
+        option = super().create_option(*args, **kwargs)
+        if option["value"] != "":
+            option["attrs"]["translate"] = "no"
+        return option
+
+
 class ContactChoice(forms.ModelChoiceField):
+    widget = DataSelect
+
     def label_from_instance(self, obj: Contact) -> str:
         return f"{obj} ({obj.country})"
 
