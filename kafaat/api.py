@@ -19,6 +19,7 @@ from kafaat.events.api import router as events_router
 from kafaat.events.api_documents import router as event_documents_router
 from kafaat.governance.api import router as governance_router
 from kafaat.labour.api import router as labour_router
+from kafaat.missions.api import router as missions_router
 from kafaat.observatory.api import router as observatory_router
 from kafaat.observatory.publication.api import router as open_data_router
 from kafaat.pathways.api import router as pathways_router
@@ -138,6 +139,7 @@ api.add_router("/", results_router)
 api.add_router("/", labour_router)
 api.add_router("/", training_router)
 api.add_router("/", events_router)
+api.add_router("/", missions_router)
 api.add_router("/", open_data_router)
 api.add_router("/", observatory_router)
 api.add_router("/", contacts_router)

@@ -30,13 +30,20 @@ class ExpertMission(models.Model):
     )
     # The component (a result of the logframe) the mission serves.
     result = models.ForeignKey(
-        "results.LogframeNode", verbose_name=_("component / result"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="expert_missions",
-    )  # fmt: skip
+        "results.LogframeNode",
+        verbose_name=_("component / result"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="expert_missions",
+    )
     territory = models.ForeignKey(
-        Territory, verbose_name=_("territory"), on_delete=models.PROTECT, related_name="+",
+        Territory,
+        verbose_name=_("territory"),
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text=_("Where the mission takes place (region, or Morocco for a national one)."),
-    )  # fmt: skip
+    )
     beneficiary_institution = models.CharField(_("beneficiary institution"), max_length=200, blank=True)
     purpose = models.TextField(_("purpose"))
     start_date = models.DateField(_("start date"))

@@ -1,5 +1,8 @@
-"""The registry of measures: each named measure is a condition (and, for rates, a denominator) over the
-warehouse's `journeys` table — one row per person and project, with the date each stage was first reached.
+"""The registry of measures: each named measure is a condition (and, for rates, a denominator) over one of
+the warehouse's fact tables (ADR "measures over fact tables"). Most count over `journeys` — one row per
+person and project, with the date each stage was first reached; the governance measures count over the
+`gov_*` tables (attendance, registrations, events, missions, trainers, actions: `FACTS` says which
+disaggregations each one has).
 
 A period is `$start`–`$end` (inclusive); a person counts in a step's measure when they reached that step
 within the period. Counts are of people, never of records: merged duplicates are one journey already.
@@ -12,6 +15,9 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+
+from kafaat.contacts.models import OrganisationType
+from kafaat.events.models import EventType, ParticipantRole
 
 COUNT, PERCENT, DAYS = "count", "percent", "days"
 UNKNOWN_CATEGORY = "unknown"
@@ -36,6 +42,12 @@ DIMENSION_LABELS: dict[str, Promise] = {
     "province": _("Province"),
     "programme": _("Training programme"),
     "sector": _("Sector (of the placement, or of the training)"),
+    # The governance fact tables' own (FACTS says which table has which).
+    "organisation_type": _("Organisation type"),
+    "participant_role": _("Role in the event"),
+    "event_type": _("Type of event"),
+    "country": _("Expert's country"),
+    "component": _("Component (logframe result)"),
 }
 # The "sector" disaggregation reads the sector of the step a measure counts: a measure of placements (and of
 # what follows them) by the placement's sector (ISIC section of the job), a measure of training (enrolment
@@ -43,7 +55,7 @@ DIMENSION_LABELS: dict[str, Promise] = {
 # enrolled in. Registration, assessment and referral record no sector: their measures have no sector
 # disaggregation (see `dimension_column`).
 SECTOR_COLUMNS = {"placement": "sector", "training": "training_sector"}
-# Columns an indicator's filters may restrict.
+# Columns an indicator's filters may restrict (journeys; the other fact tables': `filterable_of`).
 FILTERABLE = {*DIMENSIONS, "placement_type"}
 
 
@@ -51,19 +63,55 @@ def within(column: str) -> str:
     return f"({column} BETWEEN $start AND $end)"
 
 
+JOURNEYS = "journeys"
+# How a measure over a fact table other than journeys aggregates its rows (the journeys' measures keep their
+# own: a count of people, a share, a mean of days).
+ROWS, DISTINCT, SUM, MEAN, RATIO = "rows", "distinct", "sum", "mean", "ratio"
+
+
 @dataclass(frozen=True)
 class Measure:
     code: str
     label: Promise | str
     unit: str
-    numerator: str  # SQL condition on journeys (for DAYS: the rows averaged)
+    numerator: str  # SQL condition on the fact's rows (for DAYS: the rows averaged)
     denominator: str | None = None  # PERCENT: the population the share is of
-    value: str | None = None  # DAYS: the expression averaged over the numerator's rows
+    # DAYS over journeys: the expression averaged over the numerator's rows. Over another fact: the key
+    # counted once (DISTINCT), the quantity added up (SUM) or averaged (MEAN), the numerator's weight (RATIO).
+    value: str | None = None
     sector_step: str | None = None  # whose sector the sector disaggregation reads (SECTOR_COLUMNS)
+    fact: str = JOURNEYS  # the warehouse table the measure counts over (a key of FACTS)
+    aggregate: str = ROWS  # over a fact other than journeys: ROWS, DISTINCT, SUM, MEAN or RATIO
+    denominator_value: str | None = None  # RATIO: the denominator's weight (1 per row when None)
 
     @property
     def is_rate(self) -> bool:
         return self.unit == PERCENT
+
+    @property
+    def is_mean_like(self) -> bool:
+        """Whether its figure is a sum or a mean over few rows (suppressed when the rows are few), not a count
+        of people (suppressed with the secondary suppression of counts)."""
+        return self.unit == DAYS or self.aggregate in (SUM, MEAN)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A warehouse fact table a measure may count over: its disaggregations (name → column). Every fact
+    table has `project` (the project's code) and the journeys aside, `day` (the date a row counts on)."""
+
+    table: str
+    dimensions: dict[str, str]
+
+
+FACTS: dict[str, Fact] = {JOURNEYS: Fact(JOURNEYS, DIMENSIONS)}
+
+
+def register_fact(fact: Fact) -> Fact:
+    if fact.table in FACTS:
+        raise ValueError(f"fact table {fact.table} registered twice")
+    FACTS[fact.table] = fact
+    return fact
 
 
 REGISTRY: dict[str, Measure] = {}
@@ -77,8 +125,10 @@ def register(measure: Measure) -> Measure:
 
 
 def dimension_column(dimension: str, measure: Measure) -> str | None:
-    """The journeys column a measure is disaggregated by for `dimension`; None when it has no such
-    disaggregation (the sector of a measure whose step records none)."""
+    """The column of its fact table a measure is disaggregated by for `dimension`; None when it has no such
+    disaggregation (the sector of a journeys measure whose step records none)."""
+    if measure.fact != JOURNEYS:
+        return FACTS[measure.fact].dimensions.get(dimension)
     if dimension == "sector":
         return SECTOR_COLUMNS.get(measure.sector_step or "")
     return DIMENSIONS.get(dimension)
@@ -86,7 +136,14 @@ def dimension_column(dimension: str, measure: Measure) -> str | None:
 
 def dimensions_of(measure: Measure) -> tuple[str, ...]:
     """The disaggregations a measure supports."""
-    return tuple(d for d in DIMENSIONS if dimension_column(d, measure) is not None)
+    return tuple(d for d in DIMENSION_LABELS if dimension_column(d, measure) is not None)
+
+
+def filterable_of(measure: Measure) -> set[str]:
+    """The columns an indicator of this measure may filter on."""
+    if measure.fact == JOURNEYS:
+        return {*DIMENSIONS, "placement_type"}
+    return set(FACTS[measure.fact].dimensions.values())
 
 
 def get(code: str) -> Measure:
@@ -199,6 +256,135 @@ for _group, (_condition, _group_label) in GROUPS.items():
             )
         )
 
+
+# --- Governance: events, attendance, knowledge tests, expert missions, trainers, working groups' actions
+# Fact tables built by kafaat/observatory/warehouse/governance.py; every one has `project` and `day`.
+GOVERNANCE_REGION = {"region": "region"}
+register_fact(
+    Fact(
+        "gov_attendance",
+        {
+            "sex": "sex",
+            "organisation_type": "organisation_type",
+            "participant_role": "participant_role",
+            "event_type": "event_type",
+            **GOVERNANCE_REGION,
+        },
+    )
+)
+register_fact(
+    Fact(
+        "gov_registrations",
+        {
+            "sex": "sex",
+            "organisation_type": "organisation_type",
+            "participant_role": "participant_role",
+            "event_type": "event_type",
+            **GOVERNANCE_REGION,
+        },
+    )
+)
+register_fact(Fact("gov_events", {"event_type": "event_type", **GOVERNANCE_REGION}))
+register_fact(
+    Fact("gov_missions", {"sex": "sex", "country": "country", "component": "component", **GOVERNANCE_REGION})
+)
+register_fact(Fact("gov_trainers", {"sex": "sex", "sector": "sector", **GOVERNANCE_REGION}))
+register_fact(Fact("gov_actions", {**GOVERNANCE_REGION}))
+IN_PERIOD = within("day")
+
+register(
+    Measure(
+        "event_participants",
+        _("Participants in events (people who attended at least one session)"),
+        COUNT,
+        IN_PERIOD,
+        value="participant",
+        fact="gov_attendance",
+        aggregate=DISTINCT,
+    )
+)
+register(Measure("events_held", _("Events held"), COUNT, IN_PERIOD, fact="gov_events"))
+register(
+    Measure(
+        "attendance_rate",
+        _("Attendance rate (sessions attended of sessions due by registrants)"),
+        PERCENT,
+        IN_PERIOD,
+        IN_PERIOD,
+        value="attended",
+        denominator_value="sessions",
+        fact="gov_registrations",
+        aggregate=RATIO,
+    )
+)
+register(
+    Measure(
+        "knowledge_gain",
+        _("Knowledge gain (mean post-test minus pre-test score, in points)"),
+        PERCENT,
+        f"{IN_PERIOD} AND pre IS NOT NULL AND post IS NOT NULL",
+        value="post - pre",
+        fact="gov_registrations",
+        aggregate=MEAN,
+    )
+)
+register(
+    Measure(
+        "study_visit_person_days",
+        _("Study visits: person-days of participants"),
+        DAYS,
+        f"{IN_PERIOD} AND event_type = 'study_visit' AND attended > 0",
+        value="visit_days",
+        fact="gov_registrations",
+        aggregate=SUM,
+    )
+)
+register(
+    Measure(
+        "expert_person_days",
+        _("Expert missions: person-days"),
+        DAYS,
+        IN_PERIOD,
+        value="person_days",
+        fact="gov_missions",
+        aggregate=SUM,
+    )
+)
+register(Measure("expert_missions", _("Expert missions done"), COUNT, IN_PERIOD, fact="gov_missions"))
+register(
+    Measure(
+        "distinct_experts",
+        _("Experts who carried out a mission (distinct)"),
+        COUNT,
+        IN_PERIOD,
+        value="expert",
+        fact="gov_missions",
+        aggregate=DISTINCT,
+    )
+)
+register(
+    Measure(
+        "trainers_professionalised",
+        _("Trainers professionalised (training module completed)"),
+        COUNT,
+        IN_PERIOD,
+        value="participant",
+        fact="gov_trainers",
+        aggregate=DISTINCT,
+    )
+)
+register(
+    Measure(
+        "actions_closed_on_time",
+        _("Working groups' actions closed on time (share of those due)"),
+        PERCENT,
+        f"{IN_PERIOD} AND on_time",
+        IN_PERIOD,
+        fact="gov_actions",
+        aggregate=RATIO,
+    )
+)
+
 # The equity funnel: orientation → access → retention → certification → insertion. Its groups are people's
 # attributes, the same at every step: not the sector, which belongs to a step (and registration has none).
 FUNNEL = (
@@ -219,6 +405,9 @@ CATEGORY_LABELS: dict[str, dict[str, Promise]] = {
         "migrant": _("Migrant"),
         "refugee": _("Refugee or asylum seeker"),
     },
+    "organisation_type": dict(OrganisationType.choices),
+    "participant_role": dict(ParticipantRole.choices),
+    "event_type": dict(EventType.choices),
 }
 UNKNOWN_LABEL = _("Not recorded")
 SUPPRESSED_COMMENT = _("Hidden: fewer than 5 people, or a number that would reveal such a count.")

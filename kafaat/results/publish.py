@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kafaat.core.l10n import formatting
-from kafaat.results import suppression
+from kafaat.results import measures, suppression
 from kafaat.results.engine import Cell, IndicatorResult
-from kafaat.results.measures import DAYS, PERCENT
+from kafaat.results.measures import PERCENT
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,9 @@ def publish(result: IndicatorResult, *, suppress: bool) -> PublishedIndicator:
             result.code, result.unit, _exact(result.total), {d: [_exact(c) for c in cells] for d, cells in
                                                              result.by.items()}
         )  # fmt: skip
-    if result.unit == DAYS:  # a mean over fewer than the threshold describes identifiable people
+    measure = measures.REGISTRY.get(result.measure)
+    if measure is not None and measure.is_mean_like:
+        # A mean or a sum over fewer rows than the threshold describes identifiable people (or missions).
 
         def mean(cell: Cell) -> Figure:
             if suppression.is_small(cell.numerator):

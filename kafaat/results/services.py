@@ -405,17 +405,22 @@ def validate_indicator(data: dict) -> dict:
     if unit not in Indicator.Unit.values:
         errors["unit"] = _("Choose a unit.")
     dims = list(data.get("disaggregations") or [])
-    if set(dims) - set(measures.DIMENSIONS):
+    measure = measures.REGISTRY.get(measure_code)
+    if set(dims) - set(measures.DIMENSION_LABELS):
         errors["disaggregations"] = _("Unknown disaggregation.")
-    elif measure_code in measures.REGISTRY and set(dims) - set(
-        measures.dimensions_of(measures.REGISTRY[measure_code])
+    elif (
+        measure is not None
+        and measure.fact != measures.JOURNEYS
+        and set(dims) - set(measures.dimensions_of(measure))
     ):
+        errors["disaggregations"] = _("This measure has no such disaggregation.")
+    elif measure is not None and set(dims) - set(measures.dimensions_of(measure)):
         errors["disaggregations"] = _(
             "This measure has no sector disaggregation: registration, assessment and referral record "
             "no sector (training measures use the training's sector, placement measures the job's)."
         )
     filters = dict(data.get("filters") or {})
-    if set(filters) - measures.FILTERABLE:
+    if set(filters) - (measures.filterable_of(measure) if measure is not None else measures.FILTERABLE):
         errors["filters"] = _("These attributes cannot be filtered on.")
     if errors:
         raise ValidationError(errors)

@@ -15,7 +15,9 @@ In the snapshot:
   in the order of the pseudonyms), `events` (one per pathway step, by `pnum`, age band at the step's date),
   `journeys` (one per person and project: the date each stage was first reached, and the attributes the
   indicators are disaggregated by) and `meta` (when the data was read, row counts);
-* the supply, demand, hires and territory tables of the gaps and prospects (`supply_demand.py`).
+* the supply, demand, hires and territory tables of the gaps and prospects (`supply_demand.py`);
+* the governance fact tables (`gov_attendance`, `gov_registrations`, `gov_events`, `gov_missions`,
+  `gov_trainers`, `gov_actions`: `governance.py`), pseudonymised the same way.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from django.db import connection
 
 from kafaat.observatory.disclosure import store as disclosure_store
 from kafaat.observatory.snapshot import warehouse_path
-from kafaat.observatory.warehouse import supply_demand
+from kafaat.observatory.warehouse import governance, supply_demand
 from kafaat.observatory.warehouse.pseudonyms import (
     PID_SQL,
     UNKNOWN,
@@ -321,9 +323,10 @@ def refresh(
             pending.append(pool.submit(person_categories, table, previous))
 
     try:
-        source = read_source({**SOURCES, **supply_demand.SOURCES}, arrived=arrived)
+        source = read_source({**SOURCES, **supply_demand.SOURCES, **governance.SOURCES}, arrived=arrived)
         result = RefreshResult(path=path, taken_at=taken_at, read=sum(t.num_rows for t in source.values()))
         observatory = {name: source.pop(name) for name in supply_demand.SOURCES}
+        governance_tables = {name: source.pop(name) for name in governance.SOURCES}
         building = path.with_name(path.name + ".building")
         building.unlink(missing_ok=True)
         stage("pseudonymising", 40)
@@ -354,6 +357,9 @@ def refresh(
         # Supply, demand, hires and cohorts for the gaps and prospects (supply_demand.py).
         result.rows.update(supply_demand.build(con, observatory))
         del observatory
+        # Events, attendance, missions, trainers and actions for the governance measures (governance.py).
+        result.rows.update(governance.build(con, governance_tables))
+        del governance_tables
         stage("writing", 90)
         meta = {
             "version": VERSION,

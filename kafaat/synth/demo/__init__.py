@@ -26,6 +26,7 @@ from kafaat.synth.demo.loader import (
     load_demo,
     person_fields,
 )
+from kafaat.synth.demo.missions import load_missions_demo
 from kafaat.synth.demo.observatory import load_observatory_demo
 from kafaat.synth.demo.results import INDICATORS, load_results_demo
 from kafaat.synth.demo.training import COVID_YEAR, PROGRAMMES, load_training_demo
@@ -50,6 +51,7 @@ __all__ = [
     "load_events_demo",
     "load_event_documents_demo",
     "load_labour_demo",
+    "load_missions_demo",
     "load_observatory_demo",
     "load_results_demo",
     "load_training_demo",

@@ -34,6 +34,7 @@ from kafaat.synth.demo.event_documents import load_event_documents_demo
 from kafaat.synth.demo.events import load_events_demo
 from kafaat.synth.demo.governance import load_governance_demo
 from kafaat.synth.demo.labour import load_labour_demo
+from kafaat.synth.demo.missions import load_missions_demo
 from kafaat.synth.demo.observatory import load_observatory_demo
 from kafaat.synth.demo.results import load_results_demo
 from kafaat.synth.demo.training import load_training_demo
@@ -199,6 +200,7 @@ def load_demo(today: date | None = None) -> dict[str, int]:
     )  # after training and the directory: modules name sectors, trainers
     created.update(load_event_documents_demo(today))  # after the events demo: scores, certificates, trainers
     created.update(load_observatory_demo())  # past vacancies: gap tables and trends for the demo regions
+    created.update(load_missions_demo(today))  # the EU twinning's expert missions and study visits
     return created
 
 

@@ -48,6 +48,10 @@ NODES = (
      "Access to qualifying training"),
     ("OP2.1", "output", "OC2", "Placement et suivi dans l'emploi", "الإدماج والتتبع في الشغل",
      "Placement and follow-up in work"),
+    ("OC3", "outcome", "IMP", "La gouvernance régionale de la formation est renforcée",
+     "تعزيز الحكامة الجهوية للتكوين", "Regional governance of training is strengthened"),
+    ("OP3.1", "output", "OC3", "Concertation régionale et renforcement des capacités",
+     "التشاور الجهوي وتعزيز القدرات", "Regional dialogue and capacity building"),
 )  # fmt: skip
 # code, node, measure, filters, disaggregations, baseline, (target 2025, 2026, 2027), fr, ar, en
 INDICATORS = (
@@ -99,6 +103,24 @@ INDICATORS = (
     ("P2.2", "OP2.1", "days_to_placement", {}, ["sex", "region"], 240, (220, 200, 180),
      "Délai moyen entre l'accueil et l'insertion (jours)", "متوسط المدة بين الاستقبال والإدماج (أيام)",
      "Average days from intake to placement"),
+    # The governance measures (events, attendance, knowledge tests, trainers, working groups' actions): the
+    # twinning project's logframe (demo/missions.py) carries the expert missions' ones.
+    ("G1", "OP3.1", "event_participants", {}, ["sex", "organisation_type", "participant_role", "region"], 0,
+     (150, 400, 700), "Participants aux événements (au moins une séance)",
+     "المشاركون في الأنشطة (حصة واحدة على الأقل)", "Event participants (at least one session)"),
+    ("G2", "OP3.1", "events_held", {}, ["event_type", "region"], 0, (10, 30, 50),
+     "Événements tenus", "الأنشطة المنظمة", "Events held"),
+    ("G3", "OP3.1", "attendance_rate", {}, ["event_type", "sex"], 70, (75, 80, 80),
+     "Taux de présence aux séances", "نسبة الحضور في الحصص", "Session attendance rate"),
+    ("G4", "OP3.1", "knowledge_gain", {}, ["event_type", "sex"], 0, (10, 15, 15),
+     "Gain de connaissances (points entre pré-test et post-test)",
+     "مكتسبات المعارف (النقاط بين الاختبار القبلي والبعدي)",
+     "Knowledge gain (points from pre- to post-test)"),
+    ("G5", "OP3.1", "trainers_professionalised", {}, ["sector", "sex", "region"], 0, (40, 120, 200),
+     "Formateurs professionnalisés", "المكونون المؤهلون مهنيا", "Trainers professionalised"),
+    ("G6", "OP3.1", "actions_closed_on_time", {}, ["region"], 50, (60, 70, 80),
+     "Actions des GTR clôturées dans les délais", "إجراءات مجموعات العمل الجهوية المنجزة في آجالها",
+     "Working groups' actions closed on time"),
     ("P2.3", "OP2.1", "", {}, [], 0, (10, 40, 80),
      "Employeurs partenaires ayant signé une convention", "مشغلون شركاء وقعوا اتفاقية",
      "Partner employers with a signed agreement"),
