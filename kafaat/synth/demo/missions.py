@@ -4,8 +4,8 @@ a few planned and one cancelled mission that do not count, and two study visits 
 whose participants' attendance gives 55 person-days.
 
 Every row is found again by a stable key (contacts by external id "missions-…", events by a fixed uid,
-missions by expert and dates), so running the demo twice changes nothing. The study visits are marked
-"[missions]" in their French description so the integrator can reconcile them with the events demo.
+missions by expert and dates), so running the demo twice changes nothing. These study visits are the
+twinning's (OFPPT officials); the GTR programme's own study visits to the same countries are the events demo's.
 """
 
 from __future__ import annotations
@@ -264,7 +264,7 @@ def _study_visits(project, ofppt, components, regions) -> int:
                 "name_fr": fr,
                 "name_ar": ar,
                 "name_en": en,
-                "description": "[missions] visite d'étude du jumelage",
+                "description": "Visite d'étude du jumelage UE–OFPPT (responsables de l'OFPPT).",
             },
         )
         created += was_created
