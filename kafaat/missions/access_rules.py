@@ -21,12 +21,11 @@ for role in (Role.ADMINISTRATOR, Role.PROGRAMME_MANAGER):
 for role in (Role.ADMINISTRATOR, Role.PROGRAMME_MANAGER, Role.ANALYST, Role.DONOR_VIEWER):
     access.grant(role, VIEW_ROLLUP, Reach.TERRITORY)
 
-navigation.register_group("missions", _("Expert missions"))
-_BEFORE = next(i for i, item in enumerate(navigation.NAVIGATION) if item.url_name == "core:territories")
+# In the Governance drop-down, after events, working groups, the directory and the trainers.
+navigation.register_group("governance", _("Governance"))
 navigation.register(
-    navigation.NavItem(_("Expert missions"), "missions:list", VIEW_MISSIONS, group="missions"), _BEFORE
+    navigation.NavItem(_("Expert missions"), "missions:list", VIEW_MISSIONS, group="governance")
 )
 navigation.register(
-    navigation.NavItem(_("Missions and person-days"), "missions:rollup", VIEW_ROLLUP, group="missions"),
-    _BEFORE + 1,
+    navigation.NavItem(_("Missions and person-days"), "missions:rollup", VIEW_ROLLUP, group="governance")
 )

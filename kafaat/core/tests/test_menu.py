@@ -24,7 +24,7 @@ def test_a_national_administrators_menu_is_grouped(world):
         ("labour", ["labour:vacancies", "labour:employers", "labour:surveys"]),
         ("training", ["training:establishments", "training:import"]),
         ("governance", ["events:list", "governance:groups", "contacts:list", "contacts:import",
-                        "events:trainers"]),
+                        "events:trainers", "missions:list", "missions:rollup"]),
         ("observatory", ["observatory:dashboard", "open_data:index", "open_data:publish",
                          "observatory:warehouse"]),
         "results:projects",
