@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kafaat.core.models import MultilingualName, Organisation, Project, Territory
 
@@ -75,10 +76,11 @@ class Meeting(models.Model):
     """A sitting of a working group. Once closed, it is read-only: its minutes and outcomes are the record."""
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("Planned")
-        HELD = "held", _("Held (minutes being written)")
-        CLOSED = "closed", _("Closed")
-        CANCELLED = "cancelled", _("Cancelled")
+        # In context: "closed" and "cancelled" of a meeting agree in gender with "réunion" in French.
+        PLANNED = "planned", pgettext_lazy("meeting status", "Planned")
+        HELD = "held", pgettext_lazy("meeting status", "Held (minutes being written)")
+        CLOSED = "closed", pgettext_lazy("meeting status", "Closed")
+        CANCELLED = "cancelled", pgettext_lazy("meeting status", "Cancelled")
 
     group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="meetings")
     title = models.CharField(_("title"), max_length=200)
