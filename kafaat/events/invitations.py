@@ -1,7 +1,7 @@
 """An event's calendar file (.ics) and its e-mails: invitations and reminders, each in the registrant's
 language with the .ics attached, sent through Django's e-mail framework by a job of the worker (many at once).
 
-The .ics is written with `icalendar` (docs/decisions/XXXX-events-calendar-and-mail.md): one VEVENT per session
+The .ics is written with `icalendar` (docs/decisions/0029-events-calendar-and-mail.md): one VEVENT per session
 (or one for the whole event when it has none), UIDs stable across downloads so that a calendar updates the
 entries it already holds instead of adding copies.
 """
