@@ -136,3 +136,24 @@ class Contact(models.Model):
             self.first_name_latin, self.last_name_latin, self.first_name_ar, self.last_name_ar
         )
         super().save(*args, **kwargs)
+        name_fields = {"first_name_latin", "last_name_latin", "first_name_ar", "last_name_ar"}
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or name_fields & set(update_fields):
+            from kafaat.contacts import name_keys
+
+            name_keys.refresh([self])
+
+
+class ContactNameKey(models.Model):
+    """One word key of a contact's names (kafaat.contacts.name_keys): matching reads only the contacts that
+    share a key with what it looks for."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="name_keys")
+    key = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["contact", "key"], name="one_name_key_per_contact")]
+        indexes = [models.Index(fields=["key", "contact"], name="contact_name_key")]
+
+    def __str__(self) -> str:
+        return self.key

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kafaat.contacts import name_keys
 from kafaat.contacts.models import Contact, ContactSex, OrganisationType
 from kafaat.core import audit
 from kafaat.core.imports import Column, ImportSpec, Outcome
@@ -214,7 +215,12 @@ class SignInSheet(ImportSpec):
         good = [o for o in outcomes if not o.errors]
         if not good:
             return
-        matcher = ContactMatcher(self.user)
+        matcher = ContactMatcher(
+            self.user,
+            names=[o.record["name"] for o in good],
+            emails=[o.record["email"] for o in good],
+            phones=[o.record["phone"] for o in good],
+        )
         by_contact = {r.contact_id: r.pk for r in self.event.registrations.exclude(contact=None)}
         by_person = dict(self.event.registrations.exclude(person=None).values_list("person_id", "pk"))
         people_registered = {}
@@ -314,6 +320,7 @@ class SignInSheet(ImportSpec):
         new = [r for r in records if r["action"] == "new" and r.get("twin_of") is None]
         contacts = [self._new_contact(r) for r in new]
         Contact.objects.bulk_create(contacts)
+        name_keys.refresh(contacts)  # bulk creation skips Contact.save(): the next sheet must find them
         contact_of_row = {r["row"]: c.pk for r, c in zip(new, contacts, strict=True)}
         for record in records:
             if record["action"] == "new":
