@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -618,7 +619,7 @@ def main() -> None:
         f"{cold.results['participants'].total.numerator:,} (ORM {orm_total:,})"
     )
     snapshot.close_all()
-    path.unlink(missing_ok=True)
+    shutil.rmtree(folder, ignore_errors=True)  # the snapshot and the uploaded sheets
     if not args.keep:
         connection.close()
         import psycopg
