@@ -198,6 +198,25 @@ def load(url: str, scale: float, seed: int = 15) -> dict[str, int]:
                 }
             ),
         )
+        # Their name-word keys, as Contact.save() writes them: what a sign-in sheet is matched through.
+        from kafaat.contacts.name_keys import word_keys
+
+        key_contacts, key_values = [], []
+        for pk, first, last in zip(ids.tolist(), fn.tolist(), last_names.tolist(), strict=True):
+            for key in sorted(word_keys(f"{first} {last}")):
+                key_contacts.append(pk)
+                key_values.append(key[:40])
+        _copy(
+            cursor,
+            "contacts_contactnamekey",
+            pa.table(
+                {
+                    "id": np.arange(1, len(key_contacts) + 1),
+                    "contact_id": pa.array(key_contacts),
+                    "key": pa.array(key_values),
+                }
+            ),
+        )
         event_ids = np.arange(1, n_events + 1)
         starts = np.datetime64(PERIOD[0]) + rng.integers(0, 1000, n_events).astype("timedelta64[D]")
         _copy(
@@ -292,6 +311,7 @@ def load(url: str, scale: float, seed: int = 15) -> dict[str, int]:
         )
         for table in (
             "contacts_contact",
+            "contacts_contactnamekey",
             "events_event",
             "events_session",
             "events_registration",
