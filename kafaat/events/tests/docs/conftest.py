@@ -25,6 +25,13 @@ PEOPLE = [  # first, last (Latin), first, last (Arabic), sex, language, sessions
 ]
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    # Overrides the events tests' English default (kafaat/events/tests/conftest.py): the documents' tests
+    # were written against the project's default language, French, and ask for another when they need it.
+    yield
+
+
 @pytest.fixture
 def event_world(world, territory, make_member):
     if not Sector.objects.exists():
