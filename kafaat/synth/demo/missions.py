@@ -5,7 +5,8 @@ whose participants' attendance gives 55 person-days.
 
 Every row is found again by a stable key (contacts by external id "missions-…", events by a fixed uid,
 missions by expert and dates), so running the demo twice changes nothing. These study visits are the
-twinning's (OFPPT officials); the GTR programme's own study visits to the same countries are the events demo's.
+twinning's (OFPPT officials); the GTR programme's own study visits to the same countries are the events
+demo's.
 """
 
 from __future__ import annotations
