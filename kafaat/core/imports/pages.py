@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from uuid import UUID
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -38,7 +39,7 @@ def recent_jobs(user, kinds: Iterable[str], limit: int = 10) -> QuerySet[ImportJ
 
 
 def own_job(
-    request: HttpRequest, job_id: int, *, related: Iterable[str] = ("organisation",), **lookups
+    request: HttpRequest, job_id: UUID | int, *, related: Iterable[str] = ("organisation",), **lookups
 ) -> ImportJob:
     """The user's import job, or 404 (another user's, another organisation's or another app's)."""
     jobs = ImportJob.objects.select_related(*related)
