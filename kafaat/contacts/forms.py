@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kafaat.contacts import services
 from kafaat.contacts.models import Contact, OrganisationType
+from kafaat.core.imports.forms import SpreadsheetUploadForm, offer_organisations
 from kafaat.core.models import Organisation, Territory
 from kafaat.training.models import Sector
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 LANGUAGE_CHOICES = [
     ("fr", _("French")),
     ("ar", _("Arabic")),
@@ -132,24 +130,12 @@ class ContactForm(forms.ModelForm):
         return {k: v for k, v in self.cleaned_data.items() if k != "managed_by"}
 
 
-class ContactUploadForm(forms.Form):
-    file = forms.FileField(label=_("File (CSV or XLSX)"))
+class ContactUploadForm(SpreadsheetUploadForm):
     organisation = forms.ModelChoiceField(Organisation.objects.none(), label=_("Organisation"))
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        organisations = services.keeping_organisations(user)
-        self.fields["organisation"].queryset = organisations
-        if organisations.count() == 1:
-            self.fields["organisation"].initial = organisations.first()
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() not in (".csv", ".txt", ".tsv", ".xlsx"):
-            raise forms.ValidationError(_("Upload a CSV or XLSX file."))
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 20 MB: split it."))
-        return upload
+        offer_organisations(self, services.keeping_organisations(user))
 
 
 class MergeForm(forms.Form):

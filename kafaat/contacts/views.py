@@ -4,23 +4,18 @@ missions), the form (with the likely same people before a new entry), merge, lin
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kafaat.contacts import importing, services
 from kafaat.contacts.forms import ContactFilterForm, ContactForm, ContactUploadForm, LinkPersonForm, MergeForm
-from kafaat.core import access
-from kafaat.core.imports import background, write_template
-from kafaat.core.models import ImportJob
+from kafaat.core.imports import background, pages, write_template
 
 PAGE_SIZE = 25
 LANGUAGES = ("fr", "ar", "en")
@@ -175,30 +170,20 @@ def upload(request):
         )
         job = background.start(job, importing.IMPORT_JOB)
         return redirect("contacts:import_job", job_id=job.pk)
-    languages = [(code, translation.get_language_info(code)["name_local"]) for code in LANGUAGES]
-    jobs = ImportJob.objects.filter(user=request.user, kind=importing.KIND)[:10]
-    return render(request, "contacts/import.html", {"form": form, "languages": languages, "jobs": jobs})
-
-
-def _own_job(request, job_id) -> ImportJob:
-    related = ImportJob.objects.select_related("organisation")
-    return access.in_scope_or_404(related, pk=job_id, user=request.user, kind=importing.KIND)
+    context = {
+        "form": form,
+        "languages": pages.template_languages(),
+        "jobs": pages.recent_jobs(request.user, [importing.KIND]),
+    }
+    return render(request, "contacts/import.html", context)
 
 
 def import_job(request, job_id):
-    job = _own_job(request, job_id)
-    context = {"job": job, **background.progress_of(job)}
-    template = "contacts/import_job_status.html" if request.htmx else "contacts/import_job.html"
-    return render(request, template, context)
+    return pages.job_page(request, pages.own_job(request, job_id, kind=importing.KIND), "contacts/")
 
 
 def import_errors(request, job_id):
-    job = _own_job(request, job_id)
-    path = Path(settings.MEDIA_ROOT) / job.report_path if job.report_path else None
-    if path is None or not path.is_file():
-        raise Http404
-    name = f"{Path(job.file_name).stem}-errors.xlsx"
-    return FileResponse(open(path, "rb"), as_attachment=True, filename=name, content_type=XLSX)  # noqa: SIM115
+    return pages.error_report(pages.own_job(request, job_id, kind=importing.KIND))
 
 
 def import_template(request, language: str):

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 from kafaat.contacts.access_rules import VIEW_CONTACTS
 from kafaat.contacts.models import Contact
 from kafaat.core import access
-from kafaat.core.models import ImportJob
 from kafaat.events import invitations, services, workflow
 from kafaat.events.access_rules import VIEW_EVENTS
 from kafaat.events.forms import EventFilterForm, EventForm, RegistrationForm, SessionForm, SignInUploadForm
@@ -271,16 +270,12 @@ def sign_in_template(request, pk: int):
 
 
 def import_job(request, job_id):
-    from kafaat.core.imports import background
+    from kafaat.core.imports import pages
     from kafaat.events.signin import KIND
 
-    job = access.in_scope_or_404(
-        ImportJob.objects.select_related("organisation"), pk=job_id, user=request.user, kind=KIND
-    )
+    job = pages.own_job(request, job_id, kind=KIND)
     event = Event.objects.filter(pk=(job.details or {}).get("event")).first()
-    context = {"job": job, "event": event, **background.progress_of(job)}
-    template = "events/import_job_status.html" if request.htmx else "events/import_job.html"
-    return render(request, template, context)
+    return pages.job_page(request, job, "events/", {"event": event})
 
 
 def reviews(request, pk: int):

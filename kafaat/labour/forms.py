@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kafaat.core import access
+from kafaat.core.imports.forms import SpreadsheetUploadForm
 from kafaat.core.models import Organisation, Territory
 from kafaat.labour.access_rules import CHANGE_LABOUR
 from kafaat.labour.models import (
@@ -22,8 +21,6 @@ from kafaat.labour.models import (
     SizeBand,
     Source,
 )
-
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
 class LabelledChoice(forms.ModelChoiceField):
@@ -121,21 +118,12 @@ class VacancyForm(forms.Form):
     source = forms.ChoiceField(label=gettext_lazy("Source"), choices=Source.choices, initial=Source.EMPLOYER)
 
 
-class ImportForm(_ActingFor):
-    file = forms.FileField(label=gettext_lazy("File (CSV or XLSX)"))
+class ImportForm(SpreadsheetUploadForm, _ActingFor):  # this order keeps the organisation first
     good_rows_only = forms.BooleanField(
         required=False,
         label=gettext_lazy("Import only the good rows"),
         help_text=gettext_lazy("Otherwise nothing is imported while any row has an error."),
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() not in (".csv", ".txt", ".tsv", ".xlsx"):
-            raise forms.ValidationError(_("Upload a CSV or XLSX file."))
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 20 MB: split it."))
-        return upload
 
 
 class CodingForm(forms.Form):

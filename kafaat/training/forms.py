@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kafaat.core import access
+from kafaat.core.imports.forms import SpreadsheetUploadForm, offer_organisations
 from kafaat.core.models import Organisation, Territory
 from kafaat.training import isco
 from kafaat.training.access_rules import CHANGE_ESTABLISHMENT
 from kafaat.training.models import Establishment, OperatorType, Programme, Sector
-
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
 class TerritoryField(forms.ModelChoiceField):
@@ -111,24 +108,12 @@ class ProgrammeForm(forms.ModelForm):
             raise forms.ValidationError(str(error)) from error
 
 
-class SupplyUploadForm(forms.Form):
-    file = forms.FileField(label=_("File (CSV or XLSX)"))
+class SupplyUploadForm(SpreadsheetUploadForm):
     organisation = forms.ModelChoiceField(Organisation.objects.none(), label=_("Organisation"))
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        organisations = access.organisations_where(user, CHANGE_ESTABLISHMENT)
-        self.fields["organisation"].queryset = organisations
-        if organisations.count() == 1:
-            self.fields["organisation"].initial = organisations.first()
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() not in (".csv", ".txt", ".tsv", ".xlsx"):
-            raise forms.ValidationError(_("Upload a CSV or XLSX file."))
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 20 MB: split it."))
-        return upload
+        offer_organisations(self, access.organisations_where(user, CHANGE_ESTABLISHMENT))
 
 
 class MappingForm(forms.Form):

@@ -8,17 +8,14 @@ The import runs as a job in the worker (`training.importing.IMPORT`, core's `imp
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
 from django.views.decorators.http import require_POST
 
 from kafaat.core import access, jobs
-from kafaat.core.imports import background, write_template
+from kafaat.core.imports import background, pages, write_template
 from kafaat.core.models import ImportJob
 from kafaat.training import derivation_jobs
 from kafaat.training.access_rules import CHANGE_ESTABLISHMENT
@@ -41,11 +38,10 @@ def upload(request):
     if request.method == "POST" and form.is_valid():
         job = run_upload(request.user, form.cleaned_data, dry_run="dry_run" in request.POST)
         return redirect("training:import_job", job_id=job.pk)
-    languages = [(code, translation.get_language_info(code)["name_local"]) for code in LANGUAGES]
     context = {
         "form": form,
-        "languages": languages,
-        "jobs": ImportJob.objects.filter(user=request.user, kind=KIND)[:10],
+        "languages": pages.template_languages(),
+        "jobs": pages.recent_jobs(request.user, [KIND]),
         "derivations": derivation_jobs.derivation_jobs(request.user).filter(user=request.user)[:5],
     }
     return render(request, "training/import.html", context)
@@ -57,25 +53,12 @@ def run_upload(user, data: dict, *, dry_run: bool) -> ImportJob:
     return background.start(job, IMPORT_JOB)
 
 
-def _own_job(request, job_id) -> ImportJob:
-    related = ImportJob.objects.select_related("organisation")
-    return access.in_scope_or_404(related, pk=job_id, user=request.user, kind=KIND)
-
-
 def job(request, job_id):
-    job = _own_job(request, job_id)
-    context = {"job": job, **background.progress_of(job)}
-    template = "training/import_job_status.html" if request.htmx else "training/import_job.html"
-    return render(request, template, context)
+    return pages.job_page(request, pages.own_job(request, job_id, kind=KIND), "training/")
 
 
 def error_report(request, job_id):
-    job = _own_job(request, job_id)
-    path = Path(settings.MEDIA_ROOT) / job.report_path if job.report_path else None
-    if path is None or not path.is_file():
-        raise Http404
-    name = f"{Path(job.file_name).stem}-errors.xlsx"
-    return FileResponse(open(path, "rb"), as_attachment=True, filename=name, content_type=XLSX)  # noqa: SIM115
+    return pages.error_report(pages.own_job(request, job_id, kind=KIND))
 
 
 def template(request, language: str):

@@ -103,6 +103,8 @@ FRAGMENTS = [
     ("registry/import_job_status.html", {"job": _Running()}),
     ("labour/import_job_status.html", {"job": _Running()}),
     ("training/import_job_status.html", {"job": _Running()}),
+    ("contacts/import_job_status.html", {"job": _Running()}),  # the shared core/imports/_job_status.html
+    ("events/import_job_status.html", {"job": _Running()}),
     ("observatory/open_data/_publish_job.html", {"job": _Running(), "total": 3, "done": 1}),
     ("observatory/_progress.html", {"record": _Running()}),
     ("registry/_run_status.html", {"state": {"running": True, "queued": True}}),

@@ -9,17 +9,13 @@ polls every second; the error report is kept under MEDIA_ROOT for the user who i
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils import translation
 
 from kafaat.core import access
-from kafaat.core.imports import background, write_template
-from kafaat.core.models import ImportJob
+from kafaat.core.imports import background, pages, write_template
 from kafaat.labour import services
 from kafaat.labour.access_rules import CHANGE_LABOUR
 from kafaat.labour.forms import ImportForm
@@ -44,32 +40,18 @@ def upload(request):
             job = background.new_job(request.user, organisation, KIND, data["file"], **options)
             job = background.start(job, IMPORT_JOB)
             return redirect("labour:import_job", job_id=job.pk)
-    jobs = ImportJob.objects.filter(user=request.user, kind=KIND)[:10]
-    # Each template named in its own language ("Français", "العربية", "English"), as on the people import.
-    languages = [(code, translation.get_language_info(code)["name_local"]) for code in ("fr", "ar", "en")]
-    context = {"form": form, "languages": languages, "jobs": jobs}
+    jobs = pages.recent_jobs(request.user, [KIND])
+    context = {"form": form, "languages": pages.template_languages(), "jobs": jobs}
     return render(request, "labour/import.html", context, status=400 if form.errors else 200)
 
 
-def _own_job(request, job_id) -> ImportJob:
-    related = ImportJob.objects.select_related("organisation")
-    return access.in_scope_or_404(related, pk=job_id, user=request.user, kind=KIND)
-
-
 def job(request, job_id):
-    job = _own_job(request, job_id)
-    context = {"job": job, "reposted": job.details.get("reposted", []), **background.progress_of(job)}
-    template = "labour/import_job_status.html" if request.htmx else "labour/import_job.html"
-    return render(request, template, context)
+    job = pages.own_job(request, job_id, kind=KIND)
+    return pages.job_page(request, job, "labour/", {"reposted": job.details.get("reposted", [])})
 
 
 def error_report(request, job_id):
-    job = _own_job(request, job_id)
-    path = Path(settings.MEDIA_ROOT) / job.report_path if job.report_path else None
-    if path is None or not path.is_file():
-        raise Http404
-    name = f"{Path(job.file_name).stem}-errors.xlsx"
-    return FileResponse(open(path, "rb"), as_attachment=True, filename=name, content_type=XLSX)  # noqa: SIM115
+    return pages.error_report(pages.own_job(request, job_id, kind=KIND))
 
 
 def template(request, language: str):

@@ -9,19 +9,16 @@ from __future__ import annotations
 
 import io
 import logging
-from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kafaat.core import access
-from kafaat.core.imports import background, write_template
+from kafaat.core.imports import background, pages, write_template
+from kafaat.core.imports.forms import SpreadsheetUploadForm, offer_organisations
 from kafaat.core.models import ImportJob, Organisation, Project
 from kafaat.pathways.services import projects_for
 from kafaat.registry.access_rules import CHANGE_PERSON
@@ -35,8 +32,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KIND_LABELS = {"people": gettext_lazy("People"), "steps": gettext_lazy("Pathway steps")}
 
 
-class UploadForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("File (CSV or XLSX)"))
+class UploadForm(SpreadsheetUploadForm):
     kind = forms.ChoiceField(label=gettext_lazy("The file holds"), choices=list(KIND_LABELS.items()))
     organisation = forms.ModelChoiceField(Organisation.objects.none(), label=gettext_lazy("Organisation"))
     project = forms.ModelChoiceField(
@@ -50,22 +46,13 @@ class UploadForm(forms.Form):
         label=gettext_lazy("Import only the good rows"),
         help_text=gettext_lazy("Otherwise nothing is imported while any row has an error."),
     )
+    max_upload_bytes = MAX_UPLOAD_BYTES
+    too_large = gettext_lazy("The file is larger than 50 MB: split it.")
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        organisations = access.organisations_where(user, CHANGE_PERSON)
-        self.fields["organisation"].queryset = organisations
-        if organisations.count() == 1:
-            self.fields["organisation"].initial = organisations.first()
+        offer_organisations(self, access.organisations_where(user, CHANGE_PERSON))
         self.fields["project"].queryset = projects_for(user)
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() not in (".csv", ".txt", ".tsv", ".xlsx"):
-            raise forms.ValidationError(_("Upload a CSV or XLSX file."))
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 50 MB: split it."))
-        return upload
 
 
 def _can_import(user) -> bool:
@@ -79,8 +66,8 @@ def upload(request):
     if request.method == "POST" and form.is_valid():
         job = _create_job(request, form.cleaned_data, dry_run="dry_run" in request.POST)
         return redirect("registry:import_job", job_id=job.pk)
-    jobs = ImportJob.objects.filter(user=request.user, kind__in=KINDS)[:10]  # not other apps' imports
-    languages = [(code, translation.get_language_info(code)["name_local"]) for code in TEMPLATE_LANGUAGES]
+    jobs = pages.recent_jobs(request.user, KINDS)  # not other apps' imports
+    languages = pages.template_languages(TEMPLATE_LANGUAGES)
     templates = [(KIND_LABELS[kind], languages, kind) for kind in KINDS]
     return render(request, "registry/import.html", {"form": form, "jobs": jobs, "templates": templates})
 
@@ -94,24 +81,15 @@ def _create_job(request, data: dict, *, dry_run: bool) -> ImportJob:
 
 
 def _own_job(request, job_id) -> ImportJob:
-    related = ImportJob.objects.select_related("organisation", "project", "job")
-    return access.in_scope_or_404(related, pk=job_id, user=request.user)
+    return pages.own_job(request, job_id, related=("organisation", "project", "job"))
 
 
 def job(request, job_id):
-    job = _own_job(request, job_id)
-    context = {"job": job, **background.progress_of(job)}
-    template = "registry/import_job_status.html" if request.htmx else "registry/import_job.html"
-    return render(request, template, context)
+    return pages.job_page(request, _own_job(request, job_id), "registry/")
 
 
 def error_report(request, job_id):
-    job = _own_job(request, job_id)
-    path = Path(settings.MEDIA_ROOT) / job.report_path if job.report_path else None
-    if path is None or not path.is_file():
-        raise Http404
-    name = f"{Path(job.file_name).stem}-errors.xlsx"
-    return FileResponse(open(path, "rb"), as_attachment=True, filename=name, content_type=XLSX)  # noqa: SIM115
+    return pages.error_report(_own_job(request, job_id))
 
 
 def template(request, kind: str, language: str):
