@@ -125,11 +125,11 @@ class RegistrationIn(Schema):
     language: str = Field("fr", pattern="^(fr|ar|en)$")
 
 
-class TransitionIn(Schema):
+class RegistrationTransitionIn(Schema):
     action: str = Field(..., max_length=30, description="one of: " + ", ".join(workflow.TRANSITIONS))
 
 
-class AttendanceIn(Schema):
+class RegistrationAttendanceIn(Schema):
     session: int = Field(..., ge=1, le=2**31 - 1)
     present: bool = True
 
@@ -322,14 +322,14 @@ def register(request: HttpRequest, pk: int, payload: RegistrationIn):
 @router.post(
     "/registrations/{int:pk}/transitions", response=RegistrationSchema, summary="Take a step of the workflow"
 )
-def take_transition(request: HttpRequest, pk: int, payload: TransitionIn):
+def take_transition(request: HttpRequest, pk: int, payload: RegistrationTransitionIn):
     registration = services.get_registration(request.user, pk)
     services.transition(request.user, registration, payload.action)
     return services.get_registration(request.user, pk)
 
 
 @router.post("/registrations/{int:pk}/attendance", response=RegistrationSchema, summary="Present or absent")
-def set_attendance(request: HttpRequest, pk: int, payload: AttendanceIn):
+def set_attendance(request: HttpRequest, pk: int, payload: RegistrationAttendanceIn):
     registration = services.get_registration(request.user, pk)
     session = services.get_session(request.user, payload.session)
     services.record_attendance(request.user, registration, session, present=payload.present)

@@ -54,7 +54,14 @@ def test_a_page_number_beyond_64_bits_is_a_422_on_every_list(client, token):
         response = client.get(_url(path), {"page": "10000000000000000000"}, **token)
         assert response.status_code == 422, (path, response.status_code)
         assert "page" in json.dumps(response.json()["detail"])
-        assert client.get(_url(path), {"page": 1_000_000}, **token).json()["items"] == []  # the last: empty
+        last = client.get(_url(path), {"page": 1_000_000}, **token)
+        if "{" in path:  # a list under another object (an event's registrants): that object 1 may not exist
+            assert last.status_code in (200, 404), (path, last.status_code)
+            continue
+        if last.status_code == 403:  # a list the case worker's role may not read at all (expert missions)
+            assert "detail" in last.json()
+            continue
+        assert last.json()["items"] == []  # beyond the last page: empty
 
 
 def test_a_multipart_body_without_boundary_is_a_json_400_on_every_post(world):
