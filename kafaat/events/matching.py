@@ -17,8 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import combinations
 
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Q
 from django.db.models.functions import Lower
 
 from kafaat.contacts.models import Contact, ContactNameKey
@@ -56,9 +58,31 @@ def full_name_key(name: str) -> str:
 _word_keys = word_keys
 
 
+PAIRS_PER_STATEMENT = 100  # SQLite allows 500 terms in one compound SELECT
+
+
+def _sharing_two_keys(rows_keys: list[set[str]]) -> set[int]:
+    """The contacts that share at least two name-word keys with one row: for each pair of a row's keys, the
+    contacts holding both (an index merge of two short lists), never every contact holding a common name."""
+    pairs = sorted({pair for keys in rows_keys for pair in combinations(sorted(keys), 2)})
+    found: set[int] = set()
+    # A fixed statement; the keys are parameters.
+    one = (
+        "SELECT a.contact_id FROM contacts_contactnamekey a JOIN contacts_contactnamekey b "
+        "ON b.contact_id = a.contact_id WHERE a.key = %s AND b.key = %s"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(pairs), PAIRS_PER_STATEMENT):
+            chunk = pairs[start : start + PAIRS_PER_STATEMENT]
+            cursor.execute(" UNION ".join([one] * len(chunk)), [key for pair in chunk for key in pair])
+            found.update(contact for (contact,) in cursor.fetchall())
+    return found
+
+
 def _candidates(names: Iterable[str], emails: Iterable[str], phones: Iterable[str]) -> Q:
     """The contacts that could match one of the rows: the same e-mail or phone, or two name-word keys shared
-    (one, for a row whose name is a single word) — the only ones whose names the scoring can match."""
+    with one row (one, for a row whose name is a single word) — the only ones whose names the scoring can
+    match."""
     condition = Q(pk__in=[])
     emails = {e.strip().lower() for e in emails if e and e.strip()}
     phones = {p for p in (phone_or_blank(raw) for raw in phones) if p}
@@ -66,17 +90,11 @@ def _candidates(names: Iterable[str], emails: Iterable[str], phones: Iterable[st
         condition |= Q(email_folded__in=emails)
     if phones:
         condition |= Q(phone__in=phones)
-    row_keys = [word_keys(name) for name in names if name]
-    shared = set().union(*row_keys) if row_keys else set()
-    alone = {key for keys in row_keys if len(keys) == 1 for key in keys}
-    if shared:
-        sharing = (
-            ContactNameKey.objects.filter(key__in=shared)
-            .values("contact")
-            .annotate(n=Count("key"))
-            .filter(n__gte=2)
-        )
-        condition |= Q(pk__in=sharing.values("contact"))
+    rows_keys = [keys for keys in (word_keys(name) for name in names if name) if keys]
+    sharing = _sharing_two_keys([keys for keys in rows_keys if len(keys) >= 2])
+    if sharing:
+        condition |= Q(pk__in=sorted(sharing))
+    alone = {key for keys in rows_keys if len(keys) == 1 for key in keys}
     if alone:
         condition |= Q(pk__in=ContactNameKey.objects.filter(key__in=alone).values("contact"))
     return condition
