@@ -561,7 +561,7 @@ def normalise_badge_code(raw: str) -> str:
 def check_in(user, session: Session, raw_code: str) -> CheckIn:
     """Record the badge's holder present at the session. Scanned twice, one attendance ("already checked in at
     09:12"). Kept to a few queries when all is well: the registration with its contact (and this session's
-    attendance, joined), then the insert, its audit row (and, the first time, the status), in one transaction."""
+    attendance, joined), then in one transaction the insert, its audit row and (the first time) the status."""
     event = session.event
     code = normalise_badge_code(raw_code)
     if not code:
@@ -609,7 +609,9 @@ def _attendance_at(session: Session):
     )
 
 
-def _insert_attendance(registration: Registration, session: Session, user, now: datetime) -> Attendance | None:
+def _insert_attendance(
+    registration: Registration, session: Session, user, now: datetime
+) -> Attendance | None:
     """The new attendance row, or None when a second device recorded it a moment ago."""
     recorder = user if user.is_authenticated else None
     try:
