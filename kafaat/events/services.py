@@ -713,9 +713,28 @@ def review_candidates(user, review: SignInReview) -> list[tuple[Contact, dict]]:
     """The review's candidate contacts the user may still see, with their score and reasons."""
     from kafaat.contacts.access_rules import VIEW_CONTACTS
 
-    ids = [c["contact"] for c in review.candidates]
+    proposed = [c for c in review.candidates if c.get("contact")]
+    ids = [c["contact"] for c in proposed]
     visible = {c.pk: c for c in access.scoped(user, VIEW_CONTACTS, Contact.objects.filter(pk__in=ids))}
-    return [(visible[c["contact"]], c) for c in review.candidates if c["contact"] in visible]
+    return [(visible[c["contact"]], c) for c in proposed if c["contact"] in visible]
+
+
+def review_people(user, reviews: list[SignInReview]) -> dict[int, list[tuple[Any, dict]]]:
+    """The beneficiaries these reviews propose that the user may see now (the registry's rule, read again:
+    access may have changed since the import), by review, in one query; the reading is audited."""
+    from kafaat.registry.models import Person
+    from kafaat.registry.services import visible_people
+
+    ids = {c["person"] for review in reviews for c in review.candidates if c.get("person")}
+    if not ids:
+        return {}
+    visible = {p.pk: p for p in visible_people(user).filter(pk__in=ids)}
+    if visible:
+        audit.record_bulk(audit.Action.LIST, user, Person, sorted(visible), details={"sign_in_reviews": True})
+    return {
+        review.pk: [(visible[c["person"]], c) for c in review.candidates if c.get("person") in visible]
+        for review in reviews
+    }
 
 
 def resolve_review(
@@ -723,12 +742,13 @@ def resolve_review(
     review: SignInReview,
     *,
     contact_id: int | None = None,
+    person_id: int | None = None,
     create: bool = False,
     dismiss: bool = False,
     sex: str = "",
 ) -> SignInReview:
-    """Settle a doubtful row: link it to a candidate contact, create a new contact, or dismiss it. Its
-    presences are recorded on the (new or existing) registration."""
+    """Settle a doubtful row: link it to a candidate contact or beneficiary (one the user may still see),
+    create a new contact, or dismiss it. Its presences are recorded on the (new or existing) registration."""
     from kafaat.contacts.models import OrganisationType
     from kafaat.events.signin import split_name
     from kafaat.registry.normalise import has_arabic
@@ -759,14 +779,21 @@ def resolve_review(
                 **{f"first_name_{script}": first, f"last_name_{script}": last},
             )
             audit.record(audit.Action.CREATE, user, contact, details={"sign_in_review": review.pk})
-            review.registration = _registration_with_presences(user, event, contact, review)
+            review.registration = _registration_with_presences(user, event, review, contact=contact)
             review.status = SignInReview.Status.CREATED
+        elif person_id is not None:
+            proposed = review_people(user, [review]).get(review.pk, [])
+            person = next((p for p, _score in proposed if p.pk == person_id), None)
+            if person is None:
+                raise ValidationError({"person": [_("Pick one of the proposed beneficiaries.")]})
+            review.registration = _registration_with_presences(user, event, review, person=person)
+            review.status = SignInReview.Status.LINKED
         else:
             allowed = {contact.pk for contact, _score in review_candidates(user, review)}
             if contact_id not in allowed:
                 raise ValidationError({"contact": [_("Pick one of the proposed contacts.")]})
             contact = Contact.objects.get(pk=contact_id)
-            review.registration = _registration_with_presences(user, event, contact, review)
+            review.registration = _registration_with_presences(user, event, review, contact=contact)
             review.status = SignInReview.Status.LINKED
         review.resolved_by, review.resolved_at = user, timezone.now()
         review.save()
@@ -774,11 +801,14 @@ def resolve_review(
     return review
 
 
-def _registration_with_presences(user, event: Event, contact: Contact, review: SignInReview) -> Registration:
+def _registration_with_presences(
+    user, event: Event, review: SignInReview, *, contact: Contact | None = None, person=None
+) -> Registration:
     now = timezone.now()
+    participant = {"contact": contact} if contact is not None else {"person": person}
     registration, _created = Registration.objects.get_or_create(
         event=event,
-        contact=contact,
+        **participant,
         defaults={"status": RegistrationStatus.REGISTERED, "invited_at": now, "registered_at": now},
     )
     sessions = list(review.sessions.all())

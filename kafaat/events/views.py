@@ -331,7 +331,11 @@ def reviews(request, pk: int):
     event = services.get_event_to_manage(request.user, pk)
     queue = services.reviews_of(request.user, event)
     page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
-    items = [(review, services.review_candidates(request.user, review)) for review in page]
+    people = services.review_people(request.user, list(page))
+    items = [
+        (review, services.review_candidates(request.user, review), people.get(review.pk, []))
+        for review in page
+    ]
     return render(request, "events/reviews.html", {"event": event, "page": page, "items": items})
 
 
@@ -345,6 +349,10 @@ def review_resolve(request, pk: int, review_pk: int):
             services.resolve_review(request.user, review, create=True, sex=request.POST.get("sex", ""))
         elif choice == "dismiss":
             services.resolve_review(request.user, review, dismiss=True)
+        elif choice.startswith("person-"):  # a beneficiary of the registry
+            number = choice.removeprefix("person-")
+            person_id = int(number) if number.isdigit() else 0
+            services.resolve_review(request.user, review, person_id=person_id)
         else:
             contact_id = int(choice) if choice.isdigit() else None
             services.resolve_review(request.user, review, contact_id=contact_id)
