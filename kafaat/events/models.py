@@ -329,7 +329,7 @@ class SignInReview(models.Model):
     phone = models.CharField(_("phone"), max_length=16, blank=True)
     sex = models.CharField(_("sex"), max_length=1, blank=True)
     sessions = models.ManyToManyField(Session, blank=True, related_name="+")
-    # [{"contact": id, "score": 0.8, "reasons": ["name", "organisation"]}, …], best first
+    # [{"contact": id, "score": 0.8, "reasons": ["name", "organisation"]}, {"person": id, …}, …], best first
     candidates = models.JSONField(default=list, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     registration = models.ForeignKey(

@@ -560,8 +560,8 @@ def normalise_badge_code(raw: str) -> str:
 
 def check_in(user, session: Session, raw_code: str) -> CheckIn:
     """Record the badge's holder present at the session. Scanned twice, one attendance ("already checked in at
-    09:12"). Kept to two queries when all is well: the registration with its contact (and this session's
-    attendance, joined), then the insert (and, the first time, the status)."""
+    09:12"). Kept to a few queries when all is well: the registration with its contact (and this session's
+    attendance, joined), then in one transaction the insert, its audit row and (the first time) the status."""
     event = session.event
     code = normalise_badge_code(raw_code)
     if not code:
@@ -583,13 +583,15 @@ def check_in(user, session: Session, raw_code: str) -> CheckIn:
         return CheckIn(CheckInResult.ALREADY, registration, registration.checked_in_at)
     now = timezone.now()
     with transaction.atomic():
-        created = _insert_attendance(registration, session, user, now)
-        if registration.status != RegistrationStatus.ATTENDED:
+        attendance = _insert_attendance(registration, session, user, now)
+        if attendance is not None:
+            _audit_check_in(user, attendance, registration)
+        if attendance is not None and registration.status != RegistrationStatus.ATTENDED:
             Registration.objects.filter(pk=registration.pk).update(
                 status=RegistrationStatus.ATTENDED, updated_at=now
             )
             registration.status = RegistrationStatus.ATTENDED
-    if not created:  # a second device scanned the same badge a moment ago
+    if attendance is None:  # a second device scanned the same badge a moment ago
         first = (
             Attendance.objects.filter(registration=registration, session=session)
             .values_list("recorded_at", flat=True)
@@ -607,21 +609,39 @@ def _attendance_at(session: Session):
     )
 
 
-def _insert_attendance(registration: Registration, session: Session, user, now: datetime) -> bool:
-    # The attendance row is the record of this change (who, when, how): no separate audit event, so that a
-    # check-in stays two or three statements.
+def _insert_attendance(
+    registration: Registration, session: Session, user, now: datetime
+) -> Attendance | None:
+    """The new attendance row, or None when a second device recorded it a moment ago."""
     recorder = user if user.is_authenticated else None
     try:
         with transaction.atomic():
-            Attendance.objects.create(
+            return Attendance.objects.create(
                 registration=registration,
                 session=session,
                 source=AttendanceSource.CHECK_IN,
                 recorded_by=recorder,
             )
     except IntegrityError:
-        return False
-    return True
+        return None
+
+
+def _audit_check_in(user, attendance: Attendance, registration: Registration) -> None:
+    # One row per first check-in, written by hand (no str() of the target) so that it costs one insert.
+    audit.record(
+        audit.Action.CREATE,
+        user,
+        target_type=audit.label_of(Attendance),
+        target_id=str(attendance.pk),
+        details={
+            "event": registration.event_id,
+            "session": attendance.session_id,
+            "registration": registration.pk,
+            "contact": registration.contact_id,
+            "person": registration.person_id,
+            "source": AttendanceSource.CHECK_IN.value,
+        },
+    )
 
 
 def describe_check_in(result: CheckIn) -> str:
@@ -693,9 +713,28 @@ def review_candidates(user, review: SignInReview) -> list[tuple[Contact, dict]]:
     """The review's candidate contacts the user may still see, with their score and reasons."""
     from kafaat.contacts.access_rules import VIEW_CONTACTS
 
-    ids = [c["contact"] for c in review.candidates]
+    proposed = [c for c in review.candidates if c.get("contact")]
+    ids = [c["contact"] for c in proposed]
     visible = {c.pk: c for c in access.scoped(user, VIEW_CONTACTS, Contact.objects.filter(pk__in=ids))}
-    return [(visible[c["contact"]], c) for c in review.candidates if c["contact"] in visible]
+    return [(visible[c["contact"]], c) for c in proposed if c["contact"] in visible]
+
+
+def review_people(user, reviews: list[SignInReview]) -> dict[int, list[tuple[Any, dict]]]:
+    """The beneficiaries these reviews propose that the user may see now (the registry's rule, read again:
+    access may have changed since the import), by review, in one query; the reading is audited."""
+    from kafaat.registry.models import Person
+    from kafaat.registry.services import visible_people
+
+    ids = {c["person"] for review in reviews for c in review.candidates if c.get("person")}
+    if not ids:
+        return {}
+    visible = {p.pk: p for p in visible_people(user).filter(pk__in=ids)}
+    if visible:
+        audit.record_bulk(audit.Action.LIST, user, Person, sorted(visible), details={"sign_in_reviews": True})
+    return {
+        review.pk: [(visible[c["person"]], c) for c in review.candidates if c.get("person") in visible]
+        for review in reviews
+    }
 
 
 def resolve_review(
@@ -703,12 +742,13 @@ def resolve_review(
     review: SignInReview,
     *,
     contact_id: int | None = None,
+    person_id: int | None = None,
     create: bool = False,
     dismiss: bool = False,
     sex: str = "",
 ) -> SignInReview:
-    """Settle a doubtful row: link it to a candidate contact, create a new contact, or dismiss it. Its
-    presences are recorded on the (new or existing) registration."""
+    """Settle a doubtful row: link it to a candidate contact or beneficiary (one the user may still see),
+    create a new contact, or dismiss it. Its presences are recorded on the (new or existing) registration."""
     from kafaat.contacts.models import OrganisationType
     from kafaat.events.signin import split_name
     from kafaat.registry.normalise import has_arabic
@@ -739,14 +779,21 @@ def resolve_review(
                 **{f"first_name_{script}": first, f"last_name_{script}": last},
             )
             audit.record(audit.Action.CREATE, user, contact, details={"sign_in_review": review.pk})
-            review.registration = _registration_with_presences(user, event, contact, review)
+            review.registration = _registration_with_presences(user, event, review, contact=contact)
             review.status = SignInReview.Status.CREATED
+        elif person_id is not None:
+            proposed = review_people(user, [review]).get(review.pk, [])
+            person = next((p for p, _score in proposed if p.pk == person_id), None)
+            if person is None:
+                raise ValidationError({"person": [_("Pick one of the proposed beneficiaries.")]})
+            review.registration = _registration_with_presences(user, event, review, person=person)
+            review.status = SignInReview.Status.LINKED
         else:
             allowed = {contact.pk for contact, _score in review_candidates(user, review)}
             if contact_id not in allowed:
                 raise ValidationError({"contact": [_("Pick one of the proposed contacts.")]})
             contact = Contact.objects.get(pk=contact_id)
-            review.registration = _registration_with_presences(user, event, contact, review)
+            review.registration = _registration_with_presences(user, event, review, contact=contact)
             review.status = SignInReview.Status.LINKED
         review.resolved_by, review.resolved_at = user, timezone.now()
         review.save()
@@ -754,11 +801,14 @@ def resolve_review(
     return review
 
 
-def _registration_with_presences(user, event: Event, contact: Contact, review: SignInReview) -> Registration:
+def _registration_with_presences(
+    user, event: Event, review: SignInReview, *, contact: Contact | None = None, person=None
+) -> Registration:
     now = timezone.now()
+    participant = {"contact": contact} if contact is not None else {"person": person}
     registration, _created = Registration.objects.get_or_create(
         event=event,
-        contact=contact,
+        **participant,
         defaults={"status": RegistrationStatus.REGISTERED, "invited_at": now, "registered_at": now},
     )
     sessions = list(review.sessions.all())

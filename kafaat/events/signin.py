@@ -4,7 +4,9 @@ Columns: name (either script), organisation, e-mail, phone, sex, and one column 
 ("Session 1", its title or its start "2026-03-02 09:00"), a presence being x / ✓ / 1 / yes / oui / نعم.
 All or nothing: every row is checked first (a bad presence mark, e-mail or sex is a row error). Each row is
 then matched (`matching.ContactMatcher`): a registrant or a contact found with certainty is linked and their
-presences recorded; a doubtful one goes to the review queue (`SignInReview`); nobody known becomes a new
+presences recorded; a doubtful one goes to the review queue (`SignInReview`). Rows still unmatched, and the
+doubtful ones, are then matched against the beneficiaries the user may see: phone and name together link the
+row; the phone or the name alone proposes the beneficiary in the review queue. Nobody known becomes a new
 contact kept by the event's organiser. Importing the same sheet again changes nothing: presences are unique
 per session, review rows per row content, and the contacts a first import created are matched the second time.
 """
@@ -131,6 +133,9 @@ def row_key(name: str, email: str, phone: str, sessions: list[int]) -> str:
 
 
 NAME_FIELDS = ("first_name_latin", "last_name_latin", "first_name_ar", "last_name_ar")
+# Beneficiary look-ups: at most this many people read per query, rows' names sent this many per query.
+BENEFICIARY_CAP = 5000
+NAME_CHUNK = 200
 
 
 def _person_names(person) -> list[str]:
@@ -234,6 +239,7 @@ class SignInSheet(ImportSpec):
         )
         reviewed = set(self.event.sign_in_reviews.values_list("row_key", flat=True))
         unknown: list[Outcome] = []
+        doubtful: list[Outcome] = []  # rows already going to the review queue
         for outcome in good:
             record = outcome.record
             record["key"] = outcome.key
@@ -252,13 +258,14 @@ class SignInSheet(ImportSpec):
                 record.update(action="link", contact=contact_id, registration=by_contact.get(contact_id))
             elif candidates and candidates[0].score >= REVIEW_THRESHOLD:
                 record.update(action="review", candidates=[c.as_json() for c in candidates])
+                doubtful.append(outcome)
             else:
                 unknown.append(outcome)
-        self._match_beneficiaries(unknown, by_person)
+        self._match_beneficiaries(unknown, doubtful, by_person)
         new_in_file: dict[str, int] = {}  # a new person named twice in the file: one contact
         for outcome in unknown:
             record = outcome.record
-            if record.get("action") == "link":
+            if record.get("action") in ("link", "review"):  # a beneficiary found, surely or not
                 continue
             if not record["sex"]:
                 outcome.errors["sex"] = _(
@@ -288,32 +295,67 @@ class SignInSheet(ImportSpec):
             if all((record["registration"], s) in attended for s in record["sessions"]):
                 outcome.skipped = True  # already there: registered, every presence recorded
 
-    def _match_beneficiaries(self, outcomes: list[Outcome], by_person: dict[int, int]) -> None:
-        """Rows nobody in the directory matches, against the beneficiaries the user may see: the same phone
-        and the same name (across scripts) link the row to that beneficiary — both, never one alone."""
+    def _match_beneficiaries(
+        self, unknown: list[Outcome], doubtful: list[Outcome], by_person: dict[int, int]
+    ) -> None:
+        """The rows nobody in the directory matches, and the doubtful ones, against the beneficiaries the user
+        may see (`visible_people`: the registry's own rule). The same phone and the same name (across scripts)
+        link an unmatched row to that beneficiary; the phone alone or the name alone makes them a candidate of
+        the review queue, besides the directory's. Two queries at most per 200 rows, whatever the registry's
+        size: one by phone, one by name words (the person's `search_name`)."""
+        from kafaat.registry.normalise import search_key
         from kafaat.registry.services import visible_people
 
-        phones = {o.record["phone"] for o in outcomes if o.record["phone"]}
-        if not phones:
+        rows = unknown + doubtful
+        phones = {o.record["phone"] for o in rows if o.record["phone"]}
+        people: dict[int, Any] = {}
+        fields = ("pk", "phone", "phone_alt", *NAME_FIELDS)
+        if phones:
+            found = visible_people(self.user).filter(Q(phone__in=phones) | Q(phone_alt__in=phones))
+            people.update((p.pk, p) for p in found.only(*fields)[:BENEFICIARY_CAP])
+        named = [o for o in rows if len(search_key(o.record["name"]).split()) >= 2]
+        for start in range(0, len(named), NAME_CHUNK):
+            condition = Q(pk__in=[])
+            for outcome in named[start : start + NAME_CHUNK]:
+                words = Q()
+                for word in search_key(outcome.record["name"]).split():
+                    words &= Q(search_name__contains=f" {word} ")
+                condition |= words
+            found = visible_people(self.user).filter(condition)
+            people.update((p.pk, p) for p in found.only(*fields)[:BENEFICIARY_CAP])
+        if not people:
             return
-        found: dict[str, list] = {}
-        people = visible_people(self.user).filter(Q(phone__in=phones) | Q(phone_alt__in=phones))
-        for person in people.only("pk", "phone", "phone_alt", *NAME_FIELDS)[:5000]:
+        by_phone: dict[str, list[int]] = {}
+        by_name: dict[str, list[int]] = {}
+        for person in people.values():
             for phone in {person.phone, person.phone_alt} & phones:
-                found.setdefault(phone, []).append(person)
-        for outcome in outcomes:
+                by_phone.setdefault(phone, []).append(person.pk)
+            for key in {full_name_key(n) for n in _person_names(person)} - {""}:
+                by_name.setdefault(key, []).append(person.pk)
+        still_unknown = {id(o) for o in unknown}
+        for outcome in rows:
             record = outcome.record
             key = full_name_key(record["name"])
-            same = [
-                p
-                for p in found.get(record["phone"], ())
-                if key and key in {full_name_key(n) for n in _person_names(p)}
-            ]
-            if len(same) == 1:
-                person_id = same[0].pk
+            same_phone = set(by_phone.get(record["phone"], ())) if record["phone"] else set()
+            same_name = set(by_name.get(key, ())) if key else set()
+            both = same_phone & same_name
+            if id(outcome) in still_unknown and len(both) == 1:
+                person_id = both.pop()
                 record.update(
                     action="link", contact=None, person=person_id, registration=by_person.get(person_id)
                 )
+                continue
+            # Doubtful: a family or an office shares a phone; two people share a name.
+            candidates = [{"person": pk, "score": 0.95, "reasons": ["phone", "name"]} for pk in both]
+            candidates += [{"person": pk, "score": 0.85, "reasons": ["phone"]} for pk in same_phone - both]
+            candidates += [{"person": pk, "score": 0.8, "reasons": ["name"]} for pk in same_name - both]
+            if not candidates:
+                continue
+            candidates = sorted(candidates, key=lambda c: (-c["score"], c["person"]))[:5]
+            if id(outcome) in still_unknown:
+                record.update(action="review", candidates=candidates)
+            else:
+                record["candidates"] = record["candidates"] + candidates
 
     def write(self, records: list, progress: Callable[[int], None]) -> int:
         event, now = self.event, timezone.now()

@@ -10,6 +10,8 @@ urlpatterns = [
     path("<int:pk>/", views.event_detail, name="detail"),
     path("<int:pk>/edit/", views.event_edit, name="edit"),
     path("<int:pk>/sessions/new/", views.session_create, name="session_create"),
+    path("<int:pk>/sessions/<int:session_pk>/edit/", views.session_edit, name="session_edit"),
+    path("<int:pk>/sessions/<int:session_pk>/delete/", views.session_delete, name="session_delete"),
     path("<int:pk>/registrations/new/", views.registration_create, name="registration_create"),
     path(
         "<int:pk>/registrations/<int:registration_pk>/transition/",

@@ -7,8 +7,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -136,6 +137,49 @@ def session_create(request, pk: int):
             messages.success(request, _("Session added."))
             return redirect("events:detail", pk=pk)
     return render(request, "events/session_form.html", {"form": form, "event": event})
+
+
+def _session_to_manage(request, pk: int, session_pk: int):
+    event = services.get_event_to_manage(request.user, pk)
+    session = event.sessions.filter(pk=session_pk).first()
+    if session is None:  # another event's session, or none: the same answer
+        raise Http404
+    return event, session
+
+
+def session_edit(request, pk: int, session_pk: int):
+    event, session = _session_to_manage(request, pk, session_pk)
+    initial = {
+        "title": session.title,
+        "starts_at": timezone.localtime(session.starts_at).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": timezone.localtime(session.ends_at).strftime("%Y-%m-%dT%H:%M"),
+    }
+    form = SessionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_session(request.user, session, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Session saved."))
+            return redirect("events:detail", pk=pk)
+    context = {"form": form, "event": event, "session": session}
+    return render(request, "events/session_form.html", context)
+
+
+def session_delete(request, pk: int, session_pk: int):
+    """GET asks for confirmation; POST deletes, unless attendance is recorded at the session."""
+    event, session = _session_to_manage(request, pk, session_pk)
+    if request.method == "POST":
+        try:
+            services.delete_session(request.user, session)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Session deleted."))
+        return redirect("events:detail", pk=pk)
+    context = {"event": event, "session": session, "attended": session.attendances.exists()}
+    return render(request, "events/session_delete.html", context)
 
 
 def registration_create(request, pk: int):
@@ -282,7 +326,11 @@ def reviews(request, pk: int):
     event = services.get_event_to_manage(request.user, pk)
     queue = services.reviews_of(request.user, event)
     page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
-    items = [(review, services.review_candidates(request.user, review)) for review in page]
+    people = services.review_people(request.user, list(page))
+    items = [
+        (review, services.review_candidates(request.user, review), people.get(review.pk, []))
+        for review in page
+    ]
     return render(request, "events/reviews.html", {"event": event, "page": page, "items": items})
 
 
@@ -296,6 +344,10 @@ def review_resolve(request, pk: int, review_pk: int):
             services.resolve_review(request.user, review, create=True, sex=request.POST.get("sex", ""))
         elif choice == "dismiss":
             services.resolve_review(request.user, review, dismiss=True)
+        elif choice.startswith("person-"):  # a beneficiary of the registry
+            number = choice.removeprefix("person-")
+            person_id = int(number) if number.isdigit() else 0
+            services.resolve_review(request.user, review, person_id=person_id)
         else:
             contact_id = int(choice) if choice.isdigit() else None
             services.resolve_review(request.user, review, contact_id=contact_id)

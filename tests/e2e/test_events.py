@@ -1,5 +1,6 @@
-"""Events in a real browser: the secretariat opens an event and reads its registrants; checks badges in on a
-phone-sized screen with the typed code; imports a sign-in sheet in Arabic and settles the doubtful row."""
+"""Events in a real browser: the secretariat opens an event, titles a session and reads its registrants;
+checks badges in on a phone-sized screen with the typed code; imports a sign-in sheet in Arabic and settles
+the doubtful row."""
 
 import re
 
@@ -16,6 +17,10 @@ def test_the_secretariat_opens_an_event_and_reads_its_registrants(page, sign_in,
     page.click("#events a:has-text('Atelier de collecte des données')")
     expect(page.locator("#event-title")).to_contain_text("Atelier de collecte des données")
     expect(page.locator("#sessions li")).to_have_count(3)
+    page.locator("#sessions a.session-edit").nth(2).click()  # the last session gets a title
+    page.fill("#id_title", "Restitution des travaux")
+    page.click("#session-form button[type=submit]")
+    expect(page.locator("#sessions li").nth(2)).to_contain_text("Restitution des travaux")
     expect(page.locator("#registrants tbody tr")).to_have_count(2)
     expect(page.locator("#registrants")).to_contain_text("Amina Berrada")
     page.click("button[value=register]")  # Youssef's invitation confirmed

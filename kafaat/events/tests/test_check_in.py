@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from kafaat.core.models import AuditEvent
 from kafaat.events import services
 from kafaat.events.models import Attendance, Registration, RegistrationStatus
 from kafaat.events.services import CheckInResult
@@ -52,10 +53,30 @@ def test_a_check_in_is_a_few_queries(gathering):
         services.check_in(user, session, "AMINA23456")
     with CaptureQueriesContext(connection) as second:
         services.check_in(user, session, "AMINA23456")
-    # the read, the insert (in its savepoint), the status: savepoints aside
+    # the read, the insert (in its savepoint), its audit row, the status: savepoints aside
     statements = [q for q in first.captured_queries if "SAVEPOINT" not in q["sql"]]
-    assert len(statements) <= 3, statements
+    assert len(statements) <= 4, statements
     assert len(second.captured_queries) == 1
+
+
+def test_a_first_check_in_is_audited_once(gathering):
+    user, session = gathering["secretariat"], gathering["sessions"][0]
+    registration = gathering["registered"]
+    trail = AuditEvent.objects.filter(target_type="events.attendance", action=AuditEvent.Action.CREATE)
+    services.check_in(user, session, "AMINA23456")
+    services.check_in(user, session, "AMINA23456")  # a repeated scan writes nothing
+    attendance = Attendance.objects.get(registration=registration, session=session)
+    event = trail.get()
+    assert event.target_id == str(attendance.pk) and event.actor == user
+    assert event.details["registration"] == registration.pk and event.details["session"] == session.pk
+    assert event.details["source"] == "check_in"
+
+
+def test_a_refused_check_in_writes_no_audit_row(gathering):
+    user, session = gathering["secretariat"], gathering["sessions"][0]
+    services.check_in(user, session, "TANGER2345")  # another event's badge
+    services.check_in(user, session, "NOPE")
+    assert not AuditEvent.objects.filter(target_type="events.attendance").exists()
 
 
 def test_check_in_page_and_htmx_answer(client, gathering):

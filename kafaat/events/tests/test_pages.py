@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kafaat.contacts.models import Contact
-from kafaat.events.models import Attendance, Event, Registration, SignInReview
+from kafaat.events.models import Attendance, Event, Registration, Session, SignInReview
 
 pytestmark = pytest.mark.django_db
 
@@ -221,3 +221,80 @@ def test_a_non_numeric_session_is_404_not_500(client, gathering):
     client.force_login(gathering["secretariat"])
     url = reverse("events:attendance", args=[gathering["workshop"].pk, gathering["registered"].pk])
     assert client.post(url, {"session": "abc"}).status_code == 404
+
+
+def _local(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_edit_then_delete_a_session(client, gathering):
+    client.force_login(gathering["secretariat"])
+    workshop, session = gathering["workshop"], gathering["sessions"][2]
+    page = client.get(reverse("events:detail", args=[workshop.pk]))
+    edit_url = reverse("events:session_edit", args=[workshop.pk, session.pk])
+    assert edit_url in page.content.decode()
+    form = client.get(edit_url)
+    assert form.status_code == 200 and _local(session.starts_at) in form.content.decode()
+    later = session.ends_at + timedelta(minutes=30)
+    answer = client.post(
+        edit_url,
+        {"title": "Restitution", "starts_at": _local(session.starts_at), "ends_at": _local(later)},
+    )
+    assert answer.status_code == 302
+    session.refresh_from_db()
+    assert session.title == "Restitution" and session.ends_at == later
+    wrong = client.post(
+        edit_url, {"title": "", "starts_at": _local(later), "ends_at": _local(session.starts_at)}
+    )
+    assert wrong.status_code == 200 and "Une séance se termine après son début." in wrong.content.decode()
+    delete_url = reverse("events:session_delete", args=[workshop.pk, session.pk])
+    confirm = client.get(delete_url)
+    assert confirm.status_code == 200 and 'id="session-delete-confirm"' in confirm.content.decode()
+    assert workshop.sessions.filter(pk=session.pk).exists()  # asking is not deleting
+    assert client.post(delete_url).status_code == 302
+    assert not workshop.sessions.filter(pk=session.pk).exists()
+
+
+def test_a_session_with_attendance_is_not_deleted(client, gathering):
+    client.force_login(gathering["secretariat"])
+    workshop, session = gathering["workshop"], gathering["sessions"][0]
+    Attendance.objects.create(registration=gathering["registered"], session=session)
+    delete_url = reverse("events:session_delete", args=[workshop.pk, session.pk])
+    confirm = client.get(delete_url).content.decode()
+    assert 'id="session-delete-refused"' in confirm and 'id="session-delete-confirm"' not in confirm
+    answer = client.post(delete_url, follow=True)
+    assert "elle ne peut pas être supprimée" in answer.content.decode()  # in French, the default
+    assert workshop.sessions.filter(pk=session.pk).exists()
+
+
+def test_session_pages_in_arabic(client, gathering):
+    client.force_login(gathering["secretariat"])
+    workshop, session = gathering["workshop"], gathering["sessions"][0]
+    client.cookies["kafaat_language"] = "ar"
+    page = client.get(
+        reverse("events:session_edit", args=[workshop.pk, session.pk]), HTTP_ACCEPT_LANGUAGE="ar"
+    )
+    text = page.content.decode()
+    assert "تعديل الجلسة" in text and "حذف هذه الجلسة" in text
+    confirm = client.get(
+        reverse("events:session_delete", args=[workshop.pk, session.pk]), HTTP_ACCEPT_LANGUAGE="ar"
+    )
+    assert "حذف الجلسة" in confirm.content.decode()
+
+
+def test_session_edit_and_delete_refused_to_wrong_role_and_out_of_scope(client, gathering):
+    workshop, session = gathering["workshop"], gathering["sessions"][0]
+    edit_url = reverse("events:session_edit", args=[workshop.pk, session.pk])
+    delete_url = reverse("events:session_delete", args=[workshop.pk, session.pk])
+    client.force_login(gathering["manager"])  # reads the event, manages only its own organisation's
+    assert client.get(edit_url).status_code == 403
+    assert client.post(delete_url).status_code == 403
+    client.force_login(gathering["other_caseworker"])  # another region: the event does not exist for them
+    assert client.get(edit_url).status_code == 404
+    assert client.post(delete_url).status_code == 404
+    client.force_login(gathering["secretariat"])
+    tanger = gathering["tanger_session"]  # another event's session under this event's address
+    assert client.get(reverse("events:session_edit", args=[workshop.pk, tanger.pk])).status_code == 404
+    assert client.post(reverse("events:session_delete", args=[workshop.pk, tanger.pk])).status_code == 404
+    assert client.post(reverse("events:session_delete", args=[workshop.pk, 999999])).status_code == 404
+    assert Session.objects.filter(pk__in=[session.pk, tanger.pk]).count() == 2

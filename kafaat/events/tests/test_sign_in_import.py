@@ -7,8 +7,11 @@ import io
 import time
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from openpyxl import Workbook
 
 from kafaat.contacts.models import Contact
@@ -204,17 +207,17 @@ def test_a_beneficiary_the_user_sees_is_linked_by_phone_and_name(gathering):
     rows = [
         ["Hajar Moussaoui", "", "", "06 77 11 22 33", "", "x", "x", ""],  # NGO A's beneficiary: linked
         ["Sanaa Rifi", "", "", "0677445566", "F", "x", "", ""],  # NGO B's: not seen, a new contact
-        ["Hajar Autre", "", "", "0677112233", "F", "x", "", ""],  # the phone alone links nobody
+        ["Hajar Autre", "", "", "0677112233", "F", "x", "", ""],  # the phone alone: to review
     ]
     job = run(gathering, csv_file(rows), user=gathering["users"]["caseworker_a"])
     assert job.status == "done", job.errors
     registration = Registration.objects.get(event=gathering["workshop"], person=hajar)
     assert registration.status == RegistrationStatus.ATTENDED and registration.attendances.count() == 2
     assert not Registration.objects.filter(person=stranger).exists()
-    assert (
-        Contact.objects.filter(last_name_latin="Rifi").exists()
-        and Contact.objects.filter(last_name_latin="Autre").exists()
-    )
+    assert Contact.objects.filter(last_name_latin="Rifi").exists()
+    assert not Contact.objects.filter(last_name_latin="Autre").exists()
+    review = SignInReview.objects.get(name="Hajar Autre")
+    assert review.candidates == [{"person": hajar.pk, "score": 0.85, "reasons": ["phone"]}]
     again = run(gathering, csv_file(rows), user=gathering["users"]["caseworker_a"])
     assert again.already_imported == 3 and Registration.objects.filter(person=hajar).count() == 1
 
@@ -225,3 +228,85 @@ def test_a_sheet_over_the_limits_fails_with_a_message_and_writes_nothing(gatheri
     job = run(gathering, csv_file(rows))
     assert job.status in ("failed", "rejected") and (job.message or job.errors)
     assert not Contact.objects.filter(first_name_latin="Participant").exists()
+
+
+def test_a_phone_only_beneficiary_goes_to_review_and_picking_registers_them(client, gathering):
+    caseworker = gathering["users"]["caseworker_a"]
+    hajar = _beneficiary(caseworker, "Hajar", "Moussaoui", "0677 11 22 33")
+    rows = [["Hajar M.", "", "", "0677112233", "", "x", "", "x"]]  # no sex needed: a candidate exists
+    job = run(gathering, csv_file(rows), user=caseworker)
+    assert job.status == "done", job.errors
+    assert job.details["to_review"] == 1 and job.details["new_contacts"] == 0
+    review = SignInReview.objects.get()
+    assert not Registration.objects.filter(person=hajar).exists()  # nothing linked before a person decides
+    client.force_login(caseworker)
+    page = client.get(reverse("events:reviews", args=[gathering["workshop"].pk])).content.decode()
+    assert f'value="person-{hajar.pk}"' in page and "Hajar Moussaoui" in page
+    answer = client.post(
+        reverse("events:review_resolve", args=[gathering["workshop"].pk, review.pk]),
+        {"choice": f"person-{hajar.pk}"},
+    )
+    assert answer.status_code == 302
+    registration = Registration.objects.get(event=gathering["workshop"], person=hajar)
+    assert registration.status == RegistrationStatus.ATTENDED and registration.attendances.count() == 2
+    review.refresh_from_db()
+    assert review.status == SignInReview.Status.LINKED and review.registration == registration
+    counts = (Registration.objects.count(), Attendance.objects.count(), SignInReview.objects.count())
+    again = run(gathering, csv_file(rows), user=caseworker)
+    assert again.already_imported == 1
+    assert (Registration.objects.count(), Attendance.objects.count(), SignInReview.objects.count()) == counts
+    assert not Contact.objects.filter(first_name_latin="Hajar").exists()
+
+
+def test_a_name_only_beneficiary_is_proposed_besides_the_directory(gathering):
+    caseworker = gathering["users"]["caseworker_a"]
+    hajar = _beneficiary(caseworker, "Hajar", "Moussaoui", "0677 11 22 33")
+    rows = [["Hajar Moussaoui", "", "", "0699 00 00 00", "F", "x", "", ""]]  # another phone
+    job = run(gathering, csv_file(rows), user=caseworker)
+    assert job.status == "done", job.errors
+    review = SignInReview.objects.get()
+    assert review.candidates == [{"person": hajar.pk, "score": 0.8, "reasons": ["name"]}]
+    people = services.review_people(caseworker, [review])[review.pk]
+    assert [p.pk for p, _score in people] == [hajar.pk]
+    services.resolve_review(caseworker, review, person_id=hajar.pk)
+    assert Registration.objects.get(person=hajar).attendances.count() == 1
+
+
+def test_a_beneficiary_the_user_may_not_see_is_never_proposed(client, gathering):
+    caseworker = gathering["users"]["caseworker_a"]
+    stranger = _beneficiary(gathering["users"]["caseworker_b"], "Sanaa", "Rifi", "0677 44 55 66")
+    rows = [
+        ["Sanaa Rifi", "", "", "0677445566", "F", "x", "", ""],  # phone and name of NGO B's beneficiary
+        ["Sanaa R.", "", "", "0677445566", "F", "x", "", ""],  # her phone alone
+        ["Sanaa Rifi", "", "", "0600000001", "F", "", "x", ""],  # her name alone
+    ]
+    job = run(gathering, csv_file(rows), user=caseworker)
+    assert job.status == "done", job.errors
+    assert not SignInReview.objects.exists() and job.details["new_contacts"] == 3
+    assert not Registration.objects.filter(person=stranger).exists()
+    # Proposed to the user who sees her, then settled by one who does not: refused, never shown.
+    hajar = _beneficiary(caseworker, "Hajar", "Moussaoui", "0677 11 22 33")
+    run(gathering, csv_file([["Hajar X", "", "", "0677112233", "", "x", "", ""]]), user=caseworker)
+    review = SignInReview.objects.get()
+    outsider = gathering["users"]["caseworker_b"]
+    assert services.review_people(outsider, [review]) == {review.pk: []}
+    with pytest.raises(ValidationError, match="proposed"):
+        services.resolve_review(caseworker, review, person_id=stranger.pk)
+    client.force_login(caseworker)
+    answer = client.post(
+        reverse("events:review_resolve", args=[gathering["workshop"].pk, review.pk]),
+        {"choice": "person-abc"},
+        follow=True,
+    )
+    assert answer.status_code == 200 and not Registration.objects.filter(person=hajar).exists()
+
+
+def test_beneficiary_matching_reads_the_registry_in_bounded_queries(gathering):
+    caseworker = gathering["users"]["caseworker_a"]
+    _beneficiary(caseworker, "Hajar", "Moussaoui", "0677 11 22 33")
+    rows = [[f"Nouveau{n} Participant{n}", "", "", f"06610{n:05d}", "M", "x", "", ""] for n in range(300)]
+    with CaptureQueriesContext(connection) as queries:
+        job = run(gathering, xlsx_file(rows), user=caseworker)
+    assert job.status == "done", job.errors[:3]
+    registry = [q for q in queries.captured_queries if '"registry_person"' in q["sql"]]
+    assert len(registry) <= 4, len(registry)  # by phone once, by name once per 200 rows
