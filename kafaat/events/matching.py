@@ -59,6 +59,9 @@ _word_keys = word_keys
 
 
 PAIRS_PER_STATEMENT = 100  # SQLite allows 500 terms in one compound SELECT
+# Two name words that more contacts than this share tell no one apart ("Mohamed Alaoui" in a national
+# directory): such a pair proposes nobody. An e-mail, a phone or a rarer word of the row still does.
+COMMON_PAIR = 50
 
 
 def _sharing_two_keys(rows_keys: list[set[str]]) -> set[int]:
@@ -66,16 +69,25 @@ def _sharing_two_keys(rows_keys: list[set[str]]) -> set[int]:
     contacts holding both (an index merge of two short lists), never every contact holding a common name."""
     pairs = sorted({pair for keys in rows_keys for pair in combinations(sorted(keys), 2)})
     found: set[int] = set()
-    # A fixed statement; the keys are parameters.
+    # A fixed statement; the keys are parameters. Each pair reads at most COMMON_PAIR + 1 contacts.
     one = (
-        "SELECT a.contact_id FROM contacts_contactnamekey a JOIN contacts_contactnamekey b "
-        "ON b.contact_id = a.contact_id WHERE a.key = %s AND b.key = %s"
+        "SELECT %s, contact_id FROM (SELECT a.contact_id FROM contacts_contactnamekey a "
+        "JOIN contacts_contactnamekey b ON b.contact_id = a.contact_id WHERE a.key = %s AND b.key = %s "
+        "LIMIT %s) AS pair"
     )
     with connection.cursor() as cursor:
         for start in range(0, len(pairs), PAIRS_PER_STATEMENT):
             chunk = pairs[start : start + PAIRS_PER_STATEMENT]
-            cursor.execute(" UNION ".join([one] * len(chunk)), [key for pair in chunk for key in pair])
-            found.update(contact for (contact,) in cursor.fetchall())
+            cursor.execute(
+                " UNION ALL ".join([one] * len(chunk)),
+                [value for n, pair in enumerate(chunk) for value in (n, *pair, COMMON_PAIR + 1)],
+            )
+            by_pair: dict[int, list[int]] = {}
+            for n, contact in cursor.fetchall():
+                by_pair.setdefault(n, []).append(contact)
+            for contacts in by_pair.values():
+                if len(contacts) <= COMMON_PAIR:
+                    found.update(contacts)
     return found
 
 

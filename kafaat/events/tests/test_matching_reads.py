@@ -40,3 +40,17 @@ def test_the_keys_follow_a_change_of_name(world, make_contact):
     contact.position = "Présidente"
     contact.save(update_fields=["position"])
     assert set(ContactNameKey.objects.filter(contact=contact).values_list("key", flat=True)) == after
+
+
+def test_two_words_too_many_contacts_share_propose_nobody_but_a_rarer_word_does(world, make_contact):
+    from kafaat.events.matching import COMMON_PAIR
+
+    agency = world["agency"]
+    for index in range(COMMON_PAIR + 1):
+        make_contact(agency, "Mohamed", "Alaoui", sex="M", email=f"ma{index}@example.ma")
+    rare = make_contact(agency, "Mohamed", "Alaoui Zerhouni", sex="M")
+    common = ContactMatcher(world["users"]["superuser"], names=["Mohamed Alaoui"])
+    assert common.words == {}  # a name that many people bear tells no one apart
+    precise = ContactMatcher(world["users"]["superuser"], names=["Mohamed Zerhouni Alaoui"])
+    assert set(precise.words) == {rare.pk}
+    assert precise.match("Mohamed Zerhouni Alaoui")[0].contact_id == rare.pk
