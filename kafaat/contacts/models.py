@@ -9,11 +9,13 @@ their registry record; that record stays under the registry's access rules.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kafaat.contacts.name_keys import contact_word_keys
 from kafaat.core.fields import NameField
 from kafaat.core.models import Organisation, Territory
 
@@ -139,9 +141,7 @@ class Contact(models.Model):
         name_fields = {"first_name_latin", "last_name_latin", "first_name_ar", "last_name_ar"}
         update_fields = kwargs.get("update_fields")
         if update_fields is None or name_fields & set(update_fields):
-            from kafaat.contacts import name_keys
-
-            name_keys.refresh([self])
+            ContactNameKey.refresh([self])
 
 
 class ContactNameKey(models.Model):
@@ -157,3 +157,28 @@ class ContactNameKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+    @classmethod
+    def refresh(cls, contacts: Iterable[Contact]) -> None:
+        """Bring the keys of these saved contacts up to date (after a save, a bulk creation, a name edit):
+        only the keys that changed are written, so saving a contact again writes nothing here."""
+        contacts = [c for c in contacts if c.pk is not None]
+        if not contacts:
+            return
+        wanted = {
+            c.pk: {key[:40] for key in contact_word_keys(
+                c.first_name_latin, c.last_name_latin, c.first_name_ar, c.last_name_ar)}
+            for c in contacts
+        }  # fmt: skip
+        held: dict[int, set[str]] = {pk: set() for pk in wanted}
+        for contact_id, key in cls.objects.filter(contact_id__in=wanted).values_list("contact_id", "key"):
+            held[contact_id].add(key)
+        stale = [(pk, key) for pk, keys in held.items() for key in keys - wanted[pk]]
+        if stale:
+            condition = models.Q(pk__in=[])
+            for pk, key in stale:
+                condition |= models.Q(contact_id=pk, key=key)
+            cls.objects.filter(condition).delete()
+        cls.objects.bulk_create(
+            cls(contact_id=pk, key=key) for pk, keys in wanted.items() for key in sorted(keys - held[pk])
+        )

@@ -7,8 +7,6 @@ matching a 500-row sheet reads only the contacts that share a key with it, not t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from kafaat.registry.dedup import name_key
 from kafaat.registry.normalise import name_tokens
 
@@ -20,20 +18,3 @@ def word_keys(name: str) -> set[str]:
 
 def contact_word_keys(first_latin: str, last_latin: str, first_ar: str, last_ar: str) -> set[str]:
     return word_keys(f"{first_latin} {last_latin}") | word_keys(f"{first_ar} {last_ar}")
-
-
-def refresh(contacts: Iterable) -> None:
-    """Write the keys of these (saved) contacts again: after a save, a bulk creation or an edit of names."""
-    from kafaat.contacts.models import ContactNameKey
-
-    contacts = [c for c in contacts if c.pk is not None]
-    if not contacts:
-        return
-    ContactNameKey.objects.filter(contact_id__in=[c.pk for c in contacts]).delete()
-    ContactNameKey.objects.bulk_create(
-        ContactNameKey(contact_id=c.pk, key=key[:40])
-        for c in contacts
-        for key in sorted(
-            contact_word_keys(c.first_name_latin, c.last_name_latin, c.first_name_ar, c.last_name_ar)
-        )
-    )

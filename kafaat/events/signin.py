@@ -24,8 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kafaat.contacts import name_keys
-from kafaat.contacts.models import Contact, ContactSex, OrganisationType
+from kafaat.contacts.models import Contact, ContactNameKey, ContactSex, OrganisationType
 from kafaat.core import audit
 from kafaat.core.imports import Column, ImportSpec, Outcome
 from kafaat.core.l10n.formatting import isolate
@@ -362,7 +361,7 @@ class SignInSheet(ImportSpec):
         new = [r for r in records if r["action"] == "new" and r.get("twin_of") is None]
         contacts = [self._new_contact(r) for r in new]
         Contact.objects.bulk_create(contacts)
-        name_keys.refresh(contacts)  # bulk creation skips Contact.save(): the next sheet must find them
+        ContactNameKey.refresh(contacts)  # bulk creation skips Contact.save(): the next sheet must find them
         contact_of_row = {r["row"]: c.pk for r, c in zip(new, contacts, strict=True)}
         for record in records:
             if record["action"] == "new":

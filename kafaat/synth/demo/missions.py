@@ -152,7 +152,7 @@ def _experts(ofppt: Organisation, rabat: Territory) -> list[Contact]:
     countries = [country for country, count in EXPERT_COUNTRIES for _ in range(count)]
     for number, country in enumerate(countries, start=1):
         first, last = EXPERT_NAMES[number % len(EXPERT_NAMES)]
-        contact, _created = Contact.objects.update_or_create(
+        contact, _created = Contact.objects.get_or_create(
             managed_by=ofppt,
             external_id=f"missions-expert-{number:02d}",
             defaults={
@@ -283,7 +283,7 @@ def _study_visits(project, ofppt, components, regions) -> int:
         ]
         for number in range(invited):
             first, last, first_ar, last_ar, sex = OFFICIALS[number]
-            contact, _created = Contact.objects.update_or_create(
+            contact, _created = Contact.objects.get_or_create(
                 managed_by=ofppt,
                 external_id=f"missions-visit-{key}-{number + 1}",
                 defaults={
