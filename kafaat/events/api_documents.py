@@ -15,10 +15,10 @@ from django.utils import translation
 from ninja import Field, Router, Schema, Status
 
 from kafaat.core import access, audit
-from kafaat.events import certificates, scores, trainers
 from kafaat.events.access_rules import MANAGE_EVENTS, VIEW_EVENTS, VIEW_PARTICIPANTS
 from kafaat.events.documents import badges_pdf, certificate_pdf, sign_in_sheet_pdf
 from kafaat.events.models import Event, Registration
+from kafaat.events.outcomes import certificates, scores, trainers
 from kafaat.events.registrant_names import registrants
 
 router = Router(tags=["event documents"])

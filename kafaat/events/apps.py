@@ -10,8 +10,9 @@ class EventsConfig(AppConfig):
     def ready(self) -> None:
         from kafaat.core import jobs
         from kafaat.core.imports import background
-        from kafaat.events import access_rules, imports, invitations
+        from kafaat.events import access_rules, invitations
         from kafaat.events.document_setup import register_documents
+        from kafaat.events.sign_in import jobs as imports
 
         del access_rules  # imported for its registrations: scopes, permissions, navigation
         background.register(imports.SIGN_IN_IMPORT)  # the sign-in sheet import page's background job

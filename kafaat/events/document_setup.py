@@ -8,8 +8,8 @@ from kafaat.events.access_rules import VIEW_EVENTS
 
 
 def register_documents() -> None:
-    from kafaat.events.certificates import register_jobs
-    from kafaat.events.score_imports import register_imports
+    from kafaat.events.outcomes.certificates import register_jobs
+    from kafaat.events.outcomes.score_imports import register_imports
 
     register_jobs()
     register_imports()

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
-from kafaat.events import views, views_checkin
+from kafaat.events.pages import check_in as views_checkin
+from kafaat.events.pages import events as views
 
 app_name = "events"
 

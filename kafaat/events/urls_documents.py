@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from kafaat.events import views_documents as views
+from kafaat.events.pages import documents as views
 
 urlpatterns = [
     path("<int:pk>/documents/", views.documents, name="documents"),

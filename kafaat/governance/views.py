@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kafaat.contacts import services as contacts
+from kafaat.contacts.access_rules import VIEW_CONTACTS
 from kafaat.core import access
 from kafaat.governance import access_rules, services, workflows
 from kafaat.governance.access_rules import VIEW_GROUPS
@@ -27,7 +28,7 @@ def _directory(user):
 
 def _contacts_open(user) -> bool:
     """Whether names link to the directory: analysts read a group without reading its members' entries."""
-    return access.has_permission(user, contacts.VIEW_CONTACTS)
+    return access.has_permission(user, VIEW_CONTACTS)
 
 
 def groups(request):

@@ -4,7 +4,7 @@
 import pytest
 
 from kafaat.contacts.models import ContactNameKey
-from kafaat.events.matching import ContactMatcher
+from kafaat.events.sign_in.matching import ContactMatcher
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def test_the_keys_follow_a_change_of_name(world, make_contact):
 
 
 def test_two_words_too_many_contacts_share_propose_nobody_but_a_rarer_word_does(world, make_contact):
-    from kafaat.events.matching import COMMON_PAIR
+    from kafaat.events.sign_in.matching import COMMON_PAIR
 
     agency = world["agency"]
     for index in range(COMMON_PAIR + 1):

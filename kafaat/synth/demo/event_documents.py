@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from kafaat.contacts.models import Contact
 from kafaat.core.models import Organisation, Territory
-from kafaat.events.certificates import certificate_number
 from kafaat.events.models import (
     Attendance,
     AttendanceSource,
@@ -30,6 +29,7 @@ from kafaat.events.models import (
     Session,
     SurveyResponse,
 )
+from kafaat.events.outcomes.certificates import certificate_number
 from kafaat.events.registrant_names import participant_language
 
 PREFIX = "docs-"

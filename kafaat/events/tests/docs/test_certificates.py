@@ -5,9 +5,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from kafaat.core.models import AuditEvent
-from kafaat.events import certificates
 from kafaat.events.documents import certificate_pdf, certificates_pdf
 from kafaat.events.models import Certificate
+from kafaat.events.outcomes import certificates
 from kafaat.events.tests.docs.pdf_text import pdf_pages, pdf_text
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,9 @@ changes nothing."""
 import pytest
 
 from kafaat.core.models import Organisation
-from kafaat.events import scores
 from kafaat.events.documents import certificate_pdf
 from kafaat.events.models import Certificate, Event, SurveyResponse
+from kafaat.events.outcomes import scores
 from kafaat.events.tests.docs.pdf_text import pdf_text
 from kafaat.synth.demo.event_documents import load_event_documents_demo
 

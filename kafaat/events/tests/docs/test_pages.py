@@ -89,7 +89,7 @@ def test_an_anonymous_survey_answer_from_the_page(event_world, as_user):
 
 
 def test_trainers_page(module_world, as_user):
-    from kafaat.events import trainers
+    from kafaat.events.outcomes import trainers
 
     trainers.certify_completion(module_world["users"]["manager"], module_world["trainers"]["Saidi"])
     page = as_user(module_world["users"]["manager"]).get(reverse("events:trainers"))

@@ -9,7 +9,13 @@ from openpyxl import Workbook
 from kafaat.core.imports import run_import
 from kafaat.core.models import ImportJob
 from kafaat.events.models import KnowledgeScore, SurveyResponse
-from kafaat.events.score_imports import SCORES_KIND, SURVEY_KIND, ScoreImport, SurveyImport, start_import
+from kafaat.events.outcomes.score_imports import (
+    SCORES_KIND,
+    SURVEY_KIND,
+    ScoreImport,
+    SurveyImport,
+    start_import,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from kafaat.core.models import AuditEvent
-from kafaat.events import scores
 from kafaat.events.models import KnowledgeScore, SurveyResponse
+from kafaat.events.outcomes import scores
 
 pytestmark = pytest.mark.django_db
 

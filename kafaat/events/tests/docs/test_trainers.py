@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from kafaat.contacts.models import Contact
-from kafaat.events import trainers
 from kafaat.events.models import Registration
+from kafaat.events.outcomes import trainers
 
 pytestmark = pytest.mark.django_db
 

@@ -18,9 +18,15 @@ from kafaat.contacts.models import Contact
 from kafaat.core import access
 from kafaat.events import invitations, services, workflow
 from kafaat.events.access_rules import VIEW_EVENTS
-from kafaat.events.forms import EventFilterForm, EventForm, RegistrationForm, SessionForm, SignInUploadForm
 from kafaat.events.models import Event, RegistrationStatus
-from kafaat.events.signin import MARKS
+from kafaat.events.pages.forms import (
+    EventFilterForm,
+    EventForm,
+    RegistrationForm,
+    SessionForm,
+    SignInUploadForm,
+)
+from kafaat.events.sign_in.sheet import MARKS
 
 PAGE_SIZE = 25
 REGISTRANTS_PER_PAGE = 100
@@ -301,7 +307,7 @@ def sign_in_template(request, pk: int):
     from django.utils import translation
 
     from kafaat.core.imports import write_template
-    from kafaat.events.signin import sheet_columns
+    from kafaat.events.sign_in.sheet import sheet_columns
 
     event = services.get_event_to_manage(request.user, pk)
     buffer = io.BytesIO()
@@ -315,7 +321,7 @@ def sign_in_template(request, pk: int):
 
 def import_job(request, job_id):
     from kafaat.core.imports import pages
-    from kafaat.events.signin import KIND
+    from kafaat.events.sign_in.sheet import KIND
 
     job = pages.own_job(request, job_id, kind=KIND)
     event = Event.objects.filter(pk=(job.details or {}).get("event")).first()

@@ -25,10 +25,10 @@ from kafaat.core import access, audit
 from kafaat.core.imports import background, write_template
 from kafaat.core.imports.upload_limits import ImportFileError
 from kafaat.core.models import ImportJob, Job, Territory
-from kafaat.events import certificates, score_imports, scores, trainers
 from kafaat.events.access_rules import MANAGE_EVENTS, VIEW_EVENTS, VIEW_PARTICIPANTS
 from kafaat.events.documents import badges_pdf, certificate_pdf, sign_in_sheet_pdf
 from kafaat.events.models import Event, EventType, Registration
+from kafaat.events.outcomes import certificates, score_imports, scores, trainers
 from kafaat.events.registrant_names import name_of, organisation_of, registrants, sorted_by_name
 from kafaat.results.suppression import THRESHOLD, suppress_1d
 from kafaat.training.models import Sector

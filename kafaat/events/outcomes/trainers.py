@@ -35,8 +35,8 @@ from django.utils.translation import gettext as _
 
 from kafaat.core import access, audit
 from kafaat.events.access_rules import MANAGE_EVENTS
-from kafaat.events.certificates import attendance_share, refusal_reason
 from kafaat.events.models import Event, EventType, Registration
+from kafaat.events.outcomes.certificates import attendance_share, refusal_reason
 
 REGION_CODE_LENGTH = 5  # "MA-02": a territory's path starts with its region's code
 

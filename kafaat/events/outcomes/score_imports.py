@@ -26,7 +26,7 @@ from kafaat.core.imports import Column, ImportSpec, Outcome, background
 from kafaat.core.models import ImportJob
 from kafaat.events.access_rules import MANAGE_EVENTS
 from kafaat.events.models import Event, KnowledgeScore, SurveyResponse, TestPhase
-from kafaat.events.scores import SURVEY_ITEMS, clean_answer, parse_score
+from kafaat.events.outcomes.scores import SURVEY_ITEMS, clean_answer, parse_score
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SCORES_KIND = "event_scores"

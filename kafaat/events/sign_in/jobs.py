@@ -11,7 +11,7 @@ from kafaat.core.imports.background import ImportKind
 from kafaat.core.models import ImportJob
 from kafaat.events.access_rules import MANAGE_EVENTS
 from kafaat.events.models import Event
-from kafaat.events.signin import KIND, SignInSheet
+from kafaat.events.sign_in.sheet import KIND, SignInSheet
 
 
 def spec_of(job: ImportJob) -> SignInSheet:

@@ -28,13 +28,6 @@ from kafaat.contacts.models import Contact, ContactNameKey, ContactSex, Organisa
 from kafaat.core import audit
 from kafaat.core.imports import Column, ImportSpec, Outcome
 from kafaat.core.l10n.formatting import isolate
-from kafaat.events.matching import (
-    LINK_THRESHOLD,
-    REVIEW_THRESHOLD,
-    ContactMatcher,
-    full_name_key,
-    phone_or_blank,
-)
 from kafaat.events.models import (
     Attendance,
     AttendanceSource,
@@ -43,6 +36,13 @@ from kafaat.events.models import (
     RegistrationStatus,
     Session,
     SignInReview,
+)
+from kafaat.events.sign_in.matching import (
+    LINK_THRESHOLD,
+    REVIEW_THRESHOLD,
+    ContactMatcher,
+    full_name_key,
+    phone_or_blank,
 )
 from kafaat.registry.normalise import clean_name, has_arabic
 

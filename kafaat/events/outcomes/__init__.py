@@ -1,0 +1,2 @@
+"""What came of an event for its participants: certificates, knowledge scores and survey, trainers'
+completions."""

@@ -1,0 +1,2 @@
+"""Sign-in sheets: reading their rows, matching them to registrants, contacts and beneficiaries, the
+import job."""
