@@ -14,20 +14,10 @@ from kafaat.synth.demo.event_documents import load_event_documents_demo
 from kafaat.synth.demo.events import load_events_demo
 from kafaat.synth.demo.governance import load_governance_demo
 from kafaat.synth.demo.labour import load_labour_demo
-from kafaat.synth.demo.loader import (
-    DEMO_LOGINS,
-    DEMO_ORGANISATIONS,
-    PROJECT_CODE,
-    REGISTRARS,
-    SEED,
-    DemoLogin,
-    Registrar,
-    demo_people,
-    load_demo,
-    person_fields,
-)
+from kafaat.synth.demo.loader import DEMO_LOGINS, DEMO_ORGANISATIONS, PROJECT_CODE, DemoLogin, load_demo
 from kafaat.synth.demo.missions import load_missions_demo
 from kafaat.synth.demo.observatory import load_observatory_demo
+from kafaat.synth.demo.people import REGISTRARS, SEED, Registrar, demo_people, person_fields
 from kafaat.synth.demo.results import INDICATORS, load_results_demo
 from kafaat.synth.demo.training import COVID_YEAR, PROGRAMMES, load_training_demo
 from kafaat.synth.demo.warehouse import refresh_if_changed
