@@ -101,3 +101,17 @@ def test_a_worker_killed_mid_import_writes_nothing_and_the_job_is_retried(client
     job.refresh_from_db()
     assert (task.status, task.attempts, job.status) == (Job.Status.DONE, 2, ImportJob.Status.DONE)
     assert Person.objects.count() == job.imported == 6000
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_told_to_stop_mid_import_finishes_it_and_exits_cleanly(client, world, queue, tmp_path):
+    client.force_login(world["users"]["caseworker_a"])
+    job = _upload(client, world, "many.csv", _many_people(tmp_path / "many.csv", 3000).read_bytes())
+    worker = Worker(queue, tmp_path / "worker.log")
+    try:  # the signal a service manager sends on stop, while the rows are being checked
+        _wait(lambda: jobs.live_progress(Job.objects.get(pk=job.job_id))[1] > 0, 60, worker, "no progress")
+    finally:
+        assert worker.stop() == 0, worker.log.read_text()[-3000:]
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE and Person.objects.count() == job.imported == 3000
+    assert "stopping after this round" in worker.log.read_text() and not WorkerHeartbeat.objects.exists()
