@@ -13,7 +13,9 @@ from kafaat.core.management.commands.worker import GracefulWorker
 
 def _worker() -> GracefulWorker:
     options = {"batch": False, "backend_name": "default", "startup_delay": False, "max_tasks": None}
-    return GracefulWorker(queue_names=["default"], interval=0.1, worker_id="t", excluded_queue_names=[], **options)
+    return GracefulWorker(
+        queue_names=["default"], interval=0.1, worker_id="t", excluded_queue_names=[], **options
+    )
 
 
 def test_a_first_signal_ends_the_loop_without_raising_in_what_runs():
