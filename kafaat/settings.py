@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "kafaat.governance",
     "kafaat.events",
     "kafaat.missions",
+    "kafaat.grants",
 ]
 
 MIDDLEWARE = [

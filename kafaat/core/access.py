@@ -81,6 +81,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, Reach]] = {
         Permission.VIEW_ORGANISATION: _TERRITORY,
         Permission.VIEW_AGGREGATES: _TERRITORY,
     },
+    Role.GRANT_APPLICANT: {
+        Permission.VIEW_TERRITORY: _REFERENCE,
+        Permission.VIEW_ORGANISATION: _OWN,
+    },
 }
 
 

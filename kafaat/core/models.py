@@ -129,6 +129,7 @@ class Role(models.TextChoices):
     GRANT_REVIEWER = "grant_reviewer", _("Grant reviewer")
     ESTABLISHMENT_MANAGER = "establishment_manager", _("Establishment manager")
     DONOR_VIEWER = "donor_viewer", _("Donor viewer")
+    GRANT_APPLICANT = "grant_applicant", _("Grant applicant")
 
 
 class Membership(models.Model):

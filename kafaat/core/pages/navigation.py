@@ -144,6 +144,10 @@ ROLE_CAPABILITIES: dict[str, list[str | Promise]] = {
         _("Read the published indicators and aggregates of the projects you fund."),
         _("See the organisations taking part in your territory."),
     ],
+    Role.GRANT_APPLICANT: [
+        _("Apply to the open calls for proposals for your organisation, in French, Arabic or English."),
+        _("Follow your organisation's applications and report on its grants."),
+    ],
 }
 
 
