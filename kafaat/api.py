@@ -18,6 +18,7 @@ from kafaat.core.denials import record_refusal
 from kafaat.events.api import router as events_router
 from kafaat.events.api_documents import router as event_documents_router
 from kafaat.governance.api import router as governance_router
+from kafaat.grants.api import router as grants_router
 from kafaat.labour.api import router as labour_router
 from kafaat.missions.api import router as missions_router
 from kafaat.observatory.api import router as observatory_router
@@ -145,3 +146,4 @@ api.add_router("/", observatory_router)
 api.add_router("/", contacts_router)
 api.add_router("/", governance_router)
 api.add_router("/", event_documents_router)
+api.add_router("/", grants_router)

@@ -57,6 +57,7 @@ urlpatterns = [
     path("governance/", include("kafaat.governance.urls")),
     path("events/", include("kafaat.events.urls")),
     path("missions/", include("kafaat.missions.urls")),
+    path("grants/", include("kafaat.grants.urls")),
     path("api/", (_public(api_patterns), api_app_name, api_namespace)),
     re_path(
         r"^api/", login_not_required(csrf_exempt(unknown_endpoint))

@@ -9,5 +9,8 @@ class GrantsConfig(AppConfig):
 
     def ready(self) -> None:
         from kafaat.grants import access_rules
+        from kafaat.grants.pages import applying, funding, reviewing
 
         del access_rules  # imported for its registrations: scopes, permissions, navigation
+        for part in (applying, reviewing, funding):
+            part.ready()  # menu entries and home panels

@@ -1,0 +1,5 @@
+"""The grants pages of the reviewing part (urls.py); `ready()` registers its menus and home panels."""
+
+
+def ready() -> None:
+    """Called once from GrantsConfig.ready."""
