@@ -23,7 +23,6 @@ router = Router(tags=["grants"])
 Procedure = inline_choices(Call.Procedure)
 Category = inline_choices(BudgetLine.Category)
 Group = inline_choices(TargetGroup.Group)
-Kind = inline_choices(Document.Kind)
 Language = inline_choices(Application.Language)
 _ID = Field(..., ge=1, le=2**31 - 1)
 _MONEY = {"ge": 0, "le": Decimal("999999999999.99"), "decimal_places": 2}
@@ -365,9 +364,9 @@ def set_budget(request: HttpRequest, pk: int, payload: list[ProposalBudgetLine])
 @router.post(
     "/grants/applications/{int:pk}/documents", response={201: ProposalDocument}, summary="Attach a document"
 )
-def add_document(request: HttpRequest, pk: int, kind: Form[Kind], file: File[UploadedFile]):
+def add_document(request: HttpRequest, pk: int, kind: Form[str], file: File[UploadedFile]):
     application = applications.get_application(request.user, pk)
-    return Status(201, applications.add_document(request.user, application, kind.value, file))
+    return Status(201, applications.add_document(request.user, application, kind[:20], file))
 
 
 @router.post(

@@ -454,6 +454,7 @@ def missing_for_submission(application: Application) -> list[str]:
 def submit(user, application: Application) -> Application:
     """Submit the concept note or the application: refused (TransitionRefused) with the reason — after the
     deadline, with the deadline shown."""
+    application = Application.objects.select_related("call").get(pk=application.pk)  # fresh: the deadline
     name = submission_name(application)
     if name is None:
         return workflow.transition(user, application, "submit")  # refused with the state's reason

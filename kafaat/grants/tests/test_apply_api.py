@@ -70,7 +70,8 @@ def test_wrong_roles_and_bad_call_input(grants):
     assert Client().get("/api/grants/calls").status_code == 401
 
 
-def test_the_applicant_writes_and_submits_a_concept_note(grants):
+def test_the_applicant_writes_and_submits_a_concept_note(grants, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     applicant = _api(grants["users"]["applicant_a"])
     call, lot = grants["call"], grants["lots"]["oriental"]
     response = _json(applicant, "post", "/api/grants/applications", {"call": call.pk, "lot": lot.pk, "title": "Atelier"})

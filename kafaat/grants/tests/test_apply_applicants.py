@@ -17,12 +17,19 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from kafaat.core.models import Membership, Organisation, Role
 from kafaat.grants import access_rules
 from kafaat.grants.services import applicants, applications
 
 pytestmark = pytest.mark.django_db
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The messages are checked in English (the default language is French)."""
+    with translation.override("en"):
+        yield
 
 
 class Inbox:
@@ -123,7 +130,7 @@ def test_the_officer_invites_by_e_mail_and_the_link_ends_with_an_applicant(grant
                            {"email": "Karim@Atlas.ma", "language": "ar", "organisation": ""})  # fmt: skip
     assert response.status_code == 302
     [message] = smtp.messages
-    assert message["To"] == "karim@atlas.ma" and "دعوة" in str(email.header.make_header(
+    assert message["To"] == "karim@atlas.ma" and "استدعاء" in str(email.header.make_header(
         email.header.decode_header(message["Subject"])))  # fmt: skip
     link = re.search(r"https?://\S+/grants/invitations/\S+/", _text(message)).group(0)
     path = link[link.index("/grants/"):]

@@ -11,13 +11,19 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kafaat.core.models import AuditEvent
 from kafaat.grants.models import Application, Call, Stage
 from kafaat.grants.services import calls
 
 pytestmark = pytest.mark.django_db
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The messages are checked in English (the default language is French)."""
+    with translation.override("en"):
+        yield
 
 
 def _data(grants, **overrides):
@@ -77,7 +83,7 @@ def test_publish_refuses_a_deadline_in_the_past_and_a_bad_window(grants):
 
 def test_close_and_only_managers_set_up(grants):
     users, call = grants["users"], grants["call"]
-    for name in ("applicant_a", "committee", "reviewer"):
+    for name in ("applicant_a", "reviewer", "donor"):
         with pytest.raises(PermissionDenied):
             calls.close(users[name], call)
     with pytest.raises(PermissionDenied):
