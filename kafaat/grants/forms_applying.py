@@ -21,11 +21,26 @@ class CallForm(forms.ModelForm):
     class Meta:
         model = Call
         fields = [
-            "code", "project", "procedure", "name_fr", "name_ar", "name_en", "opens_at", "closes_at",
-            "full_closes_at", "min_grant", "max_grant", "cofinancing_rate", "blind_review",
-            "reviewers_per_application", "spread_threshold", "pass_mark", "description_fr", "description_ar",
+            "code",
+            "project",
+            "procedure",
+            "name_fr",
+            "name_ar",
+            "name_en",
+            "opens_at",
+            "closes_at",
+            "full_closes_at",
+            "min_grant",
+            "max_grant",
+            "cofinancing_rate",
+            "blind_review",
+            "reviewers_per_application",
+            "spread_threshold",
+            "pass_mark",
+            "description_fr",
+            "description_ar",
             "description_en",
-        ]  # fmt: skip
+        ]
         widgets = {
             "opens_at": _MOMENT,
             "closes_at": _MOMENT,
@@ -111,7 +126,9 @@ class InviteForm(forms.Form):
 
 
 def _territories():
-    return Territory.objects.filter(level__in=(Territory.Level.REGION, Territory.Level.PROVINCE)).order_by("path")
+    return Territory.objects.filter(level__in=(Territory.Level.REGION, Territory.Level.PROVINCE)).order_by(
+        "path"
+    )
 
 
 class RegistrationForm(forms.Form):
@@ -148,19 +165,25 @@ class StartForm(forms.Form):
 
 class DetailsForm(forms.Form):
     title = forms.CharField(label=_("title"), max_length=300)
-    summary = forms.CharField(label=_("project summary"), widget=forms.Textarea(attrs={"rows": 5}), required=False,
-                              max_length=20000)  # fmt: skip
+    summary = forms.CharField(
+        label=_("project summary"), widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=20000
+    )
     territory = forms.ModelChoiceField(None, label=_("province"), required=False)
-    duration_months = forms.IntegerField(label=_("duration (months)"), min_value=1, max_value=120, required=False)
+    duration_months = forms.IntegerField(
+        label=_("duration (months)"), min_value=1, max_value=120, required=False
+    )
     language = forms.ChoiceField(label=_("language of correspondence"), choices=Application.Language.choices)
-    partners = forms.ModelMultipleChoiceField(None, label=_("partners"), required=False,
-                                              widget=forms.SelectMultiple(attrs={"size": 5}))  # fmt: skip
+    partners = forms.ModelMultipleChoiceField(
+        None, label=_("partners"), required=False, widget=forms.SelectMultiple(attrs={"size": 5})
+    )
 
     def __init__(self, application: Application, provinces, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["territory"].queryset = provinces
         self.fields["partners"].queryset = (
-            Organisation.objects.filter(is_active=True).exclude(pk=application.organisation_id).order_by("name_fr")
+            Organisation.objects.filter(is_active=True)
+            .exclude(pk=application.organisation_id)
+            .order_by("name_fr")
         )
 
 
@@ -169,11 +192,13 @@ class TargetGroupsForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for value, label in TargetGroup.Group.choices:
-            self.fields[f"{value}_women"] = forms.IntegerField(label=_("women"), min_value=0, max_value=1_000_000,
-                                                              required=False)  # fmt: skip
-            self.fields[f"{value}_men"] = forms.IntegerField(label=_("men"), min_value=0, max_value=1_000_000,
-                                                            required=False)  # fmt: skip
+        for value in TargetGroup.Group.values:
+            self.fields[f"{value}_women"] = forms.IntegerField(
+                label=_("women"), min_value=0, max_value=1_000_000, required=False
+            )
+            self.fields[f"{value}_men"] = forms.IntegerField(
+                label=_("men"), min_value=0, max_value=1_000_000, required=False
+            )
 
     def rows(self):
         return [
@@ -210,20 +235,27 @@ class ContributionsForm(forms.Form):
 
 
 class BudgetLineForm(forms.Form):
-    category = forms.ChoiceField(label=_("category"), choices=[("", "—"), *BudgetLine.Category.choices],
-                                 required=False)  # fmt: skip
+    category = forms.ChoiceField(
+        label=_("category"), choices=[("", "—"), *BudgetLine.Category.choices], required=False
+    )
     description = forms.CharField(label=_("description"), max_length=300, required=False)
     unit = forms.CharField(label=_("unit"), max_length=40, required=False)
-    quantity = forms.DecimalField(label=_("quantity"), min_value=0, max_digits=12, decimal_places=2, required=False)
-    unit_cost = forms.DecimalField(label=_("unit cost"), min_value=0, max_digits=14, decimal_places=2,
-                                   required=False)  # fmt: skip
-    cofinancing = forms.DecimalField(label=_("of which co-financing"), min_value=0, max_digits=14,
-                                     decimal_places=2, required=False)  # fmt: skip
+    quantity = forms.DecimalField(
+        label=_("quantity"), min_value=0, max_digits=12, decimal_places=2, required=False
+    )
+    unit_cost = forms.DecimalField(
+        label=_("unit cost"), min_value=0, max_digits=14, decimal_places=2, required=False
+    )
+    cofinancing = forms.DecimalField(
+        label=_("of which co-financing"), min_value=0, max_digits=14, decimal_places=2, required=False
+    )
 
     def is_blank(self) -> bool:
         data = getattr(self, "cleaned_data", {})
-        return not any(data.get(name) not in (None, "") for name in ("category", "description", "unit",
-                                                                    "quantity", "unit_cost"))  # fmt: skip
+        return not any(
+            data.get(name) not in (None, "")
+            for name in ("category", "description", "unit", "quantity", "unit_cost")
+        )
 
 
 BudgetFormSet = forms.formset_factory(BudgetLineForm, extra=3, max_num=200, absolute_max=200)

@@ -15,7 +15,7 @@ from ninja.pagination import paginate
 
 from kafaat.core.api_schema import Pages, inline_choices
 from kafaat.grants import access_rules, workflows
-from kafaat.grants.models import Application, BudgetLine, Call, Document, TargetGroup
+from kafaat.grants.models import Application, BudgetLine, Call, TargetGroup
 from kafaat.grants.services import applications, calls
 from kafaat.grants.services.workflow import TransitionRefused
 
@@ -255,7 +255,9 @@ def _refused(error: TransitionRefused):
 # --- Calls -------------------------------------------------------------------------------------------------
 
 
-@router.get("/grants/calls", response=list[GrantCall], summary="Calls: the published ones and those you manage")
+@router.get(
+    "/grants/calls", response=list[GrantCall], summary="Calls: the published ones and those you manage"
+)
 @paginate(Pages, page_size=50)
 def list_calls(request: HttpRequest):
     return calls.visible_calls(request.user).prefetch_related("lots__territory")
@@ -279,7 +281,9 @@ def update_call(request: HttpRequest, pk: int, payload: GrantCallPatch):
     return calls.update_call(request.user, call, payload.model_dump(exclude_unset=True))
 
 
-@router.post("/grants/calls/{int:pk}/lots", response={201: GrantLot}, summary="Add a lot (call in preparation)")
+@router.post(
+    "/grants/calls/{int:pk}/lots", response={201: GrantLot}, summary="Add a lot (call in preparation)"
+)
 def add_lot(request: HttpRequest, pk: int, payload: GrantLotIn):
     call = calls.get_managed_call(request.user, pk)
     return Status(201, calls.add_lot(request.user, call, payload.model_dump()))
@@ -291,7 +295,9 @@ def update_lot(request: HttpRequest, pk: int, payload: GrantLotPatch):
     return calls.update_lot(request.user, lot, payload.model_dump(exclude_unset=True))
 
 
-@router.post("/grants/calls/{int:pk}/publish", response=GrantCall, summary="Publish a call (after its checks)")
+@router.post(
+    "/grants/calls/{int:pk}/publish", response=GrantCall, summary="Publish a call (after its checks)"
+)
 def publish_call(request: HttpRequest, pk: int):
     return calls.publish(request.user, calls.get_managed_call(request.user, pk))
 
@@ -325,7 +331,9 @@ def get_application(request: HttpRequest, pk: int):
     return _proposal(request, applications.get_application(request.user, pk))
 
 
-@router.patch("/grants/applications/{int:pk}", response=ProposalOut, summary="Change an application's details")
+@router.patch(
+    "/grants/applications/{int:pk}", response=ProposalOut, summary="Change an application's details"
+)
 def update_application(request: HttpRequest, pk: int, payload: ProposalPatch):
     application = applications.get_application(request.user, pk)
     data = payload.model_dump(exclude_unset=True)
@@ -338,7 +346,9 @@ def update_application(request: HttpRequest, pk: int, payload: ProposalPatch):
     return _proposal(request, application)
 
 
-@router.put("/grants/applications/{int:pk}/target-groups", response=ProposalOut, summary="Replace target groups")
+@router.put(
+    "/grants/applications/{int:pk}/target-groups", response=ProposalOut, summary="Replace target groups"
+)
 def set_target_groups(request: HttpRequest, pk: int, payload: list[ProposalTargetGroup]):
     application = applications.get_application(request.user, pk)
     rows = [{"group": row.group.value, "women": row.women, "men": row.men} for row in payload[:20]]
@@ -346,7 +356,9 @@ def set_target_groups(request: HttpRequest, pk: int, payload: list[ProposalTarge
     return _proposal(request, application)
 
 
-@router.put("/grants/applications/{int:pk}/contributions", response=ProposalOut, summary="Replace contributions")
+@router.put(
+    "/grants/applications/{int:pk}/contributions", response=ProposalOut, summary="Replace contributions"
+)
 def set_contributions(request: HttpRequest, pk: int, payload: list[ProposalContribution]):
     application = applications.get_application(request.user, pk)
     applications.set_contributions(request.user, application, [row.model_dump() for row in payload[:100]])

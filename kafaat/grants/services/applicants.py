@@ -90,8 +90,15 @@ def read_invitation(token: str) -> Invitation:
     return Invitation(call, payload["e"], organisation, payload.get("l") or "fr")
 
 
-def invite(user, call: Call, email: str, *, organisation: Organisation | None = None, language: str = "fr",
-           base_url: str = "") -> str:  # fmt: skip
+def invite(
+    user,
+    call: Call,
+    email: str,
+    *,
+    organisation: Organisation | None = None,
+    language: str = "fr",
+    base_url: str = "",
+) -> str:
     """Send the invitation e-mail (in `language`) through Django's e-mail framework; gives the link."""
     if not access_rules.can_manage_call(user, call):
         raise access.Refused(access_rules.MANAGE_CALLS, call)
@@ -163,7 +170,9 @@ def register(data: dict, *, invitation: Invitation | None = None):
         if territory is None:
             errors["territory"] = [_("Pick the territory.")]
         elif name_fr and Organisation.objects.filter(name_fr__iexact=name_fr, territory=territory).exists():
-            errors["name_fr"] = [_("An organisation of this name is already registered here: ask its members.")]
+            errors["name_fr"] = [
+                _("An organisation of this name is already registered here: ask its members.")
+            ]
     User = get_user_model()
     if email and User.objects.filter(username=email).exists():
         errors["email"] = [_("This address already has an account: sign in.")]
@@ -177,19 +186,35 @@ def register(data: dict, *, invitation: Invitation | None = None):
     if organisation is None:
         organisation_type = Organisation.Type.NGO if kind == "cooperative" else kind
         organisation = Organisation.objects.create(
-            code=_unique_code(name_fr), type=organisation_type, territory=territory, name_fr=name_fr,
-            name_ar=name_ar, email=email,
-        )  # fmt: skip
-        audit.record(audit.Action.CREATE, None, organisation, actor_username=email,
-                     details={"self_registered": invitation is None, "kind": kind})  # fmt: skip
+            code=_unique_code(name_fr),
+            type=organisation_type,
+            territory=territory,
+            name_fr=name_fr,
+            name_ar=name_ar,
+            email=email,
+        )
+        audit.record(
+            audit.Action.CREATE,
+            None,
+            organisation,
+            actor_username=email,
+            details={"self_registered": invitation is None, "kind": kind},
+        )
     first, _sep, last = contact.partition(" ")
     try:
-        user = User.objects.create_user(username=email, email=email, password=password,
-                                        first_name=first[:150], last_name=last[:150])  # fmt: skip
+        user = User.objects.create_user(
+            username=email, email=email, password=password, first_name=first[:150], last_name=last[:150]
+        )
     except IntegrityError:
         raise ValidationError({"email": [_("This address already has an account: sign in.")]}) from None
     Membership.objects.create(user=user, organisation=organisation, role=Role.GRANT_APPLICANT)
-    audit.record(audit.Action.CREATE, user, user,
-                 details={"grant_applicant_of": organisation.code,
-                          "invited_to": invitation.call.code if invitation else None})  # fmt: skip
+    audit.record(
+        audit.Action.CREATE,
+        user,
+        user,
+        details={
+            "grant_applicant_of": organisation.code,
+            "invited_to": invitation.call.code if invitation else None,
+        },
+    )
     return user

@@ -109,16 +109,24 @@ def _next_reference(call: Call) -> str:
     prefix = call.code.upper()
     taken = set(Application.objects.filter(call=call).values_list("reference", flat=True))
     number = len(taken) + 1
-    while f"{prefix}-{number:04d}" in taken or Application.objects.filter(reference=f"{prefix}-{number:04d}").exists():
+    while (
+        f"{prefix}-{number:04d}" in taken
+        or Application.objects.filter(reference=f"{prefix}-{number:04d}").exists()
+    ):
         number += 1
     return f"{prefix}-{number:04d}"
 
 
 @transaction.atomic
 def start_application(
-    user, call: Call, lot: Lot, *, title: str, language: str = Application.Language.FR,
+    user,
+    call: Call,
+    lot: Lot,
+    *,
+    title: str,
+    language: str = Application.Language.FR,
     organisation: Organisation | None = None,
-) -> Application:  # fmt: skip
+) -> Application:
     """A new draft for one of the user's applicant organisations, to a lot of a published call whose window
     is open."""
     organisations = applicant_organisations(user)
@@ -139,9 +147,15 @@ def start_application(
     if language not in Application.Language.values:
         raise ValidationError({"language": [_("Pick French, Arabic or English.")]})
     application = Application(
-        call=call, lot=lot, organisation=organisation, reference=_next_reference(call),
-        status=workflows.procedure_of(call).initial, title=title[:300], language=language, created_by=user,
-    )  # fmt: skip
+        call=call,
+        lot=lot,
+        organisation=organisation,
+        reference=_next_reference(call),
+        status=workflows.procedure_of(call).initial,
+        title=title[:300],
+        language=language,
+        created_by=user,
+    )
     application.save()
     audit.record(audit.Action.CREATE, user, application, details={"call": call.code, "lot": lot.code})
     return application
@@ -287,12 +301,21 @@ def line_errors(row: dict, index: int) -> BudgetLine:
         raise ValidationError({prefix + "quantity": [_("This amount is too large.")]})
     unit_cost = _amount(row.get("unit_cost"), prefix + "unit_cost")
     cofinancing = _amount(row.get("cofinancing") or 0, prefix + "cofinancing")
-    line = BudgetLine(category=category, description=description, unit=unit, quantity=quantity,
-                      unit_cost=unit_cost, cofinancing=cofinancing, position=index + 1)  # fmt: skip
+    line = BudgetLine(
+        category=category,
+        description=description,
+        unit=unit,
+        quantity=quantity,
+        unit_cost=unit_cost,
+        cofinancing=cofinancing,
+        position=index + 1,
+    )
     if line.total > MAX_AMOUNT:
         raise ValidationError({prefix + "unit_cost": [_("This amount is too large.")]})
     if cofinancing > line.total:
-        raise ValidationError({prefix + "cofinancing": [_("The co-financing cannot exceed the line's total.")]})
+        raise ValidationError(
+            {prefix + "cofinancing": [_("The co-financing cannot exceed the line's total.")]}
+        )
     return line
 
 
@@ -320,8 +343,12 @@ def set_budget(user, application: Application, rows: list[dict]) -> Application:
         line.application = application
     BudgetLine.objects.bulk_create(lines)
     recompute_totals(application)
-    audit.record(audit.Action.UPDATE, user, application,
-                 details={"budget_lines": len(lines), "total_cost": str(application.total_cost)})  # fmt: skip
+    audit.record(
+        audit.Action.UPDATE,
+        user,
+        application,
+        details={"budget_lines": len(lines), "total_cost": str(application.total_cost)},
+    )
     return application
 
 
@@ -347,8 +374,9 @@ def budget_summary(application: Application) -> BudgetSummary:
     call = application.call
     within = bool(total) and call.min_grant <= application.requested_amount <= call.max_grant
     within = within and share is not None and share >= call.cofinancing_rate
-    return BudgetSummary(by_category, total, cofinancing, application.requested_amount, share,
-                         call.cofinancing_rate, within)  # fmt: skip
+    return BudgetSummary(
+        by_category, total, cofinancing, application.requested_amount, share, call.cofinancing_rate, within
+    )
 
 
 # --- Documents ---------------------------------------------------------------------------------------------
@@ -403,9 +431,15 @@ def add_document(user, application: Application, kind: str, upload) -> Document:
     actual = sniff(head, upload)
     if extension not in ALLOWED_TYPES or actual != ALLOWED_TYPES[extension]:
         raise ValidationError(
-            {"file": [_("Only PDF, JPEG, PNG, Word (.docx) and Excel (.xlsx) files are accepted, and the "
-                        "file's content must match its name.")]}
-        )  # fmt: skip
+            {
+                "file": [
+                    _(
+                        "Only PDF, JPEG, PNG, Word (.docx) and Excel (.xlsx) files are accepted, and the "
+                        "file's content must match its name."
+                    )
+                ]
+            }
+        )
     document = Document(application=application, kind=kind, name=name, size=upload.size, uploaded_by=user)
     document.file.save(f"{application.reference}-{kind}.{extension}", upload, save=False)
     document.save()
@@ -445,9 +479,9 @@ def missing_for_submission(application: Application) -> list[str]:
     missing = []
     if application.territory_id is None:
         missing.append(_("Pick the province where the project takes place."))
-    if workflows.stage_of(application) == Stage.FULL:
-        if not application.documents.filter(kind=Document.Kind.PROPOSAL).exists():
-            missing.append(_("Attach the proposal document."))
+    full = workflows.stage_of(application) == Stage.FULL
+    if full and not application.documents.filter(kind=Document.Kind.PROPOSAL).exists():
+        missing.append(_("Attach the proposal document."))
     return missing
 
 
@@ -458,7 +492,9 @@ def submit(user, application: Application) -> Application:
     name = submission_name(application)
     if name is None:
         return workflow.transition(user, application, "submit")  # refused with the state's reason
-    if access_rules.can_view_application(user, application) and access_rules.is_applicant_of(user, application):
+    if access_rules.can_view_application(user, application) and access_rules.is_applicant_of(
+        user, application
+    ):
         refusal = conditions.ready_to_submit(application)
         if refusal:
             raise workflow.TransitionRefused({"transition": [str(refusal)]})

@@ -24,12 +24,29 @@ from kafaat.grants.models import Call, EligibilityCriterion, GridCriterion, Grid
 
 # What a published call may still change: its texts, deadlines and review settings.
 PUBLISHED_EDITABLE = {
-    "name_fr", "name_ar", "name_en", "description_fr", "description_ar", "description_en", "closes_at",
-    "full_closes_at", "blind_review", "reviewers_per_application", "spread_threshold", "pass_mark",
-}  # fmt: skip
+    "name_fr",
+    "name_ar",
+    "name_en",
+    "description_fr",
+    "description_ar",
+    "description_en",
+    "closes_at",
+    "full_closes_at",
+    "blind_review",
+    "reviewers_per_application",
+    "spread_threshold",
+    "pass_mark",
+}
 CALL_FIELDS = PUBLISHED_EDITABLE | {
-    "code", "project", "procedure", "currency", "min_grant", "max_grant", "cofinancing_rate", "opens_at",
-}  # fmt: skip
+    "code",
+    "project",
+    "procedure",
+    "currency",
+    "min_grant",
+    "max_grant",
+    "cofinancing_rate",
+    "opens_at",
+}
 
 
 class CallLocked(ValidationError):
@@ -108,11 +125,11 @@ def _check_call(call: Call) -> None:
     errors: dict[str, list[str]] = {}
     if call.opens_at and call.closes_at and call.closes_at <= call.opens_at:
         errors["closes_at"] = [_("The deadline must come after the opening.")]
-    if call.procedure == Call.Procedure.RESTRICTED and call.full_closes_at and call.closes_at:
-        if call.full_closes_at <= call.closes_at:
-            errors["full_closes_at"] = [
-                _("The full applications' deadline must come after the concept notes' deadline.")
-            ]
+    restricted = call.procedure == Call.Procedure.RESTRICTED
+    if restricted and call.full_closes_at and call.closes_at and call.full_closes_at <= call.closes_at:
+        errors["full_closes_at"] = [
+            _("The full applications' deadline must come after the concept notes' deadline.")
+        ]
     if call.min_grant is not None and call.max_grant is not None:
         if call.min_grant < 0:
             errors["min_grant"] = [_("Amounts cannot be negative.")]
@@ -149,7 +166,9 @@ def create_call(user, data: dict, *, organisation: Organisation | None = None) -
         raise access.Refused(MANAGE_CALLS)
     unknown = set(data) - CALL_FIELDS
     if unknown:
-        raise ValidationError({"__all__": [_("Unknown fields: %(names)s.") % {"names": ", ".join(sorted(unknown))}]})
+        raise ValidationError(
+            {"__all__": [_("Unknown fields: %(names)s.") % {"names": ", ".join(sorted(unknown))}]}
+        )
     values = dict(data)
     values["project"] = _project_for(organisation, values.get("project"))
     call = Call(organisation=organisation, created_by=user, status=Call.Status.DRAFT, **values)
@@ -169,7 +188,9 @@ def update_call(user, call: Call, data: dict) -> Call:
     call = Call.objects.select_for_update().get(pk=call.pk)
     unknown = set(data) - CALL_FIELDS
     if unknown:
-        raise ValidationError({"__all__": [_("Unknown fields: %(names)s.") % {"names": ", ".join(sorted(unknown))}]})
+        raise ValidationError(
+            {"__all__": [_("Unknown fields: %(names)s.") % {"names": ", ".join(sorted(unknown))}]}
+        )
     if call.status != Call.Status.DRAFT:
         locked = set(data) - PUBLISHED_EDITABLE
         if call.status != Call.Status.PUBLISHED or locked:
@@ -263,7 +284,9 @@ def _lot_values(data: dict) -> dict:
     values = {k: v for k, v in data.items() if k in allowed}
     territory = values.get("territory")
     if territory is not None and not isinstance(territory, Territory):
-        found = Territory.objects.filter(Q(code=territory) | Q(pk=territory if str(territory).isdigit() else 0))
+        found = Territory.objects.filter(
+            Q(code=territory) | Q(pk=territory if str(territory).isdigit() else 0)
+        )
         values["territory"] = found.first()
         if values["territory"] is None:
             raise ValidationError({"territory": [_("Unknown territory.")]})

@@ -5,6 +5,7 @@ real SMTP server on 127.0.0.1 (aiosmtpd): a signed link, valid 14 days, that end
 from __future__ import annotations
 
 import email
+import email.header
 import re
 import socket
 from datetime import timedelta
@@ -24,6 +25,7 @@ from kafaat.grants import access_rules
 from kafaat.grants.services import applicants, applications
 
 pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture(autouse=True)
 def _in_english():
@@ -64,9 +66,15 @@ def _text(message: Message) -> str:
 
 
 def _form(territory, **overrides):
-    data = {"name_fr": "Association Nour", "name_ar": "جمعية نور", "type": "cooperative",
-            "territory": territory("MA-02").pk, "contact_name": "Salma Idrissi", "email": "salma@nour.ma",
-            "password": "Un-mot-de-passe-long-42"}  # fmt: skip
+    data = {
+        "name_fr": "Association Nour",
+        "name_ar": "جمعية نور",
+        "type": "cooperative",
+        "territory": territory("MA-02").pk,
+        "contact_name": "Salma Idrissi",
+        "email": "salma@nour.ma",
+        "password": "Un-mot-de-passe-long-42",
+    }
     data.update(overrides)
     return data
 
@@ -126,19 +134,30 @@ def test_the_officer_invites_by_e_mail_and_the_link_ends_with_an_applicant(grant
     officer, call = grants["users"]["officer"], grants["call"]
     client = Client()
     client.force_login(officer)
-    response = client.post(reverse("grants:invite", args=[call.pk]),
-                           {"email": "Karim@Atlas.ma", "language": "ar", "organisation": ""})  # fmt: skip
+    response = client.post(
+        reverse("grants:invite", args=[call.pk]),
+        {"email": "Karim@Atlas.ma", "language": "ar", "organisation": ""},
+    )
     assert response.status_code == 302
     [message] = smtp.messages
-    assert message["To"] == "karim@atlas.ma" and "استدعاء" in str(email.header.make_header(
-        email.header.decode_header(message["Subject"])))  # fmt: skip
+    assert message["To"] == "karim@atlas.ma" and "استدعاء" in str(
+        email.header.make_header(email.header.decode_header(message["Subject"]))
+    )
     link = re.search(r"https?://\S+/grants/invitations/\S+/", _text(message)).group(0)
-    path = link[link.index("/grants/"):]
+    path = link[link.index("/grants/") :]
     visitor = Client()
     assert visitor.get(path).status_code == 200
-    response = visitor.post(path, {"name_fr": "Atlas Formation", "type": "training_provider",
-                                   "territory": grants["ngo_a"].territory_id, "contact_name": "Karim",
-                                   "password": "Un-mot-de-passe-long-42", "email": "ignored@x.ma"})  # fmt: skip
+    response = visitor.post(
+        path,
+        {
+            "name_fr": "Atlas Formation",
+            "type": "training_provider",
+            "territory": grants["ngo_a"].territory_id,
+            "contact_name": "Karim",
+            "password": "Un-mot-de-passe-long-42",
+            "email": "ignored@x.ma",
+        },
+    )
     assert response.status_code == 302
     user = get_user_model().objects.get(username="karim@atlas.ma")
     assert user.memberships.get().role == Role.GRANT_APPLICANT
@@ -149,8 +168,9 @@ def test_an_invitation_into_a_registered_organisation_and_the_expired_or_forged_
     officer, call = grants["users"]["officer"], grants["call"]
     link = applicants.invite(officer, call, "new@ngo-a.ma", organisation=grants["ngo_a"])
     invitation = applicants.read_invitation(link.rsplit("/", 2)[-2])
-    user = applicants.register({"contact_name": "Nadia", "password": "Un-mot-de-passe-long-42"},
-                               invitation=invitation)  # fmt: skip
+    user = applicants.register(
+        {"contact_name": "Nadia", "password": "Un-mot-de-passe-long-42"}, invitation=invitation
+    )
     assert user.memberships.get().organisation == grants["ngo_a"]
     with pytest.raises(ValidationError):
         applicants.read_invitation("forged-token")

@@ -24,23 +24,32 @@ from kafaat.grants.services.workflow import TransitionRefused
 
 pytestmark = pytest.mark.django_db
 
+
 @pytest.fixture(autouse=True)
 def _in_english():
     """The messages are checked in English (the default language is French)."""
     with translation.override("en"):
         yield
 
+
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _start(grants, user="applicant_a", lot="oriental"):
-    return applications.start_application(grants["users"][user], grants["call"], grants["lots"][lot],
-                                          title="Couture et insertion")  # fmt: skip
+    return applications.start_application(
+        grants["users"][user], grants["call"], grants["lots"][lot], title="Couture et insertion"
+    )
 
 
 def _line(**overrides):
-    line = {"category": "training", "description": "Formation", "unit": "session", "quantity": "10",
-            "unit_cost": "30000", "cofinancing": "0"}  # fmt: skip
+    line = {
+        "category": "training",
+        "description": "Formation",
+        "unit": "session",
+        "quantity": "10",
+        "unit_cost": "30000",
+        "cofinancing": "0",
+    }
     line.update(overrides)
     return line
 
@@ -49,8 +58,11 @@ def _concept_ready(grants, application):
     user = grants["users"]["applicant_a"]
     province = applications.provinces_for(application.lot).first()
     applications.update_details(user, application, {"summary": "Former 200 femmes", "territory": province.pk})
-    applications.set_target_groups(user, application, [{"group": "women", "women": 150, "men": 0},
-                                                       {"group": "neet_youth", "women": 20, "men": 30}])  # fmt: skip
+    applications.set_target_groups(
+        user,
+        application,
+        [{"group": "women", "women": 150, "men": 0}, {"group": "neet_youth", "women": 20, "men": 30}],
+    )
 
 
 def test_start_gives_the_next_reference_and_the_procedures_first_state(grants):
@@ -58,26 +70,41 @@ def test_start_gives_the_next_reference_and_the_procedures_first_state(grants):
     assert (first.reference, second.reference) == ("PILOTES-2026-0001", "PILOTES-2026-0002")
     assert first.status == "draft" and first.organisation == grants["ngo_a"]
     with pytest.raises(PermissionDenied):  # an officer does not apply
-        applications.start_application(grants["users"]["officer"], grants["call"], grants["lots"]["oriental"],
-                                       title="x")  # fmt: skip
+        applications.start_application(
+            grants["users"]["officer"], grants["call"], grants["lots"]["oriental"], title="x"
+        )
     with pytest.raises(ValidationError):  # a lot of another call
-        applications.start_application(grants["users"]["applicant_a"], grants["call"],
-                                       grants["open_call"].lots.first(), title="x")  # fmt: skip
+        applications.start_application(
+            grants["users"]["applicant_a"], grants["call"], grants["open_call"].lots.first(), title="x"
+        )
 
 
 def test_budget_totals_per_category_and_the_requested_amount_follow_the_lines(grants):
     application, user = _start(grants), grants["users"]["applicant_a"]
-    applications.set_budget(user, application, [
-        _line(), _line(category="staff", description="Coordinatrice", unit="mois", quantity="12",
-                       unit_cost="15000", cofinancing="60000"),
-        _line(description="Kits", quantity="3", unit_cost="1000.333"),
-    ])  # fmt: skip
+    applications.set_budget(
+        user,
+        application,
+        [
+            _line(),
+            _line(
+                category="staff",
+                description="Coordinatrice",
+                unit="mois",
+                quantity="12",
+                unit_cost="15000",
+                cofinancing="60000",
+            ),
+            _line(description="Kits", quantity="3", unit_cost="1000.333"),
+        ],
+    )
     application.refresh_from_db()
     assert application.total_cost == Decimal("483000.99")  # 300 000 + 180 000 + 3 × 1 000.33
     assert application.requested_amount == application.total_cost - Decimal("60000")
     summary = applications.budget_summary(application)
-    assert dict(summary.by_category) == {"Human resources": Decimal("180000"),
-                                         "Training costs": Decimal("303000.99")}  # fmt: skip
+    assert dict(summary.by_category) == {
+        "Human resources": Decimal("180000"),
+        "Training costs": Decimal("303000.99"),
+    }
     assert summary.cofinancing_share == Decimal("12.42") and summary.within_limits
     applications.set_budget(user, application, [_line(quantity="1")])
     application.refresh_from_db()
@@ -86,9 +113,16 @@ def test_budget_totals_per_category_and_the_requested_amount_follow_the_lines(gr
 
 @pytest.mark.parametrize(
     "bad",
-    [{"quantity": "-1"}, {"unit_cost": "abc"}, {"cofinancing": "400000"}, {"category": "gifts"},
-     {"description": ""}, {"unit_cost": "1e400"}, {"unit_cost": "NaN"}],
-)  # fmt: skip
+    [
+        {"quantity": "-1"},
+        {"unit_cost": "abc"},
+        {"cofinancing": "400000"},
+        {"category": "gifts"},
+        {"description": ""},
+        {"unit_cost": "1e400"},
+        {"unit_cost": "NaN"},
+    ],
+)
 def test_a_bad_budget_line_changes_nothing(grants, bad):
     application, user = _start(grants), grants["users"]["applicant_a"]
     applications.set_budget(user, application, [_line()])
@@ -114,7 +148,9 @@ def test_the_concept_note_needs_only_its_part_and_the_full_application_its_budge
         applications.submit(user, application)
     assert "budget" in str(error.value.messages)
     applications.set_budget(user, application, [_line(cofinancing="10000")])  # 3.3 %: below the call's 10 %
-    applications.set_contributions(user, application, [{"indicator": grants["indicators"][0].pk, "target": 150}])
+    applications.set_contributions(
+        user, application, [{"indicator": grants["indicators"][0].pk, "target": 150}]
+    )
     with pytest.raises(TransitionRefused) as error:
         applications.submit(user, application)
     assert "co-financing" in str(error.value.messages)
@@ -148,8 +184,12 @@ def test_contributions_only_to_the_programmes_indicators(grants):
     with pytest.raises(ValidationError):
         applications.set_contributions(user, application, [{"indicator": 999999, "target": 5}])
     with pytest.raises(ValidationError):
-        applications.set_contributions(user, application, [{"indicator": grants["indicators"][0].pk, "target": 0}])
-    applications.set_contributions(user, application, [{"indicator": grants["indicators"][1].pk, "target": "40"}])
+        applications.set_contributions(
+            user, application, [{"indicator": grants["indicators"][0].pk, "target": 0}]
+        )
+    applications.set_contributions(
+        user, application, [{"indicator": grants["indicators"][1].pk, "target": "40"}]
+    )
     assert application.contributions.get().target == Decimal("40")
 
 
@@ -164,7 +204,9 @@ def _docx() -> bytes:
 def test_documents_are_checked_by_their_content_and_size(grants, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     application, user = _start(grants), grants["users"]["applicant_a"]
-    kept = applications.add_document(user, application, "statutes", SimpleUploadedFile("statuts.docx", _docx()))
+    kept = applications.add_document(
+        user, application, "statutes", SimpleUploadedFile("statuts.docx", _docx())
+    )
     for name, content in [
         ("virus.pdf", b"MZ\x90\x00 not a pdf"),  # a forged name
         ("photo.png", PDF),  # a PDF named as a PNG
@@ -198,23 +240,39 @@ def test_the_applicant_writes_through_the_pages_and_sees_the_public_state(client
     client.force_login(grants["users"]["applicant_a"])
     client.cookies["kafaat_language"] = "en"
     call, lot = grants["call"], grants["lots"]["oriental"]
-    response = client.post(reverse("grants:start_application", args=[call.pk]),
-                           {"lot": lot.pk, "title": "Couture", "language": "fr"})  # fmt: skip
+    response = client.post(
+        reverse("grants:start_application", args=[call.pk]),
+        {"lot": lot.pk, "title": "Couture", "language": "fr"},
+    )
     application = Application.objects.get(title="Couture")
     assert response["Location"] == reverse("grants:application", args=[application.pk])
     province = applications.provinces_for(lot).first()
-    client.post(reverse("grants:save_details", args=[application.pk]),
-                {"title": "Couture", "summary": "Former", "territory": province.pk, "language": "ar"})  # fmt: skip
-    client.post(reverse("grants:save_target_groups", args=[application.pk]), {"women_women": "40", "women_men": "0"})
-    budget = {"lines-TOTAL_FORMS": "2", "lines-INITIAL_FORMS": "0", "lines-0-category": "training",
-              "lines-0-description": "Ateliers", "lines-0-unit": "atelier", "lines-0-quantity": "4",
-              "lines-0-unit_cost": "50000", "lines-0-cofinancing": "20000"}  # fmt: skip
+    client.post(
+        reverse("grants:save_details", args=[application.pk]),
+        {"title": "Couture", "summary": "Former", "territory": province.pk, "language": "ar"},
+    )
+    client.post(
+        reverse("grants:save_target_groups", args=[application.pk]), {"women_women": "40", "women_men": "0"}
+    )
+    budget = {
+        "lines-TOTAL_FORMS": "2",
+        "lines-INITIAL_FORMS": "0",
+        "lines-0-category": "training",
+        "lines-0-description": "Ateliers",
+        "lines-0-unit": "atelier",
+        "lines-0-quantity": "4",
+        "lines-0-unit_cost": "50000",
+        "lines-0-cofinancing": "20000",
+    }
     client.post(reverse("grants:save_budget", args=[application.pk]), budget)
     application.refresh_from_db()
     assert (application.language, application.territory, application.total_cost) == ("ar", province, 200000)
     assert application.requested_amount == Decimal("180000")
-    response = client.post(reverse("grants:add_document", args=[application.pk]),
-                           {"kind": "proposal", "file": SimpleUploadedFile("x.pdf", b"nope")}, follow=True)  # fmt: skip
+    response = client.post(
+        reverse("grants:add_document", args=[application.pk]),
+        {"kind": "proposal", "file": SimpleUploadedFile("x.pdf", b"nope")},
+        follow=True,
+    )
     assert "content must match" in response.content.decode() and application.total_cost == 200000
     client.post(reverse("grants:application_transition", args=[application.pk, "submit_concept"]))
     application.refresh_from_db()

@@ -19,6 +19,7 @@ from kafaat.grants.services import calls
 
 pytestmark = pytest.mark.django_db
 
+
 @pytest.fixture(autouse=True)
 def _in_english():
     """The messages are checked in English (the default language is French)."""
@@ -29,10 +30,16 @@ def _in_english():
 def _data(grants, **overrides):
     now = timezone.now()
     data = {
-        "code": "jeunes-2027", "project": grants["project"], "procedure": Call.Procedure.OPEN,
-        "name_fr": "Jeunes et emploi 2027", "min_grant": Decimal("50000"), "max_grant": Decimal("300000"),
-        "cofinancing_rate": Decimal("10"), "opens_at": now, "closes_at": now + timedelta(days=30),
-    }  # fmt: skip
+        "code": "jeunes-2027",
+        "project": grants["project"],
+        "procedure": Call.Procedure.OPEN,
+        "name_fr": "Jeunes et emploi 2027",
+        "min_grant": Decimal("50000"),
+        "max_grant": Decimal("300000"),
+        "cofinancing_rate": Decimal("10"),
+        "opens_at": now,
+        "closes_at": now + timedelta(days=30),
+    }
     data.update(overrides)
     return data
 
@@ -76,7 +83,9 @@ def test_publish_refuses_a_deadline_in_the_past_and_a_bad_window(grants):
         calls.create_call(officer, _data(grants, min_grant=Decimal("10"), max_grant=Decimal("5")))
     assert "max_grant" in error.value.message_dict
     call = grants["open_call"]
-    Call.objects.filter(pk=call.pk).update(opens_at=now - timedelta(days=9), closes_at=now - timedelta(days=1))
+    Call.objects.filter(pk=call.pk).update(
+        opens_at=now - timedelta(days=9), closes_at=now - timedelta(days=1)
+    )
     call.refresh_from_db()
     assert any("deadline" in p for p in calls.publication_problems(call))
 
@@ -118,31 +127,48 @@ def test_the_officer_sets_up_a_call_through_the_pages(client, grants):
     client.force_login(grants["users"]["officer"])
     client.cookies["kafaat_language"] = "en"
     now = timezone.localtime()
-    response = client.post(reverse("grants:call_new"), {
-        "code": "femmes-2027", "project": grants["project"].pk, "procedure": "open", "name_fr": "Femmes 2027",
-        "opens_at": now.strftime("%Y-%m-%dT%H:%M"), "closes_at": (now + timedelta(days=20)).strftime("%Y-%m-%dT%H:%M"),
-        "min_grant": "10000", "max_grant": "90000", "cofinancing_rate": "5", "reviewers_per_application": "2",
-        "spread_threshold": "20", "pass_mark": "50",
-    })  # fmt: skip
+    response = client.post(
+        reverse("grants:call_new"),
+        {
+            "code": "femmes-2027",
+            "project": grants["project"].pk,
+            "procedure": "open",
+            "name_fr": "Femmes 2027",
+            "opens_at": now.strftime("%Y-%m-%dT%H:%M"),
+            "closes_at": (now + timedelta(days=20)).strftime("%Y-%m-%dT%H:%M"),
+            "min_grant": "10000",
+            "max_grant": "90000",
+            "cofinancing_rate": "5",
+            "reviewers_per_application": "2",
+            "spread_threshold": "20",
+            "pass_mark": "50",
+        },
+    )
     call = Call.objects.get(code="femmes-2027")
     assert response.status_code == 302 and response["Location"] == reverse("grants:call", args=[call.pk])
-    client.post(reverse("grants:add_lot", args=[call.pk]), {"code": "L1", "name_fr": "Souss", "budget": "500000"})
+    client.post(
+        reverse("grants:add_lot", args=[call.pk]), {"code": "L1", "name_fr": "Souss", "budget": "500000"}
+    )
     client.post(reverse("grants:seed_grid", args=[call.pk]))
     page = client.get(reverse("grants:call", args=[call.pk])).content.decode()
     assert 'id="call-publish"' in page
     client.post(reverse("grants:publish_call", args=[call.pk]))
     call.refresh_from_db()
     assert call.status == Call.Status.PUBLISHED
-    response = client.post(reverse("grants:add_lot", args=[call.pk]), {"code": "L2", "name_fr": "X", "budget": "1"},
-                           follow=True)  # fmt: skip
-    assert call.lots.count() == 1 and "can no longer be changed" in response.content.decode().replace("&#x27;", "'")
+    response = client.post(
+        reverse("grants:add_lot", args=[call.pk]), {"code": "L2", "name_fr": "X", "budget": "1"}, follow=True
+    )
+    assert call.lots.count() == 1 and "can no longer be changed" in response.content.decode().replace(
+        "&#x27;", "'"
+    )
 
 
 def test_counts_per_status_for_the_officer(grants):
     call, lot = grants["call"], grants["lots"]["oriental"]
     for i, status in enumerate(("draft", "draft", "concept_submitted")):
-        Application.objects.create(call=call, lot=lot, organisation=grants["ngo_a"], reference=f"X-{i}",
-                                   status=status, title="t")  # fmt: skip
+        Application.objects.create(
+            call=call, lot=lot, organisation=grants["ngo_a"], reference=f"X-{i}", status=status, title="t"
+        )
     counts = dict(calls.counts_by_status(call))
     assert list(counts.values()) == [2, 1]
 

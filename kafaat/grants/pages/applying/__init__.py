@@ -10,4 +10,6 @@ def ready() -> None:
     from kafaat.grants.access_rules import APPLY
 
     navigation.register(navigation.NavItem(_("Calls for proposals"), "grants:calls", group="grants"))
-    navigation.register(navigation.NavItem(_("My applications"), "grants:applications", APPLY, group="grants"))
+    navigation.register(
+        navigation.NavItem(_("My applications"), "grants:applications", APPLY, group="grants")
+    )

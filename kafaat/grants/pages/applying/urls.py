@@ -28,5 +28,7 @@ urlpatterns = [
     path("applications/<int:pk>/budget/", views.save_budget, name="save_budget"),
     path("applications/<int:pk>/documents/", views.add_document, name="add_document"),
     path("documents/<int:pk>/delete/", views.delete_document, name="delete_document"),
-    path("applications/<int:pk>/transitions/<slug:name>/", views.take_transition, name="application_transition"),
+    path(
+        "applications/<int:pk>/transitions/<slug:name>/", views.take_transition, name="application_transition"
+    ),
 ]

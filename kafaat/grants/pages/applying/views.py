@@ -44,8 +44,10 @@ def _refusal(request, error: ValidationError) -> None:
 
 
 def _form_errors(request, form) -> None:
-    texts = [f"{form.fields[name].label if name in form.fields else ''}: {' '.join(errs)}".lstrip(": ")
-             for name, errs in form.errors.items()]  # fmt: skip
+    texts = [
+        f"{form.fields[name].label if name in form.fields else ''}: {' '.join(errs)}".lstrip(": ")
+        for name, errs in form.errors.items()
+    ]
     messages.error(request, " ".join(texts) or _("Check the form."))
 
 
@@ -57,17 +59,24 @@ def call_list(request):
     managed = [(call, calls.counts_by_status(call)) for call in calls.managed_calls(user)]
     managed_ids = {call.pk for call, _counts in managed}
     published = [
-        call for call in calls.visible_calls(user).filter(status=Call.Status.PUBLISHED) if call.pk not in managed_ids
+        call
+        for call in calls.visible_calls(user).filter(status=Call.Status.PUBLISHED)
+        if call.pk not in managed_ids
     ]
     can_create = calls.managed_organisations(user).exists()
-    return render(request, "grants/applying/calls.html",
-                  {"managed": managed, "published": published, "can_create": can_create})  # fmt: skip
+    return render(
+        request,
+        "grants/applying/calls.html",
+        {"managed": managed, "published": published, "can_create": can_create},
+    )
 
 
 def _projects(user):
     from kafaat.core.models import Project
 
-    return Project.objects.filter(participants__in=calls.managed_organisations(user)).distinct().order_by("code")
+    return (
+        Project.objects.filter(participants__in=calls.managed_organisations(user)).distinct().order_by("code")
+    )
 
 
 def call_new(request):
@@ -76,7 +85,7 @@ def call_new(request):
     form = CallForm(request.POST or None, projects=_projects(request.user))
     if request.method == "POST" and form.is_valid():
         try:
-            call = calls.create_call(request.user, {k: v for k, v in form.cleaned_data.items()})
+            call = calls.create_call(request.user, dict(form.cleaned_data))
         except ValidationError as error:
             _refusal(request, error)
         else:
@@ -121,17 +130,20 @@ def call(request, pk: int):
         "problems": calls.publication_problems(the_call) if manage and draft else [],
         "counts": calls.counts_by_status(the_call) if manage else {},
         "mine": mine,
-        "start_form": StartForm(the_call) if organisations.exists() and the_call.status == Call.Status.PUBLISHED
+        "start_form": StartForm(the_call)
+        if organisations.exists() and the_call.status == Call.Status.PUBLISHED
         else None,
         "lot_form": LotForm() if manage and draft else None,
         "eligibility_form": WordingForm(call=the_call, prefix="elig") if manage and draft else None,
         "section_form": SectionForm(call=the_call, prefix="section") if manage and draft else None,
         "criterion_form": CriterionForm(prefix="criterion") if manage and draft else None,
-        "reviewers_form": ReviewersForm(calls.reviewer_candidates(the_call),
-                                        initial={"reviewers": list(the_call.reviewers.all())})
-        if manage else None,
+        "reviewers_form": ReviewersForm(
+            calls.reviewer_candidates(the_call), initial={"reviewers": list(the_call.reviewers.all())}
+        )
+        if manage
+        else None,
         "invite_form": InviteForm() if manage and the_call.status == Call.Status.PUBLISHED else None,
-    }  # fmt: skip
+    }
     return render(request, "grants/applying/call.html", context)
 
 
@@ -211,9 +223,13 @@ def invite(request, the_call):
     if not form.is_valid():
         return _form_errors(request, form)
     applicants.invite(
-        request.user, the_call, form.cleaned_data["email"], organisation=form.cleaned_data["organisation"],
-        language=form.cleaned_data["language"], base_url=request.build_absolute_uri("/"),
-    )  # fmt: skip
+        request.user,
+        the_call,
+        form.cleaned_data["email"],
+        organisation=form.cleaned_data["organisation"],
+        language=form.cleaned_data["language"],
+        base_url=request.build_absolute_uri("/"),
+    )
     messages.success(request, _("Invitation sent."))
 
 
@@ -306,7 +322,9 @@ def invitation(request, token: str):
     try:
         found = applicants.read_invitation(token)
     except ValidationError as error:
-        return render(request, "grants/applying/register.html", {"refusal": " ".join(error.messages)}, status=400)
+        return render(
+            request, "grants/applying/register.html", {"refusal": " ".join(error.messages)}, status=400
+        )
     return _registration(request, the_call=found.call, invitation=found)
 
 
@@ -315,10 +333,14 @@ def invitation(request, token: str):
 
 def application_list(request):
     rows = [
-        (a, workflows.state_of(a).public, applications.deadline_of(a),
-         access_rules.available_transitions(request.user, a))
+        (
+            a,
+            workflows.state_of(a).public,
+            applications.deadline_of(a),
+            access_rules.available_transitions(request.user, a),
+        )
         for a in applications.my_applications(request.user)[:200]
-    ]  # fmt: skip
+    ]
     return render(request, "grants/applying/applications.html", {"rows": rows})
 
 
@@ -331,9 +353,12 @@ def start(request, pk: int):
         return redirect("grants:call", pk=pk)
     try:
         application = applications.start_application(
-            request.user, the_call, form.cleaned_data["lot"], title=form.cleaned_data["title"],
+            request.user,
+            the_call,
+            form.cleaned_data["lot"],
+            title=form.cleaned_data["title"],
             language=form.cleaned_data["language"],
-        )  # fmt: skip
+        )
     except ValidationError as error:
         _refusal(request, error)
         return redirect("grants:call", pk=pk)
@@ -352,23 +377,44 @@ def application(request, pk: int):
     user = request.user
     editable = access_rules.can_edit_application(user, app)
     provinces = applications.provinces_for(app.lot)
-    details = DetailsForm(app, provinces, initial={
-        "title": app.title, "summary": app.summary, "territory": app.territory_id,
-        "duration_months": app.duration_months, "language": app.language,
-        "partners": list(app.partners.values_list("pk", flat=True)),
-    })  # fmt: skip
+    details = DetailsForm(
+        app,
+        provinces,
+        initial={
+            "title": app.title,
+            "summary": app.summary,
+            "territory": app.territory_id,
+            "duration_months": app.duration_months,
+            "language": app.language,
+            "partners": list(app.partners.values_list("pk", flat=True)),
+        },
+    )
     groups = {g.group: g for g in app.target_groups.all()}
-    target_form = TargetGroupsForm(initial={
-        **{f"{k}_women": g.women for k, g in groups.items()}, **{f"{k}_men": g.men for k, g in groups.items()}
-    })  # fmt: skip
+    target_form = TargetGroupsForm(
+        initial={
+            **{f"{k}_women": g.women for k, g in groups.items()},
+            **{f"{k}_men": g.men for k, g in groups.items()},
+        }
+    )
     targets = {c.indicator_id: c.target for c in app.contributions.all()}
-    contributions = ContributionsForm(_indicators(app), initial={f"indicator_{k}": v for k, v in targets.items()})
+    contributions = ContributionsForm(
+        _indicators(app), initial={f"indicator_{k}": v for k, v in targets.items()}
+    )
     lines = app.budget_lines.all()
-    budget = BudgetFormSet(initial=[
-        {"category": line.category, "description": line.description, "unit": line.unit,
-         "quantity": line.quantity, "unit_cost": line.unit_cost, "cofinancing": line.cofinancing}
-        for line in lines
-    ], prefix="lines")  # fmt: skip
+    budget = BudgetFormSet(
+        initial=[
+            {
+                "category": line.category,
+                "description": line.description,
+                "unit": line.unit,
+                "quantity": line.quantity,
+                "unit_cost": line.unit_cost,
+                "cofinancing": line.cofinancing,
+            }
+            for line in lines
+        ],
+        prefix="lines",
+    )
     context = {
         "app": app,
         "state": workflows.state_of(app),
