@@ -65,12 +65,12 @@ def _text(message: Message) -> str:
     return ""
 
 
-def _form(territory, **overrides):
+def _form(territory_of, **overrides):
     data = {
         "name_fr": "Association Nour",
         "name_ar": "جمعية نور",
         "type": "cooperative",
-        "territory": territory("MA-02").pk,
+        "territory": territory_of("MA-02").pk,
         "contact_name": "Salma Idrissi",
         "email": "salma@nour.ma",
         "password": "Un-mot-de-passe-long-42",
