@@ -5,13 +5,16 @@ id out of sight 404; a role that may not 403; bad input 400."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
+from pydantic import BeforeValidator, WithJsonSchema
 
 from kafaat.core.api_schema import Pages, inline_choices
 from kafaat.grants import access_rules, workflows
@@ -25,7 +28,26 @@ Category = inline_choices(BudgetLine.Category)
 Group = inline_choices(TargetGroup.Group)
 Language = inline_choices(Application.Language)
 _ID = Field(..., ge=1, le=2**31 - 1)
-_MONEY = {"ge": 0, "le": Decimal("999999999999.99"), "decimal_places": 2}
+
+
+def _amount(digits: int) -> Any:
+    """A non-negative amount written as text ("1500.50"): up to `digits` digits and 2 decimals. The schema
+    says so exactly, so generated input and the service agree; limits beyond it (above zero, at most 100)
+    are the service's (400 with the field)."""
+    pattern = re.compile(rf"\d{{1,{digits}}}(\.\d{{1,2}})?")
+
+    def check(value: Any) -> Any:
+        if isinstance(value, str) and pattern.fullmatch(value):
+            return value
+        raise ValueError(f'an amount is written as text, up to {digits} digits and 2 decimals: "1500.50"')
+
+    schema = {"type": "string", "pattern": f"^{pattern.pattern}$"}
+    return Annotated[Decimal, BeforeValidator(check), WithJsonSchema(schema)]
+
+
+Money = _amount(12)
+Quantity = _amount(10)
+Points = _amount(3)
 
 
 class GrantLot(Schema):
@@ -44,7 +66,7 @@ class GrantLotIn(Schema):
     name_fr: str = Field(..., min_length=1, max_length=200)
     name_ar: str = Field("", max_length=200)
     name_en: str = Field("", max_length=200)
-    budget: Decimal = Field(..., gt=0, le=Decimal("999999999999.99"), decimal_places=2)
+    budget: Money
     territory: str | None = Field(None, max_length=20, description="territory code, e.g. MA-02")
     target_group: str = Field("", max_length=200)
 
@@ -54,7 +76,7 @@ class GrantLotPatch(Schema):
     name_fr: str | None = Field(None, min_length=1, max_length=200)
     name_ar: str | None = Field(None, max_length=200)
     name_en: str | None = Field(None, max_length=200)
-    budget: Decimal | None = Field(None, gt=0, le=Decimal("999999999999.99"), decimal_places=2)
+    budget: Money | None = None
     territory: str | None = Field(None, max_length=20)
     target_group: str | None = Field(None, max_length=200)
 
@@ -100,16 +122,16 @@ class GrantCallIn(Schema):
     description_fr: str = Field("", max_length=20000)
     description_ar: str = Field("", max_length=20000)
     description_en: str = Field("", max_length=20000)
-    min_grant: Decimal = Field(..., **_MONEY)
-    max_grant: Decimal = Field(..., **_MONEY)
-    cofinancing_rate: Decimal = Field(Decimal("0"), ge=0, le=100, decimal_places=2)
+    min_grant: Money
+    max_grant: Money
+    cofinancing_rate: Points = Decimal("0")
     opens_at: datetime
     closes_at: datetime
     full_closes_at: datetime | None = None
     blind_review: bool = False
     reviewers_per_application: int = Field(3, ge=1, le=10)
-    spread_threshold: Decimal = Field(Decimal("20"), ge=0, le=100, decimal_places=2)
-    pass_mark: Decimal = Field(Decimal("50"), ge=0, le=100, decimal_places=2)
+    spread_threshold: Points = Decimal("20")
+    pass_mark: Points = Decimal("50")
 
 
 class GrantCallPatch(Schema):
@@ -119,16 +141,16 @@ class GrantCallPatch(Schema):
     description_fr: str | None = Field(None, max_length=20000)
     description_ar: str | None = Field(None, max_length=20000)
     description_en: str | None = Field(None, max_length=20000)
-    min_grant: Decimal | None = Field(None, **_MONEY)
-    max_grant: Decimal | None = Field(None, **_MONEY)
-    cofinancing_rate: Decimal | None = Field(None, ge=0, le=100, decimal_places=2)
+    min_grant: Money | None = None
+    max_grant: Money | None = None
+    cofinancing_rate: Points | None = None
     opens_at: datetime | None = None
     closes_at: datetime | None = None
     full_closes_at: datetime | None = None
     blind_review: bool | None = None
     reviewers_per_application: int | None = Field(None, ge=1, le=10)
-    spread_threshold: Decimal | None = Field(None, ge=0, le=100, decimal_places=2)
-    pass_mark: Decimal | None = Field(None, ge=0, le=100, decimal_places=2)
+    spread_threshold: Points | None = None
+    pass_mark: Points | None = None
 
 
 class ProposalTargetGroup(Schema):
@@ -139,21 +161,31 @@ class ProposalTargetGroup(Schema):
 
 class ProposalContribution(Schema):
     indicator: int = _ID
-    target: Decimal = Field(..., gt=0, le=Decimal("999999999999.99"), decimal_places=2)
+    target: Money
 
 
 class ProposalBudgetLine(Schema):
     category: Category
     description: str = Field(..., min_length=1, max_length=300)
     unit: str = Field(..., min_length=1, max_length=40)
-    quantity: Decimal = Field(..., ge=0, le=Decimal("9999999999.99"), decimal_places=2)
-    unit_cost: Decimal = Field(..., **_MONEY)
-    cofinancing: Decimal = Field(Decimal("0"), **_MONEY)
+    quantity: Quantity
+    unit_cost: Money
+    cofinancing: Money = Decimal("0")
 
 
-class ProposalBudgetLineOut(ProposalBudgetLine):
+class ProposalBudgetLineOut(Schema):
     category: str
+    description: str
+    unit: str
+    quantity: Decimal
+    unit_cost: Decimal
+    cofinancing: Decimal
     total: Decimal
+
+
+class ProposalContributionOut(Schema):
+    indicator: int
+    target: Decimal
 
 
 class ProposalDocument(Schema):
@@ -185,7 +217,7 @@ class ProposalOut(Schema):
     submitted_at: datetime | None
     transitions: list[str]
     target_groups: list[ProposalTargetGroup]
-    contributions: list[ProposalContribution]
+    contributions: list[ProposalContributionOut]
     budget_lines: list[ProposalBudgetLineOut]
     documents: list[ProposalDocument]
 
