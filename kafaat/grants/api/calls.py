@@ -408,7 +408,7 @@ def set_budget(request: HttpRequest, pk: int, payload: list[ProposalBudgetLine])
 @router.post(
     "/grants/applications/{int:pk}/documents", response={201: ProposalDocument}, summary="Attach a document"
 )
-def add_document(request: HttpRequest, pk: int, kind: Form[str], file: File[UploadedFile]):
+def add_document(request: HttpRequest, pk: int, file: File[UploadedFile], kind: Form[str] = ""):
     application = applications.get_application(request.user, pk)
     return Status(201, applications.add_document(request.user, application, kind[:20], file))
 
