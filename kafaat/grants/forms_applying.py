@@ -5,6 +5,7 @@ contributions, budget lines, documents). They only read input: the rules are the
 from __future__ import annotations
 
 from django import forms
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from kafaat.core.models import Organisation, Project, Territory
@@ -104,10 +105,31 @@ class CriterionForm(forms.Form):
     weight = forms.DecimalField(label=_("weight"), min_value=0, max_value=10, decimal_places=2, initial=1)
 
 
-class ReviewersForm(forms.Form):
-    reviewers = forms.ModelMultipleChoiceField(
-        None, label=_("reviewers"), required=False, widget=forms.CheckboxSelectMultiple
+class LanguageSelect(forms.Select):
+    """Each language named in itself, declared so (`lang`): "العربية" is not a leak on a French page."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option["attrs"]["lang"] = str(value)
+        return option
+
+
+def _language_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("language of correspondence"), choices=Application.Language.choices, widget=LanguageSelect
     )
+
+
+class UserChoices(forms.ModelMultipleChoiceField):
+    """User names are data: never translated."""
+
+    def label_from_instance(self, obj) -> str:
+        name = obj.get_full_name() or obj.username
+        return format_html('<bdi translate="no">{}</bdi>', name)
+
+
+class ReviewersForm(forms.Form):
+    reviewers = UserChoices(None, label=_("reviewers"), required=False, widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, candidates, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -122,7 +144,7 @@ class InviteForm(forms.Form):
         required=False,
         help_text=_("Leave empty for an organisation not yet registered."),
     )
-    language = forms.ChoiceField(label=_("language of correspondence"), choices=Application.Language.choices)
+    language = _language_field()
 
 
 def _territories():
@@ -156,7 +178,7 @@ class RegistrationForm(forms.Form):
 class StartForm(forms.Form):
     lot = forms.ModelChoiceField(None, label=_("lot"), empty_label=None)
     title = forms.CharField(label=_("title"), max_length=300)
-    language = forms.ChoiceField(label=_("language of correspondence"), choices=Application.Language.choices)
+    language = _language_field()
 
     def __init__(self, call: Call, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -172,7 +194,7 @@ class DetailsForm(forms.Form):
     duration_months = forms.IntegerField(
         label=_("duration (months)"), min_value=1, max_value=120, required=False
     )
-    language = forms.ChoiceField(label=_("language of correspondence"), choices=Application.Language.choices)
+    language = _language_field()
     partners = forms.ModelMultipleChoiceField(
         None, label=_("partners"), required=False, widget=forms.SelectMultiple(attrs={"size": 5})
     )
