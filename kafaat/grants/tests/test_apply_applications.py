@@ -280,3 +280,16 @@ def test_the_applicant_writes_through_the_pages_and_sees_the_public_state(client
     page = client.get(reverse("grants:applications")).content.decode()
     assert "Concept note submitted" in page and "eligibility to check" not in page  # the public name only
     assert "Withdraw the application" in page
+
+
+def test_the_applicants_home_panel_lists_what_is_left_to_finish(client, grants):
+    application = _start(grants)
+    client.force_login(grants["users"]["applicant_a"])
+    client.cookies["kafaat_language"] = "en"
+    page = client.get("/").content.decode()
+    assert 'id="panel-grants-applications"' in page and f'data-reference="{application.reference}"' in page
+    client.force_login(grants["users"]["applicant_b"])
+    page = client.get("/").content.decode()
+    assert application.reference not in page  # another organisation's
+    client.force_login(grants["users"]["officer"])
+    assert 'id="panel-grants-applications"' not in client.get("/").content.decode()

@@ -8,8 +8,10 @@ def ready() -> None:
 
     from kafaat.core.pages import navigation
     from kafaat.grants.access_rules import APPLY
+    from kafaat.grants.pages.applying import home
 
     navigation.register(navigation.NavItem(_("Calls for proposals"), "grants:calls", group="grants"))
     navigation.register(
         navigation.NavItem(_("My applications"), "grants:applications", APPLY, group="grants")
     )
+    home.register()  # the applicant's panel: the applications to finish, nearest deadline first
