@@ -11,12 +11,12 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Field, File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import BeforeValidator, WithJsonSchema
 
-from kafaat.core.api_schema import Pages, inline_choices
+from kafaat.core.api_schema import MAX_PAGE, Pages, inline_choices
 from kafaat.grants import access_rules, workflows
 from kafaat.grants.models import Application, BudgetLine, Call, TargetGroup
 from kafaat.grants.services import applications, calls
@@ -263,7 +263,7 @@ def _proposal(request: HttpRequest, application: Application) -> dict:
         "territory": application.territory.code if application.territory else None,
         "duration_months": application.duration_months,
         "language": application.language,
-        "partners": list(application.partners.values_list("pk", flat=True)),
+        "partners": [p.pk for p in application.partners.all()],
         "total_cost": application.total_cost,
         "requested_amount": application.requested_amount,
         "deadline": applications.deadline_of(application),
@@ -342,10 +342,22 @@ def close_call(request: HttpRequest, pk: int):
 # --- Applications ------------------------------------------------------------------------------------------
 
 
-@router.get("/grants/applications", response=list[ProposalOut], summary="Your organisation's applications")
-@paginate(Pages, page_size=50)
-def list_applications(request: HttpRequest):
-    return [_proposal(request, a) for a in applications.my_applications(request.user)[:500]]
+class ProposalPage(Schema):
+    items: list[ProposalOut]
+    count: int
+
+
+@router.get("/grants/applications", response=ProposalPage, summary="Your organisation's applications")
+def list_applications(
+    request: HttpRequest,
+    page: int = Query(1, ge=1, le=MAX_PAGE),
+    page_size: int = Query(50, ge=1, le=200),
+):
+    rows = applications.my_applications(request.user).prefetch_related(
+        "partners", "target_groups", "contributions", "budget_lines", "documents"
+    )
+    start = (page - 1) * page_size
+    return {"items": [_proposal(request, a) for a in rows[start : start + page_size]], "count": rows.count()}
 
 
 @router.post("/grants/applications", response={201: ProposalOut}, summary="Start an application (applicant)")

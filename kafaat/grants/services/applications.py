@@ -57,7 +57,7 @@ def my_applications(user) -> QuerySet[Application]:
     organisations = access.organisations_where(user, APPLY)
     return (
         Application.objects.filter(organisation__in=organisations)
-        .select_related("call", "lot", "organisation")
+        .select_related("call", "lot", "organisation", "territory")
         .order_by("-created_at", "-id")
     )
 
