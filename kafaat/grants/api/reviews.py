@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from django.utils.translation import get_language
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from kafaat.core import access
 from kafaat.core.api_schema import inline_choices
@@ -87,7 +87,12 @@ def _checks(application: Application) -> list[dict]:
     response=list[ReviewScreenedApplication],
     summary="Applications to screen (officer)",
 )
-def screening_list(request: HttpRequest, pk: int, lot: int | None = _OPTIONAL_ID, status: str = ""):
+def screening_list(
+    request: HttpRequest,
+    pk: int,
+    lot: int | None = Query(None, ge=1, le=2**31 - 1),
+    status: str = Query("", max_length=30),
+):
     call = assigning.managed_call(request.user, pk)
     return list(screening.screening_list(request.user, call, lot=lot, status=status[:30]))
 
@@ -401,7 +406,10 @@ class ReviewLotRanking(Schema):
     summary="The ranking per lot (officers and committee)",
 )
 def get_ranking(
-    request: HttpRequest, pk: int, stage: StageChoice = Stage.FULL, lot: int | None = _OPTIONAL_ID
+    request: HttpRequest,
+    pk: int,
+    stage: StageChoice = Stage.FULL,
+    lot: int | None = Query(None, ge=1, le=2**31 - 1),
 ):
     call = ranking.visible_call(request.user, pk)
     rankings = ranking.ranking(

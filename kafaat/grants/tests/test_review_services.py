@@ -452,3 +452,53 @@ def test_the_letter_is_in_the_applicants_language(grants, ranked):
     with pytest.raises(Http404):
         decisions.visible_decision(grants["users"]["applicant_a"], decision.pk)
     assert decisions.visible_decision(grants["users"]["applicant_b"], decision.pk) == decision
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 — aiosmtpd's hook name
+        import email
+
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp(settings):
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    inbox = Inbox()
+    with socket.socket() as probe:  # a free port: aiosmtpd's start-up check cannot connect to port 0
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    yield inbox
+    controller.stop()
+
+
+def test_the_letter_is_e_mailed_to_the_applicant_organisation(grants, ranked, smtp):
+    committee = grants["users"]["committee"]
+    decisions.decide(committee, ranked["X"], "shortlist", reason="Bon projet")
+    decision = Decision.objects.get(application=ranked["X"])
+    with pytest.raises(ValidationError):  # the organisation has no address yet
+        decisions.send_letter(committee, decision)
+    grants["ngo_b"].email = "contact@ngo-b.example.ma"
+    grants["ngo_b"].save()
+    decision = decisions.visible_decision(committee, decision.pk)
+    decisions.send_letter(committee, decision)
+    (message,) = smtp.messages
+    assert message["To"] == "contact@ngo-b.example.ma" and "R-X" in message["Subject"]
+    attachments = [part for part in message.walk() if part.get_content_type() == "application/pdf"]
+    assert len(attachments) == 1 and attachments[0].get_payload(decode=True).startswith(b"%PDF")
+    decision.refresh_from_db()
+    assert decision.letter_sent_at is not None
+    with pytest.raises(Http404):
+        decisions.send_letter(grants["users"]["reviewer"], decision)
