@@ -181,6 +181,9 @@ def assign_bulk(
 @transaction.atomic
 def withdraw(user, assignment: Assignment) -> Assignment:
     """The officer takes a reviewer off an application (a submitted review stays: it is the record)."""
+    assignment = (
+        Assignment.objects.select_for_update().select_related("application__call").get(pk=assignment.pk)
+    )
     if not access_rules.can_manage_call(user, assignment.application.call):
         raise access.OutOfScope(Assignment, assignment.pk)
     if assignment.status == Assignment.Status.SUBMITTED:
