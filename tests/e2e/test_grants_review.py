@@ -46,7 +46,7 @@ def test_a_reviewer_in_arabic_declares_a_conflict_then_scores_another(page, sign
 
 
 def test_the_committee_sees_the_flagged_spread_in_the_ranking(page, sign_in, grants):  # noqa: F811
-    reviewed(grants, "E2E-Y", [5, 5, 2])
+    reviewed(grants, "E2E-Y", [5, 5, 3])
     reviewed(grants, "E2E-X", [4, 4, 4])
     sign_in("manager")
     page.click("button[data-language=en]")

@@ -106,7 +106,7 @@ def test_blind_review_page_hides_the_applicant(client, grants):
 def test_the_ranking_flags_the_spread_and_exports_xlsx(client, grants):
     from openpyxl import load_workbook
 
-    reviewed(grants, "PG-Y", [5, 5, 2])
+    reviewed(grants, "PG-Y", [5, 5, 3])
     reviewed(grants, "PG-X", [4, 4, 4])
     call = grants["call"]
     signed_in(client, grants["users"]["committee"])

@@ -39,7 +39,7 @@ def make_application(
         organisation=grants[org],
         reference=reference,
         status=status,
-        title=f"Projet {reference}",
+        title=fields.pop("title", f"Projet {reference}"),
         summary="Former des jeunes.",
         requested_amount=requested,
         total_cost=requested * Decimal("1.25"),
