@@ -221,6 +221,8 @@ def main() -> None:
     assign_seconds = time.monotonic() - started
     log(f"assigned {len(result.created)} for {result.applications} applications, short: {len(result.short)}")
     scores = submit_every_review()
+    with connection.cursor() as cursor:  # what autovacuum does after a load: the planner's statistics
+        cursor.execute("ANALYZE")
     log(f"{scores} scores written and submitted")
     connection.close()
 

@@ -2,8 +2,9 @@
 call's threshold), the section means against their thresholds, the pass mark; ranked by mean, with the
 cumulative amount requested against the lot's budget (the fundable line).
 
-Read in three queries whatever the number of applications (the applications, the submitted totals, the
-section points summed by the database), never one per application: benchmarks/grants.py measures it against
+Read in the same few queries whatever the number of applications (the applications, the submitted totals,
+the section points summed by the database in one aggregate query), never one per application:
+benchmarks/grants.py measures it against
 the per-application way."""
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from django.db.models import DecimalField, ExpressionWrapper, F, Sum
 from django.utils.translation import gettext as _
 
 from kafaat.core import access
-from kafaat.core.l10n.names import name_in
+from kafaat.core.l10n.formatting import language_of
+from kafaat.core.l10n.names import FALLBACK, name_in
 from kafaat.grants import access_rules
 from kafaat.grants.models import Application, Assignment, Call, GridSection, Lot, Score
 from kafaat.grants.services.assignment import ranked_states
@@ -74,66 +76,38 @@ def _mean(values: list[Decimal]) -> Decimal:
     return (sum(values, Decimal(0)) / len(values)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def ranking(call: Call, stage: str, *, lot: int | None = None, language: str = "fr") -> list[LotRanking]:
+def ranking(
+    call: Call, stage: str, *, lot: int | None = None, language: str = "fr", all_sections: bool = True
+) -> list[LotRanking]:
     """Every lot's ranking (or one lot's) for the stage. Callers check the reader may see it
-    (`visible_call`)."""
+    (`visible_call`). `all_sections=False` reads the section points of the sections with a threshold only
+    (what the pass decision needs): a page then fills in the rest for the rows it shows (`fill_sections`)."""
     states = ranked_states(call, stage)
     applications = Application.objects.filter(call=call, status__in=states)
     if lot:
         applications = applications.filter(lot_id=lot)
     rows: dict[int, Row] = {}
+    keys = [f"organisation__name_{candidate}" for candidate in FALLBACK[language_of(language)]]
     for values in applications.values(
-        "pk",
-        "reference",
-        "title",
-        "lot_id",
-        "status",
-        "requested_amount",
-        "organisation__name_fr",
-        "organisation__name_ar",
-        "organisation__name_en",
-    ):
-        applicant = name_in(values, language, prefix="organisation__name")[0]
-        rows[values["pk"]] = Row(
-            values["pk"],
-            values["reference"],
-            values["title"],
-            applicant,
-            values["lot_id"],
-            values["status"],
-            values["requested_amount"],
-        )
-    submitted = {
-        "stage": stage,
-        "status": Assignment.Status.SUBMITTED,
-        "application__call": call,
-        "application__status__in": states,
-    }
-    if lot:
-        submitted["application__lot_id"] = lot
-    for application_id, reviewer, total in (
-        Assignment.objects.filter(**submitted)
-        .order_by("application_id", "reviewer__username")
-        .values_list("application_id", "reviewer__username", "total")
+        "pk", "reference", "title", "lot_id", "status", "requested_amount",
+        "organisation__name_fr", "organisation__name_ar", "organisation__name_en",
+    ):  # fmt: skip
+        applicant = next((values[key] for key in keys if values[key]), "")
+        rows[values["pk"]] = Row(values["pk"], values["reference"], values["title"], applicant,
+                                 values["lot_id"], values["status"], values["requested_amount"])  # fmt: skip
+    submitted = _submitted(call, stage, states, lot)
+    names = dict(call.reviewers.values_list("pk", "username"))
+    for application_id, reviewer_id, total in Assignment.objects.filter(**submitted).values_list(
+        "application_id", "reviewer_id", "total"
     ):
         if application_id in rows and total is not None:
-            rows[application_id].totals.append((reviewer, total))
-    points: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    weighted = ExpressionWrapper(
-        F("score") * F("criterion__weight"), output_field=DecimalField(max_digits=8, decimal_places=2)
-    )
-    for values in (
-        Score.objects.filter(**{f"assignment__{k}": v for k, v in submitted.items()})
-        .values("assignment__application_id", "criterion__section_id")
-        .annotate(points=Sum(weighted))
-        .order_by()
-    ):
-        points[values["assignment__application_id"]][values["criterion__section_id"]] = Decimal(
-            str(values["points"])
-        )
+            rows[application_id].totals.append((names.get(reviewer_id) or str(reviewer_id), total))
     sections = list(GridSection.objects.filter(call=call, stage=stage).order_by("position", "id"))
+    read = sections if all_sections else [s for s in sections if s.threshold is not None]
+    points = _section_points(submitted, read)
     for row in rows.values():
-        _evaluate(call, row, sections, points.get(row.pk, {}))
+        row.totals.sort()
+        _evaluate(call, row, read, points.get(row.pk, {}))
     lots = Lot.objects.filter(call=call).order_by("code")
     if lot:
         lots = lots.filter(pk=lot)
@@ -143,6 +117,54 @@ def ranking(call: Call, stage: str, *, lot: int | None = None, language: str = "
     return [LotRanking(item, _ranked(item, by_lot[item.pk])) for item in lots]
 
 
+def _submitted(call: Call, stage: str, states: tuple[str, ...], lot: int | None) -> dict:
+    submitted = {
+        "stage": stage, "status": Assignment.Status.SUBMITTED, "application__call": call,
+        "application__status__in": states,
+    }  # fmt: skip
+    if lot:
+        submitted["application__lot_id"] = lot
+    return submitted
+
+
+def _section_points(submitted: dict, sections: list[GridSection]) -> dict[int, dict[int, Decimal]]:
+    """{application: {section: the points of its submitted reviews, summed}}, in one aggregate query."""
+    points: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    if not sections:
+        return points
+    weighted = ExpressionWrapper(
+        F("score") * F("criterion__weight"), output_field=DecimalField(max_digits=8, decimal_places=2)
+    )
+    for application_id, section_id, total in (
+        Score.objects.filter(**{f"assignment__{k}": v for k, v in submitted.items()})
+        .filter(criterion__section__in=sections)
+        .values("assignment__application_id", "criterion__section_id")
+        .annotate(points=Sum(weighted))
+        .order_by()
+        .values_list("assignment__application_id", "criterion__section_id", "points")
+    ):
+        points[application_id][section_id] = Decimal(str(total))
+    return points
+
+
+def fill_sections(call: Call, stage: str, rows: list[Row]) -> None:
+    """Every section's mean for the rows a page shows (one aggregate query over those applications)."""
+    sections = list(GridSection.objects.filter(call=call, stage=stage).order_by("position", "id"))
+    scored = [row for row in rows if row.totals]
+    if not scored:
+        return
+    submitted = {"stage": stage, "status": Assignment.Status.SUBMITTED,
+                 "application_id__in": [row.pk for row in scored]}  # fmt: skip
+    points = _section_points(submitted, sections)
+    for row in scored:
+        row.sections = [_section(section, points.get(row.pk, {}), len(row.totals)) for section in sections]
+
+
+def _section(section: GridSection, points: dict[int, Decimal], reviewers: int) -> SectionResult:
+    mean = (points.get(section.pk, Decimal(0)) / reviewers).quantize(CENT, rounding=ROUND_HALF_UP)
+    return SectionResult(section, mean, section.threshold is None or mean >= section.threshold)
+
+
 def _evaluate(call: Call, row: Row, sections: list[GridSection], points: dict[int, Decimal]) -> None:
     totals = [total for _reviewer, total in row.totals]
     if not totals:
@@ -150,11 +172,7 @@ def _evaluate(call: Call, row: Row, sections: list[GridSection], points: dict[in
     row.mean = _mean(totals)
     row.spread = max(totals) - min(totals)
     row.flagged = row.spread > call.spread_threshold
-    reviewers = len(totals)
-    for section in sections:
-        mean = (points.get(section.pk, Decimal(0)) / reviewers).quantize(CENT, rounding=ROUND_HALF_UP)
-        passes = section.threshold is None or mean >= section.threshold
-        row.sections.append(SectionResult(section, mean, passes))
+    row.sections = [_section(section, points, len(totals)) for section in sections]
     row.passes = row.mean >= call.pass_mark and all(s.passes for s in row.sections)
 
 

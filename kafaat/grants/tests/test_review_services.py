@@ -348,7 +348,7 @@ def ranked(grants):
 def test_ranking_by_mean_with_spread_sections_and_the_fundable_line(
     grants, ranked, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         rankings = ranking.ranking(grants["call"], Stage.CONCEPT)
     oriental, tanger = rankings
     assert oriental.lot.code == "L1" and [r.reference for r in tanger.rows] == ["R-T"]
@@ -370,7 +370,7 @@ def test_ranking_by_mean_with_spread_sections_and_the_fundable_line(
 def test_ranking_reads_in_the_same_queries_whatever_the_number(grants, ranked, django_assert_max_num_queries):
     for n in range(6):
         reviewed(grants, f"R-M{n}", [3, 4, 3])
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         rows = ranking.ranking(grants["call"], Stage.CONCEPT)[0].rows
     assert len(rows) == 10
 

@@ -25,6 +25,7 @@ from kafaat.grants.services import assignment as assigning
 from kafaat.grants.services import decisions, ranking, scoring, screening
 
 PAGE_SIZE = 50
+RANKING_PAGE = 25  # rows per lot: a committee pages through the rest
 
 
 def _language() -> str:
@@ -315,7 +316,7 @@ def review(request, pk: int):
 def ranking_page(request, pk: int):
     call = ranking.visible_call(request.user, pk)
     stage, lot = _stage(request, call), _int(request.GET.get("lot"))
-    rankings = ranking.ranking(call, stage, lot=lot, language=_language())
+    rankings = ranking.ranking(call, stage, lot=lot, language=_language(), all_sections=False)
     if request.GET.get("format") == "xlsx":
         response = HttpResponse(
             ranking.ranking_xlsx(call, rankings, _language()),
@@ -324,16 +325,12 @@ def ranking_page(request, pk: int):
         response["Content-Disposition"] = f'attachment; filename="{call.code}-{stage}-ranking.xlsx"'
         return response
     sections = list(call.grid_sections.filter(stage=stage).order_by("position", "id"))
-    lots = [
-        {
-            "ranking": lr,
-            "page": Paginator(lr.rows, PAGE_SIZE).get_page(request.GET.get(f"page_{lr.lot.pk}")),
-            "flagged": sum(1 for r in lr.rows if r.flagged),
-            "param": f"page_{lr.lot.pk}",
-            "anchor": f"lot-{lr.lot.code}",
-        }
-        for lr in rankings
-    ]
+    lots = []
+    for lr in rankings:
+        page = Paginator(lr.rows, RANKING_PAGE).get_page(request.GET.get(f"page_{lr.lot.pk}"))
+        lots.append({"ranking": lr, "page": page, "flagged": sum(1 for r in lr.rows if r.flagged),
+                     "param": f"page_{lr.lot.pk}", "anchor": f"lot-{lr.lot.code}"})  # fmt: skip
+    ranking.fill_sections(call, stage, [row for item in lots for row in item["page"]])
     procedure = workflows.procedure_of(call)
     bulk = [
         t
