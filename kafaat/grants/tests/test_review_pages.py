@@ -116,6 +116,7 @@ def test_the_ranking_flags_the_spread_and_exports_xlsx(client, grants):
         and 'data-reference="PG-X" data-flagged' not in html
     )
     assert html.index("PG-Y") < html.index("PG-X") and 'id="bulk-decision"' in html
+    assert "26.00" in html and "17.33" in html  # PG-Y's section means, filled in for the rows shown
     response = client.get(
         reverse("grants:review_ranking", args=[call.pk]), {"stage": "concept", "format": "xlsx"}
     )
