@@ -56,7 +56,7 @@ class ReviewChecksIn(Schema):
 
 class ReviewTransitionIn(Schema):
     reason: str = Field("", max_length=4000)
-    amount: Decimal | None = Field(None, ge=0, le=Decimal("999999999999.99"), decimal_places=2)
+    amount: float | None = Field(None, ge=0, le=999_999_999_999)
 
 
 class ReviewApplicationState(Schema):
@@ -131,6 +131,10 @@ def check_document(request: HttpRequest, pk: int, payload: ReviewDocumentCheckIn
     return document.application
 
 
+def _decimal(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
+
+
 @router.post(
     "/grants/applications/{int:pk}/decisions/{name}",
     response=ReviewApplicationState,
@@ -146,7 +150,7 @@ def take_decision(request: HttpRequest, pk: int, name: str, payload: ReviewTrans
             request.user, application, eligible=name == "declare_eligible", reason=payload.reason
         )
     return decisions.decide(
-        request.user, application, name[:40], reason=payload.reason, amount=payload.amount
+        request.user, application, name[:40], reason=payload.reason, amount=_decimal(payload.amount)
     )
 
 
@@ -449,8 +453,8 @@ class ReviewBulkDecisionIn(Schema):
     stage: StageChoice
     reason: str = Field(..., max_length=4000)
     lot: int | None = _OPTIONAL_ID
-    min_mean: Decimal | None = _MEAN
-    max_mean: Decimal | None = _MEAN
+    min_mean: float | None = _MEAN
+    max_mean: float | None = _MEAN
     passes: bool | None = None
     fundable: bool | None = None
 
@@ -474,8 +478,8 @@ def bulk_decision(request: HttpRequest, pk: int, payload: ReviewBulkDecisionIn):
         payload.transition,
         reason=payload.reason,
         lot=payload.lot,
-        min_mean=payload.min_mean,
-        max_mean=payload.max_mean,
+        min_mean=_decimal(payload.min_mean),
+        max_mean=_decimal(payload.max_mean),
         passes=payload.passes,
         fundable=payload.fundable,
     )
