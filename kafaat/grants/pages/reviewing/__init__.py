@@ -3,3 +3,6 @@
 
 def ready() -> None:
     """Called once from GrantsConfig.ready."""
+    from kafaat.grants.pages.reviewing import home
+
+    home.register()

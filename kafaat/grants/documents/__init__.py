@@ -1,0 +1,1 @@
+"""The grants documents: the decision letters to applicants (`letters.letter_pdf`)."""
