@@ -1,0 +1,60 @@
+"""The funding part's home panels: the grants officer's (reports to review, tranches ready to release,
+awarded applications waiting for their agreement) and the grantee's (reports due within a week or overdue).
+Counted over what the agreements pages list, in the same scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils import timezone
+
+from kafaat.core import access
+from kafaat.grants import access_rules, conditions
+from kafaat.grants.models import Agreement, Report, Tranche
+from kafaat.grants.pages.funding.views import awaiting_agreement
+from kafaat.grants.services import reports
+
+SHOWN = 5
+TRANCHES_CHECKED = 200  # the planned tranches whose condition the panel evaluates (a bounded read)
+
+
+@dataclass(frozen=True)
+class OfficerFigures:
+    to_review: int
+    releasable: int
+    awaiting: int
+
+
+def officer_figures(user) -> OfficerFigures | None:
+    if not access.has_permission(user, access_rules.MANAGE_CALLS):
+        return None
+    managed = access.organisations_where(user, access_rules.MANAGE_CALLS)
+    tranches = Tranche.objects.filter(status=Tranche.Status.PLANNED, agreement__status=Agreement.Status.SIGNED)
+    if not (user.is_superuser and user.is_active):
+        tranches = tranches.filter(agreement__application__call__organisation__in=managed)
+    planned = tranches.select_related("agreement", "report").order_by("id")[:TRANCHES_CHECKED]
+    releasable = sum(1 for t in planned if conditions.tranche_condition(t) is None)
+    to_review = reports.reports_to_review(user).count()
+    awaiting = awaiting_agreement(user).count()
+    if not (to_review or releasable or awaiting or Agreement.objects.filter(
+            application__call__organisation__in=managed).exists()):  # fmt: skip
+        return None  # an administrator of an organisation without calls: nothing to say
+    return OfficerFigures(to_review, releasable, awaiting)
+
+
+@dataclass(frozen=True)
+class GranteeFigures:
+    due_count: int
+    due: list[Report]
+    overdue: bool
+    today: date
+
+
+def grantee_figures(user) -> GranteeFigures | None:
+    if not access.has_permission(user, access_rules.APPLY):
+        return None
+    today = timezone.localdate()
+    due = reports.reports_due(user, today)
+    shown = list(due[:SHOWN])
+    return GranteeFigures(due.count(), shown, any(r.due_date < today for r in shown), today)
