@@ -81,7 +81,16 @@ class AgreementSummary(Schema):
     signed_on: date | None
 
 
-class AgreementSchema(AgreementSummary):
+class AgreementSchema(Schema):
+    id: int
+    reference: str
+    application: int
+    grantee: str
+    amount: Decimal
+    start_date: date
+    end_date: date
+    status: str
+    signed_on: date | None
     disbursed: Decimal
     tranches: list[TrancheSchema]
     reports: list[ReportSummary]
@@ -195,8 +204,8 @@ def _tranches(agreement: Agreement) -> list[dict]:
 
 def _agreement(agreement: Agreement) -> dict:
     return {
-        "id": agreement.pk, "reference": agreement.reference, "application_id": agreement.application_id,
-        "application": agreement.application, "amount": agreement.amount, "start_date": agreement.start_date,
+        "id": agreement.pk, "reference": agreement.reference, "application": agreement.application_id,
+        "grantee": agreement.application.organisation.code, "amount": agreement.amount, "start_date": agreement.start_date,
         "end_date": agreement.end_date, "status": agreement.status, "signed_on": agreement.signed_on,
         "disbursed": services.disbursed(agreement), "tranches": _tranches(agreement),
         "reports": list(agreement.reports.all()),

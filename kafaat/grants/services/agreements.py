@@ -143,7 +143,9 @@ def _check_schedule(amount, start_date, end_date, tranches: list[TrancheSpec], s
             errors["tranches"] = [_("Unknown tranche condition: %(name)s.") % {"name": str(spec.condition)[:40]}]
         elif not (ZERO < Decimal(spec.share) <= HUNDRED):
             errors["tranches"] = [_("Each tranche's share lies between 0 and 100 %.")]
-        elif spec.condition == Tranche.Condition.REPORT_ACCEPTED and spec.report is None:
+        elif spec.condition == Tranche.Condition.REPORT_ACCEPTED and not (
+            spec.report == "final" or str(spec.report).isdigit()
+        ):
             errors["tranches"] = [_("Say which report a tranche waits for.")]
         elif spec.condition == Tranche.Condition.EXPENDITURE and not (
             spec.expenditure_share is not None and ZERO < Decimal(spec.expenditure_share) <= HUNDRED

@@ -118,7 +118,7 @@ def grant_figures(user, project: Project | None = None) -> GrantFigures:
         b.person
         for b in Beneficiary.objects.filter(agreement__in=agreements)
         .select_related("person")
-        .only("person__sex", "person__migration_status", "person__disability_answers", "person__neet")
+        .only("person", "person__sex", "person__migration_status", "person__disability_answers", "person__neet")
     ]
     people = list({p.pk: p for p in people}.values())  # a person under two grants counts once
     sexes = Counter(p.sex if p.sex in SEXES else "unknown" for p in people)

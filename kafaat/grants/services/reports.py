@@ -235,7 +235,7 @@ def send_reminders(today: date | None = None) -> Reminders:
             body = _(
                 "Dear grantee,\n\nThe %(kind)s no. %(number)s of the grant agreement %(reference)s (%(title)s) "
                 "covering the period until %(period)s is due on %(due)s.\nPlease write and submit it in "
-                "Kafaat, under “My grants”.\n"
+                "Kafaat, under \"My grants\".\n"
             ) % {
                 "kind": report.get_kind_display().lower(),
                 "number": report.number,

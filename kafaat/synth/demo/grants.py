@@ -218,6 +218,7 @@ def load_grants_demo(today: date | None = None) -> dict[str, int]:
             continue
         for reviewer in pair:
             _review(application, Stage.FULL, reviewer, officer, criteria[Stage.FULL], strength, today)
+    decided = _awards_first(decided)
     awarded, reserve = decided[:AWARDS], decided[AWARDS:AWARDS + 2]
     for rank, application in enumerate(decided, start=1):
         if application in awarded:
@@ -236,6 +237,24 @@ def load_grants_demo(today: date | None = None) -> dict[str, int]:
     audit.record(audit.Action.CREATE, None, call, details={"source": "demo", "applications": len(applications)})
     created.update(grant_calls=2, grant_applications=len(applications) + 2, grant_agreements=len(agreements))
     return created
+
+
+def _awards_first(decided: list[Application]) -> list[Application]:
+    """The decided applications with the awards first, placed so that the applicant log-ins' organisations get
+    the agreement with a report submitted (Tanmia, second) and the one with a report due this week (Amal,
+    fifth)."""
+    by_code = {}
+    for application in decided:
+        by_code.setdefault(application.organisation.code, application)
+    amal, tanmia = by_code.get("amal-oujda"), by_code.get("tanmia-tanger")
+    rest = [a for a in decided if a not in (amal, tanmia)]
+    awards = rest[:4]
+    if tanmia is not None:
+        awards.insert(1, tanmia)
+    if amal is not None:
+        awards.insert(4, amal)
+    awards = (awards + [a for a in rest if a not in awards])[:AWARDS]
+    return awards + [a for a in decided if a not in awards]
 
 
 def _strength(index: int) -> int:
@@ -333,7 +352,7 @@ def _write_report(report: Report, application: Application, today: date, *, acce
         report.reviewed_at, report.reviewed_by = _at(today - timedelta(days=5)), officer
     report.save()
     for line in application.budget_lines.all():
-        Expenditure.objects.create(report=report, budget_line=line, amount=(line.total * Decimal("0.35")).quantize(
+        Expenditure.objects.create(report=report, budget_line=line, amount=(line.total * Decimal("0.10")).quantize(
             Decimal("0.01")))  # fmt: skip
     for contribution, (value, women) in zip(application.contributions.order_by("indicator__code"),
                                             ((48, 27), (15, 8)), strict=False):  # fmt: skip

@@ -28,7 +28,7 @@ class AgreementForm(forms.Form):
     shares = forms.CharField(
         label=_("tranches (shares in %)"), initial="40/40/20", max_length=60,
         help_text=_("The first tranche is paid on signature; each next one once the matching interim report "
-                    "is accepted; a last tranche without a report once 70 % of the paid tranches are "
+                    "is accepted; a last tranche without a report once 70 per cent of the paid tranches are "
                     "justified by accepted reports."),
     )  # fmt: skip
     interim_reports = forms.CharField(
@@ -41,9 +41,9 @@ class AgreementForm(forms.Form):
         try:
             shares = [Decimal(part.strip().replace(",", ".")) for part in self.cleaned_data["shares"].split("/")]
         except InvalidOperation:
-            raise ValidationError(_("Write the shares as numbers separated by “/”, e.g. 40/40/20.")) from None
+            raise ValidationError(_("Write the shares as numbers separated by a slash, e.g. 40/40/20.")) from None
         if any(not s.is_finite() or s <= 0 for s in shares):
-            raise ValidationError(_("Write the shares as numbers separated by “/”, e.g. 40/40/20."))
+            raise ValidationError(_("Write the shares as numbers separated by a slash, e.g. 40/40/20."))
         return shares
 
     def clean_interim_reports(self) -> list[date]:
