@@ -192,6 +192,7 @@ def create_agreement(
     errors.update(_check_schedule(amount, start_date, end_date, tranches, schedule))
     if errors:
         raise ValidationError(errors)
+    amount = amount.quantize(CENT)
     agreement = Agreement.objects.create(
         application=application, reference=reference, amount=amount, start_date=start_date, end_date=end_date,
         created_by=user,
@@ -302,6 +303,7 @@ def record_payment(user, tranche: Tranche, *, paid_on: date, amount: Decimal, re
         ]
     if errors:
         raise ValidationError(errors)
+    amount = amount.quantize(CENT)
     payment = Payment.objects.create(tranche=tranche, paid_on=paid_on, amount=amount, reference=reference[:60],
                                      recorded_by=user)  # fmt: skip
     if already + amount == tranche.amount:
@@ -338,12 +340,17 @@ def tranche_states(agreement: Agreement) -> list[TrancheState]:
     tranches = agreement.tranches.select_related("report", "agreement").annotate(paid_sum=Sum("payments__amount"))
     for tranche in tranches:
         refusal = conditions.tranche_condition(tranche) if tranche.status == Tranche.Status.PLANNED else None
-        states.append(TrancheState(tranche, str(refusal) if refusal else None, tranche.paid_sum or ZERO))
+        states.append(TrancheState(tranche, str(refusal) if refusal else None, _cents(tranche.paid_sum)))
     return states
 
 
+def _cents(value) -> Decimal:
+    """A sum read back from the database (SQLite gives Decimal('180000')) with its two decimals."""
+    return Decimal(value or ZERO).quantize(CENT)
+
+
 def disbursed(agreement: Agreement) -> Decimal:
-    return Payment.objects.filter(tranche__agreement=agreement).aggregate(total=Sum("amount"))["total"] or ZERO
+    return _cents(Payment.objects.filter(tranche__agreement=agreement).aggregate(total=Sum("amount"))["total"])
 
 
 # --- Budget against actual -----------------------------------------------------------------------------------
@@ -378,7 +385,7 @@ def budget_vs_actual(agreement: Agreement) -> list[BudgetRow]:
         .values_list("budget_line", "total")
     )
     rows = [
-        BudgetRow(line, line.total, accepted.get(line.pk) or ZERO, pending.get(line.pk) or ZERO)
+        BudgetRow(line, line.total, _cents(accepted.get(line.pk)), _cents(pending.get(line.pk)))
         for line in agreement.application.budget_lines.all()
     ]
     total = BudgetRow(

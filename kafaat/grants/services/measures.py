@@ -33,6 +33,7 @@ from kafaat.results.models import ManualValue
 from kafaat.results.suppression import Table1D, suppress_1d
 
 ZERO = Decimal("0")
+CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
 # The states of an application that count as a grant given (awarded, then under agreement, then closed).
 FUNDED = ("awarded", "contracted", "closed")
@@ -135,7 +136,8 @@ def grant_figures(user, project: Project | None = None) -> GrantFigures:
     decided = applications.filter(status__in=DECIDED).count()
     return GrantFigures(
         calls=calls.count(), applications=applications.count(), by_lot=by_lot, by_applicant_type=by_type,
-        decided=decided, funded=applications.filter(funded).count(), awarded=awarded, disbursed=disbursed or ZERO,
+        decided=decided, funded=applications.filter(funded).count(), awarded=Decimal(awarded).quantize(CENT),
+        disbursed=Decimal(disbursed or ZERO).quantize(CENT),
         beneficiaries_by_sex=by_sex, beneficiaries_by_vulnerability=by_vulnerability,
     )  # fmt: skip
 
