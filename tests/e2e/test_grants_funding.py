@@ -19,7 +19,9 @@ def test_the_officer_releases_a_tranche_and_records_its_payment(page, sign_in, g
     page.goto(f"/grants/agreements/{agreement.pk}/")
     row = page.locator("#tranches tr[data-tranche='1']")
     expect(row.locator(".condition-met")).to_be_visible()
-    expect(page.locator("#tranches tr[data-tranche='2'] .condition-refusal")).to_contain_text("has not been accepted")
+    expect(page.locator("#tranches tr[data-tranche='2'] .condition-refusal")).to_contain_text(
+        "has not been accepted"
+    )
     row.locator("button:has-text('Release')").click()
     expect(row.locator(".tranche-status")).to_have_text("Released")
     row.locator("details.pay summary").click()

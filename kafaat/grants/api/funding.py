@@ -193,37 +193,74 @@ class MeasuresSchema(Schema):
 def _tranches(agreement: Agreement) -> list[dict]:
     return [
         {
-            "id": s.tranche.pk, "number": s.tranche.number, "share": s.tranche.share, "amount": s.tranche.amount,
-            "condition": s.tranche.condition, "report": s.tranche.report_id,
-            "expenditure_share": s.tranche.expenditure_share, "status": s.tranche.status, "paid": s.paid,
-            "releasable": s.releasable, "refusal": s.refusal,
+            "id": s.tranche.pk,
+            "number": s.tranche.number,
+            "share": s.tranche.share,
+            "amount": s.tranche.amount,
+            "condition": s.tranche.condition,
+            "report": s.tranche.report_id,
+            "expenditure_share": s.tranche.expenditure_share,
+            "status": s.tranche.status,
+            "paid": s.paid,
+            "releasable": s.releasable,
+            "refusal": s.refusal,
         }
         for s in services.tranche_states(agreement)
-    ]  # fmt: skip
+    ]
 
 
 def _agreement(agreement: Agreement) -> dict:
     return {
-        "id": agreement.pk, "reference": agreement.reference, "application": agreement.application_id,
-        "grantee": agreement.application.organisation.code, "amount": agreement.amount, "start_date": agreement.start_date,
-        "end_date": agreement.end_date, "status": agreement.status, "signed_on": agreement.signed_on,
-        "disbursed": services.disbursed(agreement), "tranches": _tranches(agreement),
+        "id": agreement.pk,
+        "reference": agreement.reference,
+        "application": agreement.application_id,
+        "grantee": agreement.application.organisation.code,
+        "amount": agreement.amount,
+        "start_date": agreement.start_date,
+        "end_date": agreement.end_date,
+        "status": agreement.status,
+        "signed_on": agreement.signed_on,
+        "disbursed": services.disbursed(agreement),
+        "tranches": _tranches(agreement),
         "reports": list(agreement.reports.all()),
         "budget": [
-            {"budget_line": r.line.pk if r.line else None, "description": r.line.description if r.line else "",
-             "budget": r.budget, "actual": r.actual, "declared": r.declared}
+            {
+                "budget_line": r.line.pk if r.line else None,
+                "description": r.line.description if r.line else "",
+                "budget": r.budget,
+                "actual": r.actual,
+                "declared": r.declared,
+            }
             for r in services.budget_vs_actual(agreement)
         ],
-    }  # fmt: skip
+    }
 
 
 def _report(report: Report) -> dict:
     return {
-        **{f: getattr(report, f) for f in ("id", "agreement_id", "kind", "number", "period_end", "due_date",
-                                           "status", "submitted_at", "review_note", "narrative")},
-        "expenditures": [{"budget_line": e.budget_line_id, "amount": str(e.amount)} for e in report.expenditures.all()],
-        "values": [{"indicator": v.indicator_id, "value": str(v.value), "women": v.women} for v in report.values.all()],
-    }  # fmt: skip
+        **{
+            f: getattr(report, f)
+            for f in (
+                "id",
+                "agreement_id",
+                "kind",
+                "number",
+                "period_end",
+                "due_date",
+                "status",
+                "submitted_at",
+                "review_note",
+                "narrative",
+            )
+        },
+        "expenditures": [
+            {"budget_line": e.budget_line_id, "amount": str(e.amount)} for e in report.expenditures.all()
+        ],
+        "values": [
+            {"indicator": v.indicator_id, "value": str(v.value), "women": v.women}
+            for v in report.values.all()
+        ],
+    }
 
 
 def _refused(error) -> Status:
@@ -235,18 +272,31 @@ def list_agreements(request: HttpRequest):
     return list(services.agreements_for(request.user).order_by("reference")[:500])
 
 
-@router.post("/grants/agreements", response={201: AgreementSchema}, summary="Draw up an awarded application's agreement")
+@router.post(
+    "/grants/agreements",
+    response={201: AgreementSchema},
+    summary="Draw up an awarded application's agreement",
+)
 def create_agreement(request: HttpRequest, payload: AgreementIn):
     application = Application.objects.select_related("call").filter(pk=payload.application).first()
     if application is None or not access_rules.can_view_application(request.user, application):
         raise access.OutOfScope(Application, payload.application)
     agreement = services.create_agreement(
-        request.user, application, reference=payload.reference, amount=payload.amount,
-        start_date=payload.start_date, end_date=payload.end_date,
-        tranches=[services.TrancheSpec(t.share, t.condition, t.report, t.expenditure_share) for t in payload.tranches],
-        schedule=services.Schedule([(r.period_end, r.due_date) for r in payload.interim_reports],
-                                   (payload.final_report.period_end, payload.final_report.due_date)),
-    )  # fmt: skip
+        request.user,
+        application,
+        reference=payload.reference,
+        amount=payload.amount,
+        start_date=payload.start_date,
+        end_date=payload.end_date,
+        tranches=[
+            services.TrancheSpec(t.share, t.condition, t.report, t.expenditure_share)
+            for t in payload.tranches
+        ],
+        schedule=services.Schedule(
+            [(r.period_end, r.due_date) for r in payload.interim_reports],
+            (payload.final_report.period_end, payload.final_report.due_date),
+        ),
+    )
     return Status(201, _agreement(agreement))
 
 
@@ -257,12 +307,17 @@ def get_agreement(request: HttpRequest, pk: int):
 
 @router.post("/grants/agreements/{int:pk}/sign", response=AgreementSchema, summary="Record the signature")
 def sign(request: HttpRequest, pk: int, payload: SignIn):
-    agreement = services.sign_agreement(request.user, services.get_agreement(request.user, pk), payload.signed_on)
+    agreement = services.sign_agreement(
+        request.user, services.get_agreement(request.user, pk), payload.signed_on
+    )
     return _agreement(agreement)
 
 
-@router.post("/grants/agreements/{int:pk}/close", response={200: AgreementSchema, 409: Error},
-             summary="Close the grant (final report accepted, every tranche paid)")  # fmt: skip
+@router.post(
+    "/grants/agreements/{int:pk}/close",
+    response={200: AgreementSchema, 409: Error},
+    summary="Close the grant (final report accepted, every tranche paid)",
+)
 def close(request: HttpRequest, pk: int):
     agreement = services.get_agreement(request.user, pk)
     try:
@@ -272,8 +327,11 @@ def close(request: HttpRequest, pk: int):
     return _agreement(agreement)
 
 
-@router.post("/grants/tranches/{int:pk}/release", response={200: TrancheSchema, 409: Error},
-             summary="Release a tranche (409 with the reason when its condition does not hold)")  # fmt: skip
+@router.post(
+    "/grants/tranches/{int:pk}/release",
+    response={200: TrancheSchema, 409: Error},
+    summary="Release a tranche (409 with the reason when its condition does not hold)",
+)
 def release(request: HttpRequest, pk: int):
     tranche = services.get_tranche(request.user, pk)
     try:
@@ -283,25 +341,34 @@ def release(request: HttpRequest, pk: int):
     return next(t for t in _tranches(tranche.agreement) if t["id"] == tranche.pk)
 
 
-@router.post("/grants/tranches/{int:pk}/payments", response={201: PaymentSchema, 409: Error},
-             summary="Record a payment of a released tranche")  # fmt: skip
+@router.post(
+    "/grants/tranches/{int:pk}/payments",
+    response={201: PaymentSchema, 409: Error},
+    summary="Record a payment of a released tranche",
+)
 def pay(request: HttpRequest, pk: int, payload: PaymentIn):
     tranche = services.get_tranche(request.user, pk)
     try:
-        payment = services.record_payment(request.user, tranche, paid_on=payload.paid_on, amount=payload.amount,
-                                          reference=payload.reference)  # fmt: skip
+        payment = services.record_payment(
+            request.user, tranche, paid_on=payload.paid_on, amount=payload.amount, reference=payload.reference
+        )
     except services.TrancheRefused as refused:
         return _refused(refused)
     return Status(201, payment)
 
 
-@router.get("/grants/tranches/{int:pk}/payments", response=list[PaymentSchema], summary="A tranche's payments")
+@router.get(
+    "/grants/tranches/{int:pk}/payments", response=list[PaymentSchema], summary="A tranche's payments"
+)
 def payments(request: HttpRequest, pk: int):
     return list(services.get_tranche(request.user, pk).payments.all())
 
 
-@router.post("/grants/agreements/{int:pk}/beneficiaries", response={201: BeneficiarySchema},
-             summary="Add a person of the registry (with consent) to the grant")  # fmt: skip
+@router.post(
+    "/grants/agreements/{int:pk}/beneficiaries",
+    response={201: BeneficiarySchema},
+    summary="Add a person of the registry (with consent) to the grant",
+)
 def add_beneficiary(request: HttpRequest, pk: int, payload: BeneficiaryIn):
     agreement = services.get_agreement(request.user, pk)
     return Status(201, services.add_beneficiary(request.user, agreement, payload.person))
@@ -326,10 +393,12 @@ def get_report(request: HttpRequest, pk: int):
 def save_report(request: HttpRequest, pk: int, payload: ReportIn):
     report = reports.get_report(request.user, pk)
     report = reports.save_report(
-        request.user, report, narrative=payload.narrative,
+        request.user,
+        report,
+        narrative=payload.narrative,
         expenditures={e.budget_line: e.amount for e in payload.expenditures},
         values={v.indicator: (v.value, v.women) for v in payload.values},
-    )  # fmt: skip
+    )
     return _report(report)
 
 
@@ -353,10 +422,18 @@ def grant_measures(request: HttpRequest, project: str | None = None):
     record = get_object_or_404(Project, code=project[:40]) if project else None
     figures = measures.grant_figures(request.user, record)
     return {
-        "calls": figures.calls, "applications": figures.applications, "by_lot": figures.by_lot,
-        "by_applicant_type": figures.by_applicant_type, "decided": figures.decided, "funded": figures.funded,
-        "success_rate": figures.success_rate, "awarded": figures.awarded, "disbursed": figures.disbursed,
-        "beneficiaries": figures.beneficiaries.value, "beneficiaries_by_sex": _cells(figures.beneficiaries_by_sex),
-        "beneficiaries_by_vulnerability": {k: _cells(t) for k, t in figures.beneficiaries_by_vulnerability.items()},
-    }  # fmt: skip
-
+        "calls": figures.calls,
+        "applications": figures.applications,
+        "by_lot": figures.by_lot,
+        "by_applicant_type": figures.by_applicant_type,
+        "decided": figures.decided,
+        "funded": figures.funded,
+        "success_rate": figures.success_rate,
+        "awarded": figures.awarded,
+        "disbursed": figures.disbursed,
+        "beneficiaries": figures.beneficiaries.value,
+        "beneficiaries_by_sex": _cells(figures.beneficiaries_by_sex),
+        "beneficiaries_by_vulnerability": {
+            k: _cells(t) for k, t in figures.beneficiaries_by_vulnerability.items()
+        },
+    }

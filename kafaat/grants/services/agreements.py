@@ -61,7 +61,7 @@ class Schedule:
     final: tuple[date, date] | None = None
 
 
-# --- Reading -------------------------------------------------------------------------------------------------
+# --- Reading -----
 
 
 def can_view_agreement(user, agreement: Agreement) -> bool:
@@ -76,7 +76,9 @@ def can_view_agreement(user, agreement: Agreement) -> bool:
 def agreements_for(user) -> QuerySet[Agreement]:
     """The agreements this user may open: their calls' (officers, committee) and their organisation's
     (grantees)."""
-    rows = Agreement.objects.select_related("application__organisation", "application__call", "application__lot")
+    rows = Agreement.objects.select_related(
+        "application__organisation", "application__call", "application__lot"
+    )
     if getattr(user, "is_superuser", False) and user.is_active:
         return rows
     managed = access.organisations_where(user, access_rules.MANAGE_CALLS)
@@ -110,7 +112,9 @@ def get_agreement(user, agreement_id: int) -> Agreement:
 
 
 def get_tranche(user, tranche_id: int) -> Tranche:
-    tranche = Tranche.objects.select_related("agreement__application__call", "report").filter(pk=tranche_id).first()
+    tranche = (
+        Tranche.objects.select_related("agreement__application__call", "report").filter(pk=tranche_id).first()
+    )
     if tranche is None or not can_view_agreement(user, tranche.agreement):
         raise access.OutOfScope(Tranche, tranche_id)
     return tranche
@@ -129,7 +133,7 @@ def awarded_amount(application: Application) -> Decimal:
     return application.requested_amount
 
 
-# --- Agreement -----------------------------------------------------------------------------------------------
+# --- Agreement -----
 
 
 def _check_schedule(amount, start_date, end_date, tranches: list[TrancheSpec], schedule: Schedule) -> dict:
@@ -140,7 +144,9 @@ def _check_schedule(amount, start_date, end_date, tranches: list[TrancheSpec], s
         errors["tranches"] = [_("The tranches' shares must add up to 100 %.")]
     for spec in tranches:
         if spec.condition not in Tranche.Condition.values:
-            errors["tranches"] = [_("Unknown tranche condition: %(name)s.") % {"name": str(spec.condition)[:40]}]
+            errors["tranches"] = [
+                _("Unknown tranche condition: %(name)s.") % {"name": str(spec.condition)[:40]}
+            ]
         elif not (ZERO < Decimal(spec.share) <= HUNDRED):
             errors["tranches"] = [_("Each tranche's share lies between 0 and 100 %.")]
         elif spec.condition == Tranche.Condition.REPORT_ACCEPTED and not (
@@ -163,9 +169,16 @@ def _check_schedule(amount, start_date, end_date, tranches: list[TrancheSpec], s
 
 @transaction.atomic
 def create_agreement(
-    user, application: Application, *, reference: str, amount: Decimal, start_date: date, end_date: date,
-    tranches: list[TrancheSpec], schedule: Schedule,
-) -> Agreement:  # fmt: skip
+    user,
+    application: Application,
+    *,
+    reference: str,
+    amount: Decimal,
+    start_date: date,
+    end_date: date,
+    tranches: list[TrancheSpec],
+    schedule: Schedule,
+) -> Agreement:
     """Draw up the agreement of an awarded application, with its tranches and its reports."""
     application = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
     if not access_rules.can_view_application(user, application):
@@ -194,9 +207,13 @@ def create_agreement(
         raise ValidationError(errors)
     amount = amount.quantize(CENT)
     agreement = Agreement.objects.create(
-        application=application, reference=reference, amount=amount, start_date=start_date, end_date=end_date,
+        application=application,
+        reference=reference,
+        amount=amount,
+        start_date=start_date,
+        end_date=end_date,
         created_by=user,
-    )  # fmt: skip
+    )
     reports = {}
     for number, (period_end, due) in enumerate(schedule.interim, start=1):
         reports[number] = Report.objects.create(
@@ -215,14 +232,26 @@ def create_agreement(
         if spec.condition == Tranche.Condition.REPORT_ACCEPTED:
             report = reports.get(spec.report if spec.report == "final" else int(spec.report))
             if report is None:
-                raise ValidationError({"tranches": [_("A tranche waits for a report the schedule does not have.")]})
+                raise ValidationError(
+                    {"tranches": [_("A tranche waits for a report the schedule does not have.")]}
+                )
         Tranche.objects.create(
-            agreement=agreement, number=number, share=share, amount=value, condition=spec.condition,
+            agreement=agreement,
+            number=number,
+            share=share,
+            amount=value,
+            condition=spec.condition,
             report=report,
-            expenditure_share=spec.expenditure_share if spec.condition == Tranche.Condition.EXPENDITURE else None,
-        )  # fmt: skip
-    audit.record(audit.Action.CREATE, user, agreement,
-                 details={"application": application.pk, "amount": str(amount), "tranches": len(tranches)})  # fmt: skip
+            expenditure_share=spec.expenditure_share
+            if spec.condition == Tranche.Condition.EXPENDITURE
+            else None,
+        )
+    audit.record(
+        audit.Action.CREATE,
+        user,
+        agreement,
+        details={"application": application.pk, "amount": str(amount), "tranches": len(tranches)},
+    )
     return agreement
 
 
@@ -254,7 +283,7 @@ def close_grant(user, agreement: Agreement) -> Agreement:
     return agreement
 
 
-# --- Tranches and payments -----------------------------------------------------------------------------------
+# --- Tranches and payments -----
 
 
 def paid_on_tranche(tranche: Tranche) -> Decimal:
@@ -264,7 +293,9 @@ def paid_on_tranche(tranche: Tranche) -> Decimal:
 @transaction.atomic
 def release_tranche(user, tranche: Tranche) -> Tranche:
     """Release a planned tranche whose condition holds; else `TrancheRefused` with the reason."""
-    tranche = Tranche.objects.select_for_update().select_related("agreement__application__call").get(pk=tranche.pk)
+    tranche = (
+        Tranche.objects.select_for_update().select_related("agreement__application__call").get(pk=tranche.pk)
+    )
     _require_officer(user, tranche.agreement)
     if tranche.status != Tranche.Status.PLANNED:
         raise TrancheRefused({"tranche": [_("This tranche is already released.")]})
@@ -273,7 +304,9 @@ def release_tranche(user, tranche: Tranche) -> Tranche:
         raise TrancheRefused({"tranche": [str(refusal)]})
     tranche.status, tranche.released_at, tranche.released_by = Tranche.Status.RELEASED, timezone.now(), user
     tranche.save(update_fields=["status", "released_at", "released_by"])
-    audit.record(audit.Action.UPDATE, user, tranche, details={"status": "released", "amount": str(tranche.amount)})
+    audit.record(
+        audit.Action.UPDATE, user, tranche, details={"status": "released", "amount": str(tranche.amount)}
+    )
     return tranche
 
 
@@ -281,7 +314,9 @@ def release_tranche(user, tranche: Tranche) -> Tranche:
 def record_payment(user, tranche: Tranche, *, paid_on: date, amount: Decimal, reference: str) -> Payment:
     """A payment of a released tranche; the payments never add up to more than the tranche, which is paid
     when they reach it."""
-    tranche = Tranche.objects.select_for_update().select_related("agreement__application__call").get(pk=tranche.pk)
+    tranche = (
+        Tranche.objects.select_for_update().select_related("agreement__application__call").get(pk=tranche.pk)
+    )
     _require_officer(user, tranche.agreement)
     reference = (reference or "").strip()
     errors: dict[str, list[str]] = {}
@@ -304,13 +339,18 @@ def record_payment(user, tranche: Tranche, *, paid_on: date, amount: Decimal, re
     if errors:
         raise ValidationError(errors)
     amount = amount.quantize(CENT)
-    payment = Payment.objects.create(tranche=tranche, paid_on=paid_on, amount=amount, reference=reference[:60],
-                                     recorded_by=user)  # fmt: skip
+    payment = Payment.objects.create(
+        tranche=tranche, paid_on=paid_on, amount=amount, reference=reference[:60], recorded_by=user
+    )
     if already + amount == tranche.amount:
         tranche.status = Tranche.Status.PAID
         tranche.save(update_fields=["status"])
-    audit.record(audit.Action.CREATE, user, payment,
-                 details={"tranche": tranche.pk, "amount": str(amount), "paid": tranche.status == "paid"})  # fmt: skip
+    audit.record(
+        audit.Action.CREATE,
+        user,
+        payment,
+        details={"tranche": tranche.pk, "amount": str(amount), "paid": tranche.status == "paid"},
+    )
     return payment
 
 
@@ -337,7 +377,9 @@ class TrancheState:
 
 def tranche_states(agreement: Agreement) -> list[TrancheState]:
     states = []
-    tranches = agreement.tranches.select_related("report", "agreement").annotate(paid_sum=Sum("payments__amount"))
+    tranches = agreement.tranches.select_related("report", "agreement").annotate(
+        paid_sum=Sum("payments__amount")
+    )
     for tranche in tranches:
         refusal = conditions.tranche_condition(tranche) if tranche.status == Tranche.Status.PLANNED else None
         states.append(TrancheState(tranche, str(refusal) if refusal else None, _cents(tranche.paid_sum)))
@@ -350,10 +392,12 @@ def _cents(value) -> Decimal:
 
 
 def disbursed(agreement: Agreement) -> Decimal:
-    return _cents(Payment.objects.filter(tranche__agreement=agreement).aggregate(total=Sum("amount"))["total"])
+    return _cents(
+        Payment.objects.filter(tranche__agreement=agreement).aggregate(total=Sum("amount"))["total"]
+    )
 
 
-# --- Budget against actual -----------------------------------------------------------------------------------
+# --- Budget against actual -----
 
 
 @dataclass(frozen=True)
@@ -397,7 +441,7 @@ def budget_vs_actual(agreement: Agreement) -> list[BudgetRow]:
     return [*rows, total]
 
 
-# --- Beneficiaries -------------------------------------------------------------------------------------------
+# --- Beneficiaries -----
 
 
 def _grantee_people(organisation_id: int) -> QuerySet[Person]:
@@ -435,5 +479,7 @@ def add_beneficiary(user, agreement: Agreement, person_id: int) -> Beneficiary:
     if Beneficiary.objects.filter(agreement=agreement, person=person).exists():
         raise ValidationError({"person": [_("This person is already a beneficiary of the grant.")]})
     beneficiary = Beneficiary.objects.create(agreement=agreement, person=person, added_by=user)
-    audit.record(audit.Action.CREATE, user, beneficiary, details={"agreement": agreement.pk, "person": person.pk})
+    audit.record(
+        audit.Action.CREATE, user, beneficiary, details={"agreement": agreement.pk, "person": person.pk}
+    )
     return beneficiary

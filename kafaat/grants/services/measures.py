@@ -57,7 +57,9 @@ def calls_for_aggregates(user, project: Project | None = None) -> QuerySet[Call]
         raise access.Refused(access_rules.VIEW_AGGREGATES)
     calls = Call.objects.exclude(status=Call.Status.DRAFT)
     if not (getattr(user, "is_superuser", False) and user.is_active):
-        calls = calls.filter(project__in=access.scoped(user, access.Permission.VIEW_PROJECT, Project.objects.all()))
+        calls = calls.filter(
+            project__in=access.scoped(user, access.Permission.VIEW_PROJECT, Project.objects.all())
+        )
     if project is not None:
         calls = calls.filter(project=project)
     return calls
@@ -87,7 +89,9 @@ class GrantFigures:
     @property
     def success_rate(self) -> Decimal | None:
         """The share of applications decided at the full stage that were funded (%)."""
-        return (Decimal(self.funded) * HUNDRED / self.decided).quantize(Decimal("0.1")) if self.decided else None
+        return (
+            (Decimal(self.funded) * HUNDRED / self.decided).quantize(Decimal("0.1")) if self.decided else None
+        )
 
     @property
     def beneficiaries(self):
@@ -99,27 +103,37 @@ def grant_figures(user, project: Project | None = None) -> GrantFigures:
     applications = Application.objects.filter(call__in=calls).exclude(status="draft")
     funded = Q(status__in=FUNDED)
     by_lot = [
-        CountRow(str(row["lot__code"]), f"{row['lot__code']} — {row['lot__name_fr']}", row["n"], row["funded"])
+        CountRow(
+            str(row["lot__code"]), f"{row['lot__code']} — {row['lot__name_fr']}", row["n"], row["funded"]
+        )
         for row in applications.values("lot__code", "lot__name_fr", "lot__call__code")
         .annotate(n=Count("id"), funded=Count("id", filter=funded))
         .order_by("lot__call__code", "lot__code")
     ]
     type_labels = dict(Organisation.Type.choices)
     by_type = [
-        CountRow(row["organisation__type"], str(type_labels.get(row["organisation__type"], row["organisation__type"])),
-                 row["n"], row["funded"])
+        CountRow(
+            row["organisation__type"],
+            str(type_labels.get(row["organisation__type"], row["organisation__type"])),
+            row["n"],
+            row["funded"],
+        )
         for row in applications.values("organisation__type")
         .annotate(n=Count("id"), funded=Count("id", filter=funded))
         .order_by("organisation__type")
-    ]  # fmt: skip
+    ]
     agreements = Agreement.objects.filter(application__call__in=calls)
     awarded = agreements.aggregate(total=Sum("amount"))["total"] or ZERO
-    disbursed = Payment.objects.filter(tranche__agreement__in=agreements).aggregate(total=Sum("amount"))["total"]
+    disbursed = Payment.objects.filter(tranche__agreement__in=agreements).aggregate(total=Sum("amount"))[
+        "total"
+    ]
     people = [
         b.person
         for b in Beneficiary.objects.filter(agreement__in=agreements)
         .select_related("person")
-        .only("person", "person__sex", "person__migration_status", "person__disability_answers", "person__neet")
+        .only(
+            "person", "person__sex", "person__migration_status", "person__disability_answers", "person__neet"
+        )
     ]
     people = list({p.pk: p for p in people}.values())  # a person under two grants counts once
     sexes = Counter(p.sex if p.sex in SEXES else "unknown" for p in people)
@@ -135,14 +149,20 @@ def grant_figures(user, project: Project | None = None) -> GrantFigures:
         by_vulnerability[key] = suppress_1d({"yes": yes, "no": len(people) - yes})
     decided = applications.filter(status__in=DECIDED).count()
     return GrantFigures(
-        calls=calls.count(), applications=applications.count(), by_lot=by_lot, by_applicant_type=by_type,
-        decided=decided, funded=applications.filter(funded).count(), awarded=Decimal(awarded).quantize(CENT),
+        calls=calls.count(),
+        applications=applications.count(),
+        by_lot=by_lot,
+        by_applicant_type=by_type,
+        decided=decided,
+        funded=applications.filter(funded).count(),
+        awarded=Decimal(awarded).quantize(CENT),
         disbursed=Decimal(disbursed or ZERO).quantize(CENT),
-        beneficiaries_by_sex=by_sex, beneficiaries_by_vulnerability=by_vulnerability,
-    )  # fmt: skip
+        beneficiaries_by_sex=by_sex,
+        beneficiaries_by_vulnerability=by_vulnerability,
+    )
 
 
-# --- The logframe --------------------------------------------------------------------------------------------
+# --- The logframe -----
 
 
 def record_accepted_values(user, report: Report) -> list[ManualValue]:
@@ -156,10 +176,17 @@ def record_accepted_values(user, report: Report) -> list[ManualValue]:
         if not indicator.is_manual:
             continue
         accepted = ReportedValue.objects.filter(indicator=indicator, report__status=Report.Status.ACCEPTED)
-        ends = sorted(set(accepted.filter(report__period_end__gte=report.period_end)
-                          .values_list("report__period_end", flat=True)))  # fmt: skip
+        ends = sorted(
+            set(
+                accepted.filter(report__period_end__gte=report.period_end).values_list(
+                    "report__period_end", flat=True
+                )
+            )
+        )
         for end in ends:
-            total = accepted.filter(report__period_end__lte=end).aggregate(total=Sum("value"))["total"] or ZERO
+            total = (
+                accepted.filter(report__period_end__lte=end).aggregate(total=Sum("value"))["total"] or ZERO
+            )
             entry = ManualValue.objects.filter(indicator=indicator, period_end=end, note=MANUAL_NOTE).first()
             if entry is None:
                 entry = ManualValue(indicator=indicator, period_end=end, note=MANUAL_NOTE)
@@ -168,12 +195,16 @@ def record_accepted_values(user, report: Report) -> list[ManualValue]:
             entry.entered_by = user if getattr(user, "is_authenticated", False) else None
             entry.save()
             written.append(entry)
-            audit.record(audit.Action.UPDATE, user, entry,
-                         details={"source": "grants", "report": report.pk, "value": str(total)})  # fmt: skip
+            audit.record(
+                audit.Action.UPDATE,
+                user,
+                entry,
+                details={"source": "grants", "report": report.pk, "value": str(total)},
+            )
     return written
 
 
-# --- IATI ----------------------------------------------------------------------------------------------------
+# --- IATI -----
 
 
 def _narratives(obj) -> list[iati.Narrative]:
@@ -194,12 +225,15 @@ def grant_transactions(project: Project) -> list[iati.Transaction]:
     )
     return [
         iati.Transaction(
-            type="3", date=p.paid_on, value=iati.Money(p.amount, p.paid_on, "MAD"), ref=p.reference,
+            type="3",
+            date=p.paid_on,
+            value=iati.Money(p.amount, p.paid_on, "MAD"),
+            ref=p.reference,
             description=[iati.Narrative(f"{p.tranche.agreement.reference} — {p.tranche.number}", "fr")],
             receiver=_grantee(p.tranche.agreement.application.organisation),
         )
         for p in payments
-    ]  # fmt: skip
+    ]
 
 
 def iati_activity(project: Project, end: date | None = None) -> iati.Activity:

@@ -65,9 +65,14 @@ def _decimal(raw, field: str, errors: dict) -> Decimal | None:
 
 @transaction.atomic
 def save_report(
-    user, report: Report, *, narrative: str | None = None, file=None,
-    expenditures: dict[int, object] | None = None, values: dict[int, tuple[object, object]] | None = None,
-) -> Report:  # fmt: skip
+    user,
+    report: Report,
+    *,
+    narrative: str | None = None,
+    file=None,
+    expenditures: dict[int, object] | None = None,
+    values: dict[int, tuple[object, object]] | None = None,
+) -> Report:
     """Save what the grantee wrote: the narrative, the file, the amount spent per budget line
     ({line id: amount}) and the indicator values ({indicator id: (value, of whom women)}). Only the
     grantee's applicants, while the report is due or returned."""
@@ -111,7 +116,9 @@ def save_report(
         if amount is None:
             Expenditure.objects.filter(report=report, budget_line_id=line_id).delete()
         else:
-            Expenditure.objects.update_or_create(report=report, budget_line_id=line_id, defaults={"amount": amount})
+            Expenditure.objects.update_or_create(
+                report=report, budget_line_id=line_id, defaults={"amount": amount}
+            )
     for indicator_id, (value, women) in reported.items():
         if value is None:
             ReportedValue.objects.filter(report=report, indicator_id=indicator_id).delete()
@@ -144,7 +151,9 @@ def submit_report(user, report: Report) -> Report:
 def review_report(user, report: Report, *, accept: bool, note: str = "") -> Report:
     """The officer accepts a submitted report (its values then count in the results), or returns it to the
     grantee with a note saying what to change."""
-    report = Report.objects.select_for_update().select_related("agreement__application__call").get(pk=report.pk)
+    report = (
+        Report.objects.select_for_update().select_related("agreement__application__call").get(pk=report.pk)
+    )
     if not access_rules.can_manage_call(user, report.agreement.application.call):
         raise access.Refused(access_rules.MANAGE_CALLS, report)
     if report.status != Report.Status.SUBMITTED:
@@ -161,7 +170,7 @@ def review_report(user, report: Report, *, accept: bool, note: str = "") -> Repo
     return report
 
 
-# --- Lists and reminders -------------------------------------------------------------------------------------
+# --- Lists and reminders -----
 
 
 def reports_to_review(user) -> QuerySet[Report]:
@@ -218,24 +227,29 @@ def send_reminders(today: date | None = None) -> Reminders:
         recipients = sorted(
             set(
                 Membership.objects.filter(
-                    organisation_id=application.organisation_id, role=Role.GRANT_APPLICANT, is_active=True,
+                    organisation_id=application.organisation_id,
+                    role=Role.GRANT_APPLICANT,
+                    is_active=True,
                     user__is_active=True,
                 )
                 .exclude(user__email="")
                 .values_list("user__email", flat=True)
             )
-        )  # fmt: skip
+        )
         if not recipients:
             continue
         with translation.override(application.language):
             overdue = report.due_date < today
             subject = (
-                _("Overdue grant report: %(reference)s") if overdue else _("Grant report due soon: %(reference)s")
+                _("Overdue grant report: %(reference)s")
+                if overdue
+                else _("Grant report due soon: %(reference)s")
             ) % {"reference": report.agreement.reference}
             body = _(
-                "Dear grantee,\n\nThe %(kind)s no. %(number)s of the grant agreement %(reference)s (%(title)s) "
+                "Dear grantee,\n\nThe %(kind)s no. %(number)s of the grant agreement %(reference)s "
+                "(%(title)s) "
                 "covering the period until %(period)s is due on %(due)s.\nPlease write and submit it in "
-                "Kafaat, under \"My grants\".\n"
+                'Kafaat, under "My grants".\n'
             ) % {
                 "kind": report.get_kind_display().lower(),
                 "number": report.number,

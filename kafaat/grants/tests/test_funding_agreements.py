@@ -16,7 +16,7 @@ from kafaat.core.models import AuditEvent
 from kafaat.grants.models import Agreement, Application, Expenditure, Report, Tranche, Transition
 from kafaat.grants.services import agreements, reports
 from kafaat.grants.services.workflow import TransitionRefused
-from kafaat.grants.tests.test_funding_setup import english, awarded_application, draw_up, standard_schedule
+from kafaat.grants.tests.test_funding_setup import awarded_application, draw_up, english, standard_schedule
 
 pytestmark = pytest.mark.django_db
 in_english = pytest.fixture(autouse=True)(english)
@@ -58,8 +58,14 @@ def test_bad_agreements_are_refused_with_the_field(grants, change, field):
     application = awarded_application(grants)
     today = timezone.localdate()
     tranches, schedule = standard_schedule(today)
-    values = {"reference": "CS-1", "amount": Decimal("400000"), "start_date": today,
-              "end_date": today + timedelta(days=300), "tranches": tranches, "schedule": schedule}  # fmt: skip
+    values = {
+        "reference": "CS-1",
+        "amount": Decimal("400000"),
+        "start_date": today,
+        "end_date": today + timedelta(days=300),
+        "tranches": tranches,
+        "schedule": schedule,
+    }
     values.update(change)
     if values["end_date"] == "start":
         values["end_date"] = values["start_date"]
@@ -76,13 +82,27 @@ def test_only_an_awarded_application_and_only_the_officer(grants):
         draw_up(grants, application)
     Application.objects.filter(pk=application.pk).update(status="awarded")
     with pytest.raises(PermissionDenied):  # the committee decides, the officer draws up
-        agreements.create_agreement(grants["users"]["applicant_a"], application, reference="X", amount=Decimal(1),
-                                    start_date=timezone.localdate(), end_date=timezone.localdate() + timedelta(1),
-                                    tranches=[], schedule=agreements.Schedule())  # fmt: skip
+        agreements.create_agreement(
+            grants["users"]["applicant_a"],
+            application,
+            reference="X",
+            amount=Decimal(1),
+            start_date=timezone.localdate(),
+            end_date=timezone.localdate() + timedelta(1),
+            tranches=[],
+            schedule=agreements.Schedule(),
+        )
     with pytest.raises(Http404):  # a reviewer without an assignment does not see it at all
-        agreements.create_agreement(grants["users"]["reviewer"], application, reference="X", amount=Decimal(1),
-                                    start_date=timezone.localdate(), end_date=timezone.localdate() + timedelta(1),
-                                    tranches=[], schedule=agreements.Schedule())  # fmt: skip
+        agreements.create_agreement(
+            grants["users"]["reviewer"],
+            application,
+            reference="X",
+            amount=Decimal(1),
+            start_date=timezone.localdate(),
+            end_date=timezone.localdate() + timedelta(1),
+            tranches=[],
+            schedule=agreements.Schedule(),
+        )
 
 
 def test_release_only_when_the_condition_holds_then_pay_up_to_the_tranche(grants):
@@ -95,21 +115,30 @@ def test_release_only_when_the_condition_holds_then_pay_up_to_the_tranche(grants
     with pytest.raises(agreements.TrancheRefused, match="report this tranche waits for"):
         agreements.release_tranche(officer, second)
     with pytest.raises(agreements.TrancheRefused, match="Release the tranche"):
-        agreements.record_payment(officer, first, paid_on=timezone.localdate(), amount=Decimal("1"), reference="V1")
+        agreements.record_payment(
+            officer, first, paid_on=timezone.localdate(), amount=Decimal("1"), reference="V1"
+        )
     agreements.release_tranche(officer, first)
     with pytest.raises(ValidationError) as too_much:
-        agreements.record_payment(officer, first, paid_on=timezone.localdate(), amount=Decimal("200000.01"),
-                                  reference="V1")  # fmt: skip
+        agreements.record_payment(
+            officer, first, paid_on=timezone.localdate(), amount=Decimal("200000.01"), reference="V1"
+        )
     assert "amount" in too_much.value.message_dict
-    agreements.record_payment(officer, first, paid_on=timezone.localdate(), amount=Decimal("150000"), reference="V1")
+    agreements.record_payment(
+        officer, first, paid_on=timezone.localdate(), amount=Decimal("150000"), reference="V1"
+    )
     first.refresh_from_db()
     assert first.status == Tranche.Status.RELEASED
-    agreements.record_payment(officer, first, paid_on=timezone.localdate(), amount=Decimal("50000"), reference="V2")
+    agreements.record_payment(
+        officer, first, paid_on=timezone.localdate(), amount=Decimal("50000"), reference="V2"
+    )
     first.refresh_from_db()
     assert first.status == Tranche.Status.PAID
     assert agreements.disbursed(agreement) == Decimal("200000")
     with pytest.raises(agreements.TrancheRefused):
-        agreements.record_payment(officer, first, paid_on=timezone.localdate(), amount=Decimal("1"), reference="V3")
+        agreements.record_payment(
+            officer, first, paid_on=timezone.localdate(), amount=Decimal("1"), reference="V3"
+        )
     states = {s.tranche.number: s for s in agreements.tranche_states(agreement)}
     assert states[2].refusal and not states[2].releasable
     assert AuditEvent.objects.filter(action="create", target_type="grants.payment").count() == 2
@@ -122,11 +151,21 @@ def test_payment_in_the_future_or_by_the_grantee_is_refused(grants):
     first = agreement.tranches.get(number=1)
     agreements.release_tranche(grants["users"]["officer"], first)
     with pytest.raises(ValidationError):
-        agreements.record_payment(grants["users"]["officer"], first, paid_on=timezone.localdate() + timedelta(1),
-                                  amount=Decimal("1"), reference="V")  # fmt: skip
+        agreements.record_payment(
+            grants["users"]["officer"],
+            first,
+            paid_on=timezone.localdate() + timedelta(1),
+            amount=Decimal("1"),
+            reference="V",
+        )
     with pytest.raises(PermissionDenied):
-        agreements.record_payment(grants["users"]["applicant_a"], first, paid_on=timezone.localdate(),
-                                  amount=Decimal("1"), reference="V")  # fmt: skip
+        agreements.record_payment(
+            grants["users"]["applicant_a"],
+            first,
+            paid_on=timezone.localdate(),
+            amount=Decimal("1"),
+            reference="V",
+        )
     with pytest.raises(PermissionDenied):
         agreements.release_tranche(grants["users"]["applicant_a"], agreement.tranches.get(number=2))
 
@@ -175,8 +214,13 @@ def test_closing_needs_the_final_report_and_every_tranche_paid(grants):
         agreements.close_grant(officer, agreement)
     for tranche in agreement.tranches.order_by("number"):
         agreements.release_tranche(officer, tranche)
-        agreements.record_payment(officer, tranche, paid_on=timezone.localdate(), amount=tranche.amount,
-                                  reference=f"V{tranche.number}")  # fmt: skip
+        agreements.record_payment(
+            officer,
+            tranche,
+            paid_on=timezone.localdate(),
+            amount=tranche.amount,
+            reference=f"V{tranche.number}",
+        )
     agreements.close_grant(officer, agreement)
     agreement.refresh_from_db()
     application.refresh_from_db()
@@ -201,13 +245,16 @@ def test_budget_against_actual(grants):
     agreement = draw_up(grants, application)
     staff, training = application.budget_lines.order_by("position")
     interim = agreement.reports.get(kind=Report.Kind.INTERIM)
-    reports.save_report(grantee, interim, narrative="x", expenditures={staff.pk: "30000", training.pk: "100000"})
+    reports.save_report(
+        grantee, interim, narrative="x", expenditures={staff.pk: "30000", training.pk: "100000"}
+    )
     reports.submit_report(grantee, interim)
     rows = agreements.budget_vs_actual(agreement)
     assert [(r.budget, r.actual, r.declared) for r in rows] == [
-        (Decimal("120000.00"), 0, Decimal("30000")), (Decimal("440000.00"), 0, Decimal("100000")),
+        (Decimal("120000.00"), 0, Decimal("30000")),
+        (Decimal("440000.00"), 0, Decimal("100000")),
         (Decimal("560000.00"), 0, Decimal("130000")),
-    ]  # fmt: skip
+    ]
     reports.review_report(officer, interim, accept=True)
     total = agreements.budget_vs_actual(agreement)[-1]
     assert (total.actual, total.declared) == (Decimal("130000"), 0)

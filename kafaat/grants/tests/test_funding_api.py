@@ -33,13 +33,24 @@ def test_draw_up_sign_release_and_pay_by_api(grants):
     officer = _api(grants["users"]["officer"])
     today = timezone.localdate()
     body = {
-        "application": application.pk, "reference": "CS-API-1", "amount": "450000",
-        "start_date": str(today - timedelta(days=30)), "end_date": str(today + timedelta(days=330)),
-        "tranches": [{"share": "40", "condition": "signature"}, {"share": "40", "condition": "report_accepted",
-                     "report": 1}, {"share": "20", "condition": "expenditure", "expenditure_share": "70"}],
-        "interim_reports": [{"period_end": str(today + timedelta(days=120)), "due_date": str(today + timedelta(days=150))}],
-        "final_report": {"period_end": str(today + timedelta(days=330)), "due_date": str(today + timedelta(days=390))},
-    }  # fmt: skip
+        "application": application.pk,
+        "reference": "CS-API-1",
+        "amount": "450000",
+        "start_date": str(today - timedelta(days=30)),
+        "end_date": str(today + timedelta(days=330)),
+        "tranches": [
+            {"share": "40", "condition": "signature"},
+            {"share": "40", "condition": "report_accepted", "report": 1},
+            {"share": "20", "condition": "expenditure", "expenditure_share": "70"},
+        ],
+        "interim_reports": [
+            {"period_end": str(today + timedelta(days=120)), "due_date": str(today + timedelta(days=150))}
+        ],
+        "final_report": {
+            "period_end": str(today + timedelta(days=330)),
+            "due_date": str(today + timedelta(days=390)),
+        },
+    }
     created = _json(officer, "post", "/api/grants/agreements", body)
     assert created.status_code == 201, created.content
     agreement = created.json()
@@ -47,18 +58,28 @@ def test_draw_up_sign_release_and_pay_by_api(grants):
     first, second = agreement["tranches"][0]["id"], agreement["tranches"][1]["id"]
     refused = _json(officer, "post", f"/api/grants/tranches/{first}/release")
     assert refused.status_code == 409 and "not signed" in refused.json()["detail"]
-    signed = _json(officer, "post", f"/api/grants/agreements/{agreement['id']}/sign", {"signed_on": str(today)})
+    signed = _json(
+        officer, "post", f"/api/grants/agreements/{agreement['id']}/sign", {"signed_on": str(today)}
+    )
     assert signed.status_code == 200 and signed.json()["status"] == "signed"
     assert signed.json()["tranches"][0]["releasable"] is True
     waiting = _json(officer, "post", f"/api/grants/tranches/{second}/release")
     assert waiting.status_code == 409 and "report this tranche waits for" in waiting.json()["detail"]
     released = _json(officer, "post", f"/api/grants/tranches/{first}/release")
     assert released.status_code == 200 and released.json()["status"] == "released"
-    too_much = _json(officer, "post", f"/api/grants/tranches/{first}/payments",
-                     {"paid_on": str(today), "amount": "180000.01", "reference": "VIR-1"})  # fmt: skip
+    too_much = _json(
+        officer,
+        "post",
+        f"/api/grants/tranches/{first}/payments",
+        {"paid_on": str(today), "amount": "180000.01", "reference": "VIR-1"},
+    )
     assert too_much.status_code == 400 and "amount" in too_much.json()["detail"]
-    paid = _json(officer, "post", f"/api/grants/tranches/{first}/payments",
-                 {"paid_on": str(today), "amount": "180000", "reference": "VIR-1"})  # fmt: skip
+    paid = _json(
+        officer,
+        "post",
+        f"/api/grants/tranches/{first}/payments",
+        {"paid_on": str(today), "amount": "180000", "reference": "VIR-1"},
+    )
     assert paid.status_code == 201 and paid.json()["amount"] == "180000.00"
     detail = officer.get(f"/api/grants/agreements/{agreement['id']}").json()
     assert detail["disbursed"] == "180000.00" and detail["tranches"][0]["status"] == "paid"
@@ -69,9 +90,15 @@ def test_bad_agreement_input_is_a_400(grants):
     application = awarded_application(grants)
     officer = _api(grants["users"]["officer"])
     today = timezone.localdate()
-    body = {"application": application.pk, "reference": "CS-X", "amount": "900000", "start_date": str(today),
-            "end_date": str(today + timedelta(days=100)), "tranches": [{"share": "100", "condition": "signature"}],
-            "final_report": {"period_end": str(today + timedelta(days=100)), "due_date": "tomorrow"}}  # fmt: skip
+    body = {
+        "application": application.pk,
+        "reference": "CS-X",
+        "amount": "900000",
+        "start_date": str(today),
+        "end_date": str(today + timedelta(days=100)),
+        "tranches": [{"share": "100", "condition": "signature"}],
+        "final_report": {"period_end": str(today + timedelta(days=100)), "due_date": "tomorrow"},
+    }
     assert _json(officer, "post", "/api/grants/agreements", body).status_code in (400, 422)
     body["final_report"]["due_date"] = str(today + timedelta(days=130))
     response = _json(officer, "post", "/api/grants/agreements", body)
@@ -92,7 +119,12 @@ def test_wrong_roles(grants):
     assert _json(reviewer, "post", f"/api/grants/tranches/{first.pk}/release").status_code == 404
     assert reviewer.get(f"/api/grants/agreements/{agreement.pk}").status_code == 404
     assert _api(grants["users"]["donor"]).get(f"/api/grants/agreements/{agreement.pk}").status_code == 404
-    assert _json(grantee, "post", "/api/grants/agreements/99999999/sign", {"signed_on": "2026-01-01"}).status_code == 404
+    assert (
+        _json(
+            grantee, "post", "/api/grants/agreements/99999999/sign", {"signed_on": "2026-01-01"}
+        ).status_code
+        == 404
+    )
     assert Client().get(f"/api/grants/agreements/{agreement.pk}").status_code == 401
 
 
@@ -103,17 +135,28 @@ def test_grantee_writes_and_submits_another_grantee_gets_404(grants):
     line = application.budget_lines.first()
     trained = grants["indicators"][0]
     grantee = _api(grants["users"]["applicant_a"])
-    saved = _json(grantee, "put", f"/api/grants/reports/{interim.pk}", {
-        "narrative": "Sessions tenues.", "expenditures": [{"budget_line": line.pk, "amount": "25000"}],
-        "values": [{"indicator": trained.pk, "value": "40", "women": 22}]})  # fmt: skip
+    saved = _json(
+        grantee,
+        "put",
+        f"/api/grants/reports/{interim.pk}",
+        {
+            "narrative": "Sessions tenues.",
+            "expenditures": [{"budget_line": line.pk, "amount": "25000"}],
+            "values": [{"indicator": trained.pk, "value": "40", "women": 22}],
+        },
+    )
     assert saved.status_code == 200, saved.content
     assert saved.json()["values"] == [{"indicator": trained.pk, "value": "40.00", "women": 22}]
     other = _api(grants["users"]["applicant_b"])
     assert other.get(f"/api/grants/reports/{interim.pk}").status_code == 404
     assert _json(other, "put", f"/api/grants/reports/{interim.pk}", {"narrative": "x"}).status_code == 404
     assert _json(other, "post", f"/api/grants/reports/{interim.pk}/submit").status_code == 404
-    bad = _json(grantee, "put", f"/api/grants/reports/{interim.pk}", {"values": [{"indicator": trained.pk,
-                                                                                   "value": "5", "women": 9}]})  # fmt: skip
+    bad = _json(
+        grantee,
+        "put",
+        f"/api/grants/reports/{interim.pk}",
+        {"values": [{"indicator": trained.pk, "value": "5", "women": 9}]},
+    )
     assert bad.status_code == 400 and f"women_{trained.pk}" in bad.json()["detail"]
     assert _json(grantee, "post", f"/api/grants/reports/{interim.pk}/submit").json()["status"] == "submitted"
     assert _json(grantee, "post", f"/api/grants/reports/{interim.pk}/submit").status_code == 400
@@ -121,7 +164,10 @@ def test_grantee_writes_and_submits_another_grantee_gets_404(grants):
     listed = officer.get("/api/grants/reports", {"status": "submitted"}).json()
     assert [r["id"] for r in listed] == [interim.pk]
     assert officer.get("/api/grants/reports", {"status": "nonsense"}).status_code == 400
-    assert _json(officer, "post", f"/api/grants/reports/{interim.pk}/review", {"accept": False}).status_code == 400
+    assert (
+        _json(officer, "post", f"/api/grants/reports/{interim.pk}/review", {"accept": False}).status_code
+        == 400
+    )
     accepted = _json(officer, "post", f"/api/grants/reports/{interim.pk}/review", {"accept": True})
     assert accepted.json()["status"] == "accepted"
     assert [r["id"] for r in other.get("/api/grants/reports").json()] == []

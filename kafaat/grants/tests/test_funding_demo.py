@@ -1,5 +1,5 @@
-"""The grants demo: one restricted call with two lots, 40 concept notes, 15 full applications, 3 reviewers each
-with one declared conflict (replaced), 6 awards with agreements and tranches in every state, one interim
+"""The grants demo: one restricted call with two lots, 40 concept notes, 15 full applications, 3 reviewers
+each with one declared conflict (replaced), 6 awards with agreements and tranches in every state, one interim
 report accepted with expenditure and indicator values, drafts for the applicant log-ins, assignments still to
 declare and score for the demo reviewer; consistent totals; loading it again changes nothing."""
 
@@ -33,8 +33,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def demo_world(make_organisation, make_member, django_user_model):
     agency = make_organisation("agence-kafaat", "04.421", type=Organisation.Type.IMPLEMENTING_AGENCY)
-    for code, place in (("amal-oujda", "02.411"), ("tanmia-tanger", "01.511"), ("nour-rabat", "04.421"),
-                        ("atlas-beni-mellal", "05.091")):  # fmt: skip
+    for code, place in (
+        ("amal-oujda", "02.411"),
+        ("tanmia-tanger", "01.511"),
+        ("nour-rabat", "04.421"),
+        ("atlas-beni-mellal", "05.091"),
+    ):
         make_organisation(code, place)
     make_organisation("ista-oujda", "02.411", type=Organisation.Type.TRAINING_PROVIDER)
     make_organisation("ue-maroc", "04.421", type=Organisation.Type.DONOR)
@@ -47,7 +51,9 @@ def demo_world(make_organisation, make_member, django_user_model):
     project = Project.objects.create(code="kafaat-emploi", name_fr="Kafaat", start_date=date(2025, 1, 1))
     node = LogframeNode.objects.create(project=project, level="output", code="OP1.2", name_fr="Formation")
     for code in ("P1.5", "P2.1"):
-        Indicator.objects.create(project=project, node=node, code=code, name_fr=code, measure="people_enrolled")
+        Indicator.objects.create(
+            project=project, node=node, code=code, name_fr=code, measure="people_enrolled"
+        )
     return project
 
 
@@ -61,17 +67,26 @@ def test_the_demo_call_and_its_counts(demo_world):
     assert applications.count() == 40
     full = applications.exclude(status__in=("concept_ineligible", "concept_rejected"))
     assert full.count() == 15
-    assert Decision.objects.filter(application__call=call, stage=Stage.CONCEPT, outcome="shortlisted").count() == 15
+    assert (
+        Decision.objects.filter(application__call=call, stage=Stage.CONCEPT, outcome="shortlisted").count()
+        == 15
+    )
     # 3 reviewers, each with exactly one declared conflict, each replaced.
     conflicts = Assignment.objects.filter(application__call=call, status=Assignment.Status.CONFLICTED)
-    assert sorted(conflicts.values_list("reviewer__username", flat=True)) == ["reviewer", "reviewer2", "reviewer3"]
+    assert sorted(conflicts.values_list("reviewer__username", flat=True)) == [
+        "reviewer",
+        "reviewer2",
+        "reviewer3",
+    ]
     for conflict in conflicts:
         assert Assignment.objects.filter(replaces=conflict, status=Assignment.Status.SUBMITTED).exists()
     # Totals: budget lines, scores on 100.
     for application in applications:
         lines = list(application.budget_lines.all())
         assert application.total_cost == sum(line.total for line in lines)
-        assert application.requested_amount == application.total_cost - sum(line.cofinancing for line in lines)
+        assert application.requested_amount == application.total_cost - sum(
+            line.cofinancing for line in lines
+        )
     for assignment in Assignment.objects.filter(status=Assignment.Status.SUBMITTED).prefetch_related(
         "scores__criterion"
     )[:40]:
@@ -83,9 +98,15 @@ def test_the_demo_call_and_its_counts(demo_world):
     assert Agreement.objects.filter(application__call=call).count() == 6
     assert set(Tranche.objects.values_list("status", flat=True)) == {"planned", "released", "paid"}
     accepted = Report.objects.get(status=Report.Status.ACCEPTED)
-    assert accepted.kind == Report.Kind.INTERIM and accepted.expenditures.exists() and accepted.values.count() == 2
+    assert (
+        accepted.kind == Report.Kind.INTERIM
+        and accepted.expenditures.exists()
+        and accepted.values.count() == 2
+    )
     assert Report.objects.filter(status=Report.Status.SUBMITTED).count() == 1
-    releasable = [t for t in Tranche.objects.filter(status="planned") if conditions.tranche_condition(t) is None]
+    releasable = [
+        t for t in Tranche.objects.filter(status="planned") if conditions.tranche_condition(t) is None
+    ]
     assert len(releasable) == 1  # the officer has one to release
     for tranche in Tranche.objects.annotate(paid=Sum("payments__amount")).filter(status="paid"):
         assert tranche.paid == tranche.amount
@@ -100,8 +121,11 @@ def test_the_demo_call_and_its_counts(demo_world):
     mine = Assignment.objects.filter(reviewer__username="reviewer")
     assert mine.filter(status=Assignment.Status.ASSIGNED).count() == 1
     assert mine.filter(status=Assignment.Status.CLEARED).count() == 1
-    per_application = Assignment.objects.filter(application__call=call, stage=Stage.FULL).values(
-        "application").annotate(n=Count("id"))  # fmt: skip
+    per_application = (
+        Assignment.objects.filter(application__call=call, stage=Stage.FULL)
+        .values("application")
+        .annotate(n=Count("id"))
+    )
     assert all(row["n"] == 2 for row in per_application)
 
 

@@ -1,6 +1,6 @@
-"""The funding pages by persona: the officer's agreements (release when allowed, payments, review of a report),
-the grantee's "my grants" and report form, the donor's aggregates; out-of-scope ids are 404, wrong roles 403;
-the home panels count what the pages list."""
+"""The funding pages by persona: the officer's agreements (release when allowed, payments, review of a
+report), the grantee's "my grants" and report form, the donor's aggregates; out-of-scope ids are 404, wrong
+roles 403; the home panels count what the pages list."""
 
 from __future__ import annotations
 
@@ -32,14 +32,22 @@ def test_officer_draws_up_signs_releases_and_pays_from_the_pages(grants):
     listing = officer.get(reverse("grants:agreements"))
     assert listing.status_code == 200 and application.reference in listing.content.decode()
     today = timezone.localdate()
-    form = {"reference": "CS-P-1", "amount": "500000", "start_date": str(today.replace(day=1)),
-            "end_date": str(today.replace(year=today.year + 1)), "shares": "40/40/20",
-            "interim_reports": str(today.replace(month=12, day=31) if today.month < 12 else today)}  # fmt: skip
+    form = {
+        "reference": "CS-P-1",
+        "amount": "500000",
+        "start_date": str(today.replace(day=1)),
+        "end_date": str(today.replace(year=today.year + 1)),
+        "shares": "40/40/20",
+        "interim_reports": str(today.replace(month=12, day=31) if today.month < 12 else today),
+    }
     response = officer.post(reverse("grants:new_agreement", args=[application.pk]), form)
     agreement = Agreement.objects.get(reference="CS-P-1")
     assert response.status_code == 302
-    assert list(agreement.tranches.values_list("condition", flat=True)) == ["signature", "report_accepted",
-                                                                          "expenditure"]  # fmt: skip
+    assert list(agreement.tranches.values_list("condition", flat=True)) == [
+        "signature",
+        "report_accepted",
+        "expenditure",
+    ]
     officer.post(reverse("grants:sign_agreement", args=[agreement.pk]), {"signed_on": str(today)})
     page = officer.get(reverse("grants:agreement", args=[agreement.pk])).content.decode()
     first = agreement.tranches.get(number=1)
@@ -47,11 +55,16 @@ def test_officer_draws_up_signs_releases_and_pays_from_the_pages(grants):
     assert reverse("grants:release_tranche", args=[agreement.tranches.get(number=2).pk]) not in page
     assert "has not been accepted" in page  # the second tranche's condition, told
     officer.post(reverse("grants:release_tranche", args=[first.pk]))
-    response = officer.post(reverse("grants:pay_tranche", args=[first.pk]),
-                            {"paid_on": str(today), "amount": "999999", "reference": "V1"}, follow=True)  # fmt: skip
+    response = officer.post(
+        reverse("grants:pay_tranche", args=[first.pk]),
+        {"paid_on": str(today), "amount": "999999", "reference": "V1"},
+        follow=True,
+    )
     assert "exceed the tranche" in response.content.decode()
-    officer.post(reverse("grants:pay_tranche", args=[first.pk]),
-                 {"paid_on": str(today), "amount": "200000", "reference": "V1"})  # fmt: skip
+    officer.post(
+        reverse("grants:pay_tranche", args=[first.pk]),
+        {"paid_on": str(today), "amount": "200000", "reference": "V1"},
+    )
     first.refresh_from_db()
     assert first.status == Tranche.Status.PAID
     page = officer.get(reverse("grants:agreement", args=[agreement.pk])).content.decode()
@@ -61,9 +74,16 @@ def test_officer_draws_up_signs_releases_and_pays_from_the_pages(grants):
 def test_bad_agreement_form_is_told(grants):
     application = awarded_application(grants)
     officer = _client(grants["users"]["officer"])
-    response = officer.post(reverse("grants:new_agreement", args=[application.pk]),
-                            {"reference": "X", "amount": "500000", "start_date": "2026-01-01",
-                             "end_date": "2026-12-31", "shares": "40/abc"})  # fmt: skip
+    response = officer.post(
+        reverse("grants:new_agreement", args=[application.pk]),
+        {
+            "reference": "X",
+            "amount": "500000",
+            "start_date": "2026-01-01",
+            "end_date": "2026-12-31",
+            "shares": "40/abc",
+        },
+    )
     assert response.status_code == 200 and "40/40/20" in response.content.decode()
     assert not Agreement.objects.exists()
 
@@ -77,9 +97,15 @@ def test_grantee_writes_the_report_officer_accepts(grants):
     assert mine.status_code == 200 and agreement.reference in mine.content.decode()
     line = application.budget_lines.first()
     trained = grants["indicators"][0]
-    grantee.post(reverse("grants:report", args=[interim.pk]),
-                 {"narrative": "تقرير", f"line_{line.pk}": "1 000", f"indicator_{trained.pk}": "12",
-                  f"women_{trained.pk}": "5"})  # fmt: skip
+    grantee.post(
+        reverse("grants:report", args=[interim.pk]),
+        {
+            "narrative": "تقرير",
+            f"line_{line.pk}": "1 000",
+            f"indicator_{trained.pk}": "12",
+            f"women_{trained.pk}": "5",
+        },
+    )
     grantee.post(reverse("grants:submit_report", args=[interim.pk]))
     interim.refresh_from_db()
     assert interim.status == Report.Status.SUBMITTED

@@ -14,7 +14,7 @@ from django.http import Http404
 from kafaat.core.models import AuditEvent
 from kafaat.grants.models import Report, ReportedValue
 from kafaat.grants.services import reports
-from kafaat.grants.tests.test_funding_setup import english, awarded_application, draw_up
+from kafaat.grants.tests.test_funding_setup import awarded_application, draw_up, english
 from kafaat.results.models import Indicator, LogframeNode
 
 pytestmark = pytest.mark.django_db
@@ -32,13 +32,19 @@ def test_write_submit_accept(grants, interim):
     line = interim.agreement.application.budget_lines.first()
     trained, placed = grants["indicators"]
     reports.save_report(
-        grantee, interim, narrative="Deux sessions.", file=SimpleUploadedFile("rapport.pdf", b"%PDF-1.4 x"),
-        expenditures={line.pk: "12 000,50"}, values={trained.pk: ("48", "27"), placed.pk: ("", None)},
-    )  # fmt: skip
+        grantee,
+        interim,
+        narrative="Deux sessions.",
+        file=SimpleUploadedFile("rapport.pdf", b"%PDF-1.4 x"),
+        expenditures={line.pk: "12 000,50"},
+        values={trained.pk: ("48", "27"), placed.pk: ("", None)},
+    )
     interim.refresh_from_db()
     assert interim.file.name.endswith(".pdf")
     assert interim.expenditures.get().amount == Decimal("12000.50")
-    assert list(interim.values.values_list("indicator_id", "value", "women")) == [(trained.pk, Decimal("48"), 27)]
+    assert list(interim.values.values_list("indicator_id", "value", "women")) == [
+        (trained.pk, Decimal("48"), 27)
+    ]
     reports.submit_report(grantee, interim)
     interim.refresh_from_db()
     assert interim.status == Report.Status.SUBMITTED and interim.submitted_at
@@ -84,9 +90,15 @@ def test_submit_needs_a_narrative(grants, interim):
 def test_bad_report_input_is_refused_with_the_field(grants, interim, kwargs, field):
     other = awarded_application(grants, "ngo_b", "tanger")
     node = LogframeNode.objects.first()
-    foreign_indicator = Indicator.objects.create(project=grants["project"], node=node, code="9.z", name_fr="Autre")
-    keys = {"line": interim.agreement.application.budget_lines.first().pk, "trained": grants["indicators"][0].pk,
-            "other": foreign_indicator.pk, "foreign": other.budget_lines.first().pk}  # fmt: skip
+    foreign_indicator = Indicator.objects.create(
+        project=grants["project"], node=node, code="9.z", name_fr="Autre"
+    )
+    keys = {
+        "line": interim.agreement.application.budget_lines.first().pk,
+        "trained": grants["indicators"][0].pk,
+        "other": foreign_indicator.pk,
+        "foreign": other.budget_lines.first().pk,
+    }
     resolved = {name: {keys[k]: v for k, v in value.items()} for name, value in kwargs.items()}
     with pytest.raises(ValidationError) as refused:
         reports.save_report(grants["users"]["applicant_a"], interim, **resolved)

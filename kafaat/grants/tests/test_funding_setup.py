@@ -26,24 +26,54 @@ def awarded_application(grants, organisation: str = "ngo_a", lot: str = "orienta
     """An application awarded 500,000 MAD (total cost 560,000, of which 60,000 co-financing)."""
     n = next(_NUMBER)
     application = Application.objects.create(
-        call=grants["call"], lot=grants["lots"][lot], organisation=grants[organisation], reference=f"T-{n:04}",
-        status="awarded", title=f"Projet pilote {n}", summary="Former et insérer.", duration_months=12,
-    )  # fmt: skip
+        call=grants["call"],
+        lot=grants["lots"][lot],
+        organisation=grants[organisation],
+        reference=f"T-{n:04}",
+        status="awarded",
+        title=f"Projet pilote {n}",
+        summary="Former et insérer.",
+        duration_months=12,
+    )
     lines = [
-        BudgetLine(application=application, position=1, category="staff", description="Coordination",
-                   unit="mois", quantity=Decimal("12"), unit_cost=Decimal("10000"), cofinancing=Decimal("20000")),
-        BudgetLine(application=application, position=2, category="training", description="Formations",
-                   unit="session", quantity=Decimal("10"), unit_cost=Decimal("44000"), cofinancing=Decimal("40000")),
-    ]  # fmt: skip
+        BudgetLine(
+            application=application,
+            position=1,
+            category="staff",
+            description="Coordination",
+            unit="mois",
+            quantity=Decimal("12"),
+            unit_cost=Decimal("10000"),
+            cofinancing=Decimal("20000"),
+        ),
+        BudgetLine(
+            application=application,
+            position=2,
+            category="training",
+            description="Formations",
+            unit="session",
+            quantity=Decimal("10"),
+            unit_cost=Decimal("44000"),
+            cofinancing=Decimal("40000"),
+        ),
+    ]
     BudgetLine.objects.bulk_create(lines)
     application.total_cost = Decimal("560000")
     application.requested_amount = Decimal("500000")
     application.save()
     TargetGroup.objects.create(application=application, group="neet_youth", women=30, men=20)
     for indicator in grants["indicators"]:
-        IndicatorContribution.objects.create(application=application, indicator=indicator, target=Decimal("50"))
-    Decision.objects.create(application=application, stage=Stage.FULL, outcome=Decision.Outcome.AWARDED,
-                            reason="Retenu.", amount=Decimal("500000"), decided_by=grants["users"]["committee"])  # fmt: skip
+        IndicatorContribution.objects.create(
+            application=application, indicator=indicator, target=Decimal("50")
+        )
+    Decision.objects.create(
+        application=application,
+        stage=Stage.FULL,
+        outcome=Decision.Outcome.AWARDED,
+        reason="Retenu.",
+        amount=Decimal("500000"),
+        decided_by=grants["users"]["committee"],
+    )
     return application
 
 
@@ -66,10 +96,15 @@ def draw_up(grants, application: Application, *, amount: Decimal = Decimal("5000
     today = timezone.localdate()
     tranches, schedule = standard_schedule(today)
     agreement = agreements.create_agreement(
-        grants["users"]["officer"], application, reference=f"CS-{application.reference}", amount=amount,
-        start_date=today - timedelta(days=60), end_date=today + timedelta(days=300), tranches=tranches,
+        grants["users"]["officer"],
+        application,
+        reference=f"CS-{application.reference}",
+        amount=amount,
+        start_date=today - timedelta(days=60),
+        end_date=today + timedelta(days=300),
+        tranches=tranches,
         schedule=schedule,
-    )  # fmt: skip
+    )
     if sign:
         agreements.sign_agreement(grants["users"]["officer"], agreement, today - timedelta(days=50))
         agreement.refresh_from_db()

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from kafaat.grants.models import Beneficiary, Report
 from kafaat.grants.services import agreements, measures, reports
-from kafaat.grants.tests.test_funding_setup import english, awarded_application, draw_up
+from kafaat.grants.tests.test_funding_setup import awarded_application, draw_up, english
 from kafaat.registry.models import Consent, Person
 from kafaat.results import services as results
 from kafaat.results.models import ManualValue
@@ -40,7 +40,9 @@ def test_accepted_values_count_for_the_manual_indicator_cumulatively(grants):
     assert list(ManualValue.objects.filter(indicator=trained).values_list("period_end", "value")) == [
         (interim_1.period_end, Decimal("30"))
     ]
-    reports.save_report(grants["users"]["applicant_a"], interim_2, narrative="x", values={trained.pk: ("20", None)})
+    reports.save_report(
+        grants["users"]["applicant_a"], interim_2, narrative="x", values={trained.pk: ("20", None)}
+    )
     reports.submit_report(grants["users"]["applicant_a"], interim_2)
     assert ManualValue.objects.get(indicator=trained).value == Decimal("30")  # submitted does not count
     reports.review_report(grants["users"]["officer"], interim_2, accept=True)
@@ -56,11 +58,21 @@ def test_accepted_values_count_for_the_manual_indicator_cumulatively(grants):
 
 
 def _person(grants, territory, n, sex="F", consent=True, organisation="ngo_a", **fields):
-    person = Person.objects.create(registered_by=grants[organisation], sex=sex, territory=territory("02.411"),
-                                   first_name_latin=f"P{n}", last_name_latin="Test", **fields)  # fmt: skip
+    person = Person.objects.create(
+        registered_by=grants[organisation],
+        sex=sex,
+        territory=territory("02.411"),
+        first_name_latin=f"P{n}",
+        last_name_latin="Test",
+        **fields,
+    )
     if consent:
-        Consent.objects.create(person=person, purpose=Consent.Purpose.REGISTRATION, given_on=date(2026, 1, 1),
-                               recorded_for=grants[organisation])  # fmt: skip
+        Consent.objects.create(
+            person=person,
+            purpose=Consent.Purpose.REGISTRATION,
+            given_on=date(2026, 1, 1),
+            recorded_for=grants[organisation],
+        )
     return person
 
 
@@ -104,7 +116,9 @@ def test_figures_by_lot_and_type_success_rate_amounts(grants):
     rejected.save()
     first = a.tranches.get(number=1)
     agreements.release_tranche(officer, first)
-    agreements.record_payment(officer, first, paid_on=timezone.localdate(), amount=Decimal("150000"), reference="V")
+    agreements.record_payment(
+        officer, first, paid_on=timezone.localdate(), amount=Decimal("150000"), reference="V"
+    )
     figures = measures.grant_figures(grants["users"]["donor"])
     assert (figures.calls, figures.applications, figures.decided, figures.funded) == (1, 3, 3, 2)
     assert figures.success_rate == Decimal("66.7")
@@ -120,8 +134,13 @@ def test_iati_activity_has_the_disbursements_and_the_grantee(grants):
     agreement = draw_up(grants, awarded_application(grants))
     first = agreement.tranches.get(number=1)
     agreements.release_tranche(officer, first)
-    agreements.record_payment(officer, first, paid_on=timezone.localdate() - timedelta(days=1), amount=first.amount,
-                              reference="VIR-77")  # fmt: skip
+    agreements.record_payment(
+        officer,
+        first,
+        paid_on=timezone.localdate() - timedelta(days=1),
+        amount=first.amount,
+        reference="VIR-77",
+    )
     activity = measures.iati_activity(grants["project"])
     assert [(t.type, t.value.value, t.ref) for t in activity.transactions] == [("3", first.amount, "VIR-77")]
     receiver = activity.transactions[0].receiver

@@ -16,4 +16,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, today=None, **options):
         sent = reports.send_reminders(today)
-        self.stdout.write(self.style.SUCCESS(f"{sent.reports} reports reminded, {sent.messages} e-mails sent."))
+        self.stdout.write(
+            self.style.SUCCESS(f"{sent.reports} reports reminded, {sent.messages} e-mails sent.")
+        )

@@ -26,22 +26,34 @@ class AgreementForm(forms.Form):
     start_date = forms.DateField(label=_("start date"), widget=_DAY)
     end_date = forms.DateField(label=_("end date"), widget=_DAY)
     shares = forms.CharField(
-        label=_("tranches (shares in %)"), initial="40/40/20", max_length=60,
-        help_text=_("The first tranche is paid on signature; each next one once the matching interim report "
-                    "is accepted; a last tranche without a report once 70 per cent of the paid tranches are "
-                    "justified by accepted reports."),
-    )  # fmt: skip
+        label=_("tranches (shares in %)"),
+        initial="40/40/20",
+        max_length=60,
+        help_text=_(
+            "The first tranche is paid on signature; each next one once the matching interim report "
+            "is accepted; a last tranche without a report once 70 per cent of the paid tranches are "
+            "justified by accepted reports."
+        ),
+    )
     interim_reports = forms.CharField(
-        label=_("interim reports: periods ending on"), required=False, max_length=200,
-        help_text=_("Dates (YYYY-MM-DD) separated by commas; each report is due 30 days after its period "
-                    "ends, the final report 60 days after the agreement ends."),
-    )  # fmt: skip
+        label=_("interim reports: periods ending on"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "Dates (YYYY-MM-DD) separated by commas; each report is due 30 days after its period "
+            "ends, the final report 60 days after the agreement ends."
+        ),
+    )
 
     def clean_shares(self) -> list[Decimal]:
         try:
-            shares = [Decimal(part.strip().replace(",", ".")) for part in self.cleaned_data["shares"].split("/")]
+            shares = [
+                Decimal(part.strip().replace(",", ".")) for part in self.cleaned_data["shares"].split("/")
+            ]
         except InvalidOperation:
-            raise ValidationError(_("Write the shares as numbers separated by a slash, e.g. 40/40/20.")) from None
+            raise ValidationError(
+                _("Write the shares as numbers separated by a slash, e.g. 40/40/20.")
+            ) from None
         if any(not s.is_finite() or s <= 0 for s in shares):
             raise ValidationError(_("Write the shares as numbers separated by a slash, e.g. 40/40/20."))
         return shares
@@ -63,7 +75,9 @@ class AgreementForm(forms.Form):
             elif number - 1 <= len(interims):
                 tranches.append(TrancheSpec(share, Tranche.Condition.REPORT_ACCEPTED, report=number - 1))
             else:
-                tranches.append(TrancheSpec(share, Tranche.Condition.EXPENDITURE, expenditure_share=JUSTIFIED))
+                tranches.append(
+                    TrancheSpec(share, Tranche.Condition.EXPENDITURE, expenditure_share=JUSTIFIED)
+                )
         schedule = Schedule(
             [(end, end + timedelta(days=REPORT_DAYS)) for end in interims],
             (data["end_date"], data["end_date"] + timedelta(days=FINAL_DAYS)),
@@ -83,10 +97,15 @@ class PaymentForm(forms.Form):
 
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(
-        label=_("decision"), choices=[("accept", _("Accept the report")), ("return", _("Return it for changes"))]
+        label=_("decision"),
+        choices=[("accept", _("Accept the report")), ("return", _("Return it for changes"))],
     )
-    note = forms.CharField(label=_("note to the grantee"), required=False, max_length=5000,
-                           widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    note = forms.CharField(
+        label=_("note to the grantee"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class BeneficiaryForm(forms.Form):
@@ -96,6 +115,10 @@ class BeneficiaryForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people
         self.fields["person"].label_from_instance = lambda p: " · ".join(
-            n for n in (f"{p.first_name_latin} {p.last_name_latin}".strip(),
-                        f"{p.first_name_ar} {p.last_name_ar}".strip()) if n
-        )  # fmt: skip
+            n
+            for n in (
+                f"{p.first_name_latin} {p.last_name_latin}".strip(),
+                f"{p.first_name_ar} {p.last_name_ar}".strip(),
+            )
+            if n
+        )

@@ -30,15 +30,21 @@ def officer_figures(user) -> OfficerFigures | None:
     if not access.has_permission(user, access_rules.MANAGE_CALLS):
         return None
     managed = access.organisations_where(user, access_rules.MANAGE_CALLS)
-    tranches = Tranche.objects.filter(status=Tranche.Status.PLANNED, agreement__status=Agreement.Status.SIGNED)
+    tranches = Tranche.objects.filter(
+        status=Tranche.Status.PLANNED, agreement__status=Agreement.Status.SIGNED
+    )
     if not (user.is_superuser and user.is_active):
         tranches = tranches.filter(agreement__application__call__organisation__in=managed)
     planned = tranches.select_related("agreement", "report").order_by("id")[:TRANCHES_CHECKED]
     releasable = sum(1 for t in planned if conditions.tranche_condition(t) is None)
     to_review = reports.reports_to_review(user).count()
     awaiting = awaiting_agreement(user).count()
-    if not (to_review or releasable or awaiting or Agreement.objects.filter(
-            application__call__organisation__in=managed).exists()):  # fmt: skip
+    if not (
+        to_review
+        or releasable
+        or awaiting
+        or Agreement.objects.filter(application__call__organisation__in=managed).exists()
+    ):
         return None  # an administrator of an organisation without calls: nothing to say
     return OfficerFigures(to_review, releasable, awaiting)
 

@@ -18,7 +18,13 @@ from kafaat.core import access
 from kafaat.core.models import Project
 from kafaat.grants import access_rules
 from kafaat.grants.models import Application, Report
-from kafaat.grants.pages.funding.forms import AgreementForm, BeneficiaryForm, PaymentForm, ReviewForm, SignForm
+from kafaat.grants.pages.funding.forms import (
+    AgreementForm,
+    BeneficiaryForm,
+    PaymentForm,
+    ReviewForm,
+    SignForm,
+)
 from kafaat.grants.services import agreements as services
 from kafaat.grants.services import measures, reports
 from kafaat.grants.services.workflow import TransitionRefused
@@ -49,20 +55,29 @@ def agreements(request):
     rows = services.agreements_for(request.user)
     if not request.user.is_superuser:
         rows = rows.filter(application__call__organisation__in=managed)
-    return render(request, "grants/funding/agreements.html", {
-        "agreements": rows.order_by("reference"), "awaiting": awaiting_agreement(request.user),
-        "to_review": reports.reports_to_review(request.user)[:50],
-    })  # fmt: skip
+    return render(
+        request,
+        "grants/funding/agreements.html",
+        {
+            "agreements": rows.order_by("reference"),
+            "awaiting": awaiting_agreement(request.user),
+            "to_review": reports.reports_to_review(request.user)[:50],
+        },
+    )
 
 
 def my_grants(request):
     _signed_in(request)
     if not access.has_permission(request.user, access_rules.APPLY):
         raise PermissionDenied
-    return render(request, "grants/funding/my_grants.html", {
-        "agreements": services.grantee_agreements(request.user).order_by("reference"),
-        "due": reports.reports_due(request.user, within_days=366),
-    })  # fmt: skip
+    return render(
+        request,
+        "grants/funding/my_grants.html",
+        {
+            "agreements": services.grantee_agreements(request.user).order_by("reference"),
+            "due": reports.reports_due(request.user, within_days=366),
+        },
+    )
 
 
 def _agreement_context(request, agreement, **extra) -> dict:
@@ -70,19 +85,25 @@ def _agreement_context(request, agreement, **extra) -> dict:
     officer = access_rules.can_manage_call(user, agreement.application.call)
     grantee = access_rules.is_applicant_of(user, agreement.application)
     return {
-        "agreement": agreement, "application": agreement.application, "is_officer": officer,
-        "is_grantee": grantee, "tranches": services.tranche_states(agreement),
-        "reports": agreement.reports.all(), "budget": services.budget_vs_actual(agreement),
+        "agreement": agreement,
+        "application": agreement.application,
+        "is_officer": officer,
+        "is_grantee": grantee,
+        "tranches": services.tranche_states(agreement),
+        "reports": agreement.reports.all(),
+        "budget": services.budget_vs_actual(agreement),
         "disbursed": services.disbursed(agreement),
         "beneficiaries": agreement.beneficiaries.select_related("person").order_by("added_at", "id")[:200]
-        if grantee else None,
+        if grantee
+        else None,
         "beneficiary_count": agreement.beneficiaries.count(),
         "sign_form": SignForm() if officer and agreement.status == "draft" else None,
         "payment_form": PaymentForm() if officer else None,
         "beneficiary_form": BeneficiaryForm(services.candidate_beneficiaries(user, agreement))
-        if grantee and agreement.status == "signed" else None,
+        if grantee and agreement.status == "signed"
+        else None,
         **extra,
-    }  # fmt: skip
+    }
 
 
 def agreement(request, pk: int):
@@ -99,22 +120,33 @@ def new_agreement(request, pk: int):
     if not access_rules.can_manage_call(request.user, application.call):
         raise PermissionDenied
     ceiling = services.awarded_amount(application)
-    form = AgreementForm(request.POST or None, initial={"amount": ceiling, "reference": f"CS-{application.reference}"})
+    form = AgreementForm(
+        request.POST or None, initial={"amount": ceiling, "reference": f"CS-{application.reference}"}
+    )
     if request.method == "POST" and form.is_valid():
         tranches, schedule = form.schedules()
         data = form.cleaned_data
         try:
             created = services.create_agreement(
-                request.user, application, reference=data["reference"], amount=data["amount"],
-                start_date=data["start_date"], end_date=data["end_date"], tranches=tranches, schedule=schedule,
-            )  # fmt: skip
+                request.user,
+                application,
+                reference=data["reference"],
+                amount=data["amount"],
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                tranches=tranches,
+                schedule=schedule,
+            )
         except ValidationError as error:
             _refusal(request, error)
         else:
             messages.success(request, _("The agreement is drawn up: record its signature once signed."))
             return redirect("grants:agreement", created.pk)
-    return render(request, "grants/funding/new_agreement.html",
-                  {"application": application, "form": form, "ceiling": ceiling})  # fmt: skip
+    return render(
+        request,
+        "grants/funding/new_agreement.html",
+        {"application": application, "form": form, "ceiling": ceiling},
+    )
 
 
 @require_POST
@@ -193,14 +225,17 @@ def _report_context(request, report: Report, **extra) -> dict:
     values = {v.indicator_id: v for v in report.values.all()}
     budget = services.budget_vs_actual(agreement)
     return {
-        "report": report, "agreement": agreement, "application": agreement.application, "editable": editable,
+        "report": report,
+        "agreement": agreement,
+        "application": agreement.application,
+        "editable": editable,
         "is_officer": access_rules.can_manage_call(user, agreement.application.call),
         "lines": [(row, spent.get(row.line.pk)) for row in budget if row.line is not None],
         "budget_total": budget[-1],
         "contributions": [(c, values.get(c.indicator_id)) for c in reports.contributions_of(report)],
         "review_form": ReviewForm() if report.status == Report.Status.SUBMITTED else None,
         **extra,
-    }  # fmt: skip
+    }
 
 
 def _posted_number(raw: str):
@@ -221,11 +256,19 @@ def report(request, pk: int):
         indicators = reports.contributions_of(found).values_list("indicator_id", flat=True)
         try:
             reports.save_report(
-                request.user, found, narrative=request.POST.get("narrative", ""), file=request.FILES.get("file"),
+                request.user,
+                found,
+                narrative=request.POST.get("narrative", ""),
+                file=request.FILES.get("file"),
                 expenditures={pk_: _posted_number(request.POST.get(f"line_{pk_}")) for pk_ in lines},
-                values={i: (_posted_number(request.POST.get(f"indicator_{i}")),
-                            _posted_number(request.POST.get(f"women_{i}"))) for i in indicators},
-            )  # fmt: skip
+                values={
+                    i: (
+                        _posted_number(request.POST.get(f"indicator_{i}")),
+                        _posted_number(request.POST.get(f"women_{i}")),
+                    )
+                    for i in indicators
+                },
+            )
         except ValidationError as error:
             _refusal(request, error)
         else:
@@ -253,8 +296,12 @@ def review(request, pk: int):
         messages.error(request, _("Say whether the report is accepted or returned."))
         return redirect("grants:report", found.pk)
     try:
-        reports.review_report(request.user, found, accept=form.cleaned_data["decision"] == "accept",
-                              note=form.cleaned_data["note"])  # fmt: skip
+        reports.review_report(
+            request.user,
+            found,
+            accept=form.cleaned_data["decision"] == "accept",
+            note=form.cleaned_data["note"],
+        )
         messages.success(request, _("The review is recorded."))
     except ValidationError as error:
         _refusal(request, error)
@@ -271,8 +318,18 @@ def figures(request):
     vulnerability = [
         (measures.VULNERABILITIES[key], table) for key, table in result.beneficiaries_by_vulnerability.items()
     ]
-    sexes = [(measures.SEXES.get(key, _("Not recorded")), result.beneficiaries_by_sex.cells[key])
-             for key in result.beneficiaries_by_sex.keys]  # fmt: skip
-    return render(request, "grants/funding/figures.html", {
-        "figures": result, "projects": projects, "chosen": chosen, "vulnerability": vulnerability, "sexes": sexes,
-    })  # fmt: skip
+    sexes = [
+        (measures.SEXES.get(key, _("Not recorded")), result.beneficiaries_by_sex.cells[key])
+        for key in result.beneficiaries_by_sex.keys
+    ]
+    return render(
+        request,
+        "grants/funding/figures.html",
+        {
+            "figures": result,
+            "projects": projects,
+            "chosen": chosen,
+            "vulnerability": vulnerability,
+            "sexes": sexes,
+        },
+    )
