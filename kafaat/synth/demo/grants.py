@@ -1,14 +1,13 @@
 """Demo grants: one restricted call of the Kafaat programme (agence-kafaat, PRAG grid) with two lots
 (Oriental, Tanger-Tétouan-Al Hoceïma): 40 concept notes, 15 shortlisted full applications, 3 reviewers each
-with one declared conflict (replaced by the third), scores and decisions, 6 awards with agreements whose tranches are
-in every state (planned, released, paid), one interim report accepted with its expenditure and indicator
-values, one submitted (to review), one due within the week; an open call with a draft for each applicant
-log-in; and for the demo `reviewer`, assignments still to declare and to score.
+with one declared conflict (replaced by the third), scores and decisions, 6 awards with agreements whose
+tranches are in every state (planned, released, paid), one interim report accepted with its expenditure and
+indicator values, one submitted (to review), one due within the week; an open call with a draft for each
+applicant log-in; and for the demo `reviewer`, assignments still to declare and to score.
 
 Rows are written with the models, deterministically (dates relative to today), with consistent totals: an
-application's total cost and amount requested are its budget lines', a review's total the points of its scores
-on 100. Idempotent: nothing is written when the call is there already.
-"""
+application's total cost and amount requested are its budget lines', a review's total the points of its
+scores on 100. Idempotent: nothing is written when the call is there already."""
 
 from __future__ import annotations
 
