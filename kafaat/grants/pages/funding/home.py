@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from kafaat.core import access
@@ -16,7 +17,7 @@ from kafaat.grants.pages.funding.views import awaiting_agreement
 from kafaat.grants.services import reports
 
 SHOWN = 5
-TRANCHES_CHECKED = 200  # the planned tranches whose condition the panel evaluates (a bounded read)
+TRANCHES_CHECKED = 50  # the expenditure-conditioned tranches the panel evaluates (a bounded read)
 
 
 @dataclass(frozen=True)
@@ -35,8 +36,23 @@ def officer_figures(user) -> OfficerFigures | None:
     )
     if not (user.is_superuser and user.is_active):
         tranches = tranches.filter(agreement__application__call__organisation__in=managed)
-    planned = tranches.select_related("agreement", "report").order_by("id")[:TRANCHES_CHECKED]
-    releasable = sum(1 for t in planned if conditions.tranche_condition(t) is None)
+    # Signature and report conditions are counted in one query; the expenditure ones whose earlier
+    # tranches are paid (a few at a time) are evaluated, at most TRANCHES_CHECKED of them.
+    simple = tranches.filter(
+        Q(condition=Tranche.Condition.SIGNATURE)
+        | Q(condition=Tranche.Condition.REPORT_ACCEPTED, report__status=Report.Status.ACCEPTED)
+    ).count()
+    unpaid_before = Tranche.objects.filter(
+        agreement=OuterRef("agreement"), number__lt=OuterRef("number")
+    ).exclude(status=Tranche.Status.PAID)
+    spending = (
+        tranches.filter(condition=Tranche.Condition.EXPENDITURE)
+        .exclude(Exists(unpaid_before))
+        .select_related("agreement")
+    )
+    releasable = simple + sum(
+        1 for t in spending.order_by("id")[:TRANCHES_CHECKED] if conditions.tranche_condition(t) is None
+    )
     to_review = reports.reports_to_review(user).count()
     awaiting = awaiting_agreement(user).count()
     if not (
