@@ -147,3 +147,39 @@ def test_iati_activity_has_the_disbursements_and_the_grantee(grants):
     assert receiver.type == "22" and receiver.narratives[0].text == grants["ngo_a"].name_fr
     implementing = [o for o in activity.participating_orgs if o.role == "4"]
     assert [o.narratives[0].text for o in implementing] == [grants["ngo_a"].name_fr]
+
+
+def test_the_iati_document_with_grants_is_schema_valid(grants):
+    from lxml import etree
+
+    from kafaat.results import iati
+    from kafaat.results.models import ProjectProfile, ProjectSector
+
+    officer = grants["users"]["officer"]
+    project = grants["project"]
+    project.name_ar, project.name_en, project.end_date = "مشروع", "Project", date(2027, 12, 31)
+    project.save()
+    profile = ProjectProfile.objects.create(
+        project=project,
+        iati_identifier="XM-DAC-7-P-GRANTS",
+        reporting_org_ref="XM-DAC-7",
+        status="2",
+        description_fr="Projet",
+        description_ar="مشروع",
+        description_en="Project",
+        budget=1_000_000,
+    )
+    ProjectSector.objects.create(profile=profile, code="11330", percentage=100)
+    agreement = draw_up(grants, awarded_application(grants))
+    first = agreement.tranches.get(number=1)
+    agreements.release_tranche(officer, first)
+    agreements.record_payment(
+        officer, first, paid_on=timezone.localdate(), amount=first.amount, reference="VIR-9"
+    )
+    document = measures.iati_document(project, timezone.localdate())
+    assert iati.schema_errors(document) == []
+    tree = etree.fromstring(document)
+    transaction = tree.find("iati-activity/transaction")
+    assert transaction.find("transaction-type").get("code") == "3"
+    assert transaction.find("value").text.startswith("200000")
+    assert tree.find("iati-activity/participating-org[@role='4']") is not None
