@@ -184,3 +184,41 @@ def test_measures_for_the_donor_not_for_a_case_worker(grants):
     assert figures["beneficiaries_by_sex"] == {"F": 0, "M": 0, "unknown": 0}
     assert _api(grants["users"]["caseworker_a"]).get("/api/grants/measures").status_code == 403
     assert donor.get("/api/grants/measures", {"project": "nope"}).status_code == 404
+
+
+def test_beneficiaries_and_closing_by_api(grants, territory):
+    from datetime import date
+
+    from kafaat.registry.models import Consent, Person
+
+    agreement = draw_up(grants, awarded_application(grants))
+
+    def person(organisation, consent=True):
+        found = Person.objects.create(
+            registered_by=grants[organisation],
+            sex="F",
+            territory=territory("02.411"),
+            first_name_latin="Sara",
+        )
+        if consent:
+            Consent.objects.create(
+                person=found,
+                purpose="registration",
+                given_on=date(2026, 1, 1),
+                recorded_for=grants[organisation],
+            )
+        return found
+
+    grantee = _api(grants["users"]["applicant_a"])
+    url = f"/api/grants/agreements/{agreement.pk}/beneficiaries"
+    mine, unconsented, foreign = person("ngo_a"), person("ngo_a", consent=False), person("ngo_b")
+    added = _json(grantee, "post", url, {"person": mine.pk})
+    assert added.status_code == 201 and added.json()["person"] == mine.pk
+    assert _json(grantee, "post", url, {"person": mine.pk}).status_code == 400  # twice
+    assert _json(grantee, "post", url, {"person": unconsented.pk}).status_code == 400
+    assert _json(grantee, "post", url, {"person": foreign.pk}).status_code == 404
+    assert _json(grantee, "post", url, {"person": "x"}).status_code in (400, 422)
+    officer = _api(grants["users"]["officer"])
+    assert _json(officer, "post", url, {"person": mine.pk}).status_code == 403
+    closing = _json(officer, "post", f"/api/grants/agreements/{agreement.pk}/close")
+    assert closing.status_code == 409 and "final report" in closing.json()["detail"]
