@@ -27,7 +27,7 @@ _ID = Field(..., ge=1, le=2**31 - 1)
 _MONEY = Field(..., gt=0, lt=Decimal("1e12"), max_digits=14, decimal_places=2)
 
 
-class TrancheSchema(Schema):
+class FundingTranche(Schema):
     id: int
     number: int
     share: Decimal
@@ -41,7 +41,7 @@ class TrancheSchema(Schema):
     refusal: str | None = None
 
 
-class PaymentSchema(Schema):
+class FundingPayment(Schema):
     id: int
     tranche: int = Field(..., alias="tranche_id")
     paid_on: date
@@ -49,7 +49,7 @@ class PaymentSchema(Schema):
     reference: str
 
 
-class ReportSummary(Schema):
+class FundingReportSummary(Schema):
     id: int
     agreement: int = Field(..., alias="agreement_id")
     kind: str
@@ -61,7 +61,7 @@ class ReportSummary(Schema):
     review_note: str
 
 
-class BudgetRowSchema(Schema):
+class FundingBudgetRow(Schema):
     budget_line: int | None
     description: str
     budget: Decimal
@@ -69,7 +69,7 @@ class BudgetRowSchema(Schema):
     declared: Decimal
 
 
-class AgreementSummary(Schema):
+class FundingAgreementSummary(Schema):
     id: int
     reference: str
     application: int = Field(..., alias="application_id")
@@ -81,7 +81,7 @@ class AgreementSummary(Schema):
     signed_on: date | None
 
 
-class AgreementSchema(Schema):
+class FundingAgreement(Schema):
     id: int
     reference: str
     application: int
@@ -92,94 +92,94 @@ class AgreementSchema(Schema):
     status: str
     signed_on: date | None
     disbursed: Decimal
-    tranches: list[TrancheSchema]
-    reports: list[ReportSummary]
-    budget: list[BudgetRowSchema]
+    tranches: list[FundingTranche]
+    reports: list[FundingReportSummary]
+    budget: list[FundingBudgetRow]
 
 
-class TrancheIn(Schema):
+class FundingTrancheIn(Schema):
     share: Decimal = Field(..., gt=0, le=100, max_digits=5, decimal_places=2)
     condition: str = Field(..., max_length=20)
     report: int | str | None = None  # the interim report's number, or "final"
     expenditure_share: Decimal | None = Field(None, gt=0, le=100, max_digits=5, decimal_places=2)
 
 
-class ReportDates(Schema):
+class FundingReportDates(Schema):
     period_end: IsoDate
     due_date: IsoDate
 
 
-class AgreementIn(Schema):
+class FundingAgreementIn(Schema):
     application: int = _ID
     reference: str = Field(..., min_length=1, max_length=30)
     amount: Decimal = _MONEY
     start_date: IsoDate
     end_date: IsoDate
-    tranches: list[TrancheIn] = Field(..., min_length=1, max_length=12)
-    interim_reports: list[ReportDates] = Field([], max_length=12)
-    final_report: ReportDates
+    tranches: list[FundingTrancheIn] = Field(..., min_length=1, max_length=12)
+    interim_reports: list[FundingReportDates] = Field([], max_length=12)
+    final_report: FundingReportDates
 
 
-class SignIn(Schema):
+class FundingSignIn(Schema):
     signed_on: IsoDate
 
 
-class PaymentIn(Schema):
+class FundingPaymentIn(Schema):
     paid_on: IsoDate
     amount: Decimal = _MONEY
     reference: str = Field(..., min_length=1, max_length=60)
 
 
-class ExpenditureIn(Schema):
+class FundingExpenditureIn(Schema):
     budget_line: int = _ID
     amount: Decimal | None = Field(None, ge=0, lt=Decimal("1e12"), max_digits=14, decimal_places=2)
 
 
-class ValueIn(Schema):
+class FundingValueIn(Schema):
     indicator: int = _ID
     value: Decimal | None = Field(None, ge=0, lt=Decimal("1e12"), max_digits=14, decimal_places=2)
     women: int | None = Field(None, ge=0, le=10**9)
 
 
-class ReportIn(Schema):
+class FundingReportIn(Schema):
     narrative: str | None = Field(None, max_length=20000)
-    expenditures: list[ExpenditureIn] = Field([], max_length=200)
-    values: list[ValueIn] = Field([], max_length=100)
+    expenditures: list[FundingExpenditureIn] = Field([], max_length=200)
+    values: list[FundingValueIn] = Field([], max_length=100)
 
 
-class ReportSchema(ReportSummary):
+class FundingReport(FundingReportSummary):
     narrative: str
     expenditures: list[dict]
     values: list[dict]
 
 
-class ReviewIn(Schema):
+class FundingReviewIn(Schema):
     accept: bool
     note: str = Field("", max_length=5000)
 
 
-class BeneficiaryIn(Schema):
+class FundingBeneficiaryIn(Schema):
     person: int = _ID
 
 
-class BeneficiarySchema(Schema):
+class FundingBeneficiary(Schema):
     id: int
     agreement: int = Field(..., alias="agreement_id")
     person: int = Field(..., alias="person_id")
 
 
-class CountSchema(Schema):
+class FundingCount(Schema):
     key: str
     label: str
     applications: int
     funded: int
 
 
-class MeasuresSchema(Schema):
+class FundingMeasures(Schema):
     calls: int
     applications: int
-    by_lot: list[CountSchema]
-    by_applicant_type: list[CountSchema]
+    by_lot: list[FundingCount]
+    by_applicant_type: list[FundingCount]
     decided: int
     funded: int
     success_rate: Decimal | None
@@ -267,17 +267,19 @@ def _refused(error) -> Status:
     return Status(409, {"detail": " ".join(str(m) for m in error.messages)})
 
 
-@router.get("/grants/agreements", response=list[AgreementSummary], summary="The agreements the user may open")
+@router.get(
+    "/grants/agreements", response=list[FundingAgreementSummary], summary="The agreements the user may open"
+)
 def list_agreements(request: HttpRequest):
     return list(services.agreements_for(request.user).order_by("reference")[:500])
 
 
 @router.post(
     "/grants/agreements",
-    response={201: AgreementSchema},
+    response={201: FundingAgreement},
     summary="Draw up an awarded application's agreement",
 )
-def create_agreement(request: HttpRequest, payload: AgreementIn):
+def create_agreement(request: HttpRequest, payload: FundingAgreementIn):
     application = Application.objects.select_related("call").filter(pk=payload.application).first()
     if application is None or not access_rules.can_view_application(request.user, application):
         raise access.OutOfScope(Application, payload.application)
@@ -300,13 +302,13 @@ def create_agreement(request: HttpRequest, payload: AgreementIn):
     return Status(201, _agreement(agreement))
 
 
-@router.get("/grants/agreements/{int:pk}", response=AgreementSchema, summary="An agreement")
+@router.get("/grants/agreements/{int:pk}", response=FundingAgreement, summary="An agreement")
 def get_agreement(request: HttpRequest, pk: int):
     return _agreement(services.get_agreement(request.user, pk))
 
 
-@router.post("/grants/agreements/{int:pk}/sign", response=AgreementSchema, summary="Record the signature")
-def sign(request: HttpRequest, pk: int, payload: SignIn):
+@router.post("/grants/agreements/{int:pk}/sign", response=FundingAgreement, summary="Record the signature")
+def sign(request: HttpRequest, pk: int, payload: FundingSignIn):
     agreement = services.sign_agreement(
         request.user, services.get_agreement(request.user, pk), payload.signed_on
     )
@@ -315,7 +317,7 @@ def sign(request: HttpRequest, pk: int, payload: SignIn):
 
 @router.post(
     "/grants/agreements/{int:pk}/close",
-    response={200: AgreementSchema, 409: Error},
+    response={200: FundingAgreement, 409: Error},
     summary="Close the grant (final report accepted, every tranche paid)",
 )
 def close(request: HttpRequest, pk: int):
@@ -329,7 +331,7 @@ def close(request: HttpRequest, pk: int):
 
 @router.post(
     "/grants/tranches/{int:pk}/release",
-    response={200: TrancheSchema, 409: Error},
+    response={200: FundingTranche, 409: Error},
     summary="Release a tranche (409 with the reason when its condition does not hold)",
 )
 def release(request: HttpRequest, pk: int):
@@ -343,10 +345,10 @@ def release(request: HttpRequest, pk: int):
 
 @router.post(
     "/grants/tranches/{int:pk}/payments",
-    response={201: PaymentSchema, 409: Error},
+    response={201: FundingPayment, 409: Error},
     summary="Record a payment of a released tranche",
 )
-def pay(request: HttpRequest, pk: int, payload: PaymentIn):
+def pay(request: HttpRequest, pk: int, payload: FundingPaymentIn):
     tranche = services.get_tranche(request.user, pk)
     try:
         payment = services.record_payment(
@@ -358,7 +360,7 @@ def pay(request: HttpRequest, pk: int, payload: PaymentIn):
 
 
 @router.get(
-    "/grants/tranches/{int:pk}/payments", response=list[PaymentSchema], summary="A tranche's payments"
+    "/grants/tranches/{int:pk}/payments", response=list[FundingPayment], summary="A tranche's payments"
 )
 def payments(request: HttpRequest, pk: int):
     return list(services.get_tranche(request.user, pk).payments.all())
@@ -366,15 +368,17 @@ def payments(request: HttpRequest, pk: int):
 
 @router.post(
     "/grants/agreements/{int:pk}/beneficiaries",
-    response={201: BeneficiarySchema},
+    response={201: FundingBeneficiary},
     summary="Add a person of the registry (with consent) to the grant",
 )
-def add_beneficiary(request: HttpRequest, pk: int, payload: BeneficiaryIn):
+def add_beneficiary(request: HttpRequest, pk: int, payload: FundingBeneficiaryIn):
     agreement = services.get_agreement(request.user, pk)
     return Status(201, services.add_beneficiary(request.user, agreement, payload.person))
 
 
-@router.get("/grants/reports", response=list[ReportSummary], summary="Reports: to review, or due (grantee)")
+@router.get(
+    "/grants/reports", response=list[FundingReportSummary], summary="Reports: to review, or due (grantee)"
+)
 def list_reports(request: HttpRequest, status: str | None = None):
     rows = Report.objects.filter(agreement__in=services.agreements_for(request.user))
     if status is not None:
@@ -384,13 +388,13 @@ def list_reports(request: HttpRequest, status: str | None = None):
     return list(rows.order_by("due_date", "id")[:500])
 
 
-@router.get("/grants/reports/{int:pk}", response=ReportSchema, summary="A report")
+@router.get("/grants/reports/{int:pk}", response=FundingReport, summary="A report")
 def get_report(request: HttpRequest, pk: int):
     return _report(reports.get_report(request.user, pk))
 
 
-@router.put("/grants/reports/{int:pk}", response=ReportSchema, summary="Save the grantee's report")
-def save_report(request: HttpRequest, pk: int, payload: ReportIn):
+@router.put("/grants/reports/{int:pk}", response=FundingReport, summary="Save the grantee's report")
+def save_report(request: HttpRequest, pk: int, payload: FundingReportIn):
     report = reports.get_report(request.user, pk)
     report = reports.save_report(
         request.user,
@@ -402,13 +406,13 @@ def save_report(request: HttpRequest, pk: int, payload: ReportIn):
     return _report(report)
 
 
-@router.post("/grants/reports/{int:pk}/submit", response=ReportSchema, summary="Submit the report")
+@router.post("/grants/reports/{int:pk}/submit", response=FundingReport, summary="Submit the report")
 def submit_report(request: HttpRequest, pk: int):
     return _report(reports.submit_report(request.user, reports.get_report(request.user, pk)))
 
 
-@router.post("/grants/reports/{int:pk}/review", response=ReportSchema, summary="Accept or return a report")
-def review_report(request: HttpRequest, pk: int, payload: ReviewIn):
+@router.post("/grants/reports/{int:pk}/review", response=FundingReport, summary="Accept or return a report")
+def review_report(request: HttpRequest, pk: int, payload: FundingReviewIn):
     report = reports.get_report(request.user, pk)
     return _report(reports.review_report(request.user, report, accept=payload.accept, note=payload.note))
 
@@ -417,7 +421,9 @@ def _cells(table) -> dict[str, int | None]:
     return {str(key): table.cells[key].value for key in table.keys}
 
 
-@router.get("/grants/measures", response=MeasuresSchema, summary="The grants' aggregates (suppressed counts)")
+@router.get(
+    "/grants/measures", response=FundingMeasures, summary="The grants' aggregates (suppressed counts)"
+)
 def grant_measures(request: HttpRequest, project: str | None = None):
     record = get_object_or_404(Project, code=project[:40]) if project else None
     figures = measures.grant_figures(request.user, record)
