@@ -163,6 +163,9 @@ def tranche_condition(tranche: Tranche) -> str | Promise | None:
     if waits_for_report and (tranche.report is None or tranche.report.status != Report.Status.ACCEPTED):
         return _("The report this tranche waits for has not been accepted.")
     if tranche.condition == Tranche.Condition.EXPENDITURE:
+        earlier = agreement.tranches.filter(number__lt=tranche.number)
+        if earlier.exclude(status=Tranche.Status.PAID).exists():
+            return _("The tranches before this one have not all been paid.")
         paid = agreement.tranches.filter(number__lt=tranche.number, status=Tranche.Status.PAID).aggregate(
             total=Sum("amount")
         )["total"] or Decimal("0")

@@ -23,6 +23,7 @@ from kafaat.synth.demo.accounts import DEMO_PASSWORD
 from kafaat.synth.demo.event_documents import load_event_documents_demo
 from kafaat.synth.demo.events import load_events_demo
 from kafaat.synth.demo.governance import load_governance_demo
+from kafaat.synth.demo.grants import load_grants_demo
 from kafaat.synth.demo.labour import load_labour_demo
 from kafaat.synth.demo.missions import load_missions_demo
 from kafaat.synth.demo.observatory import load_observatory_demo
@@ -98,6 +99,12 @@ DEMO_LOGINS = [
         "secretariat.oriental", "Salima Benjelloun", "kafaat-oriental", Role.PROGRAMME_MANAGER, "MA-02"
     ),
     DemoLogin("secretariat.tanger", "Adil Ouazzani", "kafaat-tth", Role.PROGRAMME_MANAGER, "MA-01"),
+    # Grants (kafaat/synth/demo/grants.py): two more reviewers of the agency's call, and an applicant of each
+    # of the two pilot regions' NGOs.
+    DemoLogin("reviewer2", "Omar Lahlou", "agence-kafaat", Role.GRANT_REVIEWER, None),
+    DemoLogin("reviewer3", "Samira Idrissi", "agence-kafaat", Role.GRANT_REVIEWER, None),
+    DemoLogin("candidat.amal", "Hajar Moussaoui", "amal-oujda", Role.GRANT_APPLICANT, None),
+    DemoLogin("candidat.tanmia", "Anas Bennani", "tanmia-tanger", Role.GRANT_APPLICANT, None),
 ]
 
 
@@ -156,6 +163,7 @@ def load_demo(today: date | None = None) -> dict[str, int]:
     created.update(load_event_documents_demo(today))  # after the events demo: scores, certificates, trainers
     created.update(load_observatory_demo())  # past vacancies: gap tables and trends for the demo regions
     created.update(load_missions_demo(today))  # the EU twinning's expert missions and study visits
+    created.update(load_grants_demo(today))  # after the results demo: applications contribute to indicators
     return created
 
 

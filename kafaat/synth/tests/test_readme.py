@@ -11,5 +11,5 @@ README = Path(__file__).resolve().parents[3] / "README.md"
 def test_readme_lists_every_demo_login():
     text = README.read_text(encoding="utf-8")
     section = text.split("<!-- demo-logins -->")[1].split("\n\n")[0]  # the table, up to the blank line
-    listed = re.findall(r"^\| `([a-z.]+)` \|", section, flags=re.MULTILINE)
+    listed = re.findall(r"^\| `([a-z0-9.]+)` \|", section, flags=re.MULTILINE)
     assert listed == [login.username for login in DEMO_LOGINS]

@@ -3,3 +3,38 @@
 
 def ready() -> None:
     """Called once from GrantsConfig.ready."""
+    from django.utils.translation import gettext_lazy as _
+
+    from kafaat.core.models import Role
+    from kafaat.core.pages import home, navigation
+    from kafaat.grants.access_rules import APPLY, MANAGE_CALLS, VIEW_AGGREGATES
+    from kafaat.grants.pages.funding import home as panels
+
+    navigation.register(
+        navigation.NavItem(_("Grant agreements"), "grants:agreements", MANAGE_CALLS, group="grants")
+    )
+    navigation.register(navigation.NavItem(_("My grants"), "grants:my_grants", APPLY, group="grants"))
+    navigation.register(
+        navigation.NavItem(_("Grants: figures"), "grants:figures", VIEW_AGGREGATES, group="grants")
+    )
+    home.register(
+        home.HomePanel(
+            key="grants-funding-officer",
+            title=_("Grants: agreements and reports"),
+            template="grants/funding/home/_officer.html",
+            figures_of=panels.officer_figures,
+            roles=frozenset({Role.ADMINISTRATOR, Role.PROGRAMME_MANAGER}),
+            superuser=True,
+            order=60,
+        )
+    )
+    home.register(
+        home.HomePanel(
+            key="grants-funding-grantee",
+            title=_("Grants: reports due"),
+            template="grants/funding/home/_grantee.html",
+            figures_of=panels.grantee_figures,
+            roles=frozenset({Role.GRANT_APPLICANT}),
+            order=60,
+        )
+    )
