@@ -16,7 +16,7 @@ from kafaat.grants import access_rules, workflows
 from kafaat.grants.models import Application, Decision, Stage, Transition
 
 # The transitions that are a decision on the application, and the outcome each records (those that take a
-# reason: the restricted procedure's `award` after the documents are checked keeps the committee's decision).
+# reason; the restricted procedure's `award` after the documents keeps the committee's reason, settles the amount).
 DECISIONS = {
     "shortlist": (Stage.CONCEPT, Decision.Outcome.SHORTLISTED),
     "reject_concept": (Stage.CONCEPT, Decision.Outcome.REJECTED),
@@ -76,13 +76,18 @@ def transition(
     application.save(update_fields=["status", "concept_submitted_at", "submitted_at", "updated_at"])
     Transition.objects.create(application=application, name=name, source=source, target=step.target,
                               note=reason, by=user)  # fmt: skip
-    if name in DECISIONS and step.needs_reason:  # not the officer's award once the documents are checked
+    if name in DECISIONS:
         stage, outcome = DECISIONS[name]
-        Decision.objects.update_or_create(
-            application=application, stage=stage,
-            defaults={"outcome": outcome, "reason": reason, "decided_by": user, "amount": amount,
-                      "rank": rank, "letter_sent_at": None},
-        )  # fmt: skip
+        decided = Decision.objects.filter(application=application, stage=stage).first()
+        if step.needs_reason or decided is None or decided.outcome != outcome:
+            Decision.objects.update_or_create(
+                application=application, stage=stage,
+                defaults={"outcome": outcome, "reason": reason, "decided_by": user, "amount": amount,
+                          "rank": rank, "letter_sent_at": None},
+            )  # fmt: skip
+        elif amount is not None:  # the officer's award after the documents: the committee's reason stays
+            decided.amount = amount
+            decided.save(update_fields=["amount"])
     audit.record(audit.Action.UPDATE, user, application,
                  details={"transition": name, "from": source, "to": step.target})  # fmt: skip
     return application
