@@ -16,7 +16,7 @@ from kafaat.grants import access_rules, workflows
 from kafaat.grants.models import Application, Decision, Stage, Transition
 
 # The transitions that are a decision on the application, and the outcome each records (those that take a
-# reason; the restricted procedure's `award` after the documents keeps the committee's reason, settles the amount).
+# reason; the restricted `award` after the documents keeps the committee's reason and settles the amount).
 DECISIONS = {
     "shortlist": (Stage.CONCEPT, Decision.Outcome.SHORTLISTED),
     "reject_concept": (Stage.CONCEPT, Decision.Outcome.REJECTED),
