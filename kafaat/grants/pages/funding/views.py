@@ -91,7 +91,16 @@ def _agreement_context(request, agreement, **extra) -> dict:
         "application": agreement.application,
         "is_officer": officer,
         "is_grantee": grantee,
-        "tranches": services.tranche_states(agreement),
+        # Each released tranche has its payment form, with ids of its own (one page, several forms).
+        "tranches": [
+            (
+                s,
+                PaymentForm(auto_id=f"id_t{s.tranche.pk}_%s")
+                if officer and s.tranche.status == "released"
+                else None,
+            )
+            for s in services.tranche_states(agreement)
+        ],
         "reports": agreement.reports.all(),
         "budget": services.budget_vs_actual(agreement),
         "disbursed": services.disbursed(agreement),
@@ -100,7 +109,6 @@ def _agreement_context(request, agreement, **extra) -> dict:
         else None,
         "beneficiary_count": agreement.beneficiaries.count(),
         "sign_form": SignForm() if officer and agreement.status == "draft" else None,
-        "payment_form": PaymentForm() if officer else None,
         "beneficiary_form": BeneficiaryForm(services.candidate_beneficiaries(user, agreement))
         if grantee and agreement.status == "signed"
         else None,
