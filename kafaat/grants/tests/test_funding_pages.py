@@ -191,3 +191,28 @@ def test_the_iati_file_with_the_grants(grants):
     assert b"participating-org" in response.content
     assert _client(grants["users"]["caseworker_a"]).get(url).status_code == 403
     assert donor.get(reverse("grants:grants_iati_xml", args=["nope"])).status_code == 404
+
+
+def test_the_grantee_adds_a_beneficiary_from_the_page(grants, territory):
+    from datetime import date
+
+    from kafaat.registry.models import Consent, Person
+
+    agreement = draw_up(grants, awarded_application(grants))
+    person = Person.objects.create(
+        registered_by=grants["ngo_a"], sex="M", territory=territory("02.411"), first_name_latin="Yassine"
+    )
+    Consent.objects.create(
+        person=person, purpose="registration", given_on=date(2026, 1, 1), recorded_for=grants["ngo_a"]
+    )
+    grantee = _client(grants["users"]["applicant_a"])
+    page = grantee.get(reverse("grants:agreement", args=[agreement.pk])).content.decode()
+    assert 'id="add-beneficiary"' in page and "Yassine" in page
+    grantee.post(reverse("grants:add_beneficiary", args=[agreement.pk]), {"person": person.pk})
+    assert agreement.beneficiaries.get().person == person
+    response = grantee.post(
+        reverse("grants:add_beneficiary", args=[agreement.pk]), {"person": "x"}, follow=True
+    )
+    assert response.status_code == 200 and "Choose a person" in response.content.decode()
+    officer_page = _client(grants["users"]["officer"]).get(reverse("grants:agreement", args=[agreement.pk]))
+    assert "Yassine" not in officer_page.content.decode()  # the officer sees the count, not the people
