@@ -22,8 +22,6 @@ from kafaat.grants.models import (
     Tranche,
 )
 
-Reason = "str | Promise | None"
-
 
 def _stage(application: Application) -> str:
     """The stage being decided: a restricted call's concept note until it is shortlisted."""

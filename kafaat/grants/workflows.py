@@ -75,7 +75,12 @@ _CONTRACTED = State(
     "contracted", _("Agreement signed"), pgettext_lazy("application, public", "Grant agreement signed")
 )
 _CLOSED = State("closed", _("Grant closed"), pgettext_lazy("application, public", "Grant closed"), final=True)
-_WITHDRAWN = State("withdrawn", _("Withdrawn"), pgettext_lazy("application, public", "Withdrawn"), final=True)
+_WITHDRAWN = State(
+    "withdrawn",
+    pgettext_lazy("application status", "Withdrawn by the applicant"),
+    pgettext_lazy("application, public", "Withdrawn"),
+    final=True,
+)
 _RESERVE = State("reserve", _("Reserve list"), pgettext_lazy("application, public", "Reserve list"))
 _REJECTED = State("rejected", _("Not retained"), _NOT_RETAINED, final=True)
 
@@ -122,11 +127,15 @@ OPEN = Procedure(
             conditions.ready_to_submit,
         ),
         Transition(
-            "withdraw", _("Withdraw the application"), ("draft", "submitted"), "withdrawn", Actor.APPLICANT
+            "withdraw",
+            _("Withdraw the application"),
+            ("draft", "submitted", "eligible", "reserve"),
+            "withdrawn",
+            Actor.APPLICANT,
         ),
         Transition(
             "declare_eligible",
-            _("Eligible"),
+            _("Declare eligible"),
             ("submitted",),
             "eligible",
             Actor.OFFICER,
@@ -134,7 +143,7 @@ OPEN = Procedure(
         ),
         Transition(
             "declare_ineligible",
-            _("Not eligible"),
+            _("Declare not eligible"),
             ("submitted",),
             "ineligible",
             Actor.OFFICER,
@@ -213,7 +222,9 @@ RESTRICTED = Procedure(
         State(
             "provisionally_selected",
             _("Provisionally selected: supporting documents to check"),
-            pgettext_lazy("application, public", "Provisionally selected: supporting documents checked"),
+            pgettext_lazy(
+                "application, public", "Provisionally selected: supporting documents being checked"
+            ),
         ),
         _AWARDED,
         _RESERVE,
@@ -234,13 +245,13 @@ RESTRICTED = Procedure(
         Transition(
             "withdraw",
             _("Withdraw the application"),
-            ("draft", "concept_submitted", "shortlisted", "full_submitted"),
+            ("draft", "concept_submitted", "concept_eligible", "shortlisted", "full_submitted", "reserve"),
             "withdrawn",
             Actor.APPLICANT,
         ),
         Transition(
             "declare_eligible",
-            _("Eligible"),
+            _("Declare eligible"),
             ("concept_submitted",),
             "concept_eligible",
             Actor.OFFICER,
@@ -248,7 +259,7 @@ RESTRICTED = Procedure(
         ),
         Transition(
             "declare_ineligible",
-            _("Not eligible"),
+            _("Declare not eligible"),
             ("concept_submitted",),
             "concept_ineligible",
             Actor.OFFICER,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kafaat.grants.models.applications import Application, BudgetLine
 from kafaat.grants.models.calls import MONEY
@@ -13,10 +14,10 @@ from kafaat.grants.models.calls import MONEY
 
 class Agreement(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Being prepared")
-        SIGNED = "signed", _("Signed")
-        CLOSED = "closed", _("Closed")
-        TERMINATED = "terminated", _("Terminated")
+        DRAFT = "draft", pgettext_lazy("agreement status", "Being prepared")
+        SIGNED = "signed", pgettext_lazy("agreement status", "Signed")
+        CLOSED = "closed", pgettext_lazy("agreement status", "Closed")
+        TERMINATED = "terminated", pgettext_lazy("agreement status", "Terminated")
 
     application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="agreement")
     reference = models.CharField(_("reference"), max_length=30, unique=True)
@@ -53,10 +54,10 @@ class Report(models.Model):
         FINAL = "final", _("Final report")
 
     class Status(models.TextChoices):
-        DUE = "due", _("Due")
-        SUBMITTED = "submitted", _("Submitted")
-        ACCEPTED = "accepted", _("Accepted")
-        RETURNED = "returned", _("Returned for changes")
+        DUE = "due", pgettext_lazy("report status", "Due")
+        SUBMITTED = "submitted", pgettext_lazy("report status", "Submitted")
+        ACCEPTED = "accepted", pgettext_lazy("report status", "Accepted")
+        RETURNED = "returned", pgettext_lazy("report status", "Returned for changes")
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="reports")
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
@@ -133,9 +134,9 @@ class Tranche(models.Model):
         EXPENDITURE = "expenditure", _("Expenditure justified")
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("Planned")
-        RELEASED = "released", _("Released")
-        PAID = "paid", _("Paid")
+        PLANNED = "planned", pgettext_lazy("tranche status", "Planned")
+        RELEASED = "released", pgettext_lazy("tranche status", "Released")
+        PAID = "paid", pgettext_lazy("tranche status", "Paid")
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="tranches")
     number = models.PositiveSmallIntegerField(_("number"))

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kafaat.core.models import MultilingualName, Organisation, Project, Territory
 
@@ -29,10 +30,10 @@ class Call(MultilingualName):
         RESTRICTED = "restricted", _("Restricted (concept note, then full application)")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Being prepared")
-        PUBLISHED = "published", _("Published")
-        CLOSED = "closed", _("Closed")
-        ARCHIVED = "archived", _("Archived")
+        DRAFT = "draft", pgettext_lazy("call status", "Being prepared")
+        PUBLISHED = "published", pgettext_lazy("call status", "Published")
+        CLOSED = "closed", pgettext_lazy("call status", "Closed")
+        ARCHIVED = "archived", pgettext_lazy("call status", "Archived")
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     project = models.ForeignKey(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kafaat.grants.models.applications import Application
 from kafaat.grants.models.calls import GridCriterion, Stage
@@ -23,7 +24,7 @@ class Assignment(models.Model):
         CLEARED = "cleared", _("Being scored")
         SUBMITTED = "submitted", _("Scored")
         CONFLICTED = "conflicted", _("Conflict of interest declared")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WITHDRAWN = "withdrawn", pgettext_lazy("review assignment status", "Withdrawn by the officer")
 
     OPEN = (Status.CLEARED, Status.SUBMITTED)  # the reviewer may open the application
     ACTIVE = (Status.ASSIGNED, Status.CLEARED, Status.SUBMITTED)  # counts towards the N reviewers

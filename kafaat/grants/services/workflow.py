@@ -15,7 +15,8 @@ from kafaat.core import access, audit
 from kafaat.grants import access_rules, workflows
 from kafaat.grants.models import Application, Decision, Stage, Transition
 
-# The transitions that are a decision on the application, and the outcome each records.
+# The transitions that are a decision on the application, and the outcome each records (those that take a
+# reason: the restricted procedure's `award` after the documents are checked keeps the committee's decision).
 DECISIONS = {
     "shortlist": (Stage.CONCEPT, Decision.Outcome.SHORTLISTED),
     "reject_concept": (Stage.CONCEPT, Decision.Outcome.REJECTED),
@@ -75,7 +76,7 @@ def transition(
     application.save(update_fields=["status", "concept_submitted_at", "submitted_at", "updated_at"])
     Transition.objects.create(application=application, name=name, source=source, target=step.target,
                               note=reason, by=user)  # fmt: skip
-    if name in DECISIONS:
+    if name in DECISIONS and step.needs_reason:  # not the officer's award once the documents are checked
         stage, outcome = DECISIONS[name]
         Decision.objects.update_or_create(
             application=application, stage=stage,

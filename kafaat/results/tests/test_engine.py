@@ -141,3 +141,14 @@ def test_bad_specs_are_refused(programme):
         compute("p-results", *PERIOD, [IndicatorSpec("x", "people_placed", {"name": "Amina"})])
     with pytest.raises(InvalidIndicator):
         compute("p-results", *PERIOD, [IndicatorSpec("x", "people_placed", {}, ("religion",))])
+
+
+@pytest.mark.django_db
+def test_a_snapshot_is_computed_once_and_a_new_one_is_computed_again(programme):
+    spec = [IndicatorSpec("people_registered", "people_registered")]
+    first = compute("p-results", *PERIOD, spec)
+    assert compute("p-results", *PERIOD, spec) is first  # remembered: DuckDB was not asked again
+    assert compute("p-results", PERIOD[0], date(2025, 3, 31), spec) is not first  # another period, computed
+    warehouse.refresh()  # a new snapshot (even of the same data) is another file
+    again = compute("p-results", *PERIOD, spec)
+    assert again is not first and again.taken_at > first.taken_at  # a new snapshot: computed afresh
