@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -24,7 +25,10 @@ from kafaat.grants.services.workflow import TransitionRefused
 
 router = Router(tags=["grants"])
 _ID = Field(..., ge=1, le=2**31 - 1)
-_MONEY = Field(..., gt=0, lt=Decimal("1e12"), max_digits=14, decimal_places=2)
+# Amounts and shares come in as decimal text (the schema says exactly which): every schema-valid value parses,
+# and a business rule (a zero amount, a share above 100) answers 400.
+Amount = Annotated[str, Field(pattern=r"^[0-9]{1,12}(\.[0-9]{1,2})?$", examples=["180000.00"])]
+Share = Annotated[str, Field(pattern=r"^[0-9]{1,3}(\.[0-9]{1,2})?$", examples=["40"])]
 
 
 class FundingTranche(Schema):
@@ -98,10 +102,10 @@ class FundingAgreement(Schema):
 
 
 class FundingTrancheIn(Schema):
-    share: Decimal = Field(..., gt=0, le=100, max_digits=5, decimal_places=2)
+    share: Share
     condition: str = Field(..., max_length=20)
     report: int | str | None = None  # the interim report's number, or "final"
-    expenditure_share: Decimal | None = Field(None, gt=0, le=100, max_digits=5, decimal_places=2)
+    expenditure_share: Share | None = None
 
 
 class FundingReportDates(Schema):
@@ -112,7 +116,7 @@ class FundingReportDates(Schema):
 class FundingAgreementIn(Schema):
     application: int = _ID
     reference: str = Field(..., min_length=1, max_length=30)
-    amount: Decimal = _MONEY
+    amount: Amount
     start_date: IsoDate
     end_date: IsoDate
     tranches: list[FundingTrancheIn] = Field(..., min_length=1, max_length=12)
@@ -126,18 +130,18 @@ class FundingSignIn(Schema):
 
 class FundingPaymentIn(Schema):
     paid_on: IsoDate
-    amount: Decimal = _MONEY
+    amount: Amount
     reference: str = Field(..., min_length=1, max_length=60)
 
 
 class FundingExpenditureIn(Schema):
     budget_line: int = _ID
-    amount: Decimal | None = Field(None, ge=0, lt=Decimal("1e12"), max_digits=14, decimal_places=2)
+    amount: Amount | None = None
 
 
 class FundingValueIn(Schema):
     indicator: int = _ID
-    value: Decimal | None = Field(None, ge=0, lt=Decimal("1e12"), max_digits=14, decimal_places=2)
+    value: Amount | None = None
     women: int | None = Field(None, ge=0, le=10**9)
 
 
@@ -263,6 +267,10 @@ def _report(report: Report) -> dict:
     }
 
 
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
 def _refused(error) -> Status:
     return Status(409, {"detail": " ".join(str(m) for m in error.messages)})
 
@@ -287,11 +295,11 @@ def create_agreement(request: HttpRequest, payload: FundingAgreementIn):
         request.user,
         application,
         reference=payload.reference,
-        amount=payload.amount,
+        amount=Decimal(payload.amount),
         start_date=payload.start_date,
         end_date=payload.end_date,
         tranches=[
-            services.TrancheSpec(t.share, t.condition, t.report, t.expenditure_share)
+            services.TrancheSpec(Decimal(t.share), t.condition, t.report, _decimal(t.expenditure_share))
             for t in payload.tranches
         ],
         schedule=services.Schedule(
@@ -352,7 +360,11 @@ def pay(request: HttpRequest, pk: int, payload: FundingPaymentIn):
     tranche = services.get_tranche(request.user, pk)
     try:
         payment = services.record_payment(
-            request.user, tranche, paid_on=payload.paid_on, amount=payload.amount, reference=payload.reference
+            request.user,
+            tranche,
+            paid_on=payload.paid_on,
+            amount=Decimal(payload.amount),
+            reference=payload.reference,
         )
     except services.TrancheRefused as refused:
         return _refused(refused)

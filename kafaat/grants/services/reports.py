@@ -17,9 +17,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from kafaat.core import access, audit
+from kafaat.core import access, audit, jobs
 from kafaat.core.l10n.formatting import format_date
-from kafaat.core.models import Membership, Role
+from kafaat.core.models import Job, Membership, Role
 from kafaat.grants import access_rules
 from kafaat.grants.models import Agreement, Expenditure, IndicatorContribution, Report, ReportedValue
 from kafaat.grants.services import agreements
@@ -264,3 +264,16 @@ def send_reminders(today: date | None = None) -> Reminders:
         reports += 1
         messages += sent
     return Reminders(reports, messages)
+
+
+JOB_KIND = "grants_reminders"
+
+
+def reminders_job(job, progress) -> jobs.Outcome:
+    """The background job of the same reminders (`python -m kafaat grants_reminders --background`)."""
+    sent = send_reminders()
+    return jobs.Outcome(
+        Job.Status.DONE,
+        _("%(reports)s reports reminded, %(messages)s e-mails sent.")
+        % {"reports": sent.reports, "messages": sent.messages},
+    )

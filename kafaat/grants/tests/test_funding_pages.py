@@ -161,3 +161,58 @@ def test_home_panels(grants):
     assert "grants-funding-officer" not in {p.key for p in home.panels_for(grants["users"]["admin_a"])}
     page = _client(grants["users"]["applicant_a"]).get(reverse("home")).content.decode()
     assert 'id="grant-reports-due"' in page
+
+
+def test_the_iati_file_with_the_grants(grants):
+    from kafaat.results.models import ProjectProfile, ProjectSector
+
+    draw_up(grants, awarded_application(grants))
+    donor = _client(grants["users"]["donor"])
+    url = reverse("grants:grants_iati_xml", args=["p-grants"])
+    assert url in donor.get(reverse("grants:figures")).content.decode()
+    refused = donor.get(url)  # no IATI profile yet: told on the figures page, no file
+    assert refused.status_code == 302 and refused.url == reverse("grants:figures")
+    project = grants["project"]
+    project.name_ar, project.name_en, project.end_date = (
+        "مشروع",
+        "Project",
+        project.start_date.replace(year=2027),
+    )
+    project.save()
+    profile, _created = ProjectProfile.objects.update_or_create(
+        project=project,
+        defaults={"iati_identifier": "XM-DAC-7-P-G", "reporting_org_ref": "XM-DAC-7", "status": "2",
+                  "description_fr": "Projet", "description_ar": "مشروع", "description_en": "Project",
+                  "budget": 1_000_000},
+    )  # fmt: skip
+    ProjectSector.objects.create(profile=profile, code="11330", percentage=100)
+    response = donor.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/xml"
+    assert b"participating-org" in response.content
+    assert _client(grants["users"]["caseworker_a"]).get(url).status_code == 403
+    assert donor.get(reverse("grants:grants_iati_xml", args=["nope"])).status_code == 404
+
+
+def test_the_grantee_adds_a_beneficiary_from_the_page(grants, territory):
+    from datetime import date
+
+    from kafaat.registry.models import Consent, Person
+
+    agreement = draw_up(grants, awarded_application(grants))
+    person = Person.objects.create(
+        registered_by=grants["ngo_a"], sex="M", territory=territory("02.411"), first_name_latin="Yassine"
+    )
+    Consent.objects.create(
+        person=person, purpose="registration", given_on=date(2026, 1, 1), recorded_for=grants["ngo_a"]
+    )
+    grantee = _client(grants["users"]["applicant_a"])
+    page = grantee.get(reverse("grants:agreement", args=[agreement.pk])).content.decode()
+    assert 'id="add-beneficiary"' in page and "Yassine" in page
+    grantee.post(reverse("grants:add_beneficiary", args=[agreement.pk]), {"person": person.pk})
+    assert agreement.beneficiaries.get().person == person
+    response = grantee.post(
+        reverse("grants:add_beneficiary", args=[agreement.pk]), {"person": "x"}, follow=True
+    )
+    assert response.status_code == 200 and "Choose a person" in response.content.decode()
+    officer_page = _client(grants["users"]["officer"]).get(reverse("grants:agreement", args=[agreement.pk]))
+    assert "Yassine" not in officer_page.content.decode()  # the officer sees the count, not the people

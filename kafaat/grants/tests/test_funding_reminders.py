@@ -104,3 +104,13 @@ def test_the_management_command(grants, grantees, smtp):
     call_command("grants_reminders", stdout=out)
     assert "2 reports reminded" in out.getvalue()
     assert len(smtp.messages) == 2
+
+
+def test_the_reminders_as_a_background_job(grants, grantees, smtp):
+    from kafaat.core.models import Job
+
+    out = StringIO()
+    call_command("grants_reminders", "--background", stdout=out)
+    job = Job.objects.get(kind="grants_reminders")
+    assert job.status == Job.Status.DONE, job.message
+    assert len(smtp.messages) == 2

@@ -5,6 +5,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand
 
+from kafaat.core import jobs
 from kafaat.grants.services import reports
 
 
@@ -13,8 +14,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--today", type=date.fromisoformat, help="the day to count from (YYYY-MM-DD)")
+        parser.add_argument("--background", action="store_true", help="queue it as a job for the worker")
 
-    def handle(self, *args, today=None, **options):
+    def handle(self, *args, today=None, background=False, **options):
+        if background:
+            job = jobs.enqueue(reports.JOB_KIND)
+            self.stdout.write(self.style.SUCCESS(f"Queued as job {job.pk}."))
+            return
         sent = reports.send_reminders(today)
         self.stdout.write(
             self.style.SUCCESS(f"{sent.reports} reports reminded, {sent.messages} e-mails sent.")

@@ -5,10 +5,16 @@ def ready() -> None:
     """Called once from GrantsConfig.ready."""
     from django.utils.translation import gettext_lazy as _
 
+    from kafaat.core import jobs
     from kafaat.core.models import Role
     from kafaat.core.pages import home, navigation
     from kafaat.grants.access_rules import APPLY, MANAGE_CALLS, VIEW_AGGREGATES
     from kafaat.grants.pages.funding import home as panels
+    from kafaat.grants.services import reports
+
+    jobs.register(
+        jobs.JobKind(name=reports.JOB_KIND, label=_("Grant report reminders"), run=reports.reminders_job)
+    )
 
     navigation.register(
         navigation.NavItem(_("Grant agreements"), "grants:agreements", MANAGE_CALLS, group="grants")

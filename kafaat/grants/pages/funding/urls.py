@@ -6,6 +6,7 @@ urlpatterns = [
     path("agreements/", views.agreements, name="agreements"),
     path("my-grants/", views.my_grants, name="my_grants"),
     path("figures/", views.figures, name="figures"),
+    path("figures/<slug:code>/iati.xml", views.iati_xml, name="grants_iati_xml"),
     path("applications/<int:pk>/agreement/", views.new_agreement, name="new_agreement"),
     path("agreements/<int:pk>/", views.agreement, name="agreement"),
     path("agreements/<int:pk>/sign/", views.sign, name="sign_agreement"),

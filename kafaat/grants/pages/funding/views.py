@@ -10,11 +10,12 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kafaat.core import access
+from kafaat.core import access, audit
 from kafaat.core.models import Project
 from kafaat.grants import access_rules
 from kafaat.grants.models import Application, Report
@@ -28,6 +29,7 @@ from kafaat.grants.pages.funding.forms import (
 from kafaat.grants.services import agreements as services
 from kafaat.grants.services import measures, reports
 from kafaat.grants.services.workflow import TransitionRefused
+from kafaat.results import iati
 
 
 def _refusal(request, error: ValidationError) -> None:
@@ -89,7 +91,16 @@ def _agreement_context(request, agreement, **extra) -> dict:
         "application": agreement.application,
         "is_officer": officer,
         "is_grantee": grantee,
-        "tranches": services.tranche_states(agreement),
+        # Each released tranche has its payment form, with ids of its own (one page, several forms).
+        "tranches": [
+            (
+                s,
+                PaymentForm(auto_id=f"id_t{s.tranche.pk}_%s")
+                if officer and s.tranche.status == "released"
+                else None,
+            )
+            for s in services.tranche_states(agreement)
+        ],
         "reports": agreement.reports.all(),
         "budget": services.budget_vs_actual(agreement),
         "disbursed": services.disbursed(agreement),
@@ -98,7 +109,6 @@ def _agreement_context(request, agreement, **extra) -> dict:
         else None,
         "beneficiary_count": agreement.beneficiaries.count(),
         "sign_form": SignForm() if officer and agreement.status == "draft" else None,
-        "payment_form": PaymentForm() if officer else None,
         "beneficiary_form": BeneficiaryForm(services.candidate_beneficiaries(user, agreement))
         if grantee and agreement.status == "signed"
         else None,
@@ -333,3 +343,24 @@ def figures(request):
             "sexes": sexes,
         },
     )
+
+
+def iati_xml(request, code: str):
+    """The project's IATI activity with the grants' disbursements and grantees (measures.iati_document)."""
+    _signed_in(request)
+    if not access.has_permission(request.user, access_rules.VIEW_AGGREGATES):
+        raise PermissionDenied
+    calls = measures.calls_for_aggregates(request.user)
+    project = access.in_scope_or_404(Project.objects.filter(calls__in=calls).distinct(), code=code[:40])
+    try:
+        document = measures.iati_document(project)
+    except iati.IatiError as error:
+        messages.error(
+            request,
+            _("The IATI file could not be made: %(problems)s") % {"problems": "; ".join(error.problems[:5])},
+        )
+        return redirect("grants:figures")
+    audit.record(audit.Action.EXPORT, request.user, project, details={"report": "iati", "with": "grants"})
+    response = HttpResponse(document, content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="{project.code}-iati-grants.xml"'
+    return response
