@@ -245,3 +245,22 @@ def test_another_applicant_and_other_roles_are_kept_out(grants):
         ).status_code
         == 404
     )
+
+
+def test_blind_review_hides_who_applied_from_a_cleared_reviewer(grants):
+    from kafaat.grants.models import Assignment, Stage
+
+    user = grants["users"]["applicant_a"]
+    application = applications.start_application(user, grants["call"], grants["lots"]["oriental"], title="x")
+    applications.update_details(user, application, {"partners": [grants["ngo_b"].pk]})
+    Call.objects.filter(pk=grants["call"].pk).update(blind_review=True)
+    Assignment.objects.create(
+        application=application,
+        stage=Stage.CONCEPT,
+        reviewer=grants["users"]["reviewer"],
+        status=Assignment.Status.CLEARED,
+    )
+    seen = _api(grants["users"]["reviewer"]).get(f"/api/grants/applications/{application.pk}").json()
+    assert seen["organisation"] is None and seen["partners"] == [] and seen["transitions"] == []
+    own = _api(user).get(f"/api/grants/applications/{application.pk}").json()
+    assert own["organisation"] == grants["ngo_a"].code and own["partners"] == [grants["ngo_b"].pk]
