@@ -75,10 +75,12 @@ def test_the_applying_pages_have_no_serious_accessibility_violation(
     line = {"category": "training", "description": "Ateliers", "unit": "u", "quantity": "2",
             "unit_cost": "150000", "cofinancing": "30000"}  # fmt: skip
     applications.set_budget(user, application, [line])
-    applicant_urls = ["/grants/calls/", f"/grants/calls/{grants['call'].pk}/", "/grants/applications/",
-                      f"/grants/applications/{application.pk}/"]  # fmt: skip
+    call = grants["call"].pk
+    applicant_urls = ["/grants/calls/", f"/grants/calls/{call}/", "/grants/applications/",
+                      f"/grants/applications/{application.pk}/", f"/grants/calls/{call}/register/"]  # fmt: skip
     officer_urls = ["/grants/calls/", "/grants/calls/new/", f"/grants/calls/{grants['open_call'].pk}/",
-                    f"/grants/calls/{grants['call'].pk}/edit/"]  # fmt: skip
+                    f"/grants/calls/{grants['call'].pk}/edit/", f"/grants/calls/{grants['call'].pk}/",
+                    f"/grants/applications/{application.pk}/"]  # fmt: skip
     problems = _problems(browser, live_server, axe_source, language, "applicant_a", applicant_urls)
     problems += _problems(browser, live_server, axe_source, language, "officer", officer_urls)
     assert not problems, "\n".join(problems)
