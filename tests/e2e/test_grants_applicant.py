@@ -77,7 +77,8 @@ def test_the_applying_pages_have_no_serious_accessibility_violation(
     applications.set_budget(user, application, [line])
     call = grants["call"].pk
     applicant_urls = ["/grants/calls/", f"/grants/calls/{call}/", "/grants/applications/",
-                      f"/grants/applications/{application.pk}/", f"/grants/calls/{call}/register/"]  # fmt: skip
+                      f"/grants/applications/{application.pk}/",
+                      f"/grants/calls/{call}/register/"]  # fmt: skip
     officer_urls = ["/grants/calls/", "/grants/calls/new/", f"/grants/calls/{grants['open_call'].pk}/",
                     f"/grants/calls/{grants['call'].pk}/edit/", f"/grants/calls/{grants['call'].pk}/",
                     f"/grants/applications/{application.pk}/"]  # fmt: skip
