@@ -210,17 +210,19 @@ class DetailsForm(forms.Form):
 
 
 class TargetGroupsForm(forms.Form):
-    """Women and men for each group: one row a group."""
+    """Women and men for each group: one row a group (each input named for screen readers)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for value in TargetGroup.Group.values:
-            self.fields[f"{value}_women"] = forms.IntegerField(
-                label=_("women"), min_value=0, max_value=1_000_000, required=False
-            )
-            self.fields[f"{value}_men"] = forms.IntegerField(
-                label=_("men"), min_value=0, max_value=1_000_000, required=False
-            )
+        for value, label in TargetGroup.Group.choices:
+            for sex, sex_label in (("women", _("women")), ("men", _("men"))):
+                self.fields[f"{value}_{sex}"] = forms.IntegerField(
+                    label=sex_label,
+                    min_value=0,
+                    max_value=1_000_000,
+                    required=False,
+                    widget=forms.NumberInput(attrs={"aria-label": f"{label} · {sex_label}"}),
+                )
 
     def rows(self):
         return [
@@ -242,7 +244,12 @@ class ContributionsForm(forms.Form):
         self.indicators = list(indicators)
         for indicator in self.indicators:
             self.fields[f"indicator_{indicator.pk}"] = forms.DecimalField(
-                label=indicator.name, min_value=0, max_digits=14, decimal_places=2, required=False
+                label=indicator.name,
+                min_value=0,
+                max_digits=14,
+                decimal_places=2,
+                required=False,
+                widget=forms.NumberInput(attrs={"aria-label": indicator.name}),
             )
 
     def rows(self):
@@ -271,6 +278,13 @@ class BudgetLineForm(forms.Form):
     cofinancing = forms.DecimalField(
         label=_("of which co-financing"), min_value=0, max_digits=14, decimal_places=2, required=False
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        row = (self.prefix or "").rsplit("-", 1)[-1]
+        number = int(row) + 1 if row.isdigit() else ""
+        for field in self.fields.values():  # the table's header names the columns; screen readers need more
+            field.widget.attrs["aria-label"] = f"{field.label} ({number})" if number else str(field.label)
 
     def is_blank(self) -> bool:
         data = getattr(self, "cleaned_data", {})

@@ -2,11 +2,13 @@
 project, target groups and budget (each saved as a draft), submits the concept note and sees its public
 status on "My applications"."""
 
+import pytest
 from django.utils import translation
 from playwright.sync_api import expect
 
 from kafaat.grants import workflows
 from kafaat.grants.models import Application
+from kafaat.grants.services import applications
 from kafaat.grants.tests.conftest import grants  # noqa: F401  (shared personas)
 
 
@@ -54,3 +56,32 @@ def test_an_applicant_submits_a_concept_note_in_french(page, sign_in, grants):  
     page.goto("/grants/applications/")
     row = page.locator("#applications tr[data-reference='PILOTES-2026-0001']")
     expect(row.locator(".public-status")).to_have_text(public)
+
+
+@pytest.mark.parametrize("language", ["ar", "fr"])
+def test_the_applying_pages_have_no_serious_accessibility_violation(
+    browser,
+    live_server,
+    axe_source,
+    grants,  # noqa: F811
+    language,
+):
+    from tests.e2e.test_accessibility import _problems
+
+    user = grants["users"]["applicant_a"]
+    application = applications.start_application(
+        user, grants["call"], grants["lots"]["oriental"], title="Atelier"
+    )
+    line = {"category": "training", "description": "Ateliers", "unit": "u", "quantity": "2",
+            "unit_cost": "150000", "cofinancing": "30000"}  # fmt: skip
+    applications.set_budget(user, application, [line])
+    call = grants["call"].pk
+    applicant_urls = ["/grants/calls/", f"/grants/calls/{call}/", "/grants/applications/",
+                      f"/grants/applications/{application.pk}/",
+                      f"/grants/calls/{call}/register/"]  # fmt: skip
+    officer_urls = ["/grants/calls/", "/grants/calls/new/", f"/grants/calls/{grants['open_call'].pk}/",
+                    f"/grants/calls/{grants['call'].pk}/edit/", f"/grants/calls/{grants['call'].pk}/",
+                    f"/grants/applications/{application.pk}/"]  # fmt: skip
+    problems = _problems(browser, live_server, axe_source, language, "applicant_a", applicant_urls)
+    problems += _problems(browser, live_server, axe_source, language, "officer", officer_urls)
+    assert not problems, "\n".join(problems)

@@ -248,14 +248,13 @@ class ProposalRefusal(Schema):
 
 def _proposal(request: HttpRequest, application: Application) -> dict:
     user = request.user
+    identity = access_rules.sees_applicant_identity(user, application)
     return {
         "id": application.pk,
         "reference": application.reference,
         "call": application.call_id,
         "lot": application.lot_id,
-        "organisation": application.organisation.code
-        if access_rules.sees_applicant_identity(user, application)
-        else None,
+        "organisation": application.organisation.code if identity else None,
         "status": application.status,
         "public_status": str(workflows.state_of(application).public),
         "title": application.title,
@@ -263,7 +262,7 @@ def _proposal(request: HttpRequest, application: Application) -> dict:
         "territory": application.territory.code if application.territory else None,
         "duration_months": application.duration_months,
         "language": application.language,
-        "partners": [p.pk for p in application.partners.all()],
+        "partners": [p.pk for p in application.partners.all()] if identity else [],
         "total_cost": application.total_cost,
         "requested_amount": application.requested_amount,
         "deadline": applications.deadline_of(application),

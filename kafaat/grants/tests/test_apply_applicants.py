@@ -198,3 +198,12 @@ def test_only_the_officer_invites(grants, smtp):
         applicants.invite(grants["users"]["officer"], grants["call"], "not-an-address")
     assert smtp.messages == []
     assert timedelta(days=applicants.INVITATION_DAYS) == timedelta(days=14)
+
+
+def test_the_public_registration_page_presents_the_call_and_refuses_a_bad_link(grants):
+    visitor = Client()
+    visitor.cookies["kafaat_language"] = "en"
+    page = visitor.get(reverse("grants:register", args=[grants["call"].pk])).content.decode()
+    assert 'id="call-summary"' in page and "Tanger-Tétouan-Al Hoceïma" in page
+    response = visitor.get(reverse("grants:invitation", args=["not-a-token"]))
+    assert response.status_code == 400 and "not valid" in response.content.decode()

@@ -221,6 +221,20 @@ def test_documents_are_checked_by_their_content_and_size(grants, settings, tmp_p
         applications.get_document(grants["users"]["applicant_b"], kept.pk)
 
 
+def test_a_document_is_downloaded_by_those_who_see_the_application_only(client, grants, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    application, user = _start(grants), grants["users"]["applicant_a"]
+    document = applications.add_document(user, application, "proposal", SimpleUploadedFile("note.pdf", PDF))
+    url = reverse("grants:document", args=[document.pk])
+    client.force_login(grants["users"]["officer"])
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
+    assert 'filename="note.pdf"' in response["Content-Disposition"]
+    for other in ("applicant_b", "reviewer"):
+        client.force_login(grants["users"][other])
+        assert client.get(url).status_code == 404
+
+
 def test_the_other_organisations_applicant_gets_404_everywhere(client, grants):
     application = _start(grants)
     other = grants["users"]["applicant_b"]

@@ -176,3 +176,21 @@ def test_counts_per_status_for_the_officer(grants):
 def test_an_unknown_call_id_is_404(grants):
     with pytest.raises(Http404):
         calls.get_call(grants["users"]["officer"], 999999)
+
+
+def test_a_published_calls_edit_page_offers_only_what_may_change(client, grants):
+    call = grants["call"]
+    client.force_login(grants["users"]["officer"])
+    page = client.get(reverse("grants:call_edit", args=[call.pk])).content.decode()
+    assert 'name="closes_at"' in page and 'name="min_grant"' not in page and 'name="procedure"' not in page
+    later = timezone.localtime(call.closes_at + timedelta(days=2)).replace(second=0, microsecond=0)
+    data = {
+        "name_fr": call.name_fr, "name_ar": call.name_ar, "closes_at": later.strftime("%Y-%m-%dT%H:%M"),
+        "full_closes_at": timezone.localtime(call.full_closes_at).strftime("%Y-%m-%dT%H:%M"),
+        "reviewers_per_application": "2", "spread_threshold": "15", "pass_mark": "60", "min_grant": "1",
+    }  # fmt: skip
+    assert client.post(reverse("grants:call_edit", args=[call.pk]), data).status_code == 302
+    call.refresh_from_db()
+    assert (call.closes_at, call.reviewers_per_application, call.min_grant) == (later, 2, Decimal("200000"))
+    client.force_login(grants["users"]["applicant_a"])
+    assert client.get(reverse("grants:call_edit", args=[call.pk])).status_code == 403

@@ -27,6 +27,7 @@ urlpatterns = [
     path("applications/<int:pk>/contributions/", views.save_contributions, name="save_contributions"),
     path("applications/<int:pk>/budget/", views.save_budget, name="save_budget"),
     path("applications/<int:pk>/documents/", views.add_document, name="add_document"),
+    path("documents/<int:pk>/", views.download_document, name="document"),
     path("documents/<int:pk>/delete/", views.delete_document, name="delete_document"),
     path(
         "applications/<int:pk>/transitions/<slug:name>/", views.take_transition, name="application_transition"

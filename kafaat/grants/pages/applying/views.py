@@ -9,7 +9,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -500,6 +500,12 @@ def add_document(request, app):
         return _form_errors(request, form)
     applications.add_document(request.user, app, form.cleaned_data["kind"], form.cleaned_data["file"])
     messages.success(request, _("Document attached."))
+
+
+def download_document(request, pk: int):
+    """A document of an application the user may see (404 otherwise), as an attachment."""
+    document = applications.get_document(request.user, pk)
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.name)
 
 
 @require_POST
