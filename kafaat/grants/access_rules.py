@@ -11,7 +11,7 @@ their organisation's applications only; **donors and analysts** read aggregates.
 from __future__ import annotations
 
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kafaat.core import access
 from kafaat.core.access import Reach
@@ -160,4 +160,4 @@ def available_transitions(user, application: Application) -> list[workflows.Tran
     ]
 
 
-navigation.register_group("grants", _("Grants"))
+navigation.register_group("programme", pgettext_lazy("menu", "Projects"))  # also by results

@@ -2,6 +2,7 @@
 analysts and donor viewers read aggregates only, suppressed. Menu entry."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kafaat.core import access
 from kafaat.core.access import Permission
@@ -14,4 +15,8 @@ VIEW_RESULTS = Permission.VIEW_PROJECT  # every member sees the projects their o
 access.grant(Role.ADMINISTRATOR, MANAGE_RESULTS, access.Reach.OWN_ORGANISATION)
 access.grant(Role.PROGRAMME_MANAGER, MANAGE_RESULTS, access.Reach.OWN_ORGANISATION)
 
-navigation.register(navigation.NavItem(_("Results"), "results:projects", Permission.VIEW_AGGREGATES))
+# The projects' drop-down: their results, and the grants app's entries when it is installed.
+navigation.register_group("programme", pgettext_lazy("menu", "Projects"))
+navigation.register(
+    navigation.NavItem(_("Results"), "results:projects", Permission.VIEW_AGGREGATES, group="programme")
+)

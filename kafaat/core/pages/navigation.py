@@ -25,6 +25,8 @@ class NavItem:
     url_name: str
     permission: str | None = None  # None: any signed-in member
     superuser_only: bool = False
+    # A member's own work (an applicant's applications, a reviewer's queue): not the national administrator's.
+    members_only: bool = False
     group: str = (
         ""  # a key of GROUPS: shown in that group's drop-down (when the user sees two of its entries)
     )
@@ -62,6 +64,7 @@ def visible_items(user) -> list[NavItem]:
         item
         for item in NAVIGATION
         if (not item.superuser_only or user.is_superuser)
+        and not (item.members_only and user.is_superuser)
         and (item.permission is None or access.has_permission(user, item.permission))
     ]
 

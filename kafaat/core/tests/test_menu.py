@@ -27,7 +27,8 @@ def test_a_national_administrators_menu_is_grouped(world):
                         "events:trainers", "missions:list", "missions:rollup"]),
         ("observatory", ["observatory:dashboard", "open_data:index", "open_data:publish",
                          "observatory:warehouse"]),
-        "results:projects",
+        ("programme", ["results:projects", "grants:calls", "grants:review_calls", "grants:agreements",
+                       "grants:figures"]),
         ("administration", ["registry:review", "registry:import", "core:territories", "core:organisations",
                             "core:audit", "core:jobs"]),
     ]  # fmt: skip
@@ -62,7 +63,7 @@ def test_the_menu_marks_the_page_and_its_group(client, world):
     admin = menu.split('data-group="administration"')[1].split("</details>")[0]
     assert '<summary class="current">' in admin and '<a href="/jobs/" aria-current="page">' in admin
     assert menu.count('aria-current="page"') == 1
-    assert menu.count('class="nav-group"') == 5
+    assert menu.count('class="nav-group"') == 6
 
 
 @pytest.mark.django_db

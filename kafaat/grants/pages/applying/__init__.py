@@ -14,9 +14,11 @@ def ready() -> None:
     # the list itself is open to every signed-in user, and the applicant reaches it from "My applications"
     # and the home panel.
     navigation.register(
-        navigation.NavItem(_("Calls for proposals"), "grants:calls", MANAGE_CALLS, group="grants")
+        navigation.NavItem(_("Calls for proposals"), "grants:calls", MANAGE_CALLS, group="programme")
     )
     navigation.register(
-        navigation.NavItem(_("My applications"), "grants:applications", APPLY, group="grants")
+        navigation.NavItem(
+            _("My applications"), "grants:applications", APPLY, group="programme", members_only=True
+        )
     )
     home.register()  # the applicant's panel: the applications to finish, nearest deadline first

@@ -17,11 +17,13 @@ def ready() -> None:
     )
 
     navigation.register(
-        navigation.NavItem(_("Grant agreements"), "grants:agreements", MANAGE_CALLS, group="grants")
+        navigation.NavItem(_("Grant agreements"), "grants:agreements", MANAGE_CALLS, group="programme")
     )
-    navigation.register(navigation.NavItem(_("My grants"), "grants:my_grants", APPLY, group="grants"))
     navigation.register(
-        navigation.NavItem(_("Grants: figures"), "grants:figures", VIEW_AGGREGATES, group="grants")
+        navigation.NavItem(_("My grants"), "grants:my_grants", APPLY, group="programme", members_only=True)
+    )
+    navigation.register(
+        navigation.NavItem(_("Grants: figures"), "grants:figures", VIEW_AGGREGATES, group="programme")
     )
     home.register(
         home.HomePanel(

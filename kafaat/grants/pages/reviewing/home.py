@@ -17,9 +17,13 @@ def due(user) -> list[dict] | None:
 
 
 def register() -> None:
-    navigation.register(navigation.NavItem(_("Reviews to do"), "grants:review_queue", REVIEW, group="grants"))
     navigation.register(
-        navigation.NavItem(_("Evaluation of calls"), "grants:review_calls", MANAGE_CALLS, group="grants")
+        navigation.NavItem(
+            _("Reviews to do"), "grants:review_queue", REVIEW, group="programme", members_only=True
+        )
+    )
+    navigation.register(
+        navigation.NavItem(_("Evaluation of calls"), "grants:review_calls", MANAGE_CALLS, group="programme")
     )
     home.register(
         home.HomePanel(
