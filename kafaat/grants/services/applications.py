@@ -182,15 +182,22 @@ def update_details(user, application: Application, data: dict) -> Application:
             application.territory = None
         else:
             territory_id = territory.pk if isinstance(territory, Territory) else territory
-            found = provinces_for(application.lot).filter(pk=territory_id).first()
+            found = None
+            if isinstance(territory_id, int) or str(territory_id).isdigit():
+                found = provinces_for(application.lot).filter(pk=int(territory_id)).first()
             if found is None:
                 errors["territory"] = [_("Pick a province of the lot's region.")]
             application.territory = found
     if "duration_months" in data:
         months = data["duration_months"]
-        if months not in (None, "") and not (1 <= int(months) <= 120):
+        try:
+            months = int(months) if months not in (None, "") else None
+        except (TypeError, ValueError):
+            months = 0  # refused below, as out of the range
+        if months is not None and not (1 <= months <= 120):
             errors["duration_months"] = [_("A duration lies between 1 and 120 months.")]
-        application.duration_months = int(months) if months not in (None, "") else None
+        else:
+            application.duration_months = months
     if "language" in data:
         if data["language"] not in Application.Language.values:
             errors["language"] = [_("Pick French, Arabic or English.")]
@@ -198,7 +205,10 @@ def update_details(user, application: Application, data: dict) -> Application:
             application.language = data["language"]
     partners = None
     if "partners" in data:
-        ids = {p.pk if isinstance(p, Organisation) else int(p) for p in data["partners"] or []}
+        try:
+            ids = {p.pk if isinstance(p, Organisation) else int(p) for p in data["partners"] or []}
+        except (TypeError, ValueError):
+            ids = {0}  # no such organisation: refused below
         partners = list(Organisation.objects.filter(pk__in=ids, is_active=True))
         if len(partners) != len(ids) or application.organisation_id in ids:
             errors["partners"] = [_("Partners are other active organisations.")]

@@ -307,3 +307,18 @@ def test_the_applicants_home_panel_lists_what_is_left_to_finish(client, grants):
     assert application.reference not in page  # another organisation's
     client.force_login(grants["users"]["officer"])
     assert 'id="panel-grants-applications"' not in client.get("/").content.decode()
+
+
+def test_details_of_the_wrong_type_are_refused_field_by_field_not_a_crash(grants):
+    from django.core.exceptions import ValidationError
+
+    from kafaat.grants.services import applications
+
+    applicant, call = grants["users"]["applicant_a"], grants["call"]
+    application = applications.start_application(applicant, call, grants["lots"]["oriental"], title="Atelier")
+    bad = {"duration_months": "eighteen", "territory": "02.411", "partners": ["ngo-b"]}
+    with pytest.raises(ValidationError) as refused:
+        applications.update_details(applicant, application, bad)
+    assert set(refused.value.message_dict) == {"duration_months", "territory", "partners"}
+    application.refresh_from_db()
+    assert application.duration_months is None and application.territory is None  # nothing was saved
