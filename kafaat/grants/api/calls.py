@@ -20,6 +20,7 @@ from kafaat.core.api_schema import MAX_PAGE, Pages, inline_choices
 from kafaat.grants import access_rules, workflows
 from kafaat.grants.models import Application, BudgetLine, Call, TargetGroup
 from kafaat.grants.services import applications, calls
+from kafaat.grants.services import documents as grant_documents
 from kafaat.grants.services.workflow import TransitionRefused
 
 router = Router(tags=["grants"])
@@ -421,7 +422,7 @@ def set_budget(request: HttpRequest, pk: int, payload: list[ProposalBudgetLine])
 )
 def add_document(request: HttpRequest, pk: int, file: File[UploadedFile], kind: Form[str] = ""):
     application = applications.get_application(request.user, pk)
-    return Status(201, applications.add_document(request.user, application, kind[:20], file))
+    return Status(201, grant_documents.add_document(request.user, application, kind[:20], file))
 
 
 @router.post(

@@ -12,7 +12,6 @@ asks that the conditions do not (the province, and at the full stage a proposal 
 
 from __future__ import annotations
 
-import zipfile
 from collections import OrderedDict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -40,7 +39,6 @@ from kafaat.grants.models import (
 from kafaat.grants.services import workflow
 
 CENT = Decimal("0.01")
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 MAX_BUDGET_LINES = 200
 MAX_AMOUNT = Decimal("999999999999.99")
 DETAIL_FIELDS = ("title", "summary", "territory", "duration_months", "language", "partners")
@@ -74,7 +72,7 @@ def get_application(user, pk: int) -> Application:
     return application
 
 
-def _require_editor(user, application: Application) -> None:
+def require_editor(user, application: Application) -> None:
     if not access_rules.can_edit_application(user, application):
         if access_rules.is_applicant_of(user, application):
             raise ValidationError(
@@ -167,7 +165,7 @@ def start_application(
 @transaction.atomic
 def update_details(user, application: Application, data: dict) -> Application:
     """Title, summary, province, duration, language, partners (organisation ids)."""
-    _require_editor(user, application)
+    require_editor(user, application)
     errors: dict[str, list[str]] = {}
     if "title" in data:
         title = (data["title"] or "").strip()
@@ -234,7 +232,7 @@ def _count(value, field: str) -> int:
 @transaction.atomic
 def set_target_groups(user, application: Application, rows: list[dict]) -> list[TargetGroup]:
     """Replace the target groups: [{"group", "women", "men"}]; a group once, and nobody counted twice."""
-    _require_editor(user, application)
+    require_editor(user, application)
     groups: dict[str, TargetGroup] = {}
     for row in rows:
         group = row.get("group")
@@ -269,7 +267,7 @@ def _amount(value, field: str, *, allow_zero: bool = True) -> Decimal:
 @transaction.atomic
 def set_contributions(user, application: Application, rows: list[dict]) -> list[IndicatorContribution]:
     """Replace the contributions: [{"indicator": id, "target": number}], indicators of the call's project."""
-    _require_editor(user, application)
+    require_editor(user, application)
     from kafaat.results.models import Indicator
 
     allowed = set(Indicator.objects.filter(project=application.call.project).values_list("pk", flat=True))
@@ -344,7 +342,7 @@ def recompute_totals(application: Application) -> Application:
 @transaction.atomic
 def set_budget(user, application: Application, rows: list[dict]) -> Application:
     """Replace the budget lines (all or nothing: a bad line changes nothing) and recompute the totals."""
-    _require_editor(user, application)
+    require_editor(user, application)
     if len(rows) > MAX_BUDGET_LINES:
         raise ValidationError({"lines": [_("At most %(n)d lines.") % {"n": MAX_BUDGET_LINES}]})
     lines = [line_errors(row, i) for i, row in enumerate(rows)]
@@ -387,89 +385,6 @@ def budget_summary(application: Application) -> BudgetSummary:
     return BudgetSummary(
         by_category, total, cofinancing, application.requested_amount, share, call.cofinancing_rate, within
     )
-
-
-# --- Documents ---------------------------------------------------------------------------------------------
-
-ALLOWED_TYPES = {"pdf": "pdf", "jpg": "jpeg", "jpeg": "jpeg", "png": "png", "docx": "docx", "xlsx": "xlsx"}
-
-
-def sniff(head: bytes, file) -> str | None:
-    """The type a file's content says it is (pdf, jpeg, png, docx, xlsx), whatever its name says."""
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            file.seek(0)
-            with zipfile.ZipFile(file) as archive:
-                names = set(archive.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError):
-            return None
-        finally:
-            file.seek(0)
-        if "[Content_Types].xml" not in names:
-            return None
-        if any(n.startswith("word/") for n in names):
-            return "docx"
-        if any(n.startswith("xl/") for n in names):
-            return "xlsx"
-    return None
-
-
-@transaction.atomic
-def add_document(user, application: Application, kind: str, upload) -> Document:
-    """Attach a file: at most 10 MB, a PDF, JPEG, PNG, Word or Excel file by its content (and its name must
-    say the same). A refused file changes nothing already saved."""
-    _require_editor(user, application)
-    if kind not in Document.Kind.values:
-        raise ValidationError({"kind": [_("Pick the kind of document.")]})
-    if upload is None:
-        raise ValidationError({"file": [_("Choose a file.")]})
-    if upload.size > MAX_DOCUMENT_BYTES:
-        raise ValidationError({"file": [_("The file is larger than 10 MB.")]})
-    if upload.size == 0:
-        raise ValidationError({"file": [_("The file is empty.")]})
-    name = (upload.name or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    actual = sniff(head, upload)
-    if extension not in ALLOWED_TYPES or actual != ALLOWED_TYPES[extension]:
-        raise ValidationError(
-            {
-                "file": [
-                    _(
-                        "Only PDF, JPEG, PNG, Word (.docx) and Excel (.xlsx) files are accepted, and the "
-                        "file's content must match its name."
-                    )
-                ]
-            }
-        )
-    document = Document(application=application, kind=kind, name=name, size=upload.size, uploaded_by=user)
-    document.file.save(f"{application.reference}-{kind}.{extension}", upload, save=False)
-    document.save()
-    audit.record(audit.Action.CREATE, user, document, details={"application": application.reference})
-    return document
-
-
-@transaction.atomic
-def delete_document(user, document: Document) -> None:
-    _require_editor(user, document.application)
-    audit.record(audit.Action.DELETE, user, document, details={"application": document.application.reference})
-    document.file.delete(save=False)
-    document.delete()
-
-
-def get_document(user, pk: int) -> Document:
-    document = Document.objects.select_related("application__call").filter(pk=pk).first()
-    if document is None or not access_rules.can_view_application(user, document.application):
-        raise access.OutOfScope(Document, pk)
-    return document
 
 
 # --- Submitting --------------------------------------------------------------------------------------------

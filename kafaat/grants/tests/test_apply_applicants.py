@@ -125,7 +125,7 @@ def test_registration_is_throttled(grants, territory):
 
 
 def applicants_limit() -> int:
-    from kafaat.grants.pages.applying.views import REGISTRATIONS_PER_HOUR
+    from kafaat.grants.pages.applying.applicants import REGISTRATIONS_PER_HOUR
 
     return REGISTRATIONS_PER_HOUR
 

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 
 from kafaat.grants.models import Application, Call
 from kafaat.grants.services import applications
+from kafaat.grants.services import documents as grant_documents
 from kafaat.grants.services.workflow import TransitionRefused
 
 pytestmark = pytest.mark.django_db
@@ -158,7 +159,7 @@ def test_the_concept_note_needs_only_its_part_and_the_full_application_its_budge
     with pytest.raises(TransitionRefused) as error:
         applications.submit(user, application)
     assert "proposal document" in str(error.value.messages)
-    applications.add_document(user, application, "proposal", SimpleUploadedFile("projet.pdf", PDF))
+    grant_documents.add_document(user, application, "proposal", SimpleUploadedFile("projet.pdf", PDF))
     assert applications.submit(user, application).status == "full_submitted"
 
 
@@ -204,7 +205,7 @@ def _docx() -> bytes:
 def test_documents_are_checked_by_their_content_and_size(grants, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     application, user = _start(grants), grants["users"]["applicant_a"]
-    kept = applications.add_document(
+    kept = grant_documents.add_document(
         user, application, "statutes", SimpleUploadedFile("statuts.docx", _docx())
     )
     for name, content in [
@@ -215,16 +216,18 @@ def test_documents_are_checked_by_their_content_and_size(grants, settings, tmp_p
         ("huge.pdf", PDF + b"0" * (10 * 1024 * 1024)),
     ]:
         with pytest.raises(ValidationError):
-            applications.add_document(user, application, "proposal", SimpleUploadedFile(name, content))
+            grant_documents.add_document(user, application, "proposal", SimpleUploadedFile(name, content))
     assert list(application.documents.all()) == [kept]
     with pytest.raises(Http404):
-        applications.get_document(grants["users"]["applicant_b"], kept.pk)
+        grant_documents.get_document(grants["users"]["applicant_b"], kept.pk)
 
 
 def test_a_document_is_downloaded_by_those_who_see_the_application_only(client, grants, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     application, user = _start(grants), grants["users"]["applicant_a"]
-    document = applications.add_document(user, application, "proposal", SimpleUploadedFile("note.pdf", PDF))
+    document = grant_documents.add_document(
+        user, application, "proposal", SimpleUploadedFile("note.pdf", PDF)
+    )
     url = reverse("grants:document", args=[document.pk])
     client.force_login(grants["users"]["officer"])
     response = client.get(url)

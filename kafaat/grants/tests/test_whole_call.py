@@ -25,6 +25,7 @@ from kafaat.grants.services import (
     scoring,
     screening,
 )
+from kafaat.grants.services import documents as grant_documents
 from kafaat.grants.services.agreements import Schedule, TrancheSpec
 from kafaat.grants.services.scoring import Entry
 from kafaat.grants.services.screening import Answer
@@ -139,7 +140,7 @@ def test_a_restricted_call_from_its_opening_to_the_last_tranche(grants, client, 
         applicant, winner, [{"indicator": grants["indicators"][0].pk, "target": "60"}]
     )
     for kind in (Document.Kind.PROPOSAL, *Document.SUPPORTING):
-        applications.add_document(applicant, winner, kind, SimpleUploadedFile(f"{kind}.pdf", PDF))
+        grant_documents.add_document(applicant, winner, kind, SimpleUploadedFile(f"{kind}.pdf", PDF))
     winner = applications.submit(applicant, winner)
     assert winner.status == "full_submitted" and winner.requested_amount == Decimal("580000.00")
 
