@@ -26,14 +26,14 @@ from kafaat.grants.services.assignment import ranked_states
 CENT = Decimal("0.01")
 
 
-@dataclass
+@dataclass(slots=True)
 class SectionResult:
     section: GridSection
     mean: Decimal
     passes: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     pk: int
     reference: str
