@@ -67,7 +67,7 @@ def decide_bulk(
         raise ValidationError({"transition": [_("Not a decision that can be taken in bulk.")]})
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Give the reason for this decision.")]})
-    rankings = ranking.ranking(call, stage, lot=lot, all_sections=False)
+    rankings = ranking.ranking(call, stage, lot=lot, detail=False)
     rows = ranking.select(
         rankings,
         min_mean=min_mean,

@@ -2,10 +2,9 @@
 call's threshold), the section means against their thresholds, the pass mark; ranked by mean, with the
 cumulative amount requested against the lot's budget (the fundable line).
 
-Read in the same few queries whatever the number of applications (the applications, the submitted totals,
-the section points summed by the database in one aggregate query), never one per application:
-benchmarks/grants.py measures it against
-the per-application way."""
+Read in the same few queries whatever the number of applications (the applications with their reviews'
+count, mean, highest and lowest total in one aggregate query; the section points summed by the database in
+another), never one per application: benchmarks/grants.py measures it against the per-application way."""
 
 from __future__ import annotations
 
@@ -14,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import DecimalField, ExpressionWrapper, F, Sum
+from django.db.models import Avg, Count, DecimalField, ExpressionWrapper, F, Max, Min, Q, Sum
 from django.utils.translation import gettext as _
 
 from kafaat.core import access
@@ -27,14 +26,14 @@ from kafaat.grants.services.assignment import ranked_states
 CENT = Decimal("0.01")
 
 
-@dataclass
+@dataclass(slots=True)
 class SectionResult:
     section: GridSection
     mean: Decimal
     passes: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     pk: int
     reference: str
@@ -43,6 +42,7 @@ class Row:
     lot_id: int
     status: str
     requested: Decimal
+    reviews: int = 0  # submitted reviews
     totals: list[tuple[str, Decimal]] = field(default_factory=list)  # (reviewer, total on 100)
     mean: Decimal | None = None
     spread: Decimal | None = None
@@ -72,42 +72,49 @@ def visible_call(user, pk: int) -> Call:
     return call
 
 
-def _mean(values: list[Decimal]) -> Decimal:
-    return (sum(values, Decimal(0)) / len(values)).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 def ranking(
-    call: Call, stage: str, *, lot: int | None = None, language: str = "fr", all_sections: bool = True
+    call: Call, stage: str, *, lot: int | None = None, language: str = "fr", detail: bool = True
 ) -> list[LotRanking]:
-    """Every lot's ranking (or one lot's) for the stage. Callers check the reader may see it
-    (`visible_call`). `all_sections=False` reads the section points of the sections with a threshold only
-    (what the pass decision needs): a page then fills in the rest for the rows it shows (`fill_sections`)."""
+    """Every lot's ranking (or one lot's) for the stage; callers check the reader may see it
+    (`visible_call`). The applications come with their reviews' count, mean, highest and lowest total in
+    one aggregate query; the section points in another. `detail=False` leaves out what only a shown row
+    needs (each reviewer's total, the sections without a threshold): a page fills them in for its rows
+    (`fill_details`); the pass decision, the ranks and the fundable line are the same either way."""
     states = ranked_states(call, stage)
+    reviews = Q(assignments__stage=stage, assignments__status=Assignment.Status.SUBMITTED)
     applications = Application.objects.filter(call=call, status__in=states)
     if lot:
         applications = applications.filter(lot_id=lot)
-    rows: dict[int, Row] = {}
-    keys = [f"organisation__name_{candidate}" for candidate in FALLBACK[language_of(language)]]
-    for values in applications.values(
+    applications = applications.annotate(
+        reviews=Count("assignments", filter=reviews), mean=Avg("assignments__total", filter=reviews),
+        high=Max("assignments__total", filter=reviews), low=Min("assignments__total", filter=reviews),
+    ).values_list(
         "pk", "reference", "title", "lot_id", "status", "requested_amount",
         "organisation__name_fr", "organisation__name_ar", "organisation__name_en",
-    ):  # fmt: skip
-        applicant = next((values[key] for key in keys if values[key]), "")
-        rows[values["pk"]] = Row(values["pk"], values["reference"], values["title"], applicant,
-                                 values["lot_id"], values["status"], values["requested_amount"])  # fmt: skip
+        "reviews", "mean", "high", "low",
+    )  # fmt: skip
+    position = {"fr": 6, "ar": 7, "en": 8}
+    order = [position[candidate] for candidate in FALLBACK[language_of(language)]]
+    rows: dict[int, Row] = {}
+    for values in applications:
+        applicant = next((values[i] for i in order if values[i]), "")
+        row = Row(values[0], values[1], values[2], applicant, values[3], values[4], values[5])
+        row.reviews = values[9]
+        if row.reviews:
+            row.mean = _cents(values[10])
+            row.spread = _cents(values[11]) - _cents(values[12])
+            row.flagged = row.spread > call.spread_threshold
+        rows[row.pk] = row
     submitted = _submitted(call, stage, states, lot)
-    names = dict(call.reviewers.values_list("pk", "username"))
-    for application_id, reviewer_id, total in Assignment.objects.filter(**submitted).values_list(
-        "application_id", "reviewer_id", "total"
-    ):
-        if application_id in rows and total is not None:
-            rows[application_id].totals.append((names.get(reviewer_id) or str(reviewer_id), total))
     sections = list(GridSection.objects.filter(call=call, stage=stage).order_by("position", "id"))
-    read = sections if all_sections else [s for s in sections if s.threshold is not None]
+    read = sections if detail else [s for s in sections if s.threshold is not None]
     points = _section_points(submitted, read)
     for row in rows.values():
-        row.totals.sort()
-        _evaluate(call, row, read, points.get(row.pk, {}))
+        if row.reviews:
+            row.sections = [_section(section, points.get(row.pk, {}), row.reviews) for section in read]
+            row.passes = row.mean >= call.pass_mark and all(s.passes for s in row.sections)
+    if detail:
+        _fill_totals(call, submitted, rows)
     lots = Lot.objects.filter(call=call).order_by("code")
     if lot:
         lots = lots.filter(pk=lot)
@@ -115,6 +122,10 @@ def ranking(
     for row in rows.values():
         by_lot[row.lot_id].append(row)
     return [LotRanking(item, _ranked(item, by_lot[item.pk])) for item in lots]
+
+
+def _cents(value) -> Decimal:
+    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _submitted(call: Call, stage: str, states: tuple[str, ...], lot: int | None) -> dict:
@@ -125,6 +136,20 @@ def _submitted(call: Call, stage: str, states: tuple[str, ...], lot: int | None)
     if lot:
         submitted["application__lot_id"] = lot
     return submitted
+
+
+def _fill_totals(call: Call, submitted: dict, rows: dict[int, Row]) -> None:
+    """Each reviewer's total on each row, by the reviewer's user name."""
+    names = dict(call.reviewers.values_list("pk", "username"))
+    for row in rows.values():
+        row.totals = []
+    for application_id, reviewer_id, total in Assignment.objects.filter(**submitted).values_list(
+        "application_id", "reviewer_id", "total"
+    ):
+        if application_id in rows and total is not None:
+            rows[application_id].totals.append((names.get(reviewer_id) or str(reviewer_id), total))
+    for row in rows.values():
+        row.totals.sort()
 
 
 def _section_points(submitted: dict, sections: list[GridSection]) -> dict[int, dict[int, Decimal]]:
@@ -147,33 +172,23 @@ def _section_points(submitted: dict, sections: list[GridSection]) -> dict[int, d
     return points
 
 
-def fill_sections(call: Call, stage: str, rows: list[Row]) -> None:
-    """Every section's mean for the rows a page shows (one aggregate query over those applications)."""
-    sections = list(GridSection.objects.filter(call=call, stage=stage).order_by("position", "id"))
-    scored = [row for row in rows if row.totals]
+def fill_details(call: Call, stage: str, rows: list[Row]) -> None:
+    """What a page shows of its rows beyond the ranking: each reviewer's total and every section's mean
+    (two queries over those applications only)."""
+    scored = {row.pk: row for row in rows if row.reviews}
     if not scored:
         return
-    submitted = {"stage": stage, "status": Assignment.Status.SUBMITTED,
-                 "application_id__in": [row.pk for row in scored]}  # fmt: skip
+    submitted = {"stage": stage, "status": Assignment.Status.SUBMITTED, "application_id__in": list(scored)}
+    _fill_totals(call, submitted, scored)
+    sections = list(GridSection.objects.filter(call=call, stage=stage).order_by("position", "id"))
     points = _section_points(submitted, sections)
-    for row in scored:
-        row.sections = [_section(section, points.get(row.pk, {}), len(row.totals)) for section in sections]
+    for row in scored.values():
+        row.sections = [_section(section, points.get(row.pk, {}), row.reviews) for section in sections]
 
 
 def _section(section: GridSection, points: dict[int, Decimal], reviewers: int) -> SectionResult:
     mean = (points.get(section.pk, Decimal(0)) / reviewers).quantize(CENT, rounding=ROUND_HALF_UP)
     return SectionResult(section, mean, section.threshold is None or mean >= section.threshold)
-
-
-def _evaluate(call: Call, row: Row, sections: list[GridSection], points: dict[int, Decimal]) -> None:
-    totals = [total for _reviewer, total in row.totals]
-    if not totals:
-        return
-    row.mean = _mean(totals)
-    row.spread = max(totals) - min(totals)
-    row.flagged = row.spread > call.spread_threshold
-    row.sections = [_section(section, points, len(totals)) for section in sections]
-    row.passes = row.mean >= call.pass_mark and all(s.passes for s in row.sections)
 
 
 def _ranked(lot: Lot, rows: list[Row]) -> list[Row]:

@@ -223,3 +223,21 @@ def test_ranking_and_bulk_decisions_by_api(grants):
         content_type="application/json",
     )
     assert unknown.status_code == 400
+
+
+def test_blind_review_and_withdrawal_by_api(grants):
+    users, call = grants["users"], grants["call"]
+    call.blind_review = True
+    call.save()
+    application = make_application(grants, "API-5")
+    item = Assignment.objects.create(
+        application=application, stage=Stage.CONCEPT, reviewer=users["reviewer"], status="cleared"
+    )
+    opened = api(users["reviewer"]).get(f"/api/grants/reviews/{item.pk}/application").json()
+    assert opened["applicant"] is None and opened["partners"] is None and opened["title"] == "Projet API-5"
+    assert api(users["reviewer"]).post(f"/api/grants/assignments/{item.pk}/withdraw").status_code == 404
+    withdrawn = api(users["officer"]).post(f"/api/grants/assignments/{item.pk}/withdraw")
+    assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"
+    assert api(users["reviewer"]).get(f"/api/grants/reviews/{item.pk}/application").status_code == 404
+    again = api(users["officer"]).post(f"/api/grants/assignments/{item.pk}/withdraw")
+    assert again.status_code == 400 and "assignment" in again.json()["detail"]

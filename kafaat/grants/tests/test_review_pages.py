@@ -196,3 +196,40 @@ def test_the_reviewers_home_panel_says_what_is_due(client, grants):
     assert 'id="reviews-due"' in html and 'data-call="pilotes-2026"' in html
     html = signed_in(client, users["reviewer_3"]).get("/").content.decode()
     assert 'id="reviews-due"' not in html
+
+
+def test_the_officer_checks_the_documents_then_awards(client, grants):
+    from kafaat.grants.models import Document
+
+    officer = grants["users"]["officer"]
+    application = make_application(grants, "PG-8", status="provisionally_selected")
+    documents = [
+        Document.objects.create(
+            application=application, kind=kind, file=f"grants/{kind}.pdf", name=f"{kind}.pdf"
+        )
+        for kind in Document.SUPPORTING
+    ]
+    signed_in(client, officer)
+    html = client.get(reverse("grants:review_screen", args=[application.pk])).content.decode()
+    assert html.count("data-document=") == 4
+    client.post(reverse("grants:review_check_document", args=[documents[0].pk]), {"ok": "no", "note": ""})
+    documents[0].refresh_from_db()
+    assert documents[0].checked is None  # a refusal needs its note
+    for document in documents:
+        client.post(reverse("grants:review_check_document", args=[document.pk]), {"ok": "yes"})
+    (criterion,) = grants["call"].eligibility_criteria.filter(stage="full")
+    client.post(reverse("grants:review_screen", args=[application.pk]), {f"passed_{criterion.pk}": "yes"})
+    html = client.get(reverse("grants:review_decide", args=[application.pk])).content.decode()
+    assert 'value="award"' in html
+    response = client.post(
+        reverse("grants:review_decide", args=[application.pk]),
+        {"transition": "award", "reason": "Pièces conformes", "amount": "450000,50"},
+    )
+    assert response.status_code == 302
+    decision = Decision.objects.get(application=application)
+    assert decision.outcome == Decision.Outcome.AWARDED and str(decision.amount) == "450000.50"
+    signed_in(client, grants["users"]["applicant_b"])
+    assert (
+        client.post(reverse("grants:review_check_document", args=[documents[0].pk]), {"ok": "no"}).status_code
+        == 404
+    )

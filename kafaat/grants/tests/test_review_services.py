@@ -508,11 +508,11 @@ def test_the_pass_decision_reads_thresholded_sections_and_a_page_fills_in_the_re
     application = make_application(grants, "FS-1", status="full_submitted")
     for item in assign(grants, application, "reviewer", "reviewer_2", "reviewer_3", stage=Stage.FULL):
         score_all(grants, item, [1, 5, 5, 5, 5])  # the capacity section (threshold 12 of 20) at 4 points
-    (lot, _other) = ranking.ranking(grants["call"], Stage.FULL, all_sections=False)
+    (lot, _other) = ranking.ranking(grants["call"], Stage.FULL, detail=False)
     (row,) = lot.rows
     assert [s.section.threshold for s in row.sections] == [Decimal("12")]  # only what the pass needs
     assert not row.passes and row.mean == Decimal("84.00") and row.rank == 1 and not row.fundable
-    ranking.fill_sections(grants["call"], Stage.FULL, [row])
+    ranking.fill_details(grants["call"], Stage.FULL, [row])
     assert [s.mean for s in row.sections] == [Decimal("4.00"), Decimal("25.00"), Decimal("25.00"),
                                               Decimal("15.00"), Decimal("15.00")]  # fmt: skip
     full = ranking.ranking(grants["call"], Stage.FULL)[0].rows[0]

@@ -316,8 +316,9 @@ def review(request, pk: int):
 def ranking_page(request, pk: int):
     call = ranking.visible_call(request.user, pk)
     stage, lot = _stage(request, call), _int(request.GET.get("lot"))
-    rankings = ranking.ranking(call, stage, lot=lot, language=_language(), all_sections=False)
-    if request.GET.get("format") == "xlsx":
+    export = request.GET.get("format") == "xlsx"
+    rankings = ranking.ranking(call, stage, lot=lot, language=_language(), detail=export)
+    if export:
         response = HttpResponse(
             ranking.ranking_xlsx(call, rankings, _language()),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -330,7 +331,7 @@ def ranking_page(request, pk: int):
         page = Paginator(lr.rows, RANKING_PAGE).get_page(request.GET.get(f"page_{lr.lot.pk}"))
         lots.append({"ranking": lr, "page": page, "flagged": sum(1 for r in lr.rows if r.flagged),
                      "param": f"page_{lr.lot.pk}", "anchor": f"lot-{lr.lot.code}"})  # fmt: skip
-    ranking.fill_sections(call, stage, [row for item in lots for row in item["page"]])
+    ranking.fill_details(call, stage, [row for item in lots for row in item["page"]])
     procedure = workflows.procedure_of(call)
     bulk = [
         t
