@@ -33,39 +33,19 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import scratch  # noqa: E402 — benchmarks/ is on the path
+from scratch import load_average, log  # noqa: E402
+
 DATABASE = "kafaat_bench_grants"
 CALL = "bench-grants"
 
 
-def load_average() -> str:
-    return " ".join(f"{x:.2f}" for x in os.getloadavg())
-
-
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}  (load {load_average()})", flush=True)
-
-
 def prepare(server: str, reuse: bool) -> bool:
-    """Point Django at the scratch database; returns whether it must be loaded."""
-    import psycopg
-
+    """Point Django at the scratch database ($KAFAAT_BENCH_DATABASE or DATABASE); True: load it."""
     global DATABASE  # noqa: PLW0603 — set once from the environment
     DATABASE = os.environ.get("KAFAAT_BENCH_DATABASE", DATABASE)
-    url = f"{server}/{DATABASE}"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]).fetchone()
-        if exists and reuse:
-            with psycopg.connect(url) as conn:
-                try:
-                    if conn.execute("SELECT count(*) FROM grants_application").fetchone()[0]:
-                        os.environ["DATABASE_URL"] = url
-                        return False
-                except psycopg.Error:
-                    pass
-        admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {DATABASE}")
-    os.environ["DATABASE_URL"] = url
-    return True
+    return scratch.prepare(server, DATABASE, "grants_application", reuse)
 
 
 def load(n_applications: int, seed: int = 16) -> None:
