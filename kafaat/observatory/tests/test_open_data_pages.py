@@ -24,6 +24,7 @@ PUBLIC_PAGES = {
     "open_data:index", "open_data:detail", "open_data:latest", "open_data:download",
     "health",  # counts and ages for a monitor, no personal data (docs/operations.md)
     "^api/",  # the API's JSON 404 for addresses no operation answers; the API checks its own auth
+    "grants:register", "grants:invitation",  # an applicant organisation signs up (docs/grants/applying.md)
 }  # fmt: skip
 
 
