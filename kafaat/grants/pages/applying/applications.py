@@ -19,7 +19,7 @@ from kafaat.grants.forms_applying import (
     StartForm,
     TargetGroupsForm,
 )
-from kafaat.grants.pages.applying.common import form_errors, refusal
+from kafaat.grants.pages.feedback import form_errors, refusal
 from kafaat.grants.services import applications, calls
 from kafaat.grants.services import documents as grant_documents
 from kafaat.grants.services.workflow import TransitionRefused

@@ -23,7 +23,7 @@ from kafaat.grants.forms_applying import (
     WordingForm,
 )
 from kafaat.grants.models import Call, EligibilityCriterion, GridCriterion, GridSection, Lot, Stage
-from kafaat.grants.pages.applying.common import form_errors, refusal
+from kafaat.grants.pages.feedback import form_errors, refusal
 from kafaat.grants.services import applicants, applications, calls
 
 # --- Calls -------------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from kafaat.core import access, audit
 from kafaat.core.models import Project
 from kafaat.grants import access_rules
 from kafaat.grants.models import Application, Report
+from kafaat.grants.pages.feedback import refusal
 from kafaat.grants.pages.funding.forms import (
     AgreementForm,
     BeneficiaryForm,
@@ -30,10 +31,6 @@ from kafaat.grants.services import agreements as services
 from kafaat.grants.services import measures, reports
 from kafaat.grants.services.workflow import TransitionRefused
 from kafaat.results import iati
-
-
-def _refusal(request, error: ValidationError) -> None:
-    messages.error(request, " ".join(str(m) for m in error.messages))
 
 
 def _signed_in(request) -> None:
@@ -148,7 +145,7 @@ def new_agreement(request, pk: int):
                 schedule=schedule,
             )
         except ValidationError as error:
-            _refusal(request, error)
+            refusal(request, error)
         else:
             messages.success(request, _("The agreement is drawn up: record its signature once signed."))
             return redirect("grants:agreement", created.pk)
@@ -170,7 +167,7 @@ def sign(request, pk: int):
             services.sign_agreement(request.user, found, form.cleaned_data["signed_on"])
             messages.success(request, _("The signature is recorded."))
         except ValidationError as error:
-            _refusal(request, error)
+            refusal(request, error)
     return redirect("grants:agreement", found.pk)
 
 
@@ -181,7 +178,7 @@ def close(request, pk: int):
         services.close_grant(request.user, found)
         messages.success(request, _("The grant is closed."))
     except (ValidationError, TransitionRefused) as error:
-        _refusal(request, error)
+        refusal(request, error)
     return redirect("grants:agreement", found.pk)
 
 
@@ -192,7 +189,7 @@ def release(request, pk: int):
         services.release_tranche(request.user, tranche)
         messages.success(request, _("The tranche is released: record its payment."))
     except ValidationError as error:
-        _refusal(request, error)
+        refusal(request, error)
     return redirect("grants:agreement", tranche.agreement_id)
 
 
@@ -207,7 +204,7 @@ def pay(request, pk: int):
             services.record_payment(request.user, tranche, **form.cleaned_data)
             messages.success(request, _("The payment is recorded."))
         except ValidationError as error:
-            _refusal(request, error)
+            refusal(request, error)
     return redirect("grants:agreement", tranche.agreement_id)
 
 
@@ -223,7 +220,7 @@ def add_beneficiary(request, pk: int):
         services.add_beneficiary(request.user, found, person_id)
         messages.success(request, _("The person is added to the grant's beneficiaries."))
     except ValidationError as error:
-        _refusal(request, error)
+        refusal(request, error)
     return redirect("grants:agreement", found.pk)
 
 
@@ -280,7 +277,7 @@ def report(request, pk: int):
                 },
             )
         except ValidationError as error:
-            _refusal(request, error)
+            refusal(request, error)
         else:
             messages.success(request, _("The report is saved."))
             return redirect("grants:report", found.pk)
@@ -294,7 +291,7 @@ def submit(request, pk: int):
         reports.submit_report(request.user, found)
         messages.success(request, _("The report is submitted to the grants officer."))
     except ValidationError as error:
-        _refusal(request, error)
+        refusal(request, error)
     return redirect("grants:report", found.pk)
 
 
@@ -314,7 +311,7 @@ def review(request, pk: int):
         )
         messages.success(request, _("The review is recorded."))
     except ValidationError as error:
-        _refusal(request, error)
+        refusal(request, error)
     return redirect("grants:report", found.pk)
 
 

@@ -21,6 +21,7 @@ from kafaat.core import access
 from kafaat.grants import access_rules, workflows
 from kafaat.grants.access_rules import MANAGE_CALLS, REVIEW
 from kafaat.grants.models import Application, Assignment, Call, Decision, Document, Stage
+from kafaat.grants.pages.feedback import refusal
 from kafaat.grants.services import assignment as assigning
 from kafaat.grants.services import decisions, ranking, scoring, screening
 
@@ -30,10 +31,6 @@ RANKING_PAGE = 25  # rows per lot: a committee pages through the rest
 
 def _language() -> str:
     return (get_language() or "fr")[:2]
-
-
-def _refusal(request, error: ValidationError) -> None:
-    messages.error(request, " ".join(str(m) for m in error.messages))
 
 
 def _int(value) -> int | None:
@@ -138,7 +135,7 @@ def screen(request, pk: int):
             messages.success(request, _("Answers saved."))
             return redirect("grants:review_screen", pk=application.pk)
         except ValidationError as error:
-            _refusal(request, error)
+            refusal(request, error)
     rows = []
     for criterion, check in screening.criteria_of(application):
         value, reason = posted.get(criterion.pk, ("", ""))
@@ -167,7 +164,7 @@ def check_document(request, pk: int):
         )
         messages.success(request, _("Document checked."))
     except ValidationError as error:
-        _refusal(request, error)
+        refusal(request, error)
     return redirect("grants:review_screen", pk=document.application_id)
 
 
@@ -229,7 +226,7 @@ def withdraw(request, pk: int):
         assigning.withdraw(request.user, item)
         messages.success(request, _("Assignment withdrawn."))
     except ValidationError as error:
-        _refusal(request, error)
+        refusal(request, error)
     return redirect("grants:review_assignments", pk=item.application.call_id)
 
 
@@ -249,7 +246,7 @@ def declare(request, pk: int):
     try:
         assigning.declare(request.user, item, conflict=conflict, reason=request.POST.get("reason", ""))
     except ValidationError as error:
-        _refusal(request, error)
+        refusal(request, error)
         return redirect("grants:review_queue")
     if conflict:
         messages.success(
@@ -371,7 +368,7 @@ def decide_bulk(request, pk: int):
             refused = "; ".join(f"{ref}: {why}" for ref, why in list(result.refused.items())[:10])
             messages.warning(request, _("Refused: %(list)s") % {"list": refused})
     except ValidationError as error:
-        _refusal(request, error)
+        refusal(request, error)
     return redirect(f"{reverse('grants:review_ranking', args=[call.pk])}?stage={stage}")
 
 
@@ -410,7 +407,7 @@ def decide(request, pk: int):
                 messages.success(request, _("Decision recorded."))
                 return redirect("grants:review_decide", pk=application.pk)
             except ValidationError as error:
-                _refusal(request, error)
+                refusal(request, error)
     context = {
         "application": application,
         "transitions": allowed,
@@ -437,5 +434,5 @@ def send_letter(request, pk: int):
         decisions.send_letter(request.user, decision)
         messages.success(request, _("Letter sent."))
     except ValidationError as error:
-        _refusal(request, error)
+        refusal(request, error)
     return redirect("grants:review_call", pk=decision.application.call_id)

@@ -1,4 +1,4 @@
-"""What the applying pages share: a refusal or a form's errors as messages."""
+"""What the grants pages share: a refusal or a form's errors shown as a message (every part uses it)."""
 
 from __future__ import annotations
 
